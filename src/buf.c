@@ -1,0 +1,210 @@
+/* buf.c — see buf.h. */
+#include "buf.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "xmalloc.h"
+
+void
+buf_reserve(struct buf *b, size_t extra)
+{
+	size_t need = b->len + extra + 1;
+
+	if (need <= b->cap)
+		return;
+	if (b->cap == 0)
+		b->cap = 64;
+	while (b->cap < need)
+		b->cap *= 2;
+	b->p = xrealloc(b->p, b->cap);
+	b->p[b->len] = '\0';
+}
+
+void
+buf_add(struct buf *b, const void *s, size_t n)
+{
+	buf_reserve(b, n);
+	memcpy(b->p + b->len, s, n);
+	b->len += n;
+	b->p[b->len] = '\0';
+}
+
+void
+buf_adds(struct buf *b, const char *s)
+{
+	buf_add(b, s, strlen(s));
+}
+
+void
+buf_addc(struct buf *b, char c)
+{
+	buf_add(b, &c, 1);
+}
+
+void
+buf_vprintf(struct buf *b, const char *fmt, va_list ap)
+{
+	va_list ap2;
+	int n;
+
+	va_copy(ap2, ap);
+	n = vsnprintf(NULL, 0, fmt, ap2);
+	va_end(ap2);
+	if (n < 0)
+		return;
+	buf_reserve(b, (size_t)n);
+	vsnprintf(b->p + b->len, (size_t)n + 1, fmt, ap);
+	b->len += (size_t)n;
+}
+
+void
+buf_printf(struct buf *b, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	buf_vprintf(b, fmt, ap);
+	va_end(ap);
+}
+
+size_t
+utf8_decode(const unsigned char *s, size_t n, unsigned *cp)
+{
+	unsigned c, min;
+	size_t len, i;
+
+	if (n == 0)
+		return 0;
+	c = s[0];
+	if (c < 0x80) {
+		*cp = c;
+		return 1;
+	}
+	if (c >= 0xc2 && c <= 0xdf) {
+		len = 2;
+		c &= 0x1f;
+		min = 0x80;
+	} else if (c >= 0xe0 && c <= 0xef) {
+		len = 3;
+		c &= 0x0f;
+		min = 0x800;
+	} else if (c >= 0xf0 && c <= 0xf4) {
+		len = 4;
+		c &= 0x07;
+		min = 0x10000;
+	} else
+		return 0;
+	if (n < len)
+		return 0;
+	for (i = 1; i < len; i++) {
+		if ((s[i] & 0xc0) != 0x80)
+			return 0;
+		c = (c << 6) | (s[i] & 0x3f);
+	}
+	if (c < min || c > 0x10ffff || (c >= 0xd800 && c <= 0xdfff))
+		return 0;
+	*cp = c;
+	return len;
+}
+
+size_t
+utf8_encode(unsigned cp, char *out)
+{
+	if (cp < 0x80) {
+		out[0] = (char)cp;
+		return 1;
+	}
+	if (cp < 0x800) {
+		out[0] = (char)(0xc0 | (cp >> 6));
+		out[1] = (char)(0x80 | (cp & 0x3f));
+		return 2;
+	}
+	if (cp < 0x10000) {
+		out[0] = (char)(0xe0 | (cp >> 12));
+		out[1] = (char)(0x80 | ((cp >> 6) & 0x3f));
+		out[2] = (char)(0x80 | (cp & 0x3f));
+		return 3;
+	}
+	out[0] = (char)(0xf0 | (cp >> 18));
+	out[1] = (char)(0x80 | ((cp >> 12) & 0x3f));
+	out[2] = (char)(0x80 | ((cp >> 6) & 0x3f));
+	out[3] = (char)(0x80 | (cp & 0x3f));
+	return 4;
+}
+
+void
+buf_add_json_string(struct buf *b, const char *s, size_t n)
+{
+	const unsigned char *u = (const unsigned char *)s;
+	size_t i = 0, run, len;
+	unsigned cp;
+
+	buf_reserve(b, n + 2);
+	buf_addc(b, '"');
+	while (i < n) {
+		/* Copy runs of plain printable ASCII in one go. */
+		for (run = i; run < n && u[run] >= 0x20 && u[run] < 0x80 &&
+		    u[run] != '"' && u[run] != '\\'; run++)
+			;
+		if (run > i) {
+			buf_add(b, s + i, run - i);
+			i = run;
+			continue;
+		}
+		switch (u[i]) {
+		case '"': buf_adds(b, "\\\""); i++; continue;
+		case '\\': buf_adds(b, "\\\\"); i++; continue;
+		case '\n': buf_adds(b, "\\n"); i++; continue;
+		case '\r': buf_adds(b, "\\r"); i++; continue;
+		case '\t': buf_adds(b, "\\t"); i++; continue;
+		}
+		if (u[i] < 0x20) {
+			buf_printf(b, "\\u%04x", u[i]);
+			i++;
+			continue;
+		}
+		len = utf8_decode(u + i, n - i, &cp);
+		if (len == 0) {
+			buf_adds(b, "\xef\xbf\xbd");
+			i++;
+		} else {
+			buf_add(b, s + i, len);
+			i += len;
+		}
+	}
+	buf_addc(b, '"');
+}
+
+void
+buf_reset(struct buf *b)
+{
+	b->len = 0;
+	if (b->p != NULL)
+		b->p[0] = '\0';
+}
+
+void
+buf_free(struct buf *b)
+{
+	free(b->p);
+	b->p = NULL;
+	b->len = b->cap = 0;
+}
+
+char *
+buf_detach(struct buf *b)
+{
+	char *p = b->p != NULL ? b->p : xstrdup("");
+
+	b->p = NULL;
+	b->len = b->cap = 0;
+	return p;
+}
+
+const char *
+buf_str(const struct buf *b)
+{
+	return b->p != NULL ? b->p : "";
+}

@@ -1,0 +1,40 @@
+/*
+ * buf.h — a growable byte buffer, always NUL-terminated.
+ * Owns its memory; buf_detach hands it to the caller.
+ */
+#ifndef BUF_H
+#define BUF_H
+
+#include <stdarg.h>
+#include <stddef.h>
+
+struct buf {
+	char *p;    /* NUL-terminated once anything was added; may be NULL before */
+	size_t len;
+	size_t cap;
+};
+
+#define BUF_INIT { NULL, 0, 0 }
+
+void buf_reserve(struct buf *, size_t extra);
+void buf_add(struct buf *, const void *, size_t);
+void buf_adds(struct buf *, const char *);
+void buf_addc(struct buf *, char);
+void buf_printf(struct buf *, const char *, ...) __attribute__((format(printf, 2, 3)));
+void buf_vprintf(struct buf *, const char *, va_list) __attribute__((format(printf, 2, 0)));
+/* Append s[0..n) as a JSON string literal, quotes included.  Bytes that
+ * are not valid UTF-8 become U+FFFD so the output is always valid JSON. */
+void buf_add_json_string(struct buf *, const char *s, size_t n);
+void buf_reset(struct buf *);       /* len = 0, keeps memory */
+void buf_free(struct buf *);
+char *buf_detach(struct buf *);     /* caller frees; never NULL */
+const char *buf_str(const struct buf *); /* "" when empty */
+
+/* Decode one UTF-8 sequence at s (n bytes available).  Returns its length
+ * and stores the code point, or returns 0 for an invalid or truncated
+ * sequence (overlongs, surrogates and values over U+10FFFF are invalid). */
+size_t utf8_decode(const unsigned char *s, size_t n, unsigned *cp);
+/* Encode cp (≤ U+10FFFF) as UTF-8 into out[4]; returns the length. */
+size_t utf8_encode(unsigned cp, char *out);
+
+#endif

@@ -1,0 +1,655 @@
+/* cli.c — headless output: session list, span tree dump, tail. */
+#include "cli.h"
+
+#include <errno.h>
+#include <langinfo.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "buf.h"
+#include "filter.h"
+#include "fmt.h"
+#include "session.h"
+#include "source.h"
+#include "span.h"
+#include "span_detail.h"
+#include "text.h"
+#include "trace.h"
+#include "xmalloc.h"
+
+/* How often --tail looks for new bytes. */
+#define CLI_TAIL_INTERVAL_MS 200
+
+static volatile sig_atomic_t cli_stop;
+
+void
+cli_error(const char *fmt, ...)
+{
+	va_list ap;
+
+	fflush(stdout);
+	fputs("mcp-inspect-tui: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+/* Text output is sanitised even into a pipe: the JSON output is the exact
+ * channel for scripts, and a log file of escapes is a hazard later. */
+static void
+cli_add_text(struct buf *b, const char *s)
+{
+	text_sanitize(b, s, strlen(s), 0);
+}
+
+static void
+cli_add_json_str(struct buf *b, const char *s)
+{
+	if (s == NULL)
+		buf_adds(b, "null");
+	else
+		buf_add_json_string(b, s, strlen(s));
+}
+
+static void
+cli_add_json_time(struct buf *b, int64_t ns)
+{
+	if (ns == SPAN_TIME_NONE) {
+		buf_adds(b, "null");
+		return;
+	}
+	buf_addc(b, '"');
+	fmt_time_rfc3339(b, ns);
+	buf_addc(b, '"');
+}
+
+static void
+cli_add_json_ms(struct buf *b, int64_t start, int64_t end)
+{
+	if (start == SPAN_TIME_NONE || end == SPAN_TIME_NONE)
+		buf_adds(b, "null");
+	else
+		fmt_ms(b, end - start);
+}
+
+static void
+cli_flush(struct buf *b)
+{
+	fwrite(b->p != NULL ? b->p : "", 1, b->len, stdout);
+	buf_reset(b);
+}
+
+/* Report what went wrong while reading, one line each. */
+static void
+cli_report(struct session *s)
+{
+	const struct trace_stats *st = trace_stats(session_trace(s));
+	size_t i;
+
+	for (i = 0; i < session_nwarnings(s); i++)
+		cli_error("warning: %s", session_warning(s, i));
+	if (st->bad_lines > 0)
+		cli_error("warning: session %s: %llu bad line%s (first: %s)", session_id(s),
+		    (unsigned long long)st->bad_lines, st->bad_lines == 1 ? "" : "s",
+		    session_first_bad(s) ? session_first_bad(s) : "?");
+}
+
+static void
+cli_read_all(struct session *s)
+{
+	while (session_read(s, SIZE_MAX) == 1)
+		;
+	session_finish(s);
+}
+
+static struct filter *
+cli_filter(const struct cli_opts *o, int *failed)
+{
+	struct filter *f;
+	char *cause = NULL;
+
+	*failed = 0;
+	if (o->filter == NULL)
+		return NULL;
+	if ((f = filter_parse(o->filter, &cause)) == NULL) {
+		cli_error("%s", cause);
+		free(cause);
+		*failed = 1;
+	}
+	return f;
+}
+
+/*
+ * --list
+ */
+
+struct cli_row {
+	struct session_meta m;
+	struct session *s;
+};
+
+static int
+cli_row_cmp(const void *pa, const void *pb)
+{
+	const struct cli_row *a = pa, *b = pb;
+
+	if (a->m.started_at != b->m.started_at)
+		return a->m.started_at > b->m.started_at ? -1 : 1; /* NONE sorts last */
+	return strcmp(a->m.id, b->m.id);
+}
+
+static void
+cli_list_json_row(struct buf *b, const struct session_meta *m, bool first)
+{
+	buf_adds(b, first ? "\n" : ",\n");
+	buf_adds(b, "{\"id\":");
+	cli_add_json_str(b, m->id);
+	buf_adds(b, ",\"title\":");
+	cli_add_json_str(b, m->title);
+	buf_adds(b, ",\"status\":");
+	cli_add_json_str(b, session_status_name(m->status));
+	buf_adds(b, ",\"engine\":");
+	cli_add_json_str(b, m->engine);
+	buf_adds(b, ",\"started_at\":");
+	cli_add_json_time(b, m->started_at);
+	buf_adds(b, ",\"ended_at\":");
+	cli_add_json_time(b, m->ended_at);
+	buf_adds(b, ",\"duration_ms\":");
+	cli_add_json_ms(b, m->started_at, m->ended_at);
+	buf_printf(b, ",\"span_count\":%u,\"error_count\":%u,\"bad_lines\":%llu,"
+	    "\"tokens_in\":%lld,\"tokens_out\":%lld}", m->span_count, m->error_count,
+	    (unsigned long long)m->bad_lines, (long long)m->tokens_in,
+	    (long long)m->tokens_out);
+}
+
+static void
+cli_pad(struct buf *b, size_t from, int width)
+{
+	int w = text_width(b->p + from, b->len - from);
+
+	while (w++ < width)
+		buf_addc(b, ' ');
+}
+
+static void
+cli_list_text_row(struct buf *b, const struct session_meta *m)
+{
+	size_t at = b->len;
+
+	buf_adds(b, session_status_name(m->status));
+	cli_pad(b, at, 11);
+	at = b->len;
+	if (m->started_at != SPAN_TIME_NONE)
+		fmt_time_short(b, m->started_at);
+	else
+		buf_adds(b, "-");
+	cli_pad(b, at, 21);
+	at = b->len;
+	if (m->started_at != SPAN_TIME_NONE && m->ended_at != SPAN_TIME_NONE)
+		fmt_duration(b, m->ended_at - m->started_at);
+	else
+		buf_adds(b, "-");
+	cli_pad(b, at, 10);
+	buf_printf(b, "%6u %6u ", m->span_count, m->error_count);
+	at = b->len;
+	fmt_count(b, m->tokens_in);
+	buf_addc(b, '/');
+	fmt_count(b, m->tokens_out);
+	cli_pad(b, at, 13);
+	at = b->len;
+	cli_add_text(b, m->engine);
+	cli_pad(b, at, 9);
+	buf_addc(b, ' ');
+	cli_add_text(b, m->id);
+	buf_adds(b, "  ");
+	cli_add_text(b, m->title);
+	if (m->status == SESSION_PAUSED && m->signal_name != NULL) {
+		buf_adds(b, "  [waiting on ");
+		cli_add_text(b, m->signal_name);
+		if (m->signal_prompt != NULL) {
+			buf_adds(b, ": ");
+			cli_add_text(b, m->signal_prompt);
+		}
+		buf_addc(b, ']');
+	}
+	if (m->bad_lines > 0)
+		buf_printf(b, "  (%llu bad line%s)", (unsigned long long)m->bad_lines,
+		    m->bad_lines == 1 ? "" : "s");
+	buf_addc(b, '\n');
+}
+
+int
+cli_list(const struct source *src, const struct cli_opts *o)
+{
+	struct session_ref *refs;
+	struct cli_row *rows;
+	struct filter_subject fs;
+	struct filter *f;
+	struct buf b = BUF_INIT;
+	size_t n, i, kept = 0;
+	char *cause = NULL;
+	int failed;
+
+	f = cli_filter(o, &failed);
+	if (failed)
+		return 2;
+	if (source_scan(src, &refs, &n, &cause) == -1) {
+		cli_error("%s", cause);
+		free(cause);
+		filter_free(f);
+		return 1;
+	}
+	rows = xcalloc(n ? n : 1, sizeof *rows);
+	for (i = 0; i < n; i++) {
+		rows[kept].s = session_new(&refs[i]);
+		cli_read_all(rows[kept].s);
+		cli_report(rows[kept].s);
+		session_meta_get(rows[kept].s, &rows[kept].m);
+		session_subject(&rows[kept].m, &fs);
+		if (f != NULL && !filter_match(f, &fs)) {
+			session_meta_clear(&rows[kept].m);
+			session_free(rows[kept].s);
+			continue;
+		}
+		kept++;
+	}
+	qsort(rows, kept, sizeof *rows, cli_row_cmp);
+	if (o->json)
+		buf_adds(&b, "{\"sessions\":[");
+	else if (kept > 0)
+		buf_adds(&b, "STATUS     STARTED (UTC)        DURATION   SPANS ERRORS "
+		    "TOKENS IN/OUT ENGINE    ID  TITLE\n");
+	for (i = 0; i < kept; i++) {
+		if (o->json)
+			cli_list_json_row(&b, &rows[i].m, i == 0);
+		else
+			cli_list_text_row(&b, &rows[i].m);
+		session_meta_clear(&rows[i].m);
+		session_free(rows[i].s);
+	}
+	if (o->json)
+		buf_adds(&b, kept > 0 ? "\n]}\n" : "]}\n");
+	else if (kept == 0)
+		fprintf(stderr, "mcp-inspect-tui: no sessions in %s%s\n", src->where,
+		    f != NULL ? " match the filter" : "");
+	cli_flush(&b);
+	buf_free(&b);
+	free(rows);
+	filter_free(f);
+	session_refs_free(refs, n);
+	return 0;
+}
+
+/*
+ * --dump and --tail
+ */
+
+/* Open the session named by id (or the only / most recent one). */
+static struct session *
+cli_open_session(const struct source *src, const char *id)
+{
+	struct session_ref *refs;
+	struct session *s;
+	size_t n;
+	long i;
+	char *cause = NULL;
+
+	if (source_scan(src, &refs, &n, &cause) == -1) {
+		cli_error("%s", cause);
+		free(cause);
+		return NULL;
+	}
+	if (n == 0) {
+		cli_error("no sessions in %s", src->where);
+		session_refs_free(refs, n);
+		return NULL;
+	}
+	/* With one file, the id is not needed; the newest is the default. */
+	i = id == NULL || src->kind != SOURCE_DIR ? 0 : session_ref_find(refs, n, id);
+	if (i < 0) {
+		cli_error(i == -1 ? "unknown session '%s' in %s" :
+		    "session id '%s' is ambiguous in %s: give more of it", id, src->where);
+		session_refs_free(refs, n);
+		return NULL;
+	}
+	s = session_new(&refs[i]);
+	session_refs_free(refs, n);
+	return s;
+}
+
+static void
+cli_span_json(struct buf *b, struct session *s, uint32_t i, uint32_t depth,
+    bool orphan, bool detail)
+{
+	struct trace *t = session_trace(s);
+	const struct span *sp = trace_span(t, i);
+	struct span_detail *d;
+	char *cause = NULL, *j;
+
+	buf_printf(b, "{\"depth\":%u,\"span_id\":", depth);
+	cli_add_json_str(b, trace_str(t, sp->id));
+	buf_adds(b, ",\"parent_id\":");
+	cli_add_json_str(b, sp->parent == STRTAB_EMPTY ? NULL : trace_str(t, sp->parent));
+	buf_adds(b, ",\"trace_id\":");
+	cli_add_json_str(b, sp->trace_id == STRTAB_EMPTY ? NULL : trace_str(t, sp->trace_id));
+	buf_adds(b, ",\"name\":");
+	cli_add_json_str(b, trace_str(t, sp->name));
+	buf_adds(b, ",\"type\":");
+	cli_add_json_str(b, span_type_name(sp->type));
+	buf_adds(b, ",\"label\":");
+	cli_add_json_str(b, sp->label == STRTAB_EMPTY ? NULL : trace_str(t, sp->label));
+	buf_adds(b, ",\"status\":");
+	cli_add_json_str(b, span_status_name(sp->status));
+	buf_adds(b, ",\"start_time\":");
+	cli_add_json_time(b, sp->start_ns);
+	buf_adds(b, ",\"end_time\":");
+	cli_add_json_time(b, sp->end_ns);
+	buf_adds(b, ",\"duration_ms\":");
+	cli_add_json_ms(b, sp->start_ns, sp->end_ns);
+	if (orphan)
+		buf_adds(b, ",\"orphan\":true");
+	if (detail) {
+		if ((d = session_span_detail(s, i, &cause)) == NULL) {
+			cli_error("warning: %s", cause);
+			free(cause);
+			buf_adds(b, ",\"attributes\":null,\"events\":null,\"resource\":null");
+		} else {
+			buf_adds(b, ",\"attributes\":");
+			buf_adds(b, j = kv_list_to_json(&d->attrs));
+			free(j);
+			buf_adds(b, ",\"events\":");
+			buf_adds(b, j = span_detail_events_json(d));
+			free(j);
+			buf_adds(b, ",\"resource\":");
+			buf_adds(b, j = kv_list_to_json(&d->resource));
+			free(j);
+			span_detail_free(d);
+		}
+	}
+	buf_adds(b, "}\n");
+}
+
+/* The tree glyphs before a node: "│  " for each open ancestor level and
+ * "├─ " or "└─ " for the node itself. */
+struct cli_glyphs {
+	const char *pipe, *tee, *elbow, *blank;
+};
+
+static const struct cli_glyphs cli_utf8 = { "\xe2\x94\x82  ", "\xe2\x94\x9c\xe2\x94\x80 ",
+	"\xe2\x94\x94\xe2\x94\x80 ", "   " };
+static const struct cli_glyphs cli_ascii = { "|  ", "|- ", "`- ", "   " };
+
+static const struct cli_glyphs *
+cli_glyph_set(void)
+{
+	const char *cs = nl_langinfo(CODESET);
+
+	return cs != NULL && strcmp(cs, "UTF-8") == 0 ? &cli_utf8 : &cli_ascii;
+}
+
+/* Is node the last child of its parent (in tree order)? */
+static bool
+cli_is_last(struct trace *t, uint32_t node)
+{
+	uint32_t p = trace_parent(t, node), end;
+
+	end = p == TRACE_NONE ? trace_nodes(t) : trace_pos(t, p) + trace_subtree_size(t, p);
+	return trace_pos(t, node) + trace_subtree_size(t, node) == end;
+}
+
+static void
+cli_tree_prefix(struct buf *b, struct trace *t, uint32_t node, const struct cli_glyphs *g)
+{
+	uint32_t depth = trace_depth(t, node), k, a;
+	uint32_t *chain;
+
+	if (depth == 0)
+		return;
+	chain = xmalloc((size_t)depth * sizeof *chain);
+	for (a = node, k = depth; k > 0; k--) {
+		chain[k - 1] = a;
+		a = trace_parent(t, a);
+	}
+	for (k = 1; k < depth; k++)
+		buf_adds(b, cli_is_last(t, chain[k - 1]) ? g->blank : g->pipe);
+	buf_adds(b, cli_is_last(t, node) ? g->elbow : g->tee);
+	free(chain);
+}
+
+static void
+cli_span_text(struct buf *b, struct trace *t, uint32_t node)
+{
+	const struct span *sp = trace_span(t, node);
+	int64_t in = trace_rollup_in(t, node), out = trace_rollup_out(t, node);
+
+	cli_add_text(b, trace_str(t, sp->name));
+	buf_adds(b, "  ");
+	buf_adds(b, span_type_name(sp->type));
+	if (sp->label != STRTAB_EMPTY) {
+		buf_addc(b, ' ');
+		cli_add_text(b, trace_str(t, sp->label));
+	}
+	if (sp->status == SPAN_ERROR)
+		buf_adds(b, "  ERROR");
+	buf_adds(b, "  ");
+	if (sp->start_ns != SPAN_TIME_NONE && sp->end_ns != SPAN_TIME_NONE)
+		fmt_duration(b, sp->end_ns - sp->start_ns);
+	else
+		buf_adds(b, "(running)");
+	if (in > 0 || out > 0) {
+		buf_adds(b, "  tokens ");
+		fmt_count(b, in);
+		buf_addc(b, '/');
+		fmt_count(b, out);
+	}
+	if (trace_is_cycle_break(t, node))
+		buf_adds(b, "  (parent cycle broken here)");
+}
+
+static void
+cli_detail_text(struct buf *b, struct session *s, uint32_t i, size_t indent)
+{
+	struct span_detail *d;
+	char *cause = NULL;
+	size_t k;
+
+	if ((d = session_span_detail(s, i, &cause)) == NULL) {
+		cli_error("warning: %s", cause);
+		free(cause);
+		return;
+	}
+	for (k = 0; k < d->attrs.n; k++) {
+		buf_printf(b, "%*s", (int)indent + 4, "");
+		cli_add_text(b, d->attrs.v[k].key);
+		buf_adds(b, " = ");
+		cli_add_text(b, d->attrs.v[k].str != NULL ? d->attrs.v[k].str : d->attrs.v[k].json);
+		buf_addc(b, '\n');
+	}
+	for (k = 0; k < d->nevents; k++) {
+		buf_printf(b, "%*sevent ", (int)indent + 4, "");
+		cli_add_text(b, d->events[k].name);
+		buf_addc(b, '\n');
+	}
+	span_detail_free(d);
+}
+
+int
+cli_dump(const struct source *src, const char *id, const struct cli_opts *o)
+{
+	const struct cli_glyphs *g = cli_glyph_set();
+	struct session *s;
+	struct filter_subject fs;
+	struct filter *f;
+	struct trace *t;
+	struct buf b = BUF_INIT;
+	uint32_t pos, node, n;
+	int failed;
+
+	f = cli_filter(o, &failed);
+	if (failed)
+		return 2;
+	if ((s = cli_open_session(src, id)) == NULL) {
+		filter_free(f);
+		return 1;
+	}
+	cli_read_all(s);
+	cli_report(s);
+	t = session_trace(s);
+	n = trace_nodes(t);
+	for (pos = 0; pos < n; pos++) {
+		node = trace_order(t, pos);
+		if (trace_is_placeholder(t, node)) {
+			if (!o->json && f == NULL) {
+				cli_tree_prefix(&b, t, node, g);
+				buf_adds(&b, "? missing parent ");
+				cli_add_text(&b, trace_str(t, trace_placeholder_id(t, node)));
+				buf_addc(&b, '\n');
+			}
+			continue;
+		}
+		if (f != NULL) {
+			session_span_subject(s, node, &fs);
+			if (!filter_match(f, &fs))
+				continue;
+		}
+		if (o->json)
+			cli_span_json(&b, s, node, trace_depth(t, node),
+			    trace_is_orphan(t, node), o->detail);
+		else {
+			cli_tree_prefix(&b, t, node, g);
+			cli_span_text(&b, t, node);
+			buf_addc(&b, '\n');
+			if (o->detail)
+				cli_detail_text(&b, s, node, (size_t)trace_depth(t, node) * 3);
+		}
+		if (b.len > 65536)
+			cli_flush(&b);
+	}
+	cli_flush(&b);
+	buf_free(&b);
+	session_free(s);
+	filter_free(f);
+	return 0;
+}
+
+static void
+cli_on_signal(int sig)
+{
+	cli_stop = 1;
+}
+
+/* Depth and orphan state at arrival: walk the parent chain through the
+ * spans seen so far (bounded, so a cycle cannot hang it). */
+static uint32_t
+cli_arrival_depth(struct trace *t, uint32_t i, bool *orphan)
+{
+	const struct span *sp = trace_span(t, i);
+	uint32_t depth = 0, p;
+
+	*orphan = false;
+	while (sp->parent != STRTAB_EMPTY && depth <= trace_count(t)) {
+		p = trace_find(t, trace_str(t, sp->parent), strlen(trace_str(t, sp->parent)));
+		depth++;
+		if (p == TRACE_NONE) {
+			*orphan = true;
+			break;
+		}
+		if (trace_span(t, p) == sp)
+			break;
+		sp = trace_span(t, p);
+	}
+	return depth;
+}
+
+static void
+cli_tail_text(struct buf *b, struct trace *t, uint32_t i)
+{
+	const struct span *sp = trace_span(t, i);
+
+	if (sp->start_ns != SPAN_TIME_NONE)
+		fmt_time_short(b, sp->start_ns);
+	else
+		buf_adds(b, "-                  ");
+	buf_adds(b, "  ");
+	cli_span_text(b, t, i);
+	buf_addc(b, '\n');
+}
+
+static void
+cli_tail_print(struct session *s, uint32_t *printed, const struct filter *f,
+    const struct cli_opts *o)
+{
+	struct trace *t = session_trace(s);
+	struct filter_subject fs;
+	struct buf b = BUF_INIT;
+	uint32_t depth;
+	bool orphan;
+
+	for (; *printed < trace_count(t); (*printed)++) {
+		if (f != NULL) {
+			session_span_subject(s, *printed, &fs);
+			if (!filter_match(f, &fs))
+				continue;
+		}
+		if (o->json) {
+			depth = cli_arrival_depth(t, *printed, &orphan);
+			cli_span_json(&b, s, *printed, depth, orphan, o->detail);
+		} else
+			cli_tail_text(&b, t, *printed);
+		if (b.len > 65536)
+			cli_flush(&b);
+	}
+	cli_flush(&b);
+	buf_free(&b);
+	fflush(stdout);
+}
+
+int
+cli_tail(const struct source *src, const char *id, const struct cli_opts *o)
+{
+	struct sigaction sa;
+	struct session *s;
+	struct filter *f;
+	uint32_t printed = 0;
+	size_t warned = 0;
+	int failed, more;
+
+	f = cli_filter(o, &failed);
+	if (failed)
+		return 2;
+	if ((s = cli_open_session(src, id)) == NULL) {
+		filter_free(f);
+		return 1;
+	}
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = cli_on_signal;
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	while (!cli_stop) {
+		more = session_read(s, 4 * 1024 * 1024);
+		cli_tail_print(s, &printed, f, o);
+		for (; warned < session_nwarnings(s); warned++)
+			cli_error("warning: %s", session_warning(s, warned));
+		if (more)
+			continue;
+		if (src->kind == SOURCE_STDIN)
+			break;
+		poll(NULL, 0, CLI_TAIL_INTERVAL_MS);
+	}
+	if (src->kind == SOURCE_STDIN) {
+		session_finish(s);
+		cli_tail_print(s, &printed, f, o);
+	}
+	if (trace_stats(session_trace(s))->bad_lines > 0)
+		cli_error("warning: session %s: %llu bad lines (first: %s)", session_id(s),
+		    (unsigned long long)trace_stats(session_trace(s))->bad_lines,
+		    session_first_bad(s) ? session_first_bad(s) : "?");
+	session_free(s);
+	filter_free(f);
+	return 0;
+}

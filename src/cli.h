@@ -1,0 +1,27 @@
+/*
+ * cli.h — the headless modes (SPEC §5): --list, --dump and --tail, as
+ * text for people or JSON for scripts.  Each returns the exit status
+ * (0 ok, 1 runtime failure) after printing one stderr line per failure.
+ */
+#ifndef CLI_H
+#define CLI_H
+
+#include <stdbool.h>
+
+struct source;
+
+struct cli_opts {
+	bool json;
+	bool detail;
+	const char *filter; /* NULL for none */
+};
+
+int cli_list(const struct source *, const struct cli_opts *);
+int cli_dump(const struct source *, const char *id, const struct cli_opts *);
+/* Follows until SIGINT/SIGTERM (exit 0) or, for standard input, its end. */
+int cli_tail(const struct source *, const char *id, const struct cli_opts *);
+
+/* "mcp-inspect-tui: " + message + "\n" on stderr. */
+void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+#endif

@@ -1,0 +1,99 @@
+/* fmt.c — times, durations and counts as text; see fmt.h. */
+#include "fmt.h"
+
+#include <time.h>
+
+static int64_t
+fmt_floor_div(int64_t a, int64_t b)
+{
+	return a / b - (a % b < 0);
+}
+
+static void
+fmt_civil(int64_t ns, struct tm *tm, long *usec)
+{
+	int64_t sec = fmt_floor_div(ns, 1000000000);
+	time_t t = (time_t)sec;
+
+	*usec = (long)((ns - sec * 1000000000) / 1000);
+	gmtime_r(&t, tm);
+}
+
+void
+fmt_time_rfc3339(struct buf *b, int64_t ns)
+{
+	struct tm tm;
+	long usec;
+
+	fmt_civil(ns, &tm, &usec);
+	buf_printf(b, "%04d-%02d-%02dT%02d:%02d:%02d.%06ldZ", tm.tm_year + 1900,
+	    tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, usec);
+}
+
+void
+fmt_time_short(struct buf *b, int64_t ns)
+{
+	struct tm tm;
+	long usec;
+
+	fmt_civil(ns, &tm, &usec);
+	buf_printf(b, "%04d-%02d-%02d %02d:%02d:%02d", tm.tm_year + 1900,
+	    tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec);
+}
+
+void
+fmt_ms(struct buf *b, int64_t ns)
+{
+	int64_t us = ns / 1000, whole = us / 1000, frac = us % 1000;
+	const char *sign = "";
+
+	if (us < 0) {
+		sign = "-";
+		whole = -whole;
+		frac = -frac;
+	}
+	if (frac == 0)
+		buf_printf(b, "%s%lld", sign, (long long)whole);
+	else if (frac % 100 == 0)
+		buf_printf(b, "%s%lld.%lld", sign, (long long)whole, (long long)frac / 100);
+	else if (frac % 10 == 0)
+		buf_printf(b, "%s%lld.%02lld", sign, (long long)whole, (long long)frac / 10);
+	else
+		buf_printf(b, "%s%lld.%03lld", sign, (long long)whole, (long long)frac);
+}
+
+void
+fmt_duration(struct buf *b, int64_t ns)
+{
+	int64_t s;
+
+	if (ns < 0) {
+		buf_addc(b, '-');
+		ns = -ns;
+	}
+	if (ns < 1000)
+		buf_printf(b, "%lldns", (long long)ns);
+	else if (ns < 1000000)
+		buf_printf(b, "%lld\xc2\xb5s", (long long)(ns / 1000));
+	else if (ns < 1000000000)
+		buf_printf(b, "%lldms", (long long)(ns / 1000000));
+	else if (ns < 60 * 1000000000LL)
+		buf_printf(b, "%.2fs", (double)ns / 1e9);
+	else if ((s = ns / 1000000000) < 3600)
+		buf_printf(b, "%lldm%02llds", (long long)(s / 60), (long long)(s % 60));
+	else
+		buf_printf(b, "%lldh%02lldm", (long long)(s / 3600), (long long)(s / 60 % 60));
+}
+
+void
+fmt_count(struct buf *b, int64_t n)
+{
+	if (n < 1000)
+		buf_printf(b, "%lld", (long long)n);
+	else if (n < 1000000)
+		buf_printf(b, "%.1fk", (double)n / 1e3);
+	else if (n < 1000000000)
+		buf_printf(b, "%.2fM", (double)n / 1e6);
+	else
+		buf_printf(b, "%.2fG", (double)n / 1e9);
+}

@@ -1,0 +1,24 @@
+/*
+ * fmt.h — turning times, durations and counts into text, the same way in
+ * headless output and in the UI.
+ */
+#ifndef FMT_H
+#define FMT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "buf.h"
+
+/* RFC 3339 UTC with microseconds: 2026-11-22T03:14:52.267137Z. */
+void fmt_time_rfc3339(struct buf *, int64_t ns);
+/* Compact local-free form for tables: 2026-11-22 03:14:52 (UTC). */
+void fmt_time_short(struct buf *, int64_t ns);
+/* Milliseconds with up to three decimals, JSON-safe: 765, 0.107, 1500.5 */
+void fmt_ms(struct buf *, int64_t ns);
+/* Human duration: 27µs, 107ms, 1.25s, 2m03s, 1h02m. */
+void fmt_duration(struct buf *, int64_t ns);
+/* Human count: 812, 12.3k, 4.56M. */
+void fmt_count(struct buf *, int64_t n);
+
+#endif

@@ -1,0 +1,190 @@
+/*
+ * main.c — command line → one of the modes: browse (interactive), --list,
+ * --dump, --tail.  Exit status: 0 success, 1 runtime failure, 2 usage.
+ */
+#include "config.h"
+
+#include <getopt.h>
+#include <locale.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "source.h"
+
+enum mode { MODE_BROWSE, MODE_LIST, MODE_DUMP, MODE_TAIL };
+
+struct options {
+	enum mode mode;
+	struct cli_opts cli;
+	const char *token;
+	const char *id;
+	const char *source;
+};
+
+static const char usage_text[] =
+"Usage: mcp-inspect-tui [OPTIONS] [SOURCE]           browse interactively\n"
+"       mcp-inspect-tui --list [--json] [SOURCE]     print the session list\n"
+"       mcp-inspect-tui --dump [ID] [--json] [--detail] [SOURCE]\n"
+"                                                   print a session's span tree\n"
+"       mcp-inspect-tui --tail [ID] [--json] [SOURCE]\n"
+"                                                   print spans as they are written\n"
+"\n"
+"SOURCE is a trace directory, a .jsonl/.jsonl.gz/.json file, or - for standard\n"
+"input (default: $MCP_TRACES_DIR, else ~/.mcp_traces).  ID is a session id or a\n"
+"unique prefix of one; without it the most recently written session is used.\n"
+"\n"
+"Options:\n"
+"  -l, --list           print the session list and exit\n"
+"  -d, --dump           print a session's span tree and exit\n"
+"  -t, --tail           print spans as they are written, until interrupted\n"
+"  -j, --json           JSON output (--list: one object; --dump/--tail: JSON Lines)\n"
+"      --detail         include attributes, events and resource (--dump, --tail)\n"
+"  -f, --filter EXPR    only sessions or spans matching EXPR, e.g.\n"
+"                       'type:tool status:error name:fetch free text'\n"
+"      --token TOKEN    inspector token (default $MCP_INSPECTOR_TOKEN)\n"
+"  -h, --help           show this help and exit\n"
+"  -V, --version        show the version and exit\n"
+"\n"
+"Exit status: 0 success, 1 runtime failure, 2 usage error.\n";
+
+static void
+usage_error(const char *msg, const char *arg)
+{
+	fprintf(stderr, "mcp-inspect-tui: %s%s%s\n", msg, arg ? arg : "",
+	    "; try 'mcp-inspect-tui --help'");
+	exit(2);
+}
+
+static void
+set_mode(struct options *o, enum mode m)
+{
+	if (o->mode != MODE_BROWSE && o->mode != m)
+		usage_error("choose one of --list, --dump and --tail", NULL);
+	o->mode = m;
+}
+
+/* Positionals are [ID] [SOURCE]; a single one is the SOURCE when it is
+ * "-", a URL or an existing path, else an ID in the default source. */
+static void
+assign_positionals(struct options *o, char **pos, int npos)
+{
+	if (npos > 2)
+		usage_error("too many arguments: ", pos[2]);
+	if (npos == 2) {
+		o->id = pos[0];
+		o->source = pos[1];
+	} else if (npos == 1) {
+		if (source_is_source_arg(pos[0]))
+			o->source = pos[0];
+		else
+			o->id = pos[0];
+	}
+	if (o->id != NULL && (o->mode == MODE_LIST || o->mode == MODE_BROWSE) && npos == 2)
+		usage_error("a session ID is only taken by --dump and --tail: ", o->id);
+	if (o->id != NULL && (o->mode == MODE_LIST || o->mode == MODE_BROWSE))
+		usage_error("no such file or directory: ", o->id);
+}
+
+static void
+parse_options(int argc, char **argv, struct options *o)
+{
+	enum { OPT_DETAIL = 256, OPT_TOKEN };
+	static const struct option longopts[] = {
+		{ "list", no_argument, NULL, 'l' },
+		{ "dump", no_argument, NULL, 'd' },
+		{ "tail", no_argument, NULL, 't' },
+		{ "json", no_argument, NULL, 'j' },
+		{ "detail", no_argument, NULL, OPT_DETAIL },
+		{ "filter", required_argument, NULL, 'f' },
+		{ "token", required_argument, NULL, OPT_TOKEN },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ NULL, 0, NULL, 0 },
+	};
+	int c;
+
+	memset(o, 0, sizeof *o);
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "ldtjf:hV", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'l': set_mode(o, MODE_LIST); break;
+		case 'd': set_mode(o, MODE_DUMP); break;
+		case 't': set_mode(o, MODE_TAIL); break;
+		case 'j': o->cli.json = true; break;
+		case OPT_DETAIL: o->cli.detail = true; break;
+		case 'f': o->cli.filter = optarg; break;
+		case OPT_TOKEN: o->token = optarg; break;
+		case 'h':
+			fputs(usage_text, stdout);
+			exit(0);
+		case 'V':
+			printf("mcp-inspect-tui %s\n", PACKAGE_VERSION);
+			exit(0);
+		default:
+			if (optopt != 0 && optopt < 256)
+				fprintf(stderr, "mcp-inspect-tui: option -%c %s; try "
+				    "'mcp-inspect-tui --help'\n", optopt, strchr("f", optopt) ?
+				    "needs an argument" : "is unknown");
+			else
+				fprintf(stderr, "mcp-inspect-tui: option %s %s; try "
+				    "'mcp-inspect-tui --help'\n", argv[optind - 1],
+				    strchr(argv[optind - 1], '=') == NULL &&
+				    (strcmp(argv[optind - 1], "--filter") == 0 ||
+				    strcmp(argv[optind - 1], "--token") == 0) ?
+				    "needs an argument" : "is unknown");
+			exit(2);
+		}
+	}
+	if (o->cli.detail && o->mode != MODE_DUMP && o->mode != MODE_TAIL)
+		usage_error("--detail goes with --dump or --tail", NULL);
+	if (o->cli.json && o->mode == MODE_BROWSE)
+		usage_error("--json goes with --list, --dump or --tail", NULL);
+	assign_positionals(o, argv + optind, argc - optind);
+	if (o->token == NULL)
+		o->token = getenv("MCP_INSPECTOR_TOKEN");
+}
+
+int
+main(int argc, char **argv)
+{
+	struct options o;
+	struct source src;
+	char *cause = NULL;
+	int rc;
+
+	setlocale(LC_ALL, "");
+	parse_options(argc, argv, &o);
+	if (source_init(&src, o.source, &cause) == -1) {
+		fprintf(stderr, "mcp-inspect-tui: %s\n", cause);
+		free(cause);
+		return 1;
+	}
+	switch (o.mode) {
+	case MODE_LIST:
+		rc = cli_list(&src, &o.cli);
+		break;
+	case MODE_DUMP:
+		rc = cli_dump(&src, o.id, &o.cli);
+		break;
+	case MODE_TAIL:
+		rc = cli_tail(&src, o.id, &o.cli);
+		break;
+	case MODE_BROWSE:
+	default:
+		if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
+			fprintf(stderr, "mcp-inspect-tui: the browser needs a terminal on "
+			    "standard input and output; use --list, --dump or --tail "
+			    "for scripts\n");
+			rc = 2;
+			break;
+		}
+		rc = cli_list(&src, &o.cli);
+		break;
+	}
+	source_clear(&src);
+	return rc;
+}

@@ -1,0 +1,311 @@
+/* session.c — reading a session's files and deriving its meta. */
+#include "session.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "span.h"
+#include "span_detail.h"
+#include "span_parse.h"
+#include "trace.h"
+#include "tracefile.h"
+#include "xmalloc.h"
+
+struct session {
+	char *id;
+	char **paths;
+	size_t npaths;
+	struct tracefile **files; /* opened lazily; NULL until then or if it failed */
+	size_t cur;               /* file being read */
+	struct span_parser *parser;
+	struct trace *trace;
+	char **warnings;
+	size_t nwarnings;
+	uint64_t size;            /* total input size from the scan */
+};
+
+struct session *
+session_new(const struct session_ref *ref)
+{
+	struct session *s = xcalloc(1, sizeof *s);
+	size_t i;
+
+	s->id = xstrdup(ref->id);
+	s->npaths = ref->nfiles;
+	s->paths = xcalloc(ref->nfiles ? ref->nfiles : 1, sizeof *s->paths);
+	for (i = 0; i < ref->nfiles; i++)
+		s->paths[i] = xstrdup(ref->files[i]);
+	s->files = xcalloc(ref->nfiles ? ref->nfiles : 1, sizeof *s->files);
+	s->parser = span_parser_new();
+	s->trace = trace_new();
+	s->size = ref->bytes;
+	return s;
+}
+
+void
+session_free(struct session *s)
+{
+	size_t i;
+
+	if (s == NULL)
+		return;
+	for (i = 0; i < s->npaths; i++) {
+		tracefile_free(s->files[i]);
+		free(s->paths[i]);
+	}
+	for (i = 0; i < s->nwarnings; i++)
+		free(s->warnings[i]);
+	free(s->warnings);
+	free(s->files);
+	free(s->paths);
+	span_parser_free(s->parser);
+	trace_free(s->trace);
+	free(s->id);
+	free(s);
+}
+
+static void
+session_warn(struct session *s, char *msg)
+{
+	s->warnings = xreallocarray(s->warnings, s->nwarnings + 1, sizeof *s->warnings);
+	s->warnings[s->nwarnings++] = msg;
+}
+
+/* Open file i on first use; a failure becomes a warning. */
+static struct tracefile *
+session_file(struct session *s, size_t i)
+{
+	char *cause = NULL;
+
+	if (s->files[i] == NULL && s->paths[i] != NULL) {
+		s->files[i] = tracefile_open(s->paths[i], (uint16_t)i, &cause);
+		if (s->files[i] == NULL) {
+			session_warn(s, cause);
+			free(s->paths[i]);
+			s->paths[i] = NULL;
+		}
+	}
+	return s->files[i];
+}
+
+/*
+ * Files are read in order; when one is at its end the next starts.  The
+ * last file is the one a live writer appends to, but earlier ones may
+ * still grow too (a chunk being rotated), so every call revisits them.
+ */
+int
+session_read(struct session *s, size_t max_bytes)
+{
+	struct tracefile *tf;
+	char *cause;
+	size_t i;
+	int rc;
+
+	for (i = 0; i < s->npaths; i++) {
+		if ((tf = session_file(s, i)) == NULL)
+			continue;
+		cause = NULL;
+		rc = tracefile_read(tf, s->parser, s->trace, max_bytes, &cause);
+		if (rc == -1)
+			session_warn(s, cause);
+		if (rc == 1)
+			return 1;
+	}
+	return 0;
+}
+
+void
+session_finish(struct session *s)
+{
+	size_t i;
+
+	for (i = 0; i < s->npaths; i++) {
+		if (s->files[i] != NULL)
+			tracefile_finish(s->files[i], s->parser, s->trace);
+	}
+}
+
+struct trace *
+session_trace(const struct session *s)
+{
+	return s->trace;
+}
+
+const char *
+session_id(const struct session *s)
+{
+	return s->id;
+}
+
+static const char *
+session_opt_str(const struct trace *t, uint32_t strid)
+{
+	return strid == STRTAB_EMPTY ? NULL : trace_str(t, strid);
+}
+
+/* SPEC §3: paused, else running (no root yet, or a root still open),
+ * else failed (root or any workflow span in error), else completed. */
+static enum session_status
+session_status_of(const struct trace_stats *st)
+{
+	if (st->paused)
+		return SESSION_PAUSED;
+	if (st->roots == 0 || st->open_roots > 0)
+		return SESSION_RUNNING;
+	if (st->root_or_workflow_error)
+		return SESSION_FAILED;
+	return SESSION_COMPLETED;
+}
+
+void
+session_meta_get(struct session *s, struct session_meta *m)
+{
+	const struct trace_stats *st = trace_stats(s->trace);
+	const char *title = session_opt_str(s->trace, st->title);
+	const char *wtype = session_opt_str(s->trace, st->workflow_type);
+	const char *engine = session_opt_str(s->trace, st->engine);
+
+	memset(m, 0, sizeof *m);
+	m->id = s->id;
+	if (title != NULL)
+		m->title = xstrdup(title);
+	else if (wtype != NULL)
+		m->title = xasprintf("%s - %.8s", wtype, s->id);
+	else
+		m->title = xasprintf("Session %.8s", s->id);
+	m->engine = engine != NULL ? engine : "asyncio";
+	m->status = session_status_of(st);
+	m->started_at = st->first_start;
+	m->ended_at = st->last_end;
+	m->span_count = st->spans;
+	m->error_count = st->errors;
+	m->bad_lines = st->bad_lines;
+	m->tokens_in = st->tokens_in;
+	m->tokens_out = st->tokens_out;
+	m->signal_name = session_opt_str(s->trace, st->signal_name);
+	m->signal_prompt = session_opt_str(s->trace, st->signal_prompt);
+}
+
+void
+session_meta_clear(struct session_meta *m)
+{
+	free(m->title);
+	m->title = NULL;
+}
+
+const char *
+session_status_name(enum session_status st)
+{
+	static const char *names[] = { "running", "paused", "failed", "completed" };
+
+	return (unsigned)st < sizeof names / sizeof names[0] ? names[st] : "unknown";
+}
+
+char *
+session_span_line(struct session *s, uint32_t i, char **cause)
+{
+	const struct span *sp;
+
+	if (i >= trace_count(s->trace)) {
+		*cause = xasprintf("no span %u in session %s", i, s->id);
+		return NULL;
+	}
+	sp = trace_span(s->trace, i);
+	if (sp->file >= s->npaths || s->files[sp->file] == NULL) {
+		*cause = xasprintf("the file holding span %u of %s is closed", i, s->id);
+		return NULL;
+	}
+	return tracefile_line(s->files[sp->file], sp->off, sp->len, cause);
+}
+
+struct span_detail *
+session_span_detail(struct session *s, uint32_t i, char **cause)
+{
+	char *line = session_span_line(s, i, cause);
+	struct span_detail *d;
+
+	if (line == NULL)
+		return NULL;
+	d = span_detail_parse(line, trace_span(s->trace, i)->len,
+	    trace_span(s->trace, i)->sub, cause);
+	free(line);
+	return d;
+}
+
+size_t
+session_nwarnings(const struct session *s)
+{
+	return s->nwarnings;
+}
+
+const char *
+session_warning(const struct session *s, size_t i)
+{
+	return s->warnings[i];
+}
+
+const char *
+session_first_bad(const struct session *s)
+{
+	size_t i;
+
+	for (i = 0; i < s->npaths; i++) {
+		if (s->files[i] != NULL && tracefile_first_bad(s->files[i]) != NULL)
+			return tracefile_first_bad(s->files[i]);
+	}
+	return NULL;
+}
+
+uint64_t
+session_consumed(const struct session *s)
+{
+	uint64_t n = 0;
+	size_t i;
+
+	for (i = 0; i < s->npaths; i++) {
+		if (s->files[i] != NULL)
+			n += tracefile_consumed(s->files[i]);
+	}
+	return n;
+}
+
+uint64_t
+session_size(const struct session *s)
+{
+	return s->size;
+}
+
+void
+session_subject(const struct session_meta *m, struct filter_subject *fs)
+{
+	memset(fs, 0, sizeof *fs);
+	fs->field[FF_ID] = m->id;
+	fs->field[FF_TITLE] = m->title;
+	fs->field[FF_STATUS] = session_status_name(m->status);
+	fs->field[FF_ENGINE] = m->engine;
+	fs->duration_ns = m->started_at != SPAN_TIME_NONE && m->ended_at != SPAN_TIME_NONE ?
+	    m->ended_at - m->started_at : -1;
+	fs->tokens = m->tokens_in + m->tokens_out;
+}
+
+void
+session_span_subject(struct session *s, uint32_t i, struct filter_subject *fs)
+{
+	const struct span *sp = trace_span(s->trace, i);
+	const struct trace *t = s->trace;
+
+	memset(fs, 0, sizeof *fs);
+	fs->field[FF_NAME] = trace_str(t, sp->name);
+	fs->field[FF_TYPE] = span_type_name(sp->type);
+	fs->field[FF_STATUS] = span_status_name(sp->status);
+	fs->field[FF_KIND] = span_kind_name(sp->kind);
+	fs->field[FF_LABEL] = trace_str(t, sp->label);
+	fs->field[FF_ID] = trace_str(t, sp->id);
+	fs->field[FF_TRACE] = trace_str(t, sp->trace_id);
+	fs->field[FF_PARENT] = trace_str(t, sp->parent);
+	fs->duration_ns = sp->start_ns != SPAN_TIME_NONE && sp->end_ns != SPAN_TIME_NONE ?
+	    sp->end_ns - sp->start_ns : -1;
+	fs->tokens = (sp->tok_in > 0 ? sp->tok_in : 0) + (sp->tok_out > 0 ? sp->tok_out : 0);
+	if (sp->tok_in < 0 && sp->tok_out < 0)
+		fs->tokens = -1;
+}

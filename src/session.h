@@ -1,0 +1,84 @@
+/*
+ * session.h — a session being read: its files, its span index, and the
+ * session meta derived from it (SPEC §3, same meaning as the inspector's
+ * SessionMeta).
+ */
+#ifndef SESSION_H
+#define SESSION_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "source.h"
+
+struct trace;
+struct span_detail;
+
+enum session_status {
+	SESSION_RUNNING,
+	SESSION_PAUSED,
+	SESSION_FAILED,
+	SESSION_COMPLETED,
+};
+
+/* Derived values; strings point into the session's trace or ref and stay
+ * valid while the session lives (title is owned by the meta). */
+struct session_meta {
+	const char *id;
+	char *title;                /* owned */
+	const char *engine;
+	enum session_status status;
+	int64_t started_at, ended_at; /* Unix ns, SPAN_TIME_NONE when unknown */
+	uint32_t span_count, error_count;
+	uint64_t bad_lines;
+	int64_t tokens_in, tokens_out;
+	const char *signal_name;    /* NULL when unknown */
+	const char *signal_prompt;  /* NULL when unknown */
+};
+
+struct session;
+
+/* The session's files are opened lazily, one at a time, as it is read. */
+struct session *session_new(const struct session_ref *ref);
+void session_free(struct session *);
+
+/*
+ * Read up to max_bytes more input.  Returns 1 when more is waiting, 0 when
+ * every file has been read to its current end.  A file that fails is
+ * skipped with a warning (session_warnings); nothing read before is lost.
+ */
+int session_read(struct session *, size_t max_bytes);
+/* After a one-shot read: index final lines that lack a newline. */
+void session_finish(struct session *);
+
+struct trace *session_trace(const struct session *);
+const char *session_id(const struct session *);
+/* Meta from what has been read so far; session_meta_clear frees it. */
+void session_meta_get(struct session *, struct session_meta *);
+void session_meta_clear(struct session_meta *);
+const char *session_status_name(enum session_status);
+
+/* Full detail of span i, parsed from its raw line (caller frees with
+ * span_detail_free); NULL with *cause when it cannot be fetched. */
+struct span_detail *session_span_detail(struct session *, uint32_t i, char **cause);
+/* The raw line of span i (caller frees). */
+char *session_span_line(struct session *, uint32_t i, char **cause);
+
+/* Warnings collected while reading (one line each), and the first bad
+ * line's message, NULL when none. */
+size_t session_nwarnings(const struct session *);
+const char *session_warning(const struct session *, size_t i);
+const char *session_first_bad(const struct session *);
+/* Input consumed and total input known, for progress. */
+uint64_t session_consumed(const struct session *);
+uint64_t session_size(const struct session *);
+
+#include "filter.h"
+
+/* What --filter and the UI filter match a session or a span against.
+ * Strings point into the meta or the trace. */
+void session_subject(const struct session_meta *, struct filter_subject *);
+void session_span_subject(struct session *, uint32_t span, struct filter_subject *);
+
+#endif

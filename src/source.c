@@ -1,0 +1,299 @@
+/* source.c — trace sources and session enumeration; see source.h. */
+#include "source.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "xmalloc.h"
+
+static bool
+source_is_url(const char *arg)
+{
+	return strncmp(arg, "http://", 7) == 0 || strncmp(arg, "https://", 8) == 0;
+}
+
+int
+source_is_source_arg(const char *arg)
+{
+	struct stat st;
+
+	return strcmp(arg, "-") == 0 || source_is_url(arg) || stat(arg, &st) == 0;
+}
+
+static char *
+source_default_dir(void)
+{
+	const char *env = getenv("MCP_TRACES_DIR"), *home;
+
+	if (env != NULL && *env != '\0')
+		return xstrdup(env);
+	home = getenv("HOME");
+	return xasprintf("%s/.mcp_traces", home != NULL && *home != '\0' ? home : ".");
+}
+
+int
+source_init(struct source *src, const char *arg, char **cause)
+{
+	struct stat st;
+	char *where = arg != NULL ? xstrdup(arg) : source_default_dir();
+
+	memset(src, 0, sizeof *src);
+	if (strcmp(where, "-") == 0)
+		src->kind = SOURCE_STDIN;
+	else if (source_is_url(where))
+		src->kind = SOURCE_URL;
+	else if (stat(where, &st) == -1) {
+		*cause = xasprintf("cannot open %s%s: %s", arg == NULL ?
+		    "trace directory " : "", where, strerror(errno));
+		free(where);
+		return -1;
+	} else if (S_ISDIR(st.st_mode))
+		src->kind = SOURCE_DIR;
+	else
+		src->kind = SOURCE_FILE;
+	src->where = where;
+	return 0;
+}
+
+void
+source_clear(struct source *src)
+{
+	free(src->where);
+	src->where = NULL;
+}
+
+static bool
+source_strip(char *name, size_t *len, const char *suffix)
+{
+	size_t n = strlen(suffix);
+
+	if (*len > n && memcmp(name + *len - n, suffix, n) == 0) {
+		*len -= n;
+		name[*len] = '\0';
+		return true;
+	}
+	return false;
+}
+
+char *
+source_session_id(const char *filename, unsigned *chunk)
+{
+	const char *base = strrchr(filename, '/');
+	char *name, *mark, *end;
+	size_t len;
+	unsigned long n;
+
+	name = xstrdup(base != NULL ? base + 1 : filename);
+	len = strlen(name);
+	*chunk = 0;
+	if (!source_strip(name, &len, ".jsonl.gz") && !source_strip(name, &len, ".jsonl") &&
+	    !source_strip(name, &len, ".json")) {
+		free(name);
+		return NULL;
+	}
+	/* ID.jsonl.chunk_N → ID, chunk N */
+	mark = strstr(name, ".jsonl.chunk_");
+	if (mark != NULL) {
+		errno = 0;
+		n = strtoul(mark + 13, &end, 10);
+		if (*end == '\0' && end != mark + 13 && errno == 0 && n > 0 && n < 1000000) {
+			*mark = '\0';
+			*chunk = (unsigned)n;
+		}
+	}
+	if (*name == '\0') {
+		free(name);
+		return NULL;
+	}
+	return name;
+}
+
+/* A file of one session, while grouping. */
+struct source_entry {
+	char *id;
+	char *path;
+	unsigned chunk;
+	time_t mtime;
+	uint64_t bytes;
+};
+
+static int
+source_entry_cmp(const void *pa, const void *pb)
+{
+	const struct source_entry *a = pa, *b = pb;
+	int c = strcmp(a->id, b->id);
+
+	if (c != 0)
+		return c;
+	return a->chunk < b->chunk ? -1 : a->chunk > b->chunk;
+}
+
+static int
+session_ref_cmp(const void *pa, const void *pb)
+{
+	const struct session_ref *a = pa, *b = pb;
+
+	if (a->mtime != b->mtime)
+		return a->mtime > b->mtime ? -1 : 1;
+	return strcmp(a->id, b->id);
+}
+
+static void
+session_ref_add_file(struct session_ref *r, const struct source_entry *e)
+{
+	r->files = xreallocarray(r->files, r->nfiles + 1, sizeof *r->files);
+	r->files[r->nfiles++] = e->path;
+	if (e->mtime > r->mtime)
+		r->mtime = e->mtime;
+	r->bytes += e->bytes;
+}
+
+/* Group sorted entries into sessions; takes ownership of the strings. */
+static struct session_ref *
+source_group(struct source_entry *e, size_t ne, size_t *n)
+{
+	struct session_ref *refs = NULL;
+	size_t i, nrefs = 0;
+
+	for (i = 0; i < ne; i++) {
+		if (nrefs == 0 || strcmp(refs[nrefs - 1].id, e[i].id) != 0) {
+			refs = xreallocarray(refs, nrefs + 1, sizeof *refs);
+			memset(&refs[nrefs], 0, sizeof *refs);
+			refs[nrefs++].id = e[i].id;
+		} else
+			free(e[i].id);
+		session_ref_add_file(&refs[nrefs - 1], &e[i]);
+	}
+	*n = nrefs;
+	return refs;
+}
+
+static int
+source_scan_dir(const char *dir, struct session_ref **refs, size_t *n, char **cause)
+{
+	DIR *d = opendir(dir);
+	struct dirent *de;
+	struct source_entry *e = NULL;
+	size_t ne = 0;
+	struct stat st;
+	unsigned chunk;
+	char *id, *path;
+
+	if (d == NULL) {
+		*cause = xasprintf("cannot open trace directory %s: %s", dir, strerror(errno));
+		return -1;
+	}
+	while ((de = readdir(d)) != NULL) {
+		if (de->d_name[0] == '.' || (id = source_session_id(de->d_name, &chunk)) == NULL)
+			continue;
+		path = xasprintf("%s/%s", dir, de->d_name);
+		/* stat follows symlinks; a dangling or looping one is skipped. */
+		if (stat(path, &st) == -1 || !S_ISREG(st.st_mode)) {
+			free(path);
+			free(id);
+			continue;
+		}
+		e = xreallocarray(e, ne + 1, sizeof *e);
+		e[ne].id = id;
+		e[ne].path = path;
+		e[ne].chunk = chunk;
+		e[ne].mtime = st.st_mtime;
+		e[ne].bytes = (uint64_t)st.st_size;
+		ne++;
+	}
+	closedir(d);
+	if (ne > 0)
+		qsort(e, ne, sizeof *e, source_entry_cmp);
+	*refs = source_group(e, ne, n);
+	free(e);
+	if (*n > 0)
+		qsort(*refs, *n, sizeof **refs, session_ref_cmp);
+	return 0;
+}
+
+static int
+source_scan_one(const char *path, bool is_stdin, struct session_ref **refs, size_t *n)
+{
+	struct session_ref *r = xcalloc(1, sizeof *r);
+	struct source_entry e;
+	struct stat st;
+	unsigned chunk;
+	char *id = is_stdin ? NULL : source_session_id(path, &chunk);
+	const char *base;
+
+	if (id == NULL) {
+		/* Any other file name: the name itself, so it stays recognisable. */
+		base = strrchr(path, '/');
+		id = xstrdup(is_stdin ? "stdin" : base != NULL ? base + 1 : path);
+	}
+	memset(&e, 0, sizeof e);
+	e.id = id;
+	e.path = xstrdup(path);
+	if (!is_stdin && stat(path, &st) == 0) {
+		e.mtime = st.st_mtime;
+		e.bytes = (uint64_t)st.st_size;
+	}
+	r->id = id;
+	session_ref_add_file(r, &e);
+	*refs = r;
+	*n = 1;
+	return 0;
+}
+
+int
+source_scan(const struct source *src, struct session_ref **refs, size_t *n,
+    char **cause)
+{
+	*refs = NULL;
+	*n = 0;
+	switch (src->kind) {
+	case SOURCE_DIR:
+		return source_scan_dir(src->where, refs, n, cause);
+	case SOURCE_FILE:
+		return source_scan_one(src->where, false, refs, n);
+	case SOURCE_STDIN:
+		return source_scan_one("-", true, refs, n);
+	case SOURCE_URL:
+		break;
+	}
+	*cause = xasprintf("%s: remote inspector sources are not supported yet", src->where);
+	return -1;
+}
+
+void
+session_refs_free(struct session_ref *refs, size_t n)
+{
+	size_t i, j;
+
+	for (i = 0; i < n; i++) {
+		for (j = 0; j < refs[i].nfiles; j++)
+			free(refs[i].files[j]);
+		free(refs[i].files);
+		free(refs[i].id);
+	}
+	free(refs);
+}
+
+long
+session_ref_find(const struct session_ref *refs, size_t n, const char *id)
+{
+	size_t i, len = strlen(id);
+	long found = -1;
+
+	for (i = 0; i < n; i++) {
+		if (strcmp(refs[i].id, id) == 0)
+			return (long)i;
+	}
+	for (i = 0; i < n; i++) {
+		if (strncmp(refs[i].id, id, len) != 0)
+			continue;
+		if (found != -1)
+			return -2;
+		found = (long)i;
+	}
+	return found;
+}

@@ -1,0 +1,56 @@
+/*
+ * source.h — where sessions come from (SPEC §1) and which files make up
+ * each session.
+ *
+ * A directory holds one session per base file name; rotated chunks
+ * (ID.jsonl.chunk_N.jsonl.gz) join their base session, base first, then
+ * chunks in numeric order.  A single file or standard input is one session.
+ */
+#ifndef SOURCE_H
+#define SOURCE_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <time.h>
+
+enum source_kind { SOURCE_DIR, SOURCE_FILE, SOURCE_STDIN, SOURCE_URL };
+
+struct source {
+	enum source_kind kind;
+	char *where;  /* directory, file path, "-" or URL; owned */
+};
+
+/* A session as found by a scan, before any of it is read. */
+struct session_ref {
+	char *id;       /* from the file name; owned */
+	char **files;   /* paths in reading order; owned */
+	size_t nfiles;
+	time_t mtime;   /* newest modification time of its files */
+	uint64_t bytes; /* total size of its files */
+};
+
+/* Decide what kind of source `arg` names (NULL = the default directory:
+ * $MCP_TRACES_DIR, else ~/.mcp_traces).  Returns -1 with *cause when a
+ * path does not exist or is not a trace file or directory. */
+int source_init(struct source *, const char *arg, char **cause);
+void source_clear(struct source *);
+/* True when arg looks like a source rather than a session id: "-", a URL,
+ * or an existing path. */
+int source_is_source_arg(const char *arg);
+
+/* The session id a trace file name stands for, and its chunk number (0
+ * for the base file); NULL when the name is not a trace file name. */
+char *source_session_id(const char *filename, unsigned *chunk);
+
+/* Enumerate sessions (SOURCE_DIR, _FILE, _STDIN; not URL), sorted by
+ * modification time, newest first.  Unreadable entries are skipped.
+ * Returns -1 with *cause when the source itself cannot be read. */
+int source_scan(const struct source *, struct session_ref **refs, size_t *n,
+    char **cause);
+void session_refs_free(struct session_ref *, size_t n);
+
+/* Find a session by id or unique id prefix.  Returns its index, -1 when
+ * none matches, -2 when a prefix is ambiguous. */
+long session_ref_find(const struct session_ref *, size_t n, const char *id);
+
+#endif

@@ -1,0 +1,341 @@
+/* tracefile.c — indexing one trace file, following it, fetching lines back. */
+#include "tracefile.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "buf.h"
+#include "gz.h"
+#include "lines.h"
+#include "span_parse.h"
+#include "trace.h"
+#include "xmalloc.h"
+
+#define TRACEFILE_CHUNK (256 * 1024)
+
+struct tracefile {
+	char *path;
+	uint16_t index;
+	int fd;              /* the file, or the spool of standard input */
+	int in_fd;           /* where new bytes come from (== fd for files) */
+	bool spooled;        /* reading stdin into fd */
+	bool in_eof;         /* stdin reached its end */
+	dev_t dev;
+	ino_t ino;
+	struct gz *gz;
+	struct lines *lines;
+	uint64_t consumed;   /* input bytes fed to gz */
+	uint64_t size;       /* file size when last looked at */
+	uint64_t line_no;    /* lines delivered, for messages */
+	uint64_t bad_lines;
+	char *first_bad;
+	bool failed;
+	unsigned char *chunk;
+	/* Valid during one tracefile_read: where spans go. */
+	struct span_parser *parser;
+	struct trace *trace;
+};
+
+static int
+tracefile_spool(char **cause)
+{
+	const char *dir = getenv("TMPDIR");
+	char *path = xasprintf("%s/mcp-inspect-tui.XXXXXX", dir && *dir ? dir : "/tmp");
+	int fd = mkstemp(path);
+
+	if (fd == -1) {
+		*cause = xasprintf("cannot create a temporary file in %s to hold standard input: %s",
+		    dir && *dir ? dir : "/tmp", strerror(errno));
+		free(path);
+		return -1;
+	}
+	unlink(path);
+	free(path);
+	return fd;
+}
+
+struct tracefile *
+tracefile_open(const char *path, uint16_t index, char **cause)
+{
+	struct tracefile *tf;
+	struct stat st;
+	int fd;
+
+	if (strcmp(path, "-") == 0) {
+		if ((fd = tracefile_spool(cause)) == -1)
+			return NULL;
+	} else {
+		if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1) {
+			*cause = xasprintf("cannot open %s: %s", path, strerror(errno));
+			return NULL;
+		}
+		if (fstat(fd, &st) == -1 || S_ISDIR(st.st_mode)) {
+			*cause = xasprintf("cannot read %s: %s", path,
+			    S_ISDIR(st.st_mode) ? "is a directory" : strerror(errno));
+			close(fd);
+			return NULL;
+		}
+	}
+	tf = xcalloc(1, sizeof *tf);
+	tf->path = xstrdup(strcmp(path, "-") == 0 ? "<stdin>" : path);
+	tf->index = index;
+	tf->fd = fd;
+	tf->spooled = strcmp(path, "-") == 0;
+	tf->in_fd = tf->spooled ? STDIN_FILENO : fd;
+	if (!tf->spooled) {
+		tf->dev = st.st_dev;
+		tf->ino = st.st_ino;
+		tf->size = (uint64_t)st.st_size;
+	}
+	tf->gz = gz_new();
+	tf->lines = lines_new(TRACEFILE_MAX_LINE);
+	tf->chunk = xmalloc(TRACEFILE_CHUNK);
+	return tf;
+}
+
+void
+tracefile_free(struct tracefile *tf)
+{
+	if (tf == NULL)
+		return;
+	close(tf->fd);
+	gz_free(tf->gz);
+	lines_free(tf->lines);
+	free(tf->chunk);
+	free(tf->first_bad);
+	free(tf->path);
+	free(tf);
+}
+
+static void
+tracefile_bad(struct tracefile *tf, const char *why)
+{
+	tf->bad_lines++;
+	trace_add_bad_lines(tf->trace, 1);
+	if (tf->first_bad == NULL)
+		tf->first_bad = xasprintf("%s:%llu: %s", tf->path,
+		    (unsigned long long)tf->line_no, why);
+}
+
+static void
+tracefile_index_line(struct tracefile *tf, const char *line, size_t len, uint64_t off)
+{
+	int n, i;
+
+	n = span_parse_line(tf->parser, line, len);
+	if (n < 0) {
+		tracefile_bad(tf, span_parser_error(tf->parser));
+		return;
+	}
+	for (i = 0; i < n; i++)
+		trace_add(tf->trace, span_parser_span(tf->parser, i), tf->index, off,
+		    len > UINT32_MAX ? UINT32_MAX : (uint32_t)len);
+}
+
+static int
+tracefile_on_line(void *arg, const char *line, size_t len, uint64_t off)
+{
+	struct tracefile *tf = arg;
+	char why[64];
+
+	tf->line_no++;
+	if (line == NULL) {
+		snprintf(why, sizeof why, "line of %zu bytes is longer than the limit", len);
+		tracefile_bad(tf, why);
+		return 0;
+	}
+	tracefile_index_line(tf, line, len, off);
+	return 0;
+}
+
+static int
+tracefile_on_text(void *arg, const char *buf, size_t len)
+{
+	struct tracefile *tf = arg;
+
+	return lines_feed(tf->lines, buf, len, tracefile_on_line, tf);
+}
+
+/* Fetch the next input bytes: from the file at the consumed offset, or
+ * from standard input (copying them to the spool).  0 at end. */
+static ssize_t
+tracefile_input(struct tracefile *tf, size_t want, char **cause)
+{
+	ssize_t n;
+
+	if (tf->spooled) {
+		if (tf->in_eof)
+			return 0;
+		do
+			n = read(tf->in_fd, tf->chunk, want);
+		while (n == -1 && errno == EINTR);
+		if (n > 0 && pwrite(tf->fd, tf->chunk, (size_t)n, (off_t)tf->consumed) != n) {
+			*cause = xasprintf("cannot spool standard input: %s", strerror(errno));
+			return -1;
+		}
+		if (n == 0)
+			tf->in_eof = true;
+	} else {
+		do
+			n = pread(tf->fd, tf->chunk, want, (off_t)tf->consumed);
+		while (n == -1 && errno == EINTR);
+	}
+	if (n == -1)
+		*cause = xasprintf("cannot read %s: %s", tf->path, strerror(errno));
+	return n;
+}
+
+/* A followed file that shrank or was replaced cannot be resumed. */
+static int
+tracefile_check_same(struct tracefile *tf, char **cause)
+{
+	struct stat st;
+
+	if (tf->spooled)
+		return 0;
+	if (stat(tf->path, &st) == 0 && (st.st_dev != tf->dev || st.st_ino != tf->ino)) {
+		*cause = xasprintf("%s was replaced while being read; "
+		    "showing what was read before", tf->path);
+		return -1;
+	}
+	if (fstat(tf->fd, &st) == 0) {
+		if ((uint64_t)st.st_size < tf->consumed) {
+			*cause = xasprintf("%s shrank while being read; "
+			    "showing what was read before", tf->path);
+			return -1;
+		}
+		tf->size = (uint64_t)st.st_size;
+	}
+	return 0;
+}
+
+int
+tracefile_read(struct tracefile *tf, struct span_parser *parser, struct trace *trace,
+    size_t max_bytes, char **cause)
+{
+	size_t done = 0, want;
+	ssize_t n;
+	int rc = 1;
+
+	if (tf->failed)
+		return 0;
+	if (tracefile_check_same(tf, cause) == -1) {
+		tf->failed = true;
+		return -1;
+	}
+	tf->parser = parser;
+	tf->trace = trace;
+	while (done < max_bytes) {
+		want = max_bytes - done < TRACEFILE_CHUNK ? max_bytes - done : TRACEFILE_CHUNK;
+		if ((n = tracefile_input(tf, want, cause)) == -1) {
+			tf->failed = true;
+			rc = -1;
+			break;
+		}
+		if (n == 0) {
+			rc = 0;
+			break;
+		}
+		tf->consumed += (uint64_t)n;
+		done += (size_t)n;
+		if (gz_feed(tf->gz, tf->chunk, (size_t)n, tracefile_on_text, tf, cause) == -1) {
+			char *why = *cause;
+
+			*cause = xasprintf("%s: %s; reading of this file stopped there",
+			    tf->path, why ? why : "decoding failed");
+			free(why);
+			tf->failed = true;
+			rc = -1;
+			break;
+		}
+	}
+	tf->parser = NULL;
+	tf->trace = NULL;
+	return rc;
+}
+
+void
+tracefile_finish(struct tracefile *tf, struct span_parser *parser, struct trace *trace)
+{
+	size_t n = lines_pending(tf->lines);
+	uint64_t off = lines_offset(tf->lines);
+	char *cause = NULL, *line;
+	long got;
+
+	if (n == 0 || n > TRACEFILE_MAX_LINE)
+		return;
+	line = xmalloc(n);
+	got = gz_read_at(tf->fd, gz_index(tf->gz), off, line, n, &cause);
+	if (got == (long)n && span_parse_line(parser, line, n) > 0) {
+		tf->parser = parser;
+		tf->trace = trace;
+		tf->line_no++;
+		tracefile_index_line(tf, line, n, off);
+		tf->parser = NULL;
+		tf->trace = NULL;
+	}
+	free(cause);
+	free(line);
+}
+
+char *
+tracefile_line(struct tracefile *tf, uint64_t off, uint32_t len, char **cause)
+{
+	char *line = xmalloc((size_t)len + 1);
+	long got;
+
+	got = gz_read_at(tf->fd, gz_index(tf->gz), off, line, len, cause);
+	if (got < 0) {
+		free(line);
+		return NULL;
+	}
+	if ((uint32_t)got != len) {
+		*cause = xasprintf("%s: span text at offset %llu is no longer readable",
+		    tf->path, (unsigned long long)off);
+		free(line);
+		return NULL;
+	}
+	line[len] = '\0';
+	return line;
+}
+
+const char *
+tracefile_path(const struct tracefile *tf)
+{
+	return tf->path;
+}
+
+bool
+tracefile_pending(const struct tracefile *tf)
+{
+	return gz_pending(tf->gz) || lines_pending(tf->lines) > 0;
+}
+
+uint64_t
+tracefile_consumed(const struct tracefile *tf)
+{
+	return tf->consumed;
+}
+
+uint64_t
+tracefile_size(const struct tracefile *tf)
+{
+	return tf->spooled ? tf->consumed : tf->size;
+}
+
+uint64_t
+tracefile_bad_lines(const struct tracefile *tf)
+{
+	return tf->bad_lines;
+}
+
+const char *
+tracefile_first_bad(const struct tracefile *tf)
+{
+	return tf->first_bad;
+}

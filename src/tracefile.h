@@ -1,0 +1,63 @@
+/*
+ * tracefile.h — one trace file (or standard input) being indexed.
+ *
+ * Owns the pipeline bytes → gz → lines → span_parse → trace for that file,
+ * remembers where reading stopped so that a growing file can be followed,
+ * and fetches any span's raw line back by random access.  Standard input
+ * cannot be re-read, so its bytes are spooled to an unlinked temporary
+ * file as they are read and fetched back from there.
+ */
+#ifndef TRACEFILE_H
+#define TRACEFILE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct span_parser;
+struct trace;
+
+/* Longest line indexed; longer lines are counted as bad. */
+#define TRACEFILE_MAX_LINE (64u * 1024 * 1024)
+
+struct tracefile;
+
+/* path "-" is standard input.  index is the file's number within its
+ * session (stored in each span).  NULL with *cause when it cannot be
+ * opened. */
+struct tracefile *tracefile_open(const char *path, uint16_t index, char **cause);
+void tracefile_free(struct tracefile *);
+
+/*
+ * Read and index up to max_bytes more input, adding spans to trace with
+ * parser.  Returns 1 when more input is waiting (call again), 0 at the
+ * current end of the file (it may grow: call again later to follow), or
+ * -1 when reading this file has ended for good with *cause (corrupt gzip,
+ * I/O error, file replaced); everything indexed before stays in trace.
+ */
+int tracefile_read(struct tracefile *, struct span_parser *, struct trace *,
+    size_t max_bytes, char **cause);
+
+/*
+ * At the end of a one-shot read (not following), index a final line that
+ * lacks its '\n' if it parses as spans; a torn line is left alone.  The
+ * inspector's writer always ends lines, but hand-made files may not.
+ */
+void tracefile_finish(struct tracefile *, struct span_parser *, struct trace *);
+
+/* The raw text of the line at decompressed offset off (caller frees),
+ * NUL-terminated; NULL with *cause on failure. */
+char *tracefile_line(struct tracefile *, uint64_t off, uint32_t len, char **cause);
+
+const char *tracefile_path(const struct tracefile *);
+/* True when what was read ends inside a gzip member or a line. */
+bool tracefile_pending(const struct tracefile *);
+/* Input bytes consumed so far, and the file's size when last looked at. */
+uint64_t tracefile_consumed(const struct tracefile *);
+uint64_t tracefile_size(const struct tracefile *);
+/* Bad lines seen in this file, and a message about the first one
+ * ("FILE:LINE: why"), NULL when none. */
+uint64_t tracefile_bad_lines(const struct tracefile *);
+const char *tracefile_first_bad(const struct tracefile *);
+
+#endif

@@ -1,0 +1,472 @@
+/*
+ * test_model.c — the trace model and session rules (SPEC §3) and source
+ * enumeration (SPEC §1): tree order, orphans and placeholders, duplicate
+ * ids, self-parents and cycles, status/title/engine rules, token totals,
+ * rotated chunks.
+ */
+#include <check.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "session.h"
+#include "source.h"
+#include "span.h"
+#include "trace.h"
+#include "xmalloc.h"
+
+static struct strref
+ref(const char *s)
+{
+	struct strref r = { s, s != NULL ? strlen(s) : 0 };
+
+	return r;
+}
+
+/* A span as the parser would report it; times in ms. */
+static struct span_fields
+mk(const char *id, const char *parent, const char *name, int64_t start_ms,
+    int64_t end_ms)
+{
+	struct span_fields f;
+
+	memset(&f, 0, sizeof f);
+	f.span_id = ref(id);
+	f.parent_id = ref(parent);
+	f.name = ref(name);
+	f.start_ns = start_ms < 0 ? SPAN_TIME_NONE : start_ms * 1000000;
+	f.end_ns = end_ms < 0 ? SPAN_TIME_NONE : end_ms * 1000000;
+	f.tokens_in = f.tokens_out = -1;
+	return f;
+}
+
+static uint32_t
+add(struct trace *t, struct span_fields f)
+{
+	return trace_add(t, &f, 0, 0, 0);
+}
+
+/* The tree as "depth:name" words in depth-first order; placeholders as
+ * "depth:?id". */
+static char *
+shape(struct trace *t)
+{
+	static char out[4096];
+	uint32_t pos, node;
+	size_t len = 0;
+
+	out[0] = '\0';
+	for (pos = 0; pos < trace_nodes(t); pos++) {
+		node = trace_order(t, pos);
+		if (trace_is_placeholder(t, node))
+			len += snprintf(out + len, sizeof out - len, "%s%u:?%s", pos ? " " : "",
+			    trace_depth(t, node), trace_str(t, trace_placeholder_id(t, node)));
+		else
+			len += snprintf(out + len, sizeof out - len, "%s%u:%s", pos ? " " : "",
+			    trace_depth(t, node), trace_str(t, trace_span(t, node)->name));
+	}
+	return out;
+}
+
+START_TEST(test_tree_order_children_first)
+{
+	struct trace *t = trace_new();
+
+	/* Written in end order, root last, as the SDK exporter does. */
+	add(t, mk("c2", "r", "second", 20, 30));
+	add(t, mk("g1", "c1", "grandchild", 11, 12));
+	add(t, mk("c1", "r", "first", 10, 15));
+	add(t, mk("c0", "r", "same-start-later-in-file", 20, 25));
+	add(t, mk("r", NULL, "root", 0, 40));
+	ck_assert_str_eq(shape(t),
+	    "0:root 1:first 2:grandchild 1:second 1:same-start-later-in-file");
+	ck_assert_int_eq(trace_subtree_size(t, 4), 5);
+	ck_assert_int_eq(trace_parent(t, 1), 2);
+	trace_free(t);
+}
+END_TEST
+
+START_TEST(test_orphans_move_when_parent_arrives)
+{
+	struct trace *t = trace_new();
+	uint32_t a;
+
+	a = add(t, mk("a", "missing", "orphan-a", 5, 6));
+	add(t, mk("b", "missing", "orphan-b", 1, 2));
+	add(t, mk("c", "a", "child-of-a", 5, 6));
+	ck_assert_str_eq(shape(t), "0:?missing 1:orphan-b 1:orphan-a 2:child-of-a");
+	ck_assert(trace_is_orphan(t, a));
+	ck_assert(!trace_is_orphan(t, 2));
+	add(t, mk("missing", NULL, "root", 0, 10));
+	ck_assert_str_eq(shape(t), "0:root 1:orphan-b 1:orphan-a 2:child-of-a");
+	ck_assert(!trace_is_orphan(t, a));
+	trace_free(t);
+}
+END_TEST
+
+START_TEST(test_duplicate_ids_do_not_hang)
+{
+	struct trace *t = trace_new();
+
+	add(t, mk("r", NULL, "root", 0, 10));
+	add(t, mk("x", "r", "x-first", 1, 2));
+	add(t, mk("x", "r", "x-again", 3, 4));
+	add(t, mk("y", "x", "child-of-x", 1, 2));
+	ck_assert_str_eq(shape(t), "0:root 1:x-first 2:child-of-x 1:x-again");
+	ck_assert_int_eq(trace_find(t, "x", 1), 1);
+	trace_free(t);
+}
+END_TEST
+
+START_TEST(test_self_parent_is_root)
+{
+	struct trace *t = trace_new();
+	uint32_t s;
+
+	s = add(t, mk("s", "s", "self", 0, 1));
+	ck_assert_str_eq(shape(t), "0:self");
+	ck_assert(trace_is_cycle_break(t, s));
+	trace_free(t);
+}
+END_TEST
+
+START_TEST(test_cycles_are_broken)
+{
+	struct trace *t = trace_new();
+
+	/* a → b → c → a, plus d hanging off b; the earliest (b) becomes root. */
+	add(t, mk("a", "c", "a", 30, 40));
+	add(t, mk("b", "a", "b", 10, 50));
+	add(t, mk("c", "b", "c", 20, 30));
+	add(t, mk("d", "b", "d", 25, 26));
+	ck_assert_str_eq(shape(t), "0:b 1:c 2:a 1:d");
+	ck_assert(trace_is_cycle_break(t, 1));
+	trace_free(t);
+}
+END_TEST
+
+START_TEST(test_deep_chain_no_recursion)
+{
+	struct trace *t = trace_new();
+	char id[32], parent[32];
+	int i, n = 200000;
+
+	for (i = 0; i < n; i++) {
+		snprintf(id, sizeof id, "s%d", i);
+		snprintf(parent, sizeof parent, "s%d", i - 1);
+		add(t, mk(id, i == 0 ? NULL : parent, "deep", i, i + 1));
+	}
+	ck_assert_int_eq(trace_nodes(t), n);
+	ck_assert_int_eq(trace_depth(t, (uint32_t)n - 1), n - 1);
+	ck_assert_int_eq(trace_subtree_size(t, 0), n);
+	trace_free(t);
+}
+END_TEST
+
+START_TEST(test_token_rollup)
+{
+	struct trace *t = trace_new();
+	struct span_fields f;
+
+	f = mk("l1", "r", "llm.generate", 1, 2);
+	f.tokens_in = 100;
+	f.tokens_out = 10;
+	add(t, f);
+	f = mk("l2", "a", "llm.generate", 3, 4);
+	f.tokens_in = 5;
+	add(t, f);
+	add(t, mk("a", "r", "agent.call", 2, 5));
+	add(t, mk("r", NULL, "workflow.run", 0, 9));
+	ck_assert_int_eq(trace_rollup_in(t, 3), 105);
+	ck_assert_int_eq(trace_rollup_out(t, 3), 10);
+	ck_assert_int_eq(trace_rollup_in(t, 2), 5);
+	ck_assert_int_eq(trace_stats(t)->tokens_in, 105);
+	ck_assert_int_eq(trace_stats(t)->tokens_out, 10);
+	trace_free(t);
+}
+END_TEST
+
+/*
+ * Session status and meta rules, through a real session read from a file
+ * written by the test (flat layout: the least to write).
+ */
+
+static char tmpdir[] = "/tmp/test_model.XXXXXX";
+
+static void
+setup_tmp(void)
+{
+	ck_assert_ptr_nonnull(mkdtemp(tmpdir));
+}
+
+static void
+teardown_tmp(void)
+{
+	char cmd[128];
+
+	snprintf(cmd, sizeof cmd, "rm -rf %s", tmpdir);
+	ck_assert_int_eq(system(cmd), 0);
+	strcpy(tmpdir, "/tmp/test_model.XXXXXX");
+}
+
+static void
+write_file(const char *name, const char *text)
+{
+	char path[512];
+	FILE *f;
+
+	snprintf(path, sizeof path, "%s/%s", tmpdir, name);
+	f = fopen(path, "w");
+	ck_assert_ptr_nonnull(f);
+	fputs(text, f);
+	fclose(f);
+}
+
+/* Read the one file as a session and fill *m (free with meta_clear). */
+static struct session *
+read_session(const char *name, struct session_meta *m)
+{
+	struct session_ref r;
+	struct session *s;
+	char path[512], *files[1];
+
+	snprintf(path, sizeof path, "%s/%s", tmpdir, name);
+	files[0] = path;
+	memset(&r, 0, sizeof r);
+	r.id = (char *)"0123456789abcdef";
+	r.files = files;
+	r.nfiles = 1;
+	s = session_new(&r);
+	while (session_read(s, 1 << 20) == 1)
+		;
+	session_finish(s);
+	session_meta_get(s, m);
+	return s;
+}
+
+static enum session_status
+status_of(const char *text)
+{
+	struct session_meta m;
+	struct session *s;
+	enum session_status st;
+
+	write_file("s.jsonl", text);
+	s = read_session("s.jsonl", &m);
+	st = m.status;
+	session_meta_clear(&m);
+	session_free(s);
+	return st;
+}
+
+#define ROOT_OK "{\"span_id\":\"r\",\"name\":\"workflow.run\",\"start_time\":\"2025-01-01T00:00:00Z\",\"end_time\":\"2025-01-01T00:00:01Z\"}\n"
+#define ROOT_OPEN "{\"span_id\":\"r\",\"name\":\"workflow.run\",\"start_time\":\"2025-01-01T00:00:00Z\"}\n"
+#define ROOT_ERR "{\"span_id\":\"r\",\"name\":\"workflow.run\",\"start_time\":\"2025-01-01T00:00:00Z\",\"end_time\":\"2025-01-01T00:00:01Z\",\"status\":{\"status_code\":\"ERROR\"}}\n"
+#define CHILD "{\"span_id\":\"c\",\"parent_span_id\":\"r\",\"name\":\"tool.call\",\"start_time\":\"2025-01-01T00:00:00.5Z\",\"end_time\":\"2025-01-01T00:00:00.7Z\"}\n"
+#define CHILD_ERR "{\"span_id\":\"c\",\"parent_span_id\":\"r\",\"name\":\"tool.call\",\"start_time\":\"2025-01-01T00:00:00.5Z\",\"end_time\":\"2025-01-01T00:00:00.7Z\",\"status\":{\"status_code\":\"ERROR\"}}\n"
+#define WF_ERR "{\"span_id\":\"w\",\"parent_span_id\":\"r\",\"name\":\"sub\",\"attributes\":{\"mcp.workflow.type\":\"router\"},\"start_time\":\"2025-01-01T00:00:00.5Z\",\"end_time\":\"2025-01-01T00:00:00.7Z\",\"status\":{\"status_code\":\"ERROR\"}}\n"
+#define PAUSED "{\"span_id\":\"p\",\"parent_span_id\":\"r\",\"name\":\"wait\",\"attributes\":{\"mcp.session.paused\":true,\"mcp.signal.name\":\"human_input\"},\"start_time\":\"2025-01-01T00:00:00.5Z\"}\n"
+
+START_TEST(test_status_rules)
+{
+	ck_assert_int_eq(status_of(CHILD), SESSION_RUNNING);          /* no root yet */
+	ck_assert_int_eq(status_of(CHILD ROOT_OPEN), SESSION_RUNNING); /* root open */
+	ck_assert_int_eq(status_of(CHILD ROOT_OK), SESSION_COMPLETED);
+	ck_assert_int_eq(status_of(CHILD_ERR ROOT_OK), SESSION_COMPLETED); /* a tool error alone */
+	ck_assert_int_eq(status_of(CHILD ROOT_ERR), SESSION_FAILED);
+	ck_assert_int_eq(status_of(WF_ERR ROOT_OK), SESSION_FAILED);
+	ck_assert_int_eq(status_of(PAUSED ROOT_ERR), SESSION_PAUSED);  /* paused wins */
+	ck_assert_int_eq(status_of(""), SESSION_RUNNING);
+}
+END_TEST
+
+START_TEST(test_meta_title_engine_counts)
+{
+	struct session_meta m;
+	struct session *s;
+
+	write_file("a.jsonl", CHILD_ERR "not json\n\n" ROOT_OK);
+	s = read_session("a.jsonl", &m);
+	ck_assert_str_eq(m.title, "Session 01234567");
+	ck_assert_str_eq(m.engine, "asyncio");
+	ck_assert_int_eq(m.span_count, 2);
+	ck_assert_int_eq(m.error_count, 1);
+	ck_assert_int_eq(m.bad_lines, 1); /* the blank line is not bad */
+	ck_assert_int_eq(m.started_at, 1735689600LL * 1000000000);
+	ck_assert_int_eq(m.ended_at, 1735689601LL * 1000000000);
+	ck_assert_ptr_nonnull(session_first_bad(s));
+	ck_assert_ptr_nonnull(strstr(session_first_bad(s), "a.jsonl:2:"));
+	session_meta_clear(&m);
+	session_free(s);
+
+	write_file("b.jsonl", WF_ERR "{\"span_id\":\"r\",\"name\":\"x\",\"attributes\":"
+	    "{\"mcp.engine.type\":\"temporal\"}}\n");
+	s = read_session("b.jsonl", &m);
+	ck_assert_str_eq(m.title, "router - 01234567");
+	ck_assert_str_eq(m.engine, "temporal");
+	session_meta_clear(&m);
+	session_free(s);
+
+	write_file("c.jsonl", "{\"span_id\":\"r\",\"name\":\"x\",\"attributes\":"
+	    "{\"mcp.session.title\":\"Refund flow\",\"mcp.workflow.type\":\"router\"}}\n");
+	s = read_session("c.jsonl", &m);
+	ck_assert_str_eq(m.title, "Refund flow");
+	session_meta_clear(&m);
+	session_free(s);
+
+	write_file("d.jsonl", PAUSED);
+	s = read_session("d.jsonl", &m);
+	ck_assert_int_eq(m.status, SESSION_PAUSED);
+	ck_assert_str_eq(m.signal_name, "human_input");
+	session_meta_clear(&m);
+	session_free(s);
+}
+END_TEST
+
+START_TEST(test_detail_fetched_back_by_offset)
+{
+	struct session_meta m;
+	struct session *s;
+	char *line, *cause = NULL;
+
+	write_file("e.jsonl", CHILD "garbage\r\n" ROOT_OK);
+	s = read_session("e.jsonl", &m);
+	ck_assert_int_eq(trace_count(session_trace(s)), 2);
+	line = session_span_line(s, 1, &cause);
+	ck_assert_ptr_nonnull(line);
+	ck_assert_int_eq(strncmp(line, ROOT_OK, strlen(ROOT_OK) - 1), 0);
+	free(line);
+	session_meta_clear(&m);
+	session_free(s);
+}
+END_TEST
+
+START_TEST(test_final_line_without_newline)
+{
+	struct session_meta m;
+	struct session *s;
+
+	/* Kept when it parses; a torn tail is neither a span nor a bad line. */
+	write_file("f.jsonl", CHILD "{\"span_id\":\"r\",\"name\":\"workflow.run\"}");
+	s = read_session("f.jsonl", &m);
+	ck_assert_int_eq(m.span_count, 2);
+	session_meta_clear(&m);
+	session_free(s);
+	write_file("g.jsonl", CHILD "{\"span_id\":\"r\",\"na");
+	s = read_session("g.jsonl", &m);
+	ck_assert_int_eq(m.span_count, 1);
+	ck_assert_int_eq(m.bad_lines, 0);
+	session_meta_clear(&m);
+	session_free(s);
+}
+END_TEST
+
+START_TEST(test_session_ids_from_names)
+{
+	unsigned chunk;
+	char *id;
+
+	id = source_session_id("/x/abc-1.jsonl.gz", &chunk);
+	ck_assert_str_eq(id, "abc-1");
+	ck_assert_uint_eq(chunk, 0);
+	free(id);
+	id = source_session_id("abc-1.jsonl.chunk_12.jsonl.gz", &chunk);
+	ck_assert_str_eq(id, "abc-1");
+	ck_assert_uint_eq(chunk, 12);
+	free(id);
+	id = source_session_id("mcp-agent-trace-x.jsonl", &chunk);
+	ck_assert_str_eq(id, "mcp-agent-trace-x");
+	free(id);
+	id = source_session_id("t.json", &chunk);
+	ck_assert_str_eq(id, "t");
+	free(id);
+	ck_assert_ptr_null(source_session_id("notes.txt", &chunk));
+	ck_assert_ptr_null(source_session_id(".jsonl", &chunk));
+}
+END_TEST
+
+START_TEST(test_scan_groups_chunks_in_order)
+{
+	struct session_ref *refs;
+	struct source src;
+	size_t n;
+	char *cause = NULL;
+
+	write_file("s1.jsonl.chunk_10.jsonl.gz", "");
+	write_file("s1.jsonl.chunk_2.jsonl.gz", "");
+	write_file("s1.jsonl.gz", "");
+	write_file("s2.jsonl", "");
+	write_file("README.md", "");
+	ck_assert_int_eq(source_init(&src, tmpdir, &cause), 0);
+	ck_assert_int_eq(src.kind, SOURCE_DIR);
+	ck_assert_int_eq(source_scan(&src, &refs, &n, &cause), 0);
+	ck_assert_uint_eq(n, 2);
+	ck_assert_int_eq(session_ref_find(refs, n, "s1"), session_ref_find(refs, n, "s1"));
+	{
+		long i = session_ref_find(refs, n, "s1");
+
+		ck_assert_int_ge(i, 0);
+		ck_assert_uint_eq(refs[i].nfiles, 3);
+		ck_assert_ptr_nonnull(strstr(refs[i].files[0], "/s1.jsonl.gz"));
+		ck_assert_ptr_nonnull(strstr(refs[i].files[1], "chunk_2."));
+		ck_assert_ptr_nonnull(strstr(refs[i].files[2], "chunk_10."));
+	}
+	ck_assert_int_eq(session_ref_find(refs, n, "s"), -2);  /* ambiguous */
+	ck_assert_int_eq(session_ref_find(refs, n, "zz"), -1);
+	session_refs_free(refs, n);
+	source_clear(&src);
+}
+END_TEST
+
+START_TEST(test_missing_source_is_an_error)
+{
+	struct source src;
+	char *cause = NULL;
+
+	ck_assert_int_eq(source_init(&src, "/nonexistent/traces", &cause), -1);
+	ck_assert_ptr_nonnull(strstr(cause, "/nonexistent/traces"));
+	free(cause);
+}
+END_TEST
+
+static Suite *
+model_suite(void)
+{
+	Suite *s = suite_create("model");
+	TCase *tc = tcase_create("tree");
+	TCase *ts = tcase_create("session");
+
+	tcase_add_test(tc, test_tree_order_children_first);
+	tcase_add_test(tc, test_orphans_move_when_parent_arrives);
+	tcase_add_test(tc, test_duplicate_ids_do_not_hang);
+	tcase_add_test(tc, test_self_parent_is_root);
+	tcase_add_test(tc, test_cycles_are_broken);
+	tcase_add_test(tc, test_deep_chain_no_recursion);
+	tcase_add_test(tc, test_token_rollup);
+	tcase_set_timeout(tc, 60);
+	suite_add_tcase(s, tc);
+	tcase_add_checked_fixture(ts, setup_tmp, teardown_tmp);
+	tcase_add_test(ts, test_status_rules);
+	tcase_add_test(ts, test_meta_title_engine_counts);
+	tcase_add_test(ts, test_detail_fetched_back_by_offset);
+	tcase_add_test(ts, test_final_line_without_newline);
+	tcase_add_test(ts, test_session_ids_from_names);
+	tcase_add_test(ts, test_scan_groups_chunks_in_order);
+	tcase_add_test(ts, test_missing_source_is_an_error);
+	suite_add_tcase(s, ts);
+	return s;
+}
+
+int
+main(void)
+{
+	SRunner *sr = srunner_create(model_suite());
+	int failed;
+
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+}
