@@ -246,7 +246,7 @@ cli_list(const struct source *src, const struct cli_opts *o)
 	}
 	rows = xcalloc(n ? n : 1, sizeof *rows);
 	for (i = 0; i < n; i++) {
-		rows[kept].s = session_new(&refs[i]);
+		rows[kept].s = session_new_summary(&refs[i]);
 		cli_read_all(rows[kept].s);
 		cli_report(rows[kept].s);
 		session_meta_get(rows[kept].s, &rows[kept].m);

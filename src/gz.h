@@ -36,8 +36,9 @@ struct gz_index {
 
 struct gz;
 
-/* Called with each piece of decompressed output; return non-zero to stop
- * (gz_feed then returns -1 with no cause). */
+/* Called with each piece of decompressed output; return non-zero to stop:
+ * gz_feed then returns -1 with *cause NULL, the decoder stays usable, and
+ * feeding again from input offset gz_total_in() carries on. */
 typedef int (*gz_out_fn)(void *arg, const char *buf, size_t len);
 
 struct gz *gz_new(void);

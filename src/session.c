@@ -24,8 +24,8 @@ struct session {
 	uint64_t size;            /* total input size from the scan */
 };
 
-struct session *
-session_new(const struct session_ref *ref)
+static struct session *
+session_create(const struct session_ref *ref, struct trace *trace)
 {
 	struct session *s = xcalloc(1, sizeof *s);
 	size_t i;
@@ -37,9 +37,21 @@ session_new(const struct session_ref *ref)
 		s->paths[i] = xstrdup(ref->files[i]);
 	s->files = xcalloc(ref->nfiles ? ref->nfiles : 1, sizeof *s->files);
 	s->parser = span_parser_new();
-	s->trace = trace_new();
+	s->trace = trace;
 	s->size = ref->bytes;
 	return s;
+}
+
+struct session *
+session_new(const struct session_ref *ref)
+{
+	return session_create(ref, trace_new());
+}
+
+struct session *
+session_new_summary(const struct session_ref *ref)
+{
+	return session_create(ref, trace_new_summary());
 }
 
 void

@@ -39,8 +39,11 @@ struct session_meta {
 
 struct session;
 
-/* The session's files are opened lazily, one at a time, as it is read. */
+/* The session's files are opened lazily, one at a time, as it is read.
+ * A summary session keeps only the totals its meta needs (a session list
+ * row); it has no spans, tree or details. */
 struct session *session_new(const struct session_ref *ref);
+struct session *session_new_summary(const struct session_ref *ref);
 void session_free(struct session *);
 
 /*

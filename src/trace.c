@@ -31,6 +31,7 @@ struct trace {
 	struct trace_stats stats;
 	struct trace_tree tree;
 	bool dirty;             /* spans added since the tree was built */
+	bool summary;           /* keep totals only */
 };
 
 struct trace *
@@ -41,6 +42,15 @@ trace_new(void)
 	t->strs = strtab_new();
 	t->stats.first_start = t->stats.last_end = SPAN_TIME_NONE;
 	t->dirty = true;
+	return t;
+}
+
+struct trace *
+trace_new_summary(void)
+{
+	struct trace *t = trace_new();
+
+	t->summary = true;
 	return t;
 }
 
@@ -71,6 +81,9 @@ trace_free(struct trace *t)
 	free(t->by_id);
 	free(t);
 }
+
+static void trace_fill(struct trace *, struct span *, const struct span_fields *,
+    enum span_type, bool);
 
 static uint32_t
 trace_intern(struct trace *t, struct strref r)
@@ -145,26 +158,48 @@ uint32_t
 trace_add(struct trace *t, const struct span_fields *f, uint16_t file,
     uint64_t off, uint32_t len)
 {
-	struct span *s;
+	struct span *s, one;
 	enum span_type type = span_classify(f);
 	uint32_t i;
 
+	if (t->summary) {
+		trace_fill(t, &one, f, type, true);
+		trace_count_stats(t, &one, f);
+		return TRACE_NONE;
+	}
 	if (t->nspans == t->cap) {
 		t->cap = t->cap ? t->cap * 2 : 1024;
 		t->spans = xreallocarray(t->spans, t->cap, sizeof *t->spans);
 	}
 	i = t->nspans++;
 	s = &t->spans[i];
-	memset(s, 0, sizeof *s);
+	trace_fill(t, s, f, type, false);
 	s->off = off;
 	s->len = len;
 	s->sub = f->index_in_line;
 	s->file = file;
-	s->id = trace_intern(t, f->span_id);
-	s->parent = trace_intern(t, f->parent_id);
-	s->trace_id = trace_intern(t, f->trace_id);
-	s->name = trace_intern(t, f->name);
-	s->label = trace_intern(t, span_label(f, type));
+	trace_index_id(t, s->id, i);
+	trace_count_stats(t, s, f);
+	t->dirty = true;
+	return i;
+}
+
+/* The record's own fields; a summary trace interns nothing per span (a
+ * non-empty parent is all its totals need to know). */
+static void
+trace_fill(struct trace *t, struct span *s, const struct span_fields *f,
+    enum span_type type, bool summary)
+{
+	memset(s, 0, sizeof *s);
+	if (summary)
+		s->parent = f->parent_id.n > 0 ? 1 : STRTAB_EMPTY;
+	else {
+		s->id = trace_intern(t, f->span_id);
+		s->parent = trace_intern(t, f->parent_id);
+		s->trace_id = trace_intern(t, f->trace_id);
+		s->name = trace_intern(t, f->name);
+		s->label = trace_intern(t, span_label(f, type));
+	}
 	s->type = type;
 	s->status = f->status;
 	s->kind = f->kind;
@@ -178,10 +213,6 @@ trace_add(struct trace *t, const struct span_fields *f, uint16_t file,
 	s->end_ns = f->end_ns;
 	s->tok_in = f->tokens_in;
 	s->tok_out = f->tokens_out;
-	trace_index_id(t, s->id, i);
-	trace_count_stats(t, s, f);
-	t->dirty = true;
-	return i;
 }
 
 void

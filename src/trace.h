@@ -67,9 +67,13 @@ struct trace_stats {
 struct trace;
 
 struct trace *trace_new(void);
+/* A trace that keeps only the totals (trace_stats), no spans: what a
+ * session list needs.  trace_add then returns TRACE_NONE. */
+struct trace *trace_new_summary(void);
 void trace_free(struct trace *);
 
-/* Add one span; strings in f are copied (interned).  Returns its index. */
+/* Add one span; strings in f are copied (interned).  Returns its index
+ * (TRACE_NONE for a summary trace). */
 uint32_t trace_add(struct trace *, const struct span_fields *f, uint16_t file,
     uint64_t off, uint32_t len);
 void trace_add_bad_lines(struct trace *, uint64_t n);
