@@ -67,26 +67,31 @@ set_mode(struct options *o, enum mode m)
 	o->mode = m;
 }
 
-/* Positionals are [ID] [SOURCE]; a single one is the SOURCE when it is
- * "-", a URL or an existing path, else an ID in the default source. */
+/*
+ * Positionals are [ID] [SOURCE].  A single one is the SOURCE when it is
+ * "-", a URL or an existing path, or when the mode takes no ID; it is also
+ * taken as a (missing) path when it holds '/' or '.', which session ids
+ * ([A-Za-z0-9_-]) never do, so a typo says "cannot open", not "unknown
+ * session".
+ */
 static void
 assign_positionals(struct options *o, char **pos, int npos)
 {
+	bool takes_id = o->mode == MODE_DUMP || o->mode == MODE_TAIL;
+
 	if (npos > 2)
 		usage_error("too many arguments: ", pos[2]);
+	if (npos == 2 && !takes_id)
+		usage_error("a session ID is only taken by --dump and --tail: ", pos[0]);
 	if (npos == 2) {
 		o->id = pos[0];
 		o->source = pos[1];
 	} else if (npos == 1) {
-		if (source_is_source_arg(pos[0]))
+		if (!takes_id || source_is_source_arg(pos[0]) || strpbrk(pos[0], "/.") != NULL)
 			o->source = pos[0];
 		else
 			o->id = pos[0];
 	}
-	if (o->id != NULL && (o->mode == MODE_LIST || o->mode == MODE_BROWSE) && npos == 2)
-		usage_error("a session ID is only taken by --dump and --tail: ", o->id);
-	if (o->id != NULL && (o->mode == MODE_LIST || o->mode == MODE_BROWSE))
-		usage_error("no such file or directory: ", o->id);
 }
 
 static void

@@ -42,6 +42,9 @@ source_init(struct source *src, const char *arg, char **cause)
 	char *where = arg != NULL ? xstrdup(arg) : source_default_dir();
 
 	memset(src, 0, sizeof *src);
+	/* "dir/" and "dir" name the same sessions; keep file paths tidy. */
+	while (strlen(where) > 1 && where[strlen(where) - 1] == '/')
+		where[strlen(where) - 1] = '\0';
 	if (strcmp(where, "-") == 0)
 		src->kind = SOURCE_STDIN;
 	else if (source_is_url(where))

@@ -1,0 +1,1312 @@
+/*
+ * span_parse.c — the fast index pass: one trace line → span_fields, and
+ * the span model rules (type, label, names) that go with them.
+ *
+ * The three layouts of SPEC §2 share one walker.  A span object is read
+ * by one key dispatcher that knows the names every format uses
+ * (context.span_id / span_id / spanId, start_time / startTimeUnixNano,
+ * ...); attributes may be a flat object (SDK, flat layout) or a list of
+ * {key, value} (OTLP); a top-level "resourceSpans" makes the line an OTLP
+ * batch.  Keys come in any order, so values whose precedence matters are
+ * collected in a struct span_work and settled when the object ends.  Only
+ * the values the model needs are decoded; jscan skips the rest.
+ */
+#include "span_parse.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "jscan.h"
+#include "xmalloc.h"
+
+struct span_parser {
+	struct jarena *arena;   /* decoded strings of the current line */
+	struct span_fields *spans;
+	size_t nspans, cap;
+	const char *why;        /* why the line is not a span, when JSON is fine */
+	char error[96];
+};
+
+/* A span being read, with the candidates that are settled at its end. */
+struct span_work {
+	struct span_fields f;
+	struct strref genai_request_model, genai_response_model;
+	struct strref workflow_engine;
+	struct strref attr_session_id, resource_session_id;
+	struct strref event_signal;   /* signal_name of a *signal* event */
+	struct strref pending_signal; /* signal_name of the event being read */
+	struct strref response;       /* mcp.llm.response_json, as written */
+	bool response_escaped;
+	bool has_tokens;              /* a gen_ai.usage token attribute */
+};
+
+/* Attribute keys the model cares about; values are read only for these. */
+enum attr_id {
+	AT_NONE,
+	AT_TOOL_NAME,
+	AT_LLM_MODEL,
+	AT_GENAI,
+	AT_GENAI_REQUEST_MODEL,
+	AT_GENAI_RESPONSE_MODEL,
+	AT_GENAI_INPUT_TOKENS,
+	AT_GENAI_OUTPUT_TOKENS,
+	AT_LLM_RESPONSE,
+	AT_LLM_PROMPT,
+	AT_RESOURCE,
+	AT_RESOURCE_URI,
+	AT_PROMPT,
+	AT_WORKFLOW_TYPE,
+	AT_AGENT_NAME,
+	AT_PAUSED,
+	AT_SESSION_TITLE,
+	AT_ENGINE,
+	AT_WORKFLOW_ENGINE,
+	AT_SESSION_ID,
+	AT_SIGNAL_NAME,
+	AT_SIGNAL_PROMPT,
+	AT_RESOURCE_SESSION_ID, /* session.id among resource attributes */
+	AT_EVENT_SIGNAL,        /* signal_name among event attributes */
+};
+
+/* Where attributes come from: each place has its own keys of interest. */
+enum attr_scope { SCOPE_SPAN, SCOPE_RESOURCE, SCOPE_EVENT };
+
+enum want { WANT_NOTHING, WANT_VALUE, WANT_RAW };
+
+static const struct attr_rule {
+	unsigned flag;
+	enum want want;
+} attr_rules[] = {
+	[AT_NONE] = { 0, WANT_NOTHING },
+	[AT_TOOL_NAME] = { SF_TOOL_ATTR, WANT_VALUE },
+	[AT_LLM_MODEL] = { 0, WANT_VALUE },
+	[AT_GENAI] = { SF_GENAI_ATTR, WANT_NOTHING },
+	[AT_GENAI_REQUEST_MODEL] = { SF_GENAI_ATTR, WANT_VALUE },
+	[AT_GENAI_RESPONSE_MODEL] = { SF_GENAI_ATTR, WANT_VALUE },
+	[AT_GENAI_INPUT_TOKENS] = { SF_GENAI_ATTR, WANT_VALUE },
+	[AT_GENAI_OUTPUT_TOKENS] = { SF_GENAI_ATTR, WANT_VALUE },
+	[AT_LLM_RESPONSE] = { SF_LLM_RESPONSE, WANT_RAW },
+	[AT_LLM_PROMPT] = { SF_LLM_PROMPT, WANT_NOTHING },
+	[AT_RESOURCE] = { SF_RESOURCE_ATTR, WANT_NOTHING },
+	[AT_RESOURCE_URI] = { SF_RESOURCE_ATTR, WANT_VALUE },
+	[AT_PROMPT] = { SF_PROMPT_ATTR, WANT_NOTHING },
+	[AT_WORKFLOW_TYPE] = { SF_WORKFLOW_TYPE, WANT_VALUE },
+	[AT_AGENT_NAME] = { SF_AGENT_NAME, WANT_VALUE },
+	[AT_PAUSED] = { 0, WANT_VALUE },
+	[AT_SESSION_TITLE] = { 0, WANT_VALUE },
+	[AT_ENGINE] = { 0, WANT_VALUE },
+	[AT_WORKFLOW_ENGINE] = { 0, WANT_VALUE },
+	[AT_SESSION_ID] = { 0, WANT_VALUE },
+	[AT_SIGNAL_NAME] = { 0, WANT_VALUE },
+	[AT_SIGNAL_PROMPT] = { 0, WANT_VALUE },
+	[AT_RESOURCE_SESSION_ID] = { 0, WANT_VALUE },
+	[AT_EVENT_SIGNAL] = { 0, WANT_VALUE },
+};
+
+#define KEY(s, id) { s, sizeof s - 1, id }
+static const struct attr_key {
+	const char *key;
+	size_t len;
+	enum attr_id id;
+} span_attr_keys[] = {
+	KEY("mcp.tool.name", AT_TOOL_NAME),
+	KEY("mcp.llm.model", AT_LLM_MODEL),
+	KEY("gen_ai.request.model", AT_GENAI_REQUEST_MODEL),
+	KEY("gen_ai.response.model", AT_GENAI_RESPONSE_MODEL),
+	KEY("gen_ai.usage.input_tokens", AT_GENAI_INPUT_TOKENS),
+	KEY("gen_ai.usage.output_tokens", AT_GENAI_OUTPUT_TOKENS),
+	KEY("mcp.llm.response_json", AT_LLM_RESPONSE),
+	KEY("mcp.llm.prompt_json", AT_LLM_PROMPT),
+	KEY("mcp.resource.uri", AT_RESOURCE_URI),
+	KEY("mcp.workflow.type", AT_WORKFLOW_TYPE),
+	KEY("mcp.agent.name", AT_AGENT_NAME),
+	KEY("mcp.session.paused", AT_PAUSED),
+	KEY("mcp.session.title", AT_SESSION_TITLE),
+	KEY("mcp.engine.type", AT_ENGINE),
+	KEY("mcp.workflow.engine", AT_WORKFLOW_ENGINE),
+	KEY("session.id", AT_SESSION_ID),
+	KEY("mcp.signal.name", AT_SIGNAL_NAME),
+	KEY("mcp.signal.prompt", AT_SIGNAL_PROMPT),
+};
+#undef KEY
+
+/* An attribute value as far as the model looks at it. */
+enum val_type { VAL_OTHER, VAL_STRING, VAL_NUMBER, VAL_TRUE, VAL_FALSE, VAL_NULL };
+
+struct attr_val {
+	enum val_type type;
+	struct strref s;   /* VAL_STRING: decoded, or as written for WANT_RAW */
+	bool escaped;      /* WANT_RAW: s still holds escapes */
+	struct jnum num;   /* VAL_NUMBER */
+};
+
+static bool
+str_eq(const char *s, size_t n, const char *lit, size_t litn)
+{
+	return n == litn && memcmp(s, lit, n) == 0;
+}
+#define STR_EQ(s, n, lit) str_eq(s, n, lit, sizeof lit - 1)
+
+static bool
+str_prefix(const char *s, size_t n, const char *lit, size_t litn)
+{
+	return n >= litn && memcmp(s, lit, litn) == 0;
+}
+#define STR_PREFIX(s, n, lit) str_prefix(s, n, lit, sizeof lit - 1)
+
+static bool
+ascii_caseeq(const char *s, size_t n, const char *lit)
+{
+	size_t i;
+	char c;
+
+	if (n != strlen(lit))
+		return false;
+	for (i = 0; i < n; i++) {
+		c = s[i] >= 'A' && s[i] <= 'Z' ? (char)(s[i] - 'A' + 'a') : s[i];
+		if (c != lit[i])
+			return false;
+	}
+	return true;
+}
+
+/* Does s[0..n) contain the text lit? (memmem is not in C11.) */
+static bool
+str_contains(const char *s, size_t n, const char *lit)
+{
+	size_t litn = strlen(lit);
+	const char *p = s, *end = s + n, *hit;
+
+	while ((size_t)(end - p) >= litn &&
+	    (hit = memchr(p, lit[0], (size_t)(end - p) - litn + 1)) != NULL) {
+		if (memcmp(hit, lit, litn) == 0)
+			return true;
+		p = hit + 1;
+	}
+	return false;
+}
+
+static struct strref
+ref(const char *p, size_t n)
+{
+	struct strref r = { p, n };
+
+	return r;
+}
+
+static enum attr_id
+attr_lookup(enum attr_scope scope, const char *k, size_t n)
+{
+	size_t i;
+
+	switch (scope) {
+	case SCOPE_RESOURCE:
+		return STR_EQ(k, n, "session.id") ? AT_RESOURCE_SESSION_ID : AT_NONE;
+	case SCOPE_EVENT:
+		return STR_EQ(k, n, "signal_name") ? AT_EVENT_SIGNAL : AT_NONE;
+	case SCOPE_SPAN:
+		break;
+	}
+	/* Most keys are someone else's: reject them on the first byte. */
+	if (n == 0 || (k[0] != 'm' && k[0] != 'g' && k[0] != 's'))
+		return AT_NONE;
+	for (i = 0; i < sizeof span_attr_keys / sizeof span_attr_keys[0]; i++) {
+		if (str_eq(k, n, span_attr_keys[i].key, span_attr_keys[i].len))
+			return span_attr_keys[i].id;
+	}
+	if (STR_PREFIX(k, n, "gen_ai."))
+		return AT_GENAI;
+	if (STR_PREFIX(k, n, "mcp.resource."))
+		return AT_RESOURCE;
+	if (STR_PREFIX(k, n, "mcp.prompt."))
+		return AT_PROMPT;
+	return AT_NONE;
+}
+
+/* The whole of s[0..n) as one JSON number ("812" in an OTLP intValue). */
+static bool
+string_number(const char *s, size_t n, struct jnum *num)
+{
+	struct jscan js;
+
+	jscan_init(&js, s, n, NULL);
+	return jscan_peek(&js) == JSCAN_NUMBER && jscan_number(&js, num) == 0 &&
+	    jscan_finish(&js) == 0;
+}
+
+/* A token count: a non-negative integer, or a string holding one. */
+static bool
+val_count(const struct attr_val *v, int64_t *out)
+{
+	struct jnum num;
+
+	if (v->type == VAL_NUMBER)
+		num = v->num;
+	else if (v->type != VAL_STRING || !string_number(v->s.p, v->s.n, &num))
+		return false;
+	if (num.class != JNUM_INT || num.i < 0)
+		return false;
+	*out = num.i;
+	return true;
+}
+
+/* SPEC §3 "truthy": true, a non-zero number, or a non-empty string other
+ * than "false" (any case) and "0". */
+static bool
+val_truthy(const struct attr_val *v)
+{
+	switch (v->type) {
+	case VAL_TRUE:
+		return true;
+	case VAL_NUMBER:
+		return !v->num.zero;
+	case VAL_STRING:
+		return v->s.n > 0 && !STR_EQ(v->s.p, v->s.n, "0") &&
+		    !ascii_caseeq(v->s.p, v->s.n, "false");
+	default:
+		return false;
+	}
+}
+
+static void
+val_string(const struct attr_val *v, struct strref *out)
+{
+	if (v->type == VAL_STRING)
+		*out = v->s;
+}
+
+static void
+apply_attr(struct span_work *w, enum attr_id id, const struct attr_val *v)
+{
+	struct span_fields *f = &w->f;
+
+	f->flags |= attr_rules[id].flag;
+	switch (id) {
+	case AT_TOOL_NAME: val_string(v, &f->tool_name); break;
+	case AT_LLM_MODEL: val_string(v, &f->llm_model); break;
+	case AT_GENAI_REQUEST_MODEL: val_string(v, &w->genai_request_model); break;
+	case AT_GENAI_RESPONSE_MODEL: val_string(v, &w->genai_response_model); break;
+	case AT_RESOURCE_URI: val_string(v, &f->resource_uri); break;
+	case AT_WORKFLOW_TYPE: val_string(v, &f->workflow_type); break;
+	case AT_AGENT_NAME: val_string(v, &f->agent_name); break;
+	case AT_SESSION_TITLE: val_string(v, &f->session_title); break;
+	case AT_ENGINE: val_string(v, &f->engine); break;
+	case AT_WORKFLOW_ENGINE: val_string(v, &w->workflow_engine); break;
+	case AT_SESSION_ID: val_string(v, &w->attr_session_id); break;
+	case AT_SIGNAL_NAME: val_string(v, &f->signal_name); break;
+	case AT_SIGNAL_PROMPT: val_string(v, &f->signal_prompt); break;
+	case AT_RESOURCE_SESSION_ID: val_string(v, &w->resource_session_id); break;
+	case AT_EVENT_SIGNAL: val_string(v, &w->pending_signal); break;
+	case AT_GENAI_INPUT_TOKENS:
+		w->has_tokens = true;
+		val_count(v, &f->tokens_in);
+		break;
+	case AT_GENAI_OUTPUT_TOKENS:
+		w->has_tokens = true;
+		val_count(v, &f->tokens_out);
+		break;
+	case AT_PAUSED:
+		if (val_truthy(v))
+			f->flags |= SF_PAUSED;
+		break;
+	case AT_LLM_RESPONSE:
+		if (v->type == VAL_STRING) {
+			w->response = v->s;
+			w->response_escaped = v->escaped;
+		}
+		break;
+	default:
+		break;
+	}
+}
+
+/* Read a JSON value as an attribute value; containers count as other. */
+static int
+read_plain_value(struct jscan *js, enum want want, struct attr_val *v)
+{
+	int t;
+
+	v->type = VAL_OTHER;
+	if (want == WANT_NOTHING)
+		return jscan_skip(js);
+	switch (jscan_peek(js)) {
+	case JSCAN_STRING:
+		v->type = VAL_STRING;
+		if (want == WANT_RAW)
+			return jscan_string_raw(js, &v->s.p, &v->s.n, &v->escaped);
+		return jscan_string(js, &v->s.p, &v->s.n);
+	case JSCAN_NUMBER:
+		v->type = VAL_NUMBER;
+		return jscan_number(js, &v->num);
+	case JSCAN_TRUE:
+	case JSCAN_FALSE:
+	case JSCAN_NULL:
+		if ((t = jscan_literal(js)) == -1)
+			return -1;
+		v->type = t == JSCAN_TRUE ? VAL_TRUE :
+		    t == JSCAN_FALSE ? VAL_FALSE : VAL_NULL;
+		return 0;
+	default:
+		return jscan_skip(js);
+	}
+}
+
+/*
+ * Read an OTLP AnyValue ({"stringValue": ...} and friends).  intValue is
+ * a string of digits in OTLP/JSON (64-bit integers do not survive JSON
+ * numbers) and doubleValue may be "NaN"; both are read as numbers.
+ */
+static int
+read_any_value(struct jscan *js, enum want want, struct attr_val *v)
+{
+	const char *k;
+	size_t kn;
+	bool numeric;
+	int r;
+
+	if (want == WANT_NOTHING || jscan_peek(js) != JSCAN_OBJECT)
+		return read_plain_value(js, want, v);
+	v->type = VAL_OTHER;
+	if (jscan_object(js) == -1)
+		return -1;
+	while ((r = jscan_key(js, &k, &kn)) == 1) {
+		numeric = STR_EQ(k, kn, "intValue") || STR_EQ(k, kn, "doubleValue");
+		if (!numeric && !STR_EQ(k, kn, "stringValue") &&
+		    !STR_EQ(k, kn, "boolValue")) {
+			if (jscan_skip(js) == -1)
+				return -1;
+			continue;
+		}
+		if (read_plain_value(js, numeric ? WANT_VALUE : want, v) == -1)
+			return -1;
+		if (numeric && v->type == VAL_STRING &&
+		    string_number(v->s.p, v->s.n, &v->num))
+			v->type = VAL_NUMBER;
+	}
+	return r;
+}
+
+static int
+read_attr_value(struct jscan *js, struct span_work *w, enum attr_scope scope,
+    const char *k, size_t kn, bool otlp)
+{
+	enum attr_id id = attr_lookup(scope, k, kn);
+	struct attr_val v;
+	int r;
+
+	if (otlp)
+		r = read_any_value(js, attr_rules[id].want, &v);
+	else
+		r = read_plain_value(js, attr_rules[id].want, &v);
+	if (r == -1)
+		return -1;
+	apply_attr(w, id, &v);
+	return 0;
+}
+
+/* One OTLP {key, value}.  The value may come before the key: then it is
+ * skipped, and read again from a saved copy of the scanner. */
+static int
+read_key_value(struct jscan *js, struct span_work *w, enum attr_scope scope)
+{
+	struct jscan saved;
+	const char *k, *key = NULL;
+	size_t kn, keyn = 0;
+	bool deferred = false;
+	int r;
+
+	if (jscan_peek(js) != JSCAN_OBJECT)
+		return jscan_skip(js);
+	if (jscan_object(js) == -1)
+		return -1;
+	while ((r = jscan_key(js, &k, &kn)) == 1) {
+		if (STR_EQ(k, kn, "key") && jscan_peek(js) == JSCAN_STRING)
+			r = jscan_string(js, &key, &keyn);
+		else if (STR_EQ(k, kn, "value") && key != NULL)
+			r = read_attr_value(js, w, scope, key, keyn, true);
+		else if (STR_EQ(k, kn, "value")) {
+			saved = *js;
+			deferred = true;
+			r = jscan_skip(js);
+		} else
+			r = jscan_skip(js);
+		if (r == -1)
+			return -1;
+	}
+	if (r == -1)
+		return -1;
+	if (deferred && key != NULL)
+		return read_attr_value(&saved, w, scope, key, keyn, true);
+	return 0;
+}
+
+/* Attributes: a flat object (SDK, flat layout) or an OTLP list. */
+static int
+read_attributes(struct jscan *js, struct span_work *w, enum attr_scope scope)
+{
+	const char *k;
+	size_t kn;
+	int r;
+
+	switch (jscan_peek(js)) {
+	case JSCAN_OBJECT:
+		if (jscan_object(js) == -1)
+			return -1;
+		while ((r = jscan_key(js, &k, &kn)) == 1) {
+			if (read_attr_value(js, w, scope, k, kn, false) == -1)
+				return -1;
+		}
+		return r;
+	case JSCAN_ARRAY:
+		if (jscan_array(js) == -1)
+			return -1;
+		while ((r = jscan_elem(js)) == 1) {
+			if (read_key_value(js, w, scope) == -1)
+				return -1;
+		}
+		return r;
+	default:
+		return jscan_skip(js);
+	}
+}
+
+/* {"attributes": ...} of a resource; other members are skipped. */
+static int
+read_resource(struct jscan *js, struct span_work *w)
+{
+	const char *k;
+	size_t kn;
+	int r;
+
+	if (jscan_peek(js) != JSCAN_OBJECT)
+		return jscan_skip(js);
+	if (jscan_object(js) == -1)
+		return -1;
+	while ((r = jscan_key(js, &k, &kn)) == 1) {
+		if (STR_EQ(k, kn, "attributes"))
+			r = read_attributes(js, w, SCOPE_RESOURCE);
+		else
+			r = jscan_skip(js);
+		if (r == -1)
+			return -1;
+	}
+	return r;
+}
+
+/* One event: only a *signal* event's signal_name matters here. */
+static int
+read_event(struct jscan *js, struct span_work *w)
+{
+	struct strref name = { NULL, 0 };
+	const char *k;
+	size_t kn;
+	int r;
+
+	if (jscan_peek(js) != JSCAN_OBJECT)
+		return jscan_skip(js);
+	if (jscan_object(js) == -1)
+		return -1;
+	w->pending_signal = ref(NULL, 0);
+	while ((r = jscan_key(js, &k, &kn)) == 1) {
+		if (STR_EQ(k, kn, "name") && jscan_peek(js) == JSCAN_STRING)
+			r = jscan_string(js, &name.p, &name.n);
+		else if (STR_EQ(k, kn, "attributes"))
+			r = read_attributes(js, w, SCOPE_EVENT);
+		else
+			r = jscan_skip(js);
+		if (r == -1)
+			return -1;
+	}
+	if (r == -1)
+		return -1;
+	if (w->event_signal.p == NULL && w->pending_signal.p != NULL &&
+	    name.p != NULL && str_contains(name.p, name.n, "signal"))
+		w->event_signal = w->pending_signal;
+	return 0;
+}
+
+static int
+read_events(struct jscan *js, struct span_work *w)
+{
+	int r;
+
+	if (jscan_peek(js) != JSCAN_ARRAY)
+		return jscan_skip(js);
+	if (jscan_array(js) == -1)
+		return -1;
+	while ((r = jscan_elem(js)) == 1) {
+		if (read_event(js, w) == -1)
+			return -1;
+	}
+	return r;
+}
+
+/* Lower-case an id and drop a leading "0x"; "" and "0x" are no id. */
+static void
+normalise_id(struct jarena *arena, struct strref *id)
+{
+	const char *p = id->p;
+	size_t n = id->n, i;
+	char *copy;
+
+	if (n >= 2 && p[0] == '0' && (p[1] == 'x' || p[1] == 'X')) {
+		p += 2;
+		n -= 2;
+	}
+	for (i = 0; i < n && (p[i] < 'A' || p[i] > 'Z'); i++)
+		;
+	if (i < n) {
+		copy = jarena_alloc(arena, n);
+		for (i = 0; i < n; i++) {
+			copy[i] = p[i] >= 'A' && p[i] <= 'Z' ?
+			    (char)(p[i] - 'A' + 'a') : p[i];
+		}
+		p = copy;
+	}
+	*id = n == 0 ? ref(NULL, 0) : ref(p, n);
+}
+
+/*
+ * Read an id (a string; null or anything else is no id).  overwrite says
+ * whether this spelling beats one already read, so that the result does
+ * not depend on key order (context.span_id over span_id, parent_id over
+ * parent_span_id).
+ */
+static int
+read_id(struct jscan *js, struct strref *out, bool overwrite)
+{
+	struct strref id;
+
+	if (jscan_peek(js) != JSCAN_STRING)
+		return jscan_skip(js);
+	if (jscan_string(js, &id.p, &id.n) == -1)
+		return -1;
+	normalise_id(js->arena, &id);
+	if (id.p != NULL && (overwrite || out->p == NULL))
+		*out = id;
+	return 0;
+}
+
+static int
+read_context(struct jscan *js, struct span_work *w)
+{
+	const char *k;
+	size_t kn;
+	int r;
+
+	if (jscan_peek(js) != JSCAN_OBJECT)
+		return jscan_skip(js);
+	if (jscan_object(js) == -1)
+		return -1;
+	while ((r = jscan_key(js, &k, &kn)) == 1) {
+		if (STR_EQ(k, kn, "span_id"))
+			r = read_id(js, &w->f.span_id, true);
+		else if (STR_EQ(k, kn, "trace_id"))
+			r = read_id(js, &w->f.trace_id, true);
+		else
+			r = jscan_skip(js);
+		if (r == -1)
+			return -1;
+	}
+	return r;
+}
+
+/* Drop a known prefix ("SpanKind.", "STATUS_CODE_") if present. */
+static void
+strip_prefix(struct strref *s, const char *lit)
+{
+	size_t n = strlen(lit);
+
+	if (s->n >= n && memcmp(s->p, lit, n) == 0) {
+		s->p += n;
+		s->n -= n;
+	}
+}
+
+static uint8_t
+kind_from_name(struct strref s)
+{
+	static const char *const names[] = {
+		"unspecified", "internal", "server", "client", "producer", "consumer"
+	};
+	size_t i;
+
+	strip_prefix(&s, "SpanKind.");
+	strip_prefix(&s, "SPAN_KIND_");
+	for (i = 0; i < sizeof names / sizeof names[0]; i++) {
+		if (ascii_caseeq(s.p, s.n, names[i]))
+			return (uint8_t)i;
+	}
+	return KIND_UNSPECIFIED;
+}
+
+/* "SpanKind.CLIENT" (SDK) or 3 (OTLP). */
+static int
+read_kind(struct jscan *js, struct span_work *w)
+{
+	struct attr_val v;
+
+	if (read_plain_value(js, WANT_VALUE, &v) == -1)
+		return -1;
+	if (v.type == VAL_STRING)
+		w->f.kind = kind_from_name(v.s);
+	else if (v.type == VAL_NUMBER && v.num.class == JNUM_INT &&
+	    v.num.i >= KIND_UNSPECIFIED && v.num.i <= KIND_CONSUMER)
+		w->f.kind = (uint8_t)v.num.i;
+	return 0;
+}
+
+static uint8_t
+status_from_value(const struct attr_val *v)
+{
+	struct strref s = v->s;
+
+	if (v->type == VAL_NUMBER && v->num.class == JNUM_INT &&
+	    v->num.i >= SPAN_UNSET && v->num.i <= SPAN_ERROR)
+		return (uint8_t)v->num.i;
+	if (v->type != VAL_STRING)
+		return SPAN_UNSET;
+	strip_prefix(&s, "StatusCode.");
+	strip_prefix(&s, "STATUS_CODE_");
+	if (ascii_caseeq(s.p, s.n, "ok"))
+		return SPAN_OK;
+	if (ascii_caseeq(s.p, s.n, "error"))
+		return SPAN_ERROR;
+	return SPAN_UNSET;
+}
+
+/* {"status_code": "ERROR"} (SDK, flat) or {"code": 2} (OTLP). */
+static int
+read_status(struct jscan *js, struct span_work *w)
+{
+	struct attr_val v;
+	const char *k;
+	size_t kn;
+	int r;
+
+	if (jscan_peek(js) != JSCAN_OBJECT)
+		return jscan_skip(js);
+	if (jscan_object(js) == -1)
+		return -1;
+	while ((r = jscan_key(js, &k, &kn)) == 1) {
+		if (STR_EQ(k, kn, "status_code") || STR_EQ(k, kn, "code")) {
+			if ((r = read_plain_value(js, WANT_VALUE, &v)) == 0)
+				w->f.status = status_from_value(&v);
+		} else
+			r = jscan_skip(js);
+		if (r == -1)
+			return -1;
+	}
+	return r;
+}
+
+/* An RFC 3339 string; a malformed one leaves the time absent. */
+static int
+read_time(struct jscan *js, int64_t *ns)
+{
+	struct attr_val v;
+
+	if (read_plain_value(js, WANT_VALUE, &v) == -1)
+		return -1;
+	if (v.type != VAL_STRING || span_parse_time(v.s.p, v.s.n, ns) == -1)
+		*ns = SPAN_TIME_NONE;
+	return 0;
+}
+
+/* OTLP nanoseconds, a decimal string or a number; 0 means unset. */
+static int
+read_unix_nano(struct jscan *js, int64_t *ns)
+{
+	struct attr_val v;
+	int64_t n;
+
+	if (read_plain_value(js, WANT_VALUE, &v) == -1)
+		return -1;
+	*ns = val_count(&v, &n) && n > 0 ? n : SPAN_TIME_NONE;
+	return 0;
+}
+
+/* One member of a span object, whatever the format. */
+static int
+read_span_member(struct jscan *js, struct span_work *w, const char *k, size_t kn)
+{
+	struct span_fields *f = &w->f;
+
+	if (STR_EQ(k, kn, "name"))
+		return jscan_peek(js) == JSCAN_STRING ?
+		    jscan_string(js, &f->name.p, &f->name.n) : jscan_skip(js);
+	if (STR_EQ(k, kn, "attributes"))
+		return read_attributes(js, w, SCOPE_SPAN);
+	if (STR_EQ(k, kn, "context"))
+		return read_context(js, w);
+	if (STR_EQ(k, kn, "span_id") || STR_EQ(k, kn, "spanId"))
+		return read_id(js, &f->span_id, false);
+	if (STR_EQ(k, kn, "trace_id") || STR_EQ(k, kn, "traceId"))
+		return read_id(js, &f->trace_id, false);
+	if (STR_EQ(k, kn, "parent_id"))
+		return read_id(js, &f->parent_id, true);
+	if (STR_EQ(k, kn, "parent_span_id") || STR_EQ(k, kn, "parentSpanId"))
+		return read_id(js, &f->parent_id, false);
+	if (STR_EQ(k, kn, "start_time"))
+		return read_time(js, &f->start_ns);
+	if (STR_EQ(k, kn, "end_time"))
+		return read_time(js, &f->end_ns);
+	if (STR_EQ(k, kn, "startTimeUnixNano"))
+		return read_unix_nano(js, &f->start_ns);
+	if (STR_EQ(k, kn, "endTimeUnixNano"))
+		return read_unix_nano(js, &f->end_ns);
+	if (STR_EQ(k, kn, "kind"))
+		return read_kind(js, w);
+	if (STR_EQ(k, kn, "status"))
+		return read_status(js, w);
+	if (STR_EQ(k, kn, "events"))
+		return read_events(js, w);
+	if (STR_EQ(k, kn, "resource"))
+		return read_resource(js, w);
+	return jscan_skip(js);
+}
+
+static void
+work_init(struct span_work *w)
+{
+	memset(w, 0, sizeof *w);
+	w->f.start_ns = w->f.end_ns = SPAN_TIME_NONE;
+	w->f.tokens_in = w->f.tokens_out = -1;
+}
+
+/* Anthropic input/output_tokens or OpenAI prompt/completion_tokens. */
+static void
+read_usage(struct jscan *js, struct span_fields *f)
+{
+	struct jnum num;
+	const char *k;
+	size_t kn;
+	int64_t *to;
+
+	if (jscan_object(js) == -1)
+		return;
+	while (jscan_key(js, &k, &kn) == 1) {
+		if (STR_EQ(k, kn, "input_tokens") || STR_EQ(k, kn, "prompt_tokens"))
+			to = &f->tokens_in;
+		else if (STR_EQ(k, kn, "output_tokens") ||
+		    STR_EQ(k, kn, "completion_tokens"))
+			to = &f->tokens_out;
+		else
+			to = NULL;
+		if (to != NULL && jscan_peek(js) == JSCAN_NUMBER) {
+			if (jscan_number(js, &num) == -1)
+				return;
+			if (num.class == JNUM_INT && num.i >= 0)
+				*to = num.i;
+		} else if (jscan_skip(js) == -1)
+			return;
+	}
+}
+
+/*
+ * Tokens from the top-level "usage" of the response document, a JSON text
+ * inside the attribute's string.  The document is the LLM's and may be
+ * cut short (SPEC: *_json values are truncated at 30 KB), so whatever was
+ * read before an error is kept and the line is never made bad by it.
+ */
+static void
+response_tokens(struct jarena *arena, const struct span_work *w,
+    struct span_fields *f)
+{
+	struct jscan js;
+	const char *s = w->response.p, *k;
+	size_t n = w->response.n, kn;
+
+	/* Cheap rejection; "\u00" covers a key spelt with escapes. */
+	if (!str_contains(s, n, "usage") && !str_contains(s, n, "\\u00"))
+		return;
+	if (w->response_escaped)
+		jscan_unescape(arena, s, n, &s, &n);
+	jscan_init(&js, s, n, arena);
+	if (jscan_object(&js) == -1)
+		return;
+	while (jscan_key(&js, &k, &kn) == 1) {
+		if (STR_EQ(k, kn, "usage")) {
+			read_usage(&js, f);
+			return;
+		}
+		if (jscan_skip(&js) == -1)
+			return;
+	}
+}
+
+/* Settle precedence between candidates and store the span. */
+static void
+finish_span(struct span_parser *sp, struct span_work *w)
+{
+	struct span_fields *f = &w->f;
+
+	if (f->llm_model.p == NULL)
+		f->llm_model = w->genai_request_model.p != NULL ?
+		    w->genai_request_model : w->genai_response_model;
+	if (f->engine.p == NULL)
+		f->engine = w->workflow_engine;
+	f->session_id = w->resource_session_id.p != NULL ?
+	    w->resource_session_id : w->attr_session_id;
+	if (f->signal_name.p == NULL)
+		f->signal_name = w->event_signal;
+	if (!w->has_tokens && w->response.p != NULL)
+		response_tokens(sp->arena, w, f);
+	f->index_in_line = (uint32_t)sp->nspans;
+	if (sp->nspans == sp->cap) {
+		sp->cap = sp->cap == 0 ? 8 : sp->cap * 2;
+		sp->spans = xreallocarray(sp->spans, sp->cap, sizeof *sp->spans);
+	}
+	sp->spans[sp->nspans++] = *f;
+}
+
+static int
+not_a_span(struct span_parser *sp, const char *why)
+{
+	sp->why = why;
+	return -1;
+}
+
+/* One element of an OTLP "spans" array. */
+static int
+read_otlp_span(struct span_parser *sp, struct jscan *js)
+{
+	struct span_work w;
+	const char *k;
+	size_t kn;
+	int r;
+
+	if (jscan_peek(js) != JSCAN_OBJECT)
+		return jscan_skip(js) == -1 ? -1 : not_a_span(sp, "span is not an object");
+	if (jscan_object(js) == -1)
+		return -1;
+	work_init(&w);
+	while ((r = jscan_key(js, &k, &kn)) == 1) {
+		if (read_span_member(js, &w, k, kn) == -1)
+			return -1;
+	}
+	if (r == -1)
+		return -1;
+	if (w.f.span_id.p == NULL)
+		return not_a_span(sp, "span without spanId");
+	finish_span(sp, &w);
+	return 0;
+}
+
+/* An array whose elements are each read by fn. */
+static int
+read_each(struct span_parser *sp, struct jscan *js,
+    int (*fn)(struct span_parser *, struct jscan *))
+{
+	int r;
+
+	if (jscan_peek(js) != JSCAN_ARRAY)
+		return jscan_skip(js);
+	if (jscan_array(js) == -1)
+		return -1;
+	while ((r = jscan_elem(js)) == 1) {
+		if (fn(sp, js) == -1)
+			return -1;
+	}
+	return r;
+}
+
+/* {"scope": ..., "spans": [...]} */
+static int
+read_scope_spans(struct span_parser *sp, struct jscan *js)
+{
+	const char *k;
+	size_t kn;
+	int r;
+
+	if (jscan_peek(js) != JSCAN_OBJECT)
+		return jscan_skip(js);
+	if (jscan_object(js) == -1)
+		return -1;
+	while ((r = jscan_key(js, &k, &kn)) == 1) {
+		if (STR_EQ(k, kn, "spans"))
+			r = read_each(sp, js, read_otlp_span);
+		else
+			r = jscan_skip(js);
+		if (r == -1)
+			return -1;
+	}
+	return r;
+}
+
+/* {"resource": ..., "scopeSpans": [...]}; the resource may come last,
+ * so its session.id is given to this entry's spans at the end. */
+static int
+read_resource_spans(struct span_parser *sp, struct jscan *js)
+{
+	struct span_work res;
+	size_t first = sp->nspans, i;
+	const char *k;
+	size_t kn;
+	int r;
+
+	if (jscan_peek(js) != JSCAN_OBJECT)
+		return jscan_skip(js);
+	if (jscan_object(js) == -1)
+		return -1;
+	work_init(&res);
+	while ((r = jscan_key(js, &k, &kn)) == 1) {
+		if (STR_EQ(k, kn, "resource"))
+			r = read_resource(js, &res);
+		else if (STR_EQ(k, kn, "scopeSpans") ||
+		    STR_EQ(k, kn, "instrumentationLibrarySpans"))
+			r = read_each(sp, js, read_scope_spans);
+		else
+			r = jscan_skip(js);
+		if (r == -1)
+			return -1;
+	}
+	if (r == -1)
+		return -1;
+	if (res.resource_session_id.p != NULL) {
+		for (i = first; i < sp->nspans; i++)
+			sp->spans[i].session_id = res.resource_session_id;
+	}
+	return 0;
+}
+
+/* The top-level object: one span (SDK, flat) or an OTLP batch. */
+static int
+read_line(struct span_parser *sp, struct jscan *js)
+{
+	struct span_work top;
+	bool batch = false;
+	const char *k;
+	size_t kn;
+	int r;
+
+	if (jscan_peek(js) != JSCAN_OBJECT) {
+		if (jscan_skip(js) == -1 || jscan_finish(js) == -1)
+			return -1;
+		return not_a_span(sp, "not an object");
+	}
+	if (jscan_object(js) == -1)
+		return -1;
+	work_init(&top);
+	while ((r = jscan_key(js, &k, &kn)) == 1) {
+		if (STR_EQ(k, kn, "resourceSpans")) {
+			batch = true;
+			r = read_each(sp, js, read_resource_spans);
+		} else
+			r = read_span_member(js, &top, k, kn);
+		if (r == -1)
+			return -1;
+	}
+	if (r == -1 || jscan_finish(js) == -1)
+		return -1;
+	if (batch)
+		return sp->nspans > 0 ? 0 : not_a_span(sp, "no spans");
+	if (top.f.span_id.p == NULL)
+		return not_a_span(sp, "no span id");
+	finish_span(sp, &top);
+	return 0;
+}
+
+struct span_parser *
+span_parser_new(void)
+{
+	struct span_parser *sp = xcalloc(1, sizeof *sp);
+
+	sp->arena = jarena_new();
+	return sp;
+}
+
+void
+span_parser_free(struct span_parser *sp)
+{
+	if (sp == NULL)
+		return;
+	jarena_free(sp->arena);
+	free(sp->spans);
+	free(sp);
+}
+
+static bool
+is_blank(const char *s, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		if (s[i] != ' ' && s[i] != '\t' && s[i] != '\r' && s[i] != '\n')
+			return false;
+	}
+	return true;
+}
+
+int
+span_parse_line(struct span_parser *sp, const char *line, size_t len)
+{
+	struct jscan js;
+	const char *why;
+	size_t off;
+
+	jarena_reset(sp->arena);
+	sp->nspans = 0;
+	sp->why = NULL;
+	sp->error[0] = '\0';
+	if (is_blank(line, len))
+		return 0;
+	jscan_init(&js, line, len, sp->arena);
+	if (read_line(sp, &js) == 0)
+		return (int)sp->nspans;
+	sp->nspans = 0;
+	if ((why = jscan_error(&js, &off)) != NULL)
+		snprintf(sp->error, sizeof sp->error, "not JSON at byte %zu: %s",
+		    off, why);
+	else
+		snprintf(sp->error, sizeof sp->error, "not a span: %s", sp->why);
+	return -1;
+}
+
+const struct span_fields *
+span_parser_span(const struct span_parser *sp, int i)
+{
+	if (i < 0 || (size_t)i >= sp->nspans)
+		return NULL;
+	return &sp->spans[i];
+}
+
+const char *
+span_parser_error(const struct span_parser *sp)
+{
+	return sp->error;
+}
+
+/* Read exactly count digits at *p. */
+static bool
+take_digits(const char **p, const char *end, int count, int *v)
+{
+	int i;
+
+	if (end - *p < count)
+		return false;
+	for (*v = 0, i = 0; i < count; i++) {
+		if ((*p)[i] < '0' || (*p)[i] > '9')
+			return false;
+		*v = *v * 10 + ((*p)[i] - '0');
+	}
+	*p += count;
+	return true;
+}
+
+static bool
+take_char(const char **p, const char *end, char c)
+{
+	if (*p >= end || **p != c)
+		return false;
+	(*p)++;
+	return true;
+}
+
+static int
+days_in_month(int y, int m)
+{
+	static const int days[] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
+
+	if (m == 2 && y % 4 == 0 && (y % 100 != 0 || y % 400 == 0))
+		return 29;
+	return days[m - 1];
+}
+
+/* Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's
+ * days_from_civil), so no timegm() and no time zone database. */
+static int64_t
+days_from_civil(int y, int m, int d)
+{
+	int64_t era, yoe, doy, doe;
+
+	y -= m <= 2;
+	era = (y >= 0 ? y : y - 399) / 400;
+	yoe = y - era * 400;
+	doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;
+	doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+	return era * 146097 + doe - 719468;
+}
+
+/* ".123456": nanoseconds; digits past the ninth are dropped. */
+static bool
+take_fraction(const char **p, const char *end, int64_t *frac)
+{
+	int64_t scale = 100000000;
+	const char *s = *p;
+
+	*frac = 0;
+	if (!take_char(&s, end, '.'))
+		return true;
+	if (s >= end || *s < '0' || *s > '9')
+		return false;
+	for (; s < end && *s >= '0' && *s <= '9'; s++, scale /= 10)
+		*frac += (*s - '0') * scale;
+	*p = s;
+	return true;
+}
+
+/* "Z", "+02:00", "-0530" or nothing (UTC): seconds east of UTC. */
+static bool
+take_zone(const char **p, const char *end, int64_t *off)
+{
+	int sign, hh, mm;
+
+	*off = 0;
+	if (*p == end)
+		return true;
+	if (**p == 'Z' || **p == 'z') {
+		(*p)++;
+		return true;
+	}
+	if (**p != '+' && **p != '-')
+		return false;
+	sign = **p == '-' ? -1 : 1;
+	(*p)++;
+	if (!take_digits(p, end, 2, &hh))
+		return false;
+	take_char(p, end, ':');
+	if (!take_digits(p, end, 2, &mm) || hh > 23 || mm > 59)
+		return false;
+	*off = sign * (hh * 3600 + mm * 60);
+	return true;
+}
+
+int
+span_parse_time(const char *s, size_t n, int64_t *ns)
+{
+	const char *p = s, *end = s + n;
+	int y, mo, d, h, mi, sec;
+	int64_t frac, off, secs;
+
+	if (!take_digits(&p, end, 4, &y) || !take_char(&p, end, '-') ||
+	    !take_digits(&p, end, 2, &mo) || !take_char(&p, end, '-') ||
+	    !take_digits(&p, end, 2, &d))
+		return -1;
+	if (p == end || (*p != 'T' && *p != 't' && *p != ' '))
+		return -1;
+	p++;
+	if (!take_digits(&p, end, 2, &h) || !take_char(&p, end, ':') ||
+	    !take_digits(&p, end, 2, &mi) || !take_char(&p, end, ':') ||
+	    !take_digits(&p, end, 2, &sec))
+		return -1;
+	if (!take_fraction(&p, end, &frac) || !take_zone(&p, end, &off) ||
+	    p != end)
+		return -1;
+	/* Second 60 is a leap second; it lands on the next minute's 00. */
+	if (mo < 1 || mo > 12 || d < 1 || d > days_in_month(y, mo) ||
+	    h > 23 || mi > 59 || sec > 60)
+		return -1;
+	secs = days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60 + sec - off;
+	/* Years 0000-9999 are accepted; int64 ns covers 1677-2262. */
+	if (secs > INT64_MAX / 1000000000 - 1 || secs < INT64_MIN / 1000000000 + 1)
+		return -1;
+	*ns = secs * 1000000000 + frac;
+	return 0;
+}
+
+/* SPEC §3: the last dot-separated part of the name starts with "generate". */
+static bool
+name_is_generate(struct strref name)
+{
+	size_t i = name.n;
+
+	while (i > 0 && name.p[i - 1] != '.')
+		i--;
+	return STR_PREFIX(name.p + i, name.n - i, "generate");
+}
+
+enum span_type
+span_classify(const struct span_fields *f)
+{
+	struct strref nm = f->name;
+
+	if (nm.p == NULL)
+		nm = ref("", 0);
+	if ((f->flags & SF_TOOL_ATTR) || STR_EQ(nm.p, nm.n, "tool.call") ||
+	    (nm.n >= 10 && memcmp(nm.p + nm.n - 10, ".call_tool", 10) == 0))
+		return SPAN_TOOL;
+	if ((f->flags & (SF_LLM_RESPONSE | SF_GENAI_ATTR)) ||
+	    STR_EQ(nm.p, nm.n, "llm.generate") || name_is_generate(nm))
+		return SPAN_LLM;
+	if ((f->flags & SF_RESOURCE_ATTR) || STR_EQ(nm.p, nm.n, "resource.fetch"))
+		return SPAN_RESOURCE;
+	if ((f->flags & SF_PROMPT_ATTR) || STR_EQ(nm.p, nm.n, "prompt.apply"))
+		return SPAN_PROMPT;
+	if ((f->flags & SF_WORKFLOW_TYPE) || STR_EQ(nm.p, nm.n, "workflow.run") ||
+	    f->parent_id.p == NULL || f->parent_id.n == 0)
+		return SPAN_WORKFLOW;
+	if ((f->flags & SF_AGENT_NAME) || STR_EQ(nm.p, nm.n, "agent.call") ||
+	    STR_PREFIX(nm.p, nm.n, "Agent."))
+		return SPAN_AGENT;
+	return SPAN_OTHER;
+}
+
+struct strref
+span_label(const struct span_fields *f, enum span_type type)
+{
+	switch (type) {
+	case SPAN_TOOL:
+		return f->tool_name;
+	case SPAN_LLM:
+		return f->llm_model;
+	case SPAN_AGENT:
+		return f->agent_name;
+	case SPAN_RESOURCE:
+		return f->resource_uri;
+	case SPAN_WORKFLOW:
+		return f->workflow_type;
+	default:
+		return ref(NULL, 0);
+	}
+}
+
+const char *
+span_type_name(enum span_type type)
+{
+	static const char *const names[] = {
+		[SPAN_OTHER] = "other",
+		[SPAN_WORKFLOW] = "workflow",
+		[SPAN_AGENT] = "agent",
+		[SPAN_LLM] = "llm",
+		[SPAN_TOOL] = "tool",
+		[SPAN_RESOURCE] = "resource",
+		[SPAN_PROMPT] = "prompt",
+	};
+
+	if ((unsigned)type >= sizeof names / sizeof names[0])
+		return "other";
+	return names[type];
+}
+
+const char *
+span_status_name(enum span_status status)
+{
+	static const char *const names[] = {
+		[SPAN_UNSET] = "unset",
+		[SPAN_OK] = "ok",
+		[SPAN_ERROR] = "error",
+	};
+
+	if ((unsigned)status >= sizeof names / sizeof names[0])
+		return "unset";
+	return names[status];
+}
+
+const char *
+span_kind_name(enum span_kind kind)
+{
+	static const char *const names[] = {
+		[KIND_UNSPECIFIED] = "UNSPECIFIED",
+		[KIND_INTERNAL] = "INTERNAL",
+		[KIND_SERVER] = "SERVER",
+		[KIND_CLIENT] = "CLIENT",
+		[KIND_PRODUCER] = "PRODUCER",
+		[KIND_CONSUMER] = "CONSUMER",
+	};
+
+	if ((unsigned)kind >= sizeof names / sizeof names[0])
+		return "UNSPECIFIED";
+	return names[kind];
+}
