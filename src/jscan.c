@@ -30,7 +30,7 @@ struct jchunk {
 
 struct jarena {
 	struct jchunk *head; /* small allocations are served from head */
-	struct jchunk *base; /* kept across resets so steady use never mallocs */
+	struct jchunk *base; /* kept across resets: steady use never mallocs */
 };
 
 static struct jchunk *
@@ -120,42 +120,57 @@ block_specials(const char *p)
 	    _mm_or_si128(quote, bslash), _mm_or_si128(ctl, v)));
 }
 
+/* Index of the first byte flagged in m (m != 0). */
 static inline size_t
 block_first(block_mask m)
 {
 	return (size_t)__builtin_ctz(m);
 }
+
+/* m without the flags of bytes 0..i. */
+static inline block_mask
+block_clear_through(block_mask m, size_t i)
+{
+	return m & ~((2u << i) - 1);
+}
 #else
 #define BLOCK 8
 typedef uint64_t block_mask;
 #define ONES UINT64_C(0x0101010101010101)
+#define LOWS (ONES * 0x7f)
 #define HIGHS (ONES * 0x80)
 
-/*
- * The high bit of each byte of p[0..8) that a string scan must look at.
- * Borrows can flag bytes above a flagged one falsely, never below it, so
- * the lowest bit is exact; that is the only one used, since the scan
- * restarts after each byte it looks at.
- */
+/* The high bit of each zero byte of v, exactly (no borrows between bytes). */
+static inline uint64_t
+zero_bytes(uint64_t v)
+{
+	return ~(((v & LOWS) + LOWS) | v | LOWS);
+}
+
+/* The high bit of each byte of p[0..8) that a string scan must look at. */
 static inline block_mask
 block_specials(const char *p)
 {
-	uint64_t x, q, b;
+	uint64_t x;
 
 	memcpy(&x, p, sizeof x);
 #if __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
 	x = __builtin_bswap64(x);
 #endif
-	q = x ^ (ONES * '"');
-	b = x ^ (ONES * '\\');
-	return (((q - ONES) & ~q) | ((b - ONES) & ~b) |
-	    ((x - ONES * 0x20) & ~x) | x) & HIGHS;
+	return zero_bytes(x ^ (ONES * '"')) | zero_bytes(x ^ (ONES * '\\')) |
+	    zero_bytes(x & (ONES * 0xe0)) | (x & HIGHS);
 }
 
 static inline size_t
 block_first(block_mask m)
 {
 	return (size_t)__builtin_ctzll(m) / 8;
+}
+
+static inline block_mask
+block_clear_through(block_mask m, size_t i)
+{
+	return m & ~((UINT64_C(2) << (8 * i + 7)) - 1);
 }
 #endif
 
@@ -169,13 +184,19 @@ fail_at(struct jscan *js, const char *at, const char *why)
 	return -1;
 }
 
-/* Skip whitespace; the next byte, or -1 at the end. */
+/* JSON whitespace as a bit set over the bytes up to ' '. */
+#define WS_BITS ((UINT64_C(1) << ' ') | (UINT64_C(1) << '\n') | \
+	(UINT64_C(1) << '\r') | (UINT64_C(1) << '\t'))
+
+/* Skip whitespace; the next byte, or -1 at the end.  Tokens mostly start
+ * with bytes above ' ', so one comparison settles most calls. */
 static inline int
 skip_ws(struct jscan *js)
 {
 	const char *p = js->p, *end = js->end;
 
-	while (p < end && (*p == ' ' || *p == '\n' || *p == '\r' || *p == '\t'))
+	while (p < end && (unsigned char)*p <= ' ' &&
+	    (WS_BITS >> (unsigned char)*p & 1))
 		p++;
 	js->p = p;
 	return p < end ? (unsigned char)*p : -1;
@@ -227,6 +248,18 @@ fail_len(struct jscan *js, const char *at, const char *why)
 	return 0;
 }
 
+/* The escapes that stand for one byte: \" \\ \/ \b \f \n \r \t. */
+static inline bool
+short_escape(char c)
+{
+	switch (c) {
+	case '"': case '\\': case '/': case 'b':
+	case 'f': case 'n': case 'r': case 't':
+		return true;
+	}
+	return false;
+}
+
 /*
  * s points at a byte a string scan stopped on (not the closing quote).
  * Check what starts there and return its length, or 0 after failing.
@@ -242,16 +275,13 @@ string_special(struct jscan *js, const char *s, bool *escaped)
 		*escaped = true;
 		if (avail < 2)
 			return fail_len(js, s, "unterminated string");
-		switch (u[1]) {
-		case '"': case '\\': case '/': case 'b':
-		case 'f': case 'n': case 'r': case 't':
+		if (short_escape(s[1]))
 			return 2;
-		case 'u':
-			if (hex4(s + 2, avail - 2) == -1)
-				return fail_len(js, s, "invalid \\u escape");
-			return 6;
-		}
-		return fail_len(js, s, "invalid escape");
+		if (s[1] != 'u')
+			return fail_len(js, s, "invalid escape");
+		if (hex4(s + 2, avail - 2) == -1)
+			return fail_len(js, s, "invalid \\u escape");
+		return 6;
 	}
 	if (*u < 0x20)
 		return fail_len(js, s, "control character in string");
@@ -265,26 +295,35 @@ string_special(struct jscan *js, const char *s, bool *escaped)
 
 /*
  * The closing quote of the string whose body starts at p, or NULL after
- * failing.  *escaped is set when the body holds a backslash.
+ * failing.  *escaped is set when the body holds a backslash.  Short
+ * escapes are stepped over inside the block: JSON documents stored in
+ * string values are full of \" and must not cost a reload each.
  */
-static const char *
-string_end(struct jscan *js, const char *p, bool *escaped)
+static __attribute__((noinline)) const char *
+string_end_scan(struct jscan *js, const char *p, bool *escaped)
 {
-	const char *end = js->end, *s;
+	const char *end = js->end, *next, *s;
 	block_mask m;
 	size_t len;
 
 	while (end - p >= BLOCK) {
-		if ((m = block_specials(p)) == 0) {
-			p += BLOCK;
-			continue;
+		m = block_specials(p);
+		next = p + BLOCK;
+		while (m != 0) {
+			s = p + block_first(m);
+			if (*s == '"')
+				return s;
+			if (*s == '\\' && s + 1 < next && short_escape(s[1])) {
+				*escaped = true;
+				m = block_clear_through(m, (size_t)(s + 1 - p));
+				continue;
+			}
+			if ((len = string_special(js, s, escaped)) == 0)
+				return NULL;
+			next = s + len;
+			break;
 		}
-		s = p + block_first(m);
-		if (*s == '"')
-			return s;
-		if ((len = string_special(js, s, escaped)) == 0)
-			return NULL;
-		p = s + len;
+		p = next;
 	}
 	while (p < end) {
 		if (*p == '"')
@@ -299,6 +338,35 @@ string_end(struct jscan *js, const char *p, bool *escaped)
 	}
 	fail_at(js, end, "unterminated string");
 	return NULL;
+}
+
+/* Most strings (keys, ids, short values) end within their first block
+ * without a special byte: settle those without the full loop. */
+static inline const char *
+string_end(struct jscan *js, const char *p, bool *escaped)
+{
+	block_mask m;
+	const char *s;
+
+	if (js->end - p >= BLOCK && (m = block_specials(p)) != 0 &&
+	    *(s = p + block_first(m)) == '"')
+		return s;
+	return string_end_scan(js, p, escaped);
+}
+
+/* Scan the string whose opening quote is at js->p. */
+static inline int
+scan_string(struct jscan *js, const char **s, size_t *n, bool *escaped)
+{
+	const char *close;
+
+	*escaped = false;
+	if ((close = string_end(js, js->p + 1, escaped)) == NULL)
+		return -1;
+	*s = js->p + 1;
+	*n = (size_t)(close - *s);
+	js->p = close + 1;
+	return 0;
 }
 
 void
@@ -379,19 +447,11 @@ close_container(struct jscan *js)
 int
 jscan_string_raw(struct jscan *js, const char **s, size_t *n, bool *escaped)
 {
-	const char *close;
-
 	if (js->error != NULL)
 		return -1;
 	if (skip_ws(js) != '"')
 		return fail_here(js, "expected a string");
-	*escaped = false;
-	if ((close = string_end(js, js->p + 1, escaped)) == NULL)
-		return -1;
-	*s = js->p + 1;
-	*n = (size_t)(close - *s);
-	js->p = close + 1;
-	return 0;
+	return scan_string(js, s, n, escaped);
 }
 
 int
@@ -409,6 +469,7 @@ jscan_string(struct jscan *js, const char **s, size_t *n)
 int
 jscan_key(struct jscan *js, const char **key, size_t *keylen)
 {
+	bool escaped;
 	int c;
 
 	if (js->error != NULL)
@@ -424,8 +485,10 @@ jscan_key(struct jscan *js, const char **key, size_t *keylen)
 	}
 	if (c != '"')
 		return fail_here(js, "expected a key");
-	if (jscan_string(js, key, keylen) == -1)
+	if (scan_string(js, key, keylen, &escaped) == -1)
 		return -1;
+	if (escaped)
+		jscan_unescape(js->arena, *key, *keylen, key, keylen);
 	if (skip_ws(js) != ':')
 		return fail_here(js, "expected ':'");
 	js->p++;
@@ -475,8 +538,9 @@ unescape_u(const char *p, const char *end, char **out)
 /*
  * The decoded text is never longer than the raw text (every escape
  * shrinks or keeps its length), so one allocation of n bytes is enough.
- * Raw text that jscan did not validate is decoded as well as it can be:
- * a broken escape is copied as written.
+ * Raw text that jscan did not validate is decoded without reading past
+ * it: a trailing backslash or a short \u is copied as written, and an
+ * unknown escape \x gives x.
  */
 void
 jscan_unescape(struct jarena *a, const char *raw, size_t n, const char **s,
@@ -640,6 +704,7 @@ jscan_literal(struct jscan *js)
 	return fail_here(js, "invalid literal");
 }
 
+/* Skip the string whose opening quote is at js->p. */
 static int
 skip_string(struct jscan *js)
 {
@@ -647,7 +712,7 @@ skip_string(struct jscan *js)
 	size_t n;
 	bool escaped;
 
-	return jscan_string_raw(js, &s, &n, &escaped);
+	return scan_string(js, &s, &n, &escaped);
 }
 
 /* Scan one scalar value (or fail). */
@@ -677,7 +742,7 @@ skip_scalar(struct jscan *js, int c)
 int
 jscan_skip(struct jscan *js)
 {
-	uint64_t objects[BIT_WORDS];
+	uint64_t objects[BIT_WORDS], bit;
 	unsigned level = 0;
 	bool object, want_key = false;
 	int c;
@@ -703,10 +768,11 @@ jscan_skip(struct jscan *js)
 			object = c == '{';
 			if (level % 64 == 0)
 				objects[level / 64] = 0;
+			bit = UINT64_C(1) << (level % 64);
 			if (object)
-				objects[level / 64] |= UINT64_C(1) << (level % 64);
+				objects[level / 64] |= bit;
 			else
-				objects[level / 64] &= ~(UINT64_C(1) << (level % 64));
+				objects[level / 64] &= ~bit;
 			level++;
 			js->p++;
 			c = skip_ws(js);
@@ -719,7 +785,7 @@ jscan_skip(struct jscan *js)
 		} else if (skip_scalar(js, c) == -1)
 			return -1;
 
-		/* A value is complete: close containers or find the next one. */
+		/* A value is complete: close containers or go to the next. */
 		for (;;) {
 			if (level == 0)
 				return 0;
@@ -733,7 +799,8 @@ jscan_skip(struct jscan *js)
 			}
 			if (c != (object ? '}' : ']'))
 				return fail_here(js, object ?
-				    "expected ',' or '}'" : "expected ',' or ']'");
+				    "expected ',' or '}'" :
+				    "expected ',' or ']'");
 			js->p++;
 			level--;
 		}

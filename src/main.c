@@ -14,6 +14,7 @@
 
 #include "cli.h"
 #include "source.h"
+#include "ui.h"
 
 enum mode { MODE_BROWSE, MODE_LIST, MODE_DUMP, MODE_TAIL };
 
@@ -180,14 +181,16 @@ main(int argc, char **argv)
 		break;
 	case MODE_BROWSE:
 	default:
-		if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
+		/* With the trace on stdin, keys come from /dev/tty. */
+		if (!isatty(STDOUT_FILENO) ||
+		    (!isatty(STDIN_FILENO) && src.kind != SOURCE_STDIN)) {
 			fprintf(stderr, "mcp-inspect-tui: the browser needs a terminal on "
 			    "standard input and output; use --list, --dump or --tail "
 			    "for scripts\n");
 			rc = 2;
 			break;
 		}
-		rc = cli_list(&src, &o.cli);
+		rc = ui_run(&src);
 		break;
 	}
 	source_clear(&src);

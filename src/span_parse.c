@@ -24,7 +24,7 @@ struct span_parser {
 	struct jarena *arena;   /* decoded strings of the current line */
 	struct span_fields *spans;
 	size_t nspans, cap;
-	const char *why;        /* why the line is not a span, when JSON is fine */
+	const char *why;        /* why valid JSON is not a span */
 	char error[96];
 };
 
@@ -132,7 +132,9 @@ static const struct attr_key {
 #undef KEY
 
 /* An attribute value as far as the model looks at it. */
-enum val_type { VAL_OTHER, VAL_STRING, VAL_NUMBER, VAL_TRUE, VAL_FALSE, VAL_NULL };
+enum val_type {
+	VAL_OTHER, VAL_STRING, VAL_NUMBER, VAL_TRUE, VAL_FALSE, VAL_NULL
+};
 
 struct attr_val {
 	enum val_type type;
@@ -155,17 +157,22 @@ str_prefix(const char *s, size_t n, const char *lit, size_t litn)
 }
 #define STR_PREFIX(s, n, lit) str_prefix(s, n, lit, sizeof lit - 1)
 
+static char
+ascii_lower(char c)
+{
+	return c >= 'A' && c <= 'Z' ? (char)(c - 'A' + 'a') : c;
+}
+
+/* s[0..n) equals the lower-case lit, ignoring ASCII case. */
 static bool
 ascii_caseeq(const char *s, size_t n, const char *lit)
 {
 	size_t i;
-	char c;
 
 	if (n != strlen(lit))
 		return false;
 	for (i = 0; i < n; i++) {
-		c = s[i] >= 'A' && s[i] <= 'Z' ? (char)(s[i] - 'A' + 'a') : s[i];
-		if (c != lit[i])
+		if (ascii_lower(s[i]) != lit[i])
 			return false;
 	}
 	return true;
@@ -202,7 +209,8 @@ attr_lookup(enum attr_scope scope, const char *k, size_t n)
 
 	switch (scope) {
 	case SCOPE_RESOURCE:
-		return STR_EQ(k, n, "session.id") ? AT_RESOURCE_SESSION_ID : AT_NONE;
+		return STR_EQ(k, n, "session.id") ? AT_RESOURCE_SESSION_ID :
+		    AT_NONE;
 	case SCOPE_EVENT:
 		return STR_EQ(k, n, "signal_name") ? AT_EVENT_SIGNAL : AT_NONE;
 	case SCOPE_SPAN:
@@ -285,8 +293,12 @@ apply_attr(struct span_work *w, enum attr_id id, const struct attr_val *v)
 	switch (id) {
 	case AT_TOOL_NAME: val_string(v, &f->tool_name); break;
 	case AT_LLM_MODEL: val_string(v, &f->llm_model); break;
-	case AT_GENAI_REQUEST_MODEL: val_string(v, &w->genai_request_model); break;
-	case AT_GENAI_RESPONSE_MODEL: val_string(v, &w->genai_response_model); break;
+	case AT_GENAI_REQUEST_MODEL:
+		val_string(v, &w->genai_request_model);
+		break;
+	case AT_GENAI_RESPONSE_MODEL:
+		val_string(v, &w->genai_response_model);
+		break;
 	case AT_RESOURCE_URI: val_string(v, &f->resource_uri); break;
 	case AT_WORKFLOW_TYPE: val_string(v, &f->workflow_type); break;
 	case AT_AGENT_NAME: val_string(v, &f->agent_name); break;
@@ -296,7 +308,9 @@ apply_attr(struct span_work *w, enum attr_id id, const struct attr_val *v)
 	case AT_SESSION_ID: val_string(v, &w->attr_session_id); break;
 	case AT_SIGNAL_NAME: val_string(v, &f->signal_name); break;
 	case AT_SIGNAL_PROMPT: val_string(v, &f->signal_prompt); break;
-	case AT_RESOURCE_SESSION_ID: val_string(v, &w->resource_session_id); break;
+	case AT_RESOURCE_SESSION_ID:
+		val_string(v, &w->resource_session_id);
+		break;
 	case AT_EVENT_SIGNAL: val_string(v, &w->pending_signal); break;
 	case AT_GENAI_INPUT_TOKENS:
 		w->has_tokens = true;
@@ -334,7 +348,8 @@ read_plain_value(struct jscan *js, enum want want, struct attr_val *v)
 	case JSCAN_STRING:
 		v->type = VAL_STRING;
 		if (want == WANT_RAW)
-			return jscan_string_raw(js, &v->s.p, &v->s.n, &v->escaped);
+			return jscan_string_raw(js, &v->s.p, &v->s.n,
+			    &v->escaped);
 		return jscan_string(js, &v->s.p, &v->s.n);
 	case JSCAN_NUMBER:
 		v->type = VAL_NUMBER;
@@ -371,7 +386,8 @@ read_any_value(struct jscan *js, enum want want, struct attr_val *v)
 	if (jscan_object(js) == -1)
 		return -1;
 	while ((r = jscan_key(js, &k, &kn)) == 1) {
-		numeric = STR_EQ(k, kn, "intValue") || STR_EQ(k, kn, "doubleValue");
+		numeric = STR_EQ(k, kn, "intValue") ||
+		    STR_EQ(k, kn, "doubleValue");
 		if (!numeric && !STR_EQ(k, kn, "stringValue") &&
 		    !STR_EQ(k, kn, "boolValue")) {
 			if (jscan_skip(js) == -1)
@@ -558,10 +574,8 @@ normalise_id(struct jarena *arena, struct strref *id)
 		;
 	if (i < n) {
 		copy = jarena_alloc(arena, n);
-		for (i = 0; i < n; i++) {
-			copy[i] = p[i] >= 'A' && p[i] <= 'Z' ?
-			    (char)(p[i] - 'A' + 'a') : p[i];
-		}
+		for (i = 0; i < n; i++)
+			copy[i] = ascii_lower(p[i]);
 		p = copy;
 	}
 	*id = n == 0 ? ref(NULL, 0) : ref(p, n);
@@ -628,7 +642,8 @@ static uint8_t
 kind_from_name(struct strref s)
 {
 	static const char *const names[] = {
-		"unspecified", "internal", "server", "client", "producer", "consumer"
+		"unspecified", "internal", "server", "client", "producer",
+		"consumer",
 	};
 	size_t i;
 
@@ -729,7 +744,8 @@ read_unix_nano(struct jscan *js, int64_t *ns)
 
 /* One member of a span object, whatever the format. */
 static int
-read_span_member(struct jscan *js, struct span_work *w, const char *k, size_t kn)
+read_span_member(struct jscan *js, struct span_work *w, const char *k,
+    size_t kn)
 {
 	struct span_fields *f = &w->f;
 
@@ -787,7 +803,8 @@ read_usage(struct jscan *js, struct span_fields *f)
 	if (jscan_object(js) == -1)
 		return;
 	while (jscan_key(js, &k, &kn) == 1) {
-		if (STR_EQ(k, kn, "input_tokens") || STR_EQ(k, kn, "prompt_tokens"))
+		if (STR_EQ(k, kn, "input_tokens") ||
+		    STR_EQ(k, kn, "prompt_tokens"))
 			to = &f->tokens_in;
 		else if (STR_EQ(k, kn, "output_tokens") ||
 		    STR_EQ(k, kn, "completion_tokens"))
@@ -818,9 +835,6 @@ response_tokens(struct jarena *arena, const struct span_work *w,
 	const char *s = w->response.p, *k;
 	size_t n = w->response.n, kn;
 
-	/* Cheap rejection; "\u00" covers a key spelt with escapes. */
-	if (!str_contains(s, n, "usage") && !str_contains(s, n, "\\u00"))
-		return;
 	if (w->response_escaped)
 		jscan_unescape(arena, s, n, &s, &n);
 	jscan_init(&js, s, n, arena);
@@ -856,7 +870,8 @@ finish_span(struct span_parser *sp, struct span_work *w)
 	f->index_in_line = (uint32_t)sp->nspans;
 	if (sp->nspans == sp->cap) {
 		sp->cap = sp->cap == 0 ? 8 : sp->cap * 2;
-		sp->spans = xreallocarray(sp->spans, sp->cap, sizeof *sp->spans);
+		sp->spans = xreallocarray(sp->spans, sp->cap,
+		    sizeof *sp->spans);
 	}
 	sp->spans[sp->nspans++] = *f;
 }
@@ -877,8 +892,11 @@ read_otlp_span(struct span_parser *sp, struct jscan *js)
 	size_t kn;
 	int r;
 
-	if (jscan_peek(js) != JSCAN_OBJECT)
-		return jscan_skip(js) == -1 ? -1 : not_a_span(sp, "span is not an object");
+	if (jscan_peek(js) != JSCAN_OBJECT) {
+		if (jscan_skip(js) == -1)
+			return -1;
+		return not_a_span(sp, "span is not an object");
+	}
 	if (jscan_object(js) == -1)
 		return -1;
 	work_init(&w);
@@ -1057,10 +1075,11 @@ span_parse_line(struct span_parser *sp, const char *line, size_t len)
 		return (int)sp->nspans;
 	sp->nspans = 0;
 	if ((why = jscan_error(&js, &off)) != NULL)
-		snprintf(sp->error, sizeof sp->error, "not JSON at byte %zu: %s",
-		    off, why);
+		snprintf(sp->error, sizeof sp->error,
+		    "not JSON at byte %zu: %s", off, why);
 	else
-		snprintf(sp->error, sizeof sp->error, "not a span: %s", sp->why);
+		snprintf(sp->error, sizeof sp->error, "not a span: %s",
+		    sp->why);
 	return -1;
 }
 
@@ -1078,36 +1097,23 @@ span_parser_error(const struct span_parser *sp)
 	return sp->error;
 }
 
-/* Read exactly count digits at *p. */
-static bool
-take_digits(const char **p, const char *end, int count, int *v)
-{
-	int i;
+#define NS_PER_S INT64_C(1000000000)
 
-	if (end - *p < count)
-		return false;
-	for (*v = 0, i = 0; i < count; i++) {
-		if ((*p)[i] < '0' || (*p)[i] > '9')
-			return false;
-		*v = *v * 10 + ((*p)[i] - '0');
-	}
-	*p += count;
-	return true;
-}
-
-static bool
-take_char(const char **p, const char *end, char c)
+/* The value of the two digits at p, or -1. */
+static int
+two_digits(const char *p)
 {
-	if (*p >= end || **p != c)
-		return false;
-	(*p)++;
-	return true;
+	unsigned hi = (unsigned)(p[0] - '0'), lo = (unsigned)(p[1] - '0');
+
+	return hi <= 9 && lo <= 9 ? (int)(hi * 10 + lo) : -1;
 }
 
 static int
 days_in_month(int y, int m)
 {
-	static const int days[] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
+	static const int days[] = {
+		31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31
+	};
 
 	if (m == 2 && y % 4 == 0 && (y % 100 != 0 || y % 400 == 0))
 		return 29;
@@ -1137,9 +1143,9 @@ take_fraction(const char **p, const char *end, int64_t *frac)
 	const char *s = *p;
 
 	*frac = 0;
-	if (!take_char(&s, end, '.'))
+	if (s == end || *s != '.')
 		return true;
-	if (s >= end || *s < '0' || *s > '9')
+	if (++s == end || *s < '0' || *s > '9')
 		return false;
 	for (; s < end && *s >= '0' && *s <= '9'; s++, scale /= 10)
 		*frac += (*s - '0') * scale;
@@ -1149,60 +1155,55 @@ take_fraction(const char **p, const char *end, int64_t *frac)
 
 /* "Z", "+02:00", "-0530" or nothing (UTC): seconds east of UTC. */
 static bool
-take_zone(const char **p, const char *end, int64_t *off)
+take_zone(const char *p, const char *end, int64_t *off)
 {
-	int sign, hh, mm;
+	int hh, mm;
 
 	*off = 0;
-	if (*p == end)
+	if (p == end)
 		return true;
-	if (**p == 'Z' || **p == 'z') {
-		(*p)++;
-		return true;
-	}
-	if (**p != '+' && **p != '-')
+	if (*p == 'Z' || *p == 'z')
+		return p + 1 == end;
+	if ((*p != '+' && *p != '-') || (end - p != 6 && end - p != 5) ||
+	    (end - p == 6 && p[3] != ':'))
 		return false;
-	sign = **p == '-' ? -1 : 1;
-	(*p)++;
-	if (!take_digits(p, end, 2, &hh))
+	hh = two_digits(p + 1);
+	mm = two_digits(end - 2);
+	if (hh < 0 || mm < 0 || hh > 23 || mm > 59)
 		return false;
-	take_char(p, end, ':');
-	if (!take_digits(p, end, 2, &mm) || hh > 23 || mm > 59)
-		return false;
-	*off = sign * (hh * 3600 + mm * 60);
+	*off = (*p == '-' ? -1 : 1) * (hh * 3600 + mm * 60);
 	return true;
 }
 
 int
 span_parse_time(const char *s, size_t n, int64_t *ns)
 {
-	const char *p = s, *end = s + n;
-	int y, mo, d, h, mi, sec;
+	const char *p = s + 19, *end = s + n;
+	int cc, yy, y, mo, d, h, mi, sec;
 	int64_t frac, off, secs;
 
-	if (!take_digits(&p, end, 4, &y) || !take_char(&p, end, '-') ||
-	    !take_digits(&p, end, 2, &mo) || !take_char(&p, end, '-') ||
-	    !take_digits(&p, end, 2, &d))
+	/* YYYY-MM-DDTHH:MM:SS at fixed places, then fraction and zone. */
+	if (n < 19 || s[4] != '-' || s[7] != '-' || s[13] != ':' ||
+	    s[16] != ':' || (s[10] != 'T' && s[10] != 't' && s[10] != ' '))
 		return -1;
-	if (p == end || (*p != 'T' && *p != 't' && *p != ' '))
+	if ((cc = two_digits(s)) < 0 || (yy = two_digits(s + 2)) < 0 ||
+	    (mo = two_digits(s + 5)) < 0 || (d = two_digits(s + 8)) < 0 ||
+	    (h = two_digits(s + 11)) < 0 || (mi = two_digits(s + 14)) < 0 ||
+	    (sec = two_digits(s + 17)) < 0)
 		return -1;
-	p++;
-	if (!take_digits(&p, end, 2, &h) || !take_char(&p, end, ':') ||
-	    !take_digits(&p, end, 2, &mi) || !take_char(&p, end, ':') ||
-	    !take_digits(&p, end, 2, &sec))
+	if (!take_fraction(&p, end, &frac) || !take_zone(p, end, &off))
 		return -1;
-	if (!take_fraction(&p, end, &frac) || !take_zone(&p, end, &off) ||
-	    p != end)
-		return -1;
+	y = cc * 100 + yy;
 	/* Second 60 is a leap second; it lands on the next minute's 00. */
 	if (mo < 1 || mo > 12 || d < 1 || d > days_in_month(y, mo) ||
 	    h > 23 || mi > 59 || sec > 60)
 		return -1;
-	secs = days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60 + sec - off;
+	secs = days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60 + sec -
+	    off;
 	/* Years 0000-9999 are accepted; int64 ns covers 1677-2262. */
-	if (secs > INT64_MAX / 1000000000 - 1 || secs < INT64_MIN / 1000000000 + 1)
+	if (secs > INT64_MAX / NS_PER_S - 1 || secs < INT64_MIN / NS_PER_S + 1)
 		return -1;
-	*ns = secs * 1000000000 + frac;
+	*ns = secs * NS_PER_S + frac;
 	return 0;
 }
 
@@ -1230,11 +1231,13 @@ span_classify(const struct span_fields *f)
 	if ((f->flags & (SF_LLM_RESPONSE | SF_GENAI_ATTR)) ||
 	    STR_EQ(nm.p, nm.n, "llm.generate") || name_is_generate(nm))
 		return SPAN_LLM;
-	if ((f->flags & SF_RESOURCE_ATTR) || STR_EQ(nm.p, nm.n, "resource.fetch"))
+	if ((f->flags & SF_RESOURCE_ATTR) ||
+	    STR_EQ(nm.p, nm.n, "resource.fetch"))
 		return SPAN_RESOURCE;
 	if ((f->flags & SF_PROMPT_ATTR) || STR_EQ(nm.p, nm.n, "prompt.apply"))
 		return SPAN_PROMPT;
-	if ((f->flags & SF_WORKFLOW_TYPE) || STR_EQ(nm.p, nm.n, "workflow.run") ||
+	if ((f->flags & SF_WORKFLOW_TYPE) ||
+	    STR_EQ(nm.p, nm.n, "workflow.run") ||
 	    f->parent_id.p == NULL || f->parent_id.n == 0)
 		return SPAN_WORKFLOW;
 	if ((f->flags & SF_AGENT_NAME) || STR_EQ(nm.p, nm.n, "agent.call") ||

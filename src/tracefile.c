@@ -174,6 +174,9 @@ tracefile_input(struct tracefile *tf, size_t want, char **cause)
 		do
 			n = read(tf->in_fd, tf->chunk, want);
 		while (n == -1 && errno == EINTR);
+		/* The browser reads a non-blocking stdin: nothing yet is not the end. */
+		if (n == -1 && (errno == EAGAIN || errno == EWOULDBLOCK))
+			return 0;
 		if (n > 0 && pwrite(tf->fd, tf->chunk, (size_t)n, (off_t)tf->consumed) != n) {
 			*cause = xasprintf("cannot spool standard input: %s", strerror(errno));
 			return -1;

@@ -77,10 +77,16 @@ void vdoc_end_node_line(struct vdoc *, uint32_t node, int folded);
 /*
  * Add text wrapped to width columns, every display line prefixed by
  * `indent` spaces (continuation lines too), ending each line.  Text is
- * sanitised with newlines kept as breaks.
+ * sanitised with newlines kept as breaks.  When the current line is not
+ * empty, the first display line continues it instead (padded with spaces
+ * up to `indent` if it is narrower), so "key  value…" can share a line.
  */
 void vdoc_add_wrapped(struct vdoc *, enum vstyle, const char *s, size_t n,
     int width, int indent);
+
+/* Move a finished line of another document to the end of this one,
+ * setting its node; the source line is left empty (text NULL). */
+void vdoc_take_line(struct vdoc *, struct vline *, uint32_t node);
 
 void vdoc_clear(struct vdoc *);   /* empty, keeping nothing */
 void vdoc_free(struct vdoc *);

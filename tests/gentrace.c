@@ -35,6 +35,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+
+#define ZLIB_CONST
 #include <zlib.h>
 
 #include "buf.h"
@@ -42,7 +44,7 @@
 
 #define nitems(a) (sizeof (a) / sizeof (a)[0])
 
-#define GZ_LEVEL	6		/* zlib's default: what Python's exporter gets close to */
+#define GZ_LEVEL	6		/* zlib's default; Python's 9 is slower, barely smaller */
 #define BATCH_SPANS	512		/* the SDK BatchSpanProcessor's export size */
 #define ARENA_SIZE	(1 << 20)	/* attribute text of one span */
 #define MAX_ATTRS	40
@@ -145,15 +147,16 @@ sink_raw(struct sink *s, const void *p, size_t n)
 static struct sink *
 sink_open(const char *path, bool gzip, enum members members)
 {
-	struct sink *s = xcalloc(1, sizeof *s);
+	struct sink *s;
+	FILE *fp = strcmp(path, "-") == 0 ? stdout : fopen(path, "wb");
 
+	if (fp == NULL)
+		die("%s: %s", path, strerror(errno));
+	s = xcalloc(1, sizeof *s);
+	s->fp = fp;
 	s->path = xstrdup(path);
 	s->gzip = gzip;
 	s->members = members;
-	if (strcmp(path, "-") == 0)
-		s->fp = stdout;
-	else if ((s->fp = fopen(path, "wb")) == NULL)
-		die("%s: %s", path, strerror(errno));
 	if (gzip && deflateInit2(&s->z, GZ_LEVEL, Z_DEFLATED, 15 + 16, 8,
 	    Z_DEFAULT_STRATEGY) != Z_OK)
 		die("%s: deflateInit2 failed", path);
@@ -198,7 +201,7 @@ sink_lines(struct sink *s, const char *p, size_t n, unsigned spans)
 		sink_raw(s, p, n);
 		return;
 	}
-	s->z.next_in = (Bytef *)(uintptr_t)p;
+	s->z.next_in = (const Bytef *)p;
 	s->z.avail_in = (uInt)n;
 	sink_deflate(s, Z_NO_FLUSH);
 	s->in_member = true;
@@ -332,7 +335,7 @@ struct call {
 	char		 span_id[32];	/* of its span, for a retry's link */
 	struct buf	 input;		/* JSON object */
 	struct buf	 output;	/* text */
-	bool		 error;
+	bool		 error;		/* set beforehand: it is bound to fail */
 };
 
 /* An agent and the conversation its prompts repeat. */
@@ -1162,24 +1165,20 @@ emit(struct gen *g, struct span *sp)
 		return;
 	}
 	decorate(g, sp);
-	buf_reset(&g->line);
-	switch (g->plan->format) {
-	case FORMAT_SDK:
-	case FORMAT_FLAT:
+	if (g->plan->format == FORMAT_OTLP) {
+		if (g->batch_spans > 0)
+			buf_addc(&g->batch, ',');
+		format_otlp_span(g, sp, &g->batch);
+		if (++g->batch_spans >= g->batch_max)
+			otlp_flush(g);
+	} else {
+		buf_reset(&g->line);
 		if (g->plan->format == FORMAT_SDK)
 			format_sdk(g, sp, &g->line);
 		else
 			format_flat(g, sp, &g->line);
 		buf_adds(&g->line, g->eol);
 		sink_lines(g->sink, g->line.p, g->line.len, 1);
-		break;
-	case FORMAT_OTLP:
-		if (g->batch_spans > 0)
-			buf_addc(&g->batch, ',');
-		format_otlp_span(g, sp, &g->batch);
-		if (++g->batch_spans >= g->batch_max)
-			otlp_flush(g);
-		break;
 	}
 	g->arena.len = 0;
 	g->emitted++;
@@ -1471,7 +1470,7 @@ gen_tool(struct gen *g, const struct agent *a, const struct span *parent,
 		memcpy(sp.link, retry_of, sizeof sp.link);
 	tool_output(g, c->tool, &c->output);
 	g->now += rng_range(&g->rng, 30000, 2500000);
-	c->error = retry_of == NULL && rng_chance(&g->rng, 2);
+	c->error = retry_of == NULL && (c->error || rng_chance(&g->rng, 2));
 	if (fails_session(g))
 		raise_fatal(g, rng_below(&g->rng, FATAL_TOOL_ERRORS));
 	if (c->error && !g->fatal) {
@@ -1510,7 +1509,7 @@ add_text_block(struct buf *b, const char *s, size_t n)
 static size_t
 history_len(const struct buf *b)
 {
-	return b->len < 700 ? b->len : 700;
+	return b->len < 1000 ? b->len : 1000;
 }
 
 /* The new user message of a turn, with any image or resource block. */
@@ -1742,7 +1741,7 @@ gen_turn(struct gen *g, struct agent *a, const struct span *parent, int ncalls)
 	span_begin(g, &inner, &outer, ROLE_GENERATE, KIND_CLIENT, "%s.%s.generate",
 	    a->llm_class, a->def->name);
 	buf_reset(&g->user);
-	add_prose(r, &g->user, scaled(g, 100, 500));
+	add_prose(r, &g->user, scaled(g, 100, 560));
 	buf_reset(&g->reply);
 	add_prose(r, &g->reply, scaled(g, 150, 1200));
 	for (i = 0; i < ncalls; i++) {
@@ -1750,6 +1749,9 @@ gen_turn(struct gen *g, struct agent *a, const struct span *parent, int ncalls)
 		base62_id(r, g->calls[i].id, a->shape == SHAPE_OPENAI ? "call_" :
 		    "toolu_01", 22);
 		tool_input(g, g->calls[i].tool, &g->calls[i].input);
+		/* A rich demo shows a failed call and its retry. */
+		g->calls[i].error = g->plan->rich && g->turns == 3 && i == 0 &&
+		    ncalls >= 2;
 	}
 	g->now += rng_range(r, 600000, 6000000);
 	if (ncalls == 0 && fails_session(g))
@@ -2417,7 +2419,7 @@ write_demo(const char *dir)
 		  .app = "workflow.run", .workflow_type = "router",
 		  .outcome = OUTCOME_FAILED, .shape = SHAPE_OPENAI, .scale = 25 },
 		{ .id = "refund-paused", .format = FORMAT_SDK, .gzip = true,
-		  .members = MEMBERS_SPAN, .seed = 303, .spans = 30,
+		  .members = MEMBERS_SPAN, .seed = 334, .spans = 30,
 		  .app = "refund_workflow", .title = "Refund request #4821",
 		  .workflow_type = "orchestrator", .engine = "temporal",
 		  .signal_prompt = "Approve the refund of $120?",
@@ -2516,7 +2518,7 @@ write_dir(long n, const char *dir, long m, uint64_t seed)
 		p.app = PICK(&r, apps);
 		if (rng_chance(&r, 60)) {
 			snprintf(title, sizeof title, "%s the %s %s", PICK(&r, verbs),
-			    vocab_word(&r), vocab_word(&r));
+			    PICK(&r, vocab), PICK(&r, vocab));
 			p.title = title;
 		}
 		if (rng_chance(&r, 70))

@@ -53,3 +53,56 @@ finish() {
 	echo "$passed passed, $failed failed"
 	[ "$failed" -eq 0 ]
 }
+
+# --- tmux: drive the browser in a detached terminal of fixed size ----------
+# A private server (-L) so tests never touch the user's tmux.
+TMUX_SOCK="mit-test-$$"
+tm() { tmux -L "$TMUX_SOCK" -f /dev/null "$@"; }
+
+# tm_start W H COMMAND: run COMMAND (a shell string) in a W x H terminal;
+# its exit status lands in $TMP/exit.
+tm_start() {
+	tm kill-session -t ui 2>/dev/null
+	rm -f "$TMP/exit"
+	tm new-session -d -x "$1" -y "$2" -s ui \
+		"LC_ALL=C.UTF-8 $3; echo \$? >$TMP/exit; sleep 60"
+	trap 'tm kill-server 2>/dev/null; rm -rf "$TMP"' EXIT
+}
+tm_keys() { tm send-keys -t ui "$@"; }
+tm_screen() { tm capture-pane -p -t ui; }
+
+# tm_wait NAME PATTERN: poll the screen until PATTERN (grep -E) shows.
+tm_wait() {
+	_i=0
+	while [ $_i -lt "${UI_WAIT_STEPS:-200}" ]; do
+		if tm_screen | grep -qE -- "$2"; then ok "$1"; return 0; fi
+		sleep 0.05
+		_i=$((_i + 1))
+	done
+	fail "$1 (screen never showed /$2/)" "$(tm_screen)"
+	return 1
+}
+
+# tm_wait_gone NAME PATTERN: poll until PATTERN is no longer on screen.
+tm_wait_gone() {
+	_i=0
+	while [ $_i -lt "${UI_WAIT_STEPS:-200}" ]; do
+		if ! tm_screen | grep -qE -- "$2"; then ok "$1"; return 0; fi
+		sleep 0.05
+		_i=$((_i + 1))
+	done
+	fail "$1 (screen still shows /$2/)" "$(tm_screen)"
+	return 1
+}
+
+# tm_exit NAME CODE: wait for the program to end and check its status.
+tm_exit() {
+	_i=0
+	while [ ! -s "$TMP/exit" ] && [ $_i -lt "${UI_WAIT_STEPS:-200}" ]; do
+		sleep 0.05
+		_i=$((_i + 1))
+	done
+	if [ "$(cat "$TMP/exit" 2>/dev/null)" = "$2" ]; then ok "$1"
+	else fail "$1 (exit '$(cat "$TMP/exit" 2>/dev/null)', wanted $2)" "$(tm_screen)"; fi
+	rm -f "$TMP/exit"
+}

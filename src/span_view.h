@@ -1,0 +1,39 @@
+/*
+ * span_view.h — the inspector's three tabs for one span, as documents of
+ * display lines (no curses): Attributes, State / Result, Context.
+ *
+ * Made when a span is selected: one jansson parse of its raw line (and of
+ * its parent's, when a generate span's prompt sits there).  Holds the fold
+ * state of the State tab's JSON trees while the span stays selected.
+ */
+#ifndef SPAN_VIEW_H
+#define SPAN_VIEW_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "vdoc.h"
+
+struct session;
+
+enum span_tab { TAB_ATTRS, TAB_STATE, TAB_CONTEXT, TAB_COUNT };
+
+struct span_view;
+
+/* NULL with *cause when the span's text cannot be read back or parsed. */
+struct span_view *span_view_new(struct session *, uint32_t span, char **cause);
+void span_view_free(struct span_view *);
+uint32_t span_view_span(const struct span_view *);
+
+/* Render tab at width columns into out (cleared first). */
+void span_view_render(struct span_view *, enum span_tab, int width, struct vdoc *out);
+
+/* Fold or unfold the JSON node a line of the State tab opens; false when
+ * the line opens none.  Re-render afterwards. */
+bool span_view_toggle(struct span_view *, const struct vline *);
+/* Fold (true) or open every JSON tree of the State tab. */
+void span_view_fold_all(struct span_view *, bool folded);
+
+const char *span_tab_name(enum span_tab);
+
+#endif

@@ -1,0 +1,443 @@
+/*
+ * ui.c — the browser's terminal, its one poll() loop, and key dispatch.
+ *
+ * Each loop turn: draw if anything changed, wait for a key (not at all
+ * while reading is pending, up to the next timer otherwise), handle every
+ * key that is waiting, then spend a small time budget reading.  Keys are
+ * therefore answered between slices of even a very large trace.
+ */
+#include "ui.h"
+
+#include <curses.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <langinfo.h>
+#include <poll.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "filter.h"
+#include "trace.h"
+#include "xmalloc.h"
+
+/* Reading budget per loop turn: small enough that a key waits at most
+ * about a frame. */
+#define WORK_MS 12
+#define SCAN_MS 1000
+#define FOLLOW_MS 500
+#define DOUBLE_CLICK_MS 400
+
+int64_t
+ui_now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static int64_t
+ts_ms(const struct timespec *ts)
+{
+	return (int64_t)ts->tv_sec * 1000 + ts->tv_nsec / 1000000;
+}
+
+void
+ui_message(struct ui *ui, bool error, const char *fmt, ...)
+{
+	va_list ap;
+
+	free(ui->message);
+	va_start(ap, fmt);
+	ui->message = xvasprintf(fmt, ap);
+	va_end(ap);
+	ui->message_error = error;
+	ui->dirty = true;
+}
+
+static unsigned
+ui_where(const struct ui *ui)
+{
+	if (ui->screen == SCREEN_LIST)
+		return KW_LIST;
+	return ui->focus == FOCUS_INSPECTOR ? KW_INSPECT : KW_TREE;
+}
+
+static void
+ui_back(struct ui *ui)
+{
+	if (ui->screen == SCREEN_LIST) {
+		ui->quit = true;
+		return;
+	}
+	if (ui->focus == FOCUS_INSPECTOR) {
+		ui->focus = FOCUS_TREE;
+		ui->dirty = true;
+		return;
+	}
+	ui_tree_close(ui);
+	ui->screen = SCREEN_LIST;
+	ui->dirty = true;
+}
+
+static void
+ui_search(struct ui *ui, int dir)
+{
+	if (ui->search == NULL || *ui->search == '\0') {
+		ui_message(ui, false, "no search yet: press / to search");
+		return;
+	}
+	if (ui->screen == SCREEN_LIST)
+		ui_list_search(ui, ui->search, dir);
+	else if (ui->focus == FOCUS_INSPECTOR)
+		ui_inspector_search(ui, ui->search, dir);
+	else
+		ui_tree_search(ui, ui->search, dir);
+}
+
+static void
+ui_open_prompt(struct ui *ui, enum ui_prompt_kind kind)
+{
+	const char *cur = NULL;
+
+	ui->prompt = kind;
+	buf_reset(&ui->input);
+	if (kind == PROMPT_FILTER) {
+		if (ui->screen == SCREEN_LIST && ui->list.filter != NULL)
+			cur = filter_text(ui->list.filter);
+		else if (ui->screen == SCREEN_SESSION && ui->tree.filter != NULL)
+			cur = filter_text(ui->tree.filter);
+		if (cur != NULL)
+			buf_adds(&ui->input, cur);
+	}
+	ui->dirty = true;
+}
+
+static void
+ui_prompt_done(struct ui *ui)
+{
+	const char *text = buf_str(&ui->input);
+	bool ok;
+
+	if (ui->prompt == PROMPT_SEARCH) {
+		ui->prompt = PROMPT_NONE;
+		if (*text != '\0') {
+			free(ui->search);
+			ui->search = xstrdup(text);
+		}
+		ui_search(ui, 1);
+		return;
+	}
+	ok = ui->screen == SCREEN_LIST ? ui_list_set_filter(ui, text) :
+	    ui_tree_set_filter(ui, text);
+	if (ok) {
+		ui->prompt = PROMPT_NONE;
+		if (*text != '\0')
+			ui_message(ui, false, "filter: %s  (f then Enter on an empty line clears it)", text);
+		else
+			ui_message(ui, false, "filter cleared");
+	}
+}
+
+/* Remove the last UTF-8 character of the input. */
+static void
+ui_prompt_backspace(struct ui *ui)
+{
+	struct buf *b = &ui->input;
+
+	while (b->len > 0) {
+		b->len--;
+		if (((unsigned char)b->p[b->len] & 0xc0) != 0x80)
+			break;
+	}
+	if (b->p != NULL)
+		b->p[b->len] = '\0';
+}
+
+static void
+ui_prompt_key(struct ui *ui, int key)
+{
+	switch (key) {
+	case '\n':
+	case '\r':
+	case KEY_ENTER:
+		ui_prompt_done(ui);
+		break;
+	case KEY_ESC:
+	case KEY_CTRL('g'):
+		ui->prompt = PROMPT_NONE;
+		break;
+	case KEY_BACKSPACE:
+	case 127:
+	case KEY_CTRL('h'):
+		if (ui->input.len == 0)
+			ui->prompt = PROMPT_NONE;
+		else
+			ui_prompt_backspace(ui);
+		break;
+	case KEY_CTRL('u'):
+		buf_reset(&ui->input);
+		break;
+	default:
+		if (key >= 32 && key < 256 && key != 127 && ui->input.len < 512)
+			buf_addc(&ui->input, (char)key);
+		break;
+	}
+	ui->dirty = true;
+}
+
+static void
+ui_help_key(struct ui *ui, enum key_action a)
+{
+	switch (a) {
+	case ACT_DOWN: ui->help_scroll++; break;
+	case ACT_UP: if (ui->help_scroll > 0) ui->help_scroll--; break;
+	case ACT_QUIT: ui->quit = true; break;
+	default: ui->help = false; break;
+	}
+	ui->dirty = true;
+}
+
+static void
+ui_mouse(struct ui *ui)
+{
+	MEVENT ev;
+	bool twice;
+	int64_t now;
+
+	if (getmouse(&ev) != OK)
+		return;
+	if (ev.bstate & (BUTTON4_PRESSED | BUTTON5_PRESSED)) {
+		enum key_action a = ev.bstate & BUTTON4_PRESSED ? ACT_UP : ACT_DOWN;
+
+		if (ui->screen == SCREEN_SESSION && ev.x >= ui->lay.insp_x &&
+		    ev.y >= ui->lay.insp_y)
+			ui_inspector_scroll(ui, a == ACT_UP ? -3 : 3);
+		else if (ui->screen == SCREEN_LIST)
+			ui_list_action(ui, a);
+		else
+			ui_tree_action(ui, a);
+		return;
+	}
+	if (!(ev.bstate & (BUTTON1_CLICKED | BUTTON1_PRESSED | BUTTON1_DOUBLE_CLICKED)))
+		return;
+	now = ui_now_ms();
+	twice = (ev.bstate & BUTTON1_DOUBLE_CLICKED) ||
+	    (now - ts_ms(&ui->last_click) < DOUBLE_CLICK_MS && ev.y == ui->last_click_y);
+	clock_gettime(CLOCK_MONOTONIC, &ui->last_click);
+	ui->last_click_y = ev.y;
+	if (ui->screen == SCREEN_LIST)
+		ui_list_click(ui, ev.y, twice);
+	else if (ev.x >= ui->lay.insp_x && ev.y >= ui->lay.insp_y)
+		ui_inspector_click(ui, ev.y, ev.x);
+	else {
+		ui->focus = FOCUS_TREE;
+		ui_tree_click(ui, ev.y, twice);
+	}
+	ui->dirty = true;
+}
+
+static void
+ui_key(struct ui *ui, int key)
+{
+	enum key_action a;
+
+	if (key == KEY_RESIZE) {
+		ui->insp.doc_width = -1;
+		ui->dirty = true;
+		return;
+	}
+	if (key == KEY_MOUSE) {
+		ui_mouse(ui);
+		return;
+	}
+	if (ui->prompt != PROMPT_NONE) {
+		ui_prompt_key(ui, key);
+		return;
+	}
+	a = keys_action(key, ui_where(ui));
+	if (ui->help) {
+		ui_help_key(ui, a);
+		return;
+	}
+	if (a != ACT_NONE && ui->message != NULL) {
+		free(ui->message);
+		ui->message = NULL;
+	}
+	ui->dirty = true;
+	if (ui->lay.too_small && a != ACT_BACK && a != ACT_QUIT)
+		return;
+	switch (a) {
+	case ACT_NONE:
+		return;
+	case ACT_QUIT: ui->quit = true; return;
+	case ACT_BACK: ui_back(ui); return;
+	case ACT_HELP: ui->help = true; ui->help_scroll = 0; return;
+	case ACT_REDRAW: clearok(curscr, TRUE); return;
+	case ACT_SEARCH: ui_open_prompt(ui, PROMPT_SEARCH); return;
+	case ACT_SEARCH_NEXT: ui_search(ui, 1); return;
+	case ACT_SEARCH_PREV: ui_search(ui, -1); return;
+	case ACT_FILTER: ui_open_prompt(ui, PROMPT_FILTER); return;
+	default:
+		break;
+	}
+	if (ui->screen == SCREEN_LIST) {
+		ui_list_action(ui, a);
+		return;
+	}
+	switch (a) {
+	case ACT_FOCUS:
+		ui->focus = ui->focus == FOCUS_TREE ? FOCUS_INSPECTOR : FOCUS_TREE;
+		ui->insp.cursor = ui->insp.scroll;
+		return;
+	case ACT_NEXT_TAB:
+	case ACT_TAB1:
+	case ACT_TAB2:
+	case ACT_TAB3:
+		ui_inspector_action(ui, a);
+		return;
+	default:
+		break;
+	}
+	if (ui->focus == FOCUS_INSPECTOR)
+		ui_inspector_action(ui, a);
+	else
+		ui_tree_action(ui, a);
+}
+
+/* The terminal: stdin, or /dev/tty when stdin carries the trace. */
+static FILE *tty_in, *tty_out;
+
+static int
+ui_term_init(struct ui *ui, char **cause)
+{
+	SCREEN *scr;
+
+	if (!isatty(STDIN_FILENO)) {
+		if ((tty_in = fopen("/dev/tty", "r")) == NULL) {
+			*cause = xasprintf("cannot open the terminal /dev/tty: %s", strerror(errno));
+			return -1;
+		}
+		tty_out = stdout;
+		if ((scr = newterm(NULL, tty_out, tty_in)) == NULL) {
+			*cause = xasprintf("cannot start the terminal (TERM=%s)",
+			    getenv("TERM") ? getenv("TERM") : "");
+			return -1;
+		}
+		set_term(scr);
+		/* The trace on stdin must not block the loop. */
+		fcntl(STDIN_FILENO, F_SETFL, fcntl(STDIN_FILENO, F_GETFL) | O_NONBLOCK);
+	} else if (newterm(NULL, stdout, stdin) == NULL) {
+		*cause = xasprintf("cannot start the terminal (TERM=%s)",
+		    getenv("TERM") ? getenv("TERM") : "");
+		return -1;
+	}
+	raw();
+	noecho();
+	nonl();
+	keypad(stdscr, TRUE);
+	nodelay(stdscr, TRUE);
+	set_escdelay(25);
+	curs_set(0);
+	mousemask(BUTTON1_CLICKED | BUTTON1_PRESSED | BUTTON1_DOUBLE_CLICKED |
+	    BUTTON4_PRESSED | BUTTON5_PRESSED, NULL);
+	mouseinterval(0);
+	{
+		const char *cs = nl_langinfo(CODESET);
+
+		ui->utf8 = cs != NULL && strcmp(cs, "UTF-8") == 0;
+	}
+	ui_draw_init(ui);
+	return 0;
+}
+
+static int
+ui_input_fd(void)
+{
+	return tty_in != NULL ? fileno(tty_in) : STDIN_FILENO;
+}
+
+static void
+ui_timers(struct ui *ui, bool *working)
+{
+	struct timespec now;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	if (ts_ms(&now) - ts_ms(&ui->last_scan) >= SCAN_MS) {
+		ui->last_scan = now;
+		ui_list_tick(ui);
+	}
+	if (ui->screen == SCREEN_SESSION && ts_ms(&now) - ts_ms(&ui->last_follow) >= FOLLOW_MS) {
+		ui->last_follow = now;
+		ui_tree_follow(ui);
+		*working = *working || ui->tree.loading;
+	}
+}
+
+static void
+ui_loop(struct ui *ui)
+{
+	struct pollfd pfd;
+	bool working = true;
+	int64_t deadline;
+	int key;
+
+	while (!ui->quit) {
+		if (ui->dirty) {
+			ui->dirty = false;
+			ui_draw(ui);
+		}
+		pfd.fd = ui_input_fd();
+		pfd.events = POLLIN;
+		pfd.revents = 0;
+		if (poll(&pfd, 1, working ? 0 : FOLLOW_MS / 2) == -1 && errno != EINTR)
+			break;
+		/* ncurses reports resizes (SIGWINCH) through getch too. */
+		while ((key = getch()) != ERR && !ui->quit)
+			ui_key(ui, key);
+		deadline = ui_now_ms() + WORK_MS;
+		working = false;
+		if (ui->screen == SCREEN_SESSION)
+			working = ui_tree_work(ui, deadline);
+		if (!working)
+			working = ui_list_work(ui, deadline);
+		ui_timers(ui, &working);
+	}
+}
+
+int
+ui_run(const struct source *src)
+{
+	struct ui ui;
+	char *cause = NULL;
+
+	memset(&ui, 0, sizeof ui);
+	ui.src.kind = src->kind;
+	ui.src.where = xstrdup(src->where);
+	ui.insp.node = TRACE_NONE;
+	ui.insp.doc_width = -1;
+	if (ui_term_init(&ui, &cause) == -1) {
+		fprintf(stderr, "mcp-inspect-tui: %s\n", cause);
+		free(cause);
+		free(ui.src.where);
+		return 1;
+	}
+	ui_list_init(&ui);
+	clock_gettime(CLOCK_MONOTONIC, &ui.last_scan);
+	ui.dirty = true;
+	/* One file or stdin: open it at once, as `less file` would. */
+	if (src->kind != SOURCE_DIR && ui.list.n == 1)
+		ui_tree_open(&ui, 0);
+	ui_loop(&ui);
+	endwin();
+	ui_tree_close(&ui);
+	ui_list_free(&ui);
+	buf_free(&ui.input);
+	free(ui.search);
+	free(ui.message);
+	free(ui.src.where);
+	return 0;
+}

@@ -1,0 +1,167 @@
+/*
+ * ui.h — the interactive browser's state, shared by the ui*.c files (the
+ * only files besides keys.c that use curses).
+ *
+ * One poll() loop (ui.c) owns the terminal and the reading work: key and
+ * mouse handlers change this state and set `dirty`; the screen is drawn
+ * once per loop turn.  Reading is sliced into small budgets between turns,
+ * so keys are answered while a large trace or a directory loads.
+ */
+#ifndef UI_H
+#define UI_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <time.h>
+
+#include "buf.h"
+#include "keys.h"
+#include "session.h"
+#include "source.h"
+#include "span_view.h"
+#include "vdoc.h"
+
+struct filter;
+
+enum ui_screen { SCREEN_LIST, SCREEN_SESSION };
+enum ui_focus { FOCUS_TREE, FOCUS_INSPECTOR };
+enum ui_prompt_kind { PROMPT_NONE, PROMPT_SEARCH, PROMPT_FILTER };
+
+/* One session of the list; its totals are read by a summary session. */
+struct ui_entry {
+	struct session_ref ref;      /* owned */
+	struct session *summary;     /* NULL until reading starts */
+	struct session_meta meta;    /* refreshed as it is read */
+	bool have_meta;
+	bool read_once;              /* read to its end at least once */
+};
+
+struct ui_list {
+	struct ui_entry *e;          /* owned */
+	size_t n;
+	size_t *rows;                /* shown entries, sorted newest first */
+	size_t nrows;
+	size_t sel;                  /* entry index of the selection */
+	size_t top;                  /* first row shown */
+	struct filter *filter;
+	size_t next_read;            /* round-robin cursor for reading */
+	bool order_dirty;            /* re-sort/re-filter before drawing */
+};
+
+struct ui_tree {
+	struct session *s;           /* the open session (owned) */
+	const char *id;              /* its entry's id */
+	uint32_t *rows;              /* visible nodes in tree order */
+	uint32_t nrows;
+	uint32_t sel;                /* selected node (span index or placeholder) */
+	uint32_t sel_ph;             /* strtab id when sel is a placeholder */
+	uint32_t top;                /* node shown at the first row */
+	uint8_t *collapsed;          /* per span index */
+	uint32_t ncollapsed_cap;
+	uint32_t *ph_collapsed;      /* strtab ids of collapsed placeholders */
+	size_t nph_collapsed;
+	struct filter *filter;
+	bool rows_dirty;             /* rebuild rows before drawing */
+	bool loading;                /* still reading what exists */
+	struct timespec last_rows;   /* when rows were last rebuilt while loading */
+	int64_t t0, t1;              /* session time range for the waterfall */
+};
+
+struct ui_inspector {
+	struct span_view *view;      /* NULL when nothing or a placeholder */
+	uint32_t node;               /* the node it shows, TRACE_NONE for none */
+	enum span_tab tab;
+	struct vdoc doc;             /* rendered tab */
+	int doc_width;               /* width doc was rendered for, -1 = stale */
+	int scroll;                  /* first doc line shown */
+	int cursor;                  /* doc line under the cursor (inspector focus) */
+	char *error;                 /* why the span could not be shown */
+};
+
+struct ui_layout {
+	int w, h;
+	int list_y, list_h;          /* session list rows */
+	int tree_x, tree_y, tree_w, tree_h;
+	int insp_x, insp_y, insp_w, insp_h; /* tabs line included */
+	bool stacked;
+	bool too_small;
+};
+
+struct ui {
+	struct source src;
+	enum ui_screen screen;
+	enum ui_focus focus;
+	struct ui_list list;
+	struct ui_tree tree;
+	struct ui_inspector insp;
+	struct ui_layout lay;
+	bool help;                   /* help overlay shown */
+	int help_scroll;
+	enum ui_prompt_kind prompt;  /* an input line is open */
+	struct buf input;            /* its text */
+	char *search;                /* last search text */
+	char *message;               /* status-bar message until the next key */
+	bool message_error;
+	bool dirty;
+	bool quit;
+	bool utf8;                   /* box drawing and glyphs */
+	bool color;
+	struct timespec last_scan;   /* directory re-scan timer */
+	struct timespec last_follow; /* open-session follow timer */
+	struct timespec last_click;  /* for double clicks */
+	int last_click_y;
+};
+
+/* ui.c */
+int ui_run(const struct source *);
+void ui_message(struct ui *, bool error, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+int64_t ui_now_ms(void);
+
+/* ui_draw.c — the only place that writes to the screen. */
+void ui_draw_init(struct ui *);
+void ui_draw(struct ui *);
+void ui_draw_layout(struct ui *);
+/* Draw safe text clipped to w columns at (y, x) in a style; returns the
+ * columns used. */
+int ui_put(int y, int x, int w, const char *s, size_t n, enum vstyle st, bool reverse);
+int ui_put_attr(int y, int x, int w, const char *s, size_t n, int attr);
+int ui_style_attr(enum vstyle st);
+void ui_draw_vline(const struct vline *, int y, int x, int w, int skip_cols, bool selected);
+
+/* ui_list.c */
+void ui_list_init(struct ui *);
+void ui_list_free(struct ui *);
+void ui_list_rescan(struct ui *);
+bool ui_list_work(struct ui *, int64_t deadline_ms);
+void ui_list_sort(struct ui *);
+void ui_list_draw(struct ui *);
+void ui_list_action(struct ui *, enum key_action);
+void ui_list_click(struct ui *, int y, bool twice);
+void ui_list_search(struct ui *, const char *text, int dir);
+bool ui_list_set_filter(struct ui *, const char *expr);
+void ui_list_tick(struct ui *);
+
+/* ui_tree.c */
+void ui_tree_open(struct ui *, size_t entry);
+void ui_tree_close(struct ui *);
+bool ui_tree_work(struct ui *, int64_t deadline_ms);
+void ui_tree_follow(struct ui *);
+void ui_tree_rows(struct ui *);
+void ui_tree_draw(struct ui *);
+void ui_tree_action(struct ui *, enum key_action);
+void ui_tree_click(struct ui *, int y, bool twice);
+void ui_tree_search(struct ui *, const char *text, int dir);
+bool ui_tree_set_filter(struct ui *, const char *expr);
+void ui_tree_select(struct ui *, uint32_t node);
+
+/* ui_inspector.c */
+void ui_inspector_show(struct ui *, uint32_t node);
+void ui_inspector_clear(struct ui *);
+void ui_inspector_draw(struct ui *);
+void ui_inspector_action(struct ui *, enum key_action);
+void ui_inspector_click(struct ui *, int y, int x);
+void ui_inspector_scroll(struct ui *, int lines);
+void ui_inspector_search(struct ui *, const char *text, int dir);
+
+#endif

@@ -1,0 +1,520 @@
+/*
+ * ui_list.c — the session list screen.
+ *
+ * Rows appear at once from the file names (SPEC §6) and fill in as each
+ * session's totals are read, a slice at a time, between key presses.  A
+ * directory is re-scanned every second: new sessions appear, growing ones
+ * update in place, and the selection stays on the same session.
+ */
+#include "ui.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "buf.h"
+#include "filter.h"
+#include "fmt.h"
+#include "span.h"
+#include "xmalloc.h"
+
+/* Input bytes read for one session per slice. */
+#define LIST_SLICE (256 * 1024)
+
+static void
+entry_copy_ref(struct ui_entry *e, const struct session_ref *r)
+{
+	size_t i;
+
+	e->ref.id = xstrdup(r->id);
+	e->ref.nfiles = r->nfiles;
+	e->ref.files = xcalloc(r->nfiles ? r->nfiles : 1, sizeof *e->ref.files);
+	for (i = 0; i < r->nfiles; i++)
+		e->ref.files[i] = xstrdup(r->files[i]);
+	e->ref.mtime = r->mtime;
+	e->ref.bytes = r->bytes;
+}
+
+static void
+entry_clear(struct ui_entry *e)
+{
+	size_t i;
+
+	for (i = 0; i < e->ref.nfiles; i++)
+		free(e->ref.files[i]);
+	free(e->ref.files);
+	free(e->ref.id);
+	session_free(e->summary);
+	if (e->have_meta)
+		session_meta_clear(&e->meta);
+	memset(e, 0, sizeof *e);
+}
+
+static bool
+same_files(const struct session_ref *a, const struct session_ref *b)
+{
+	size_t i;
+
+	if (a->nfiles != b->nfiles)
+		return false;
+	for (i = 0; i < a->nfiles; i++) {
+		if (strcmp(a->files[i], b->files[i]) != 0)
+			return false;
+	}
+	return true;
+}
+
+static long
+entry_find(struct ui *ui, const char *id)
+{
+	size_t i;
+
+	for (i = 0; i < ui->list.n; i++) {
+		if (strcmp(ui->list.e[i].ref.id, id) == 0)
+			return (long)i;
+	}
+	return -1;
+}
+
+/* Merge a scan into the list: new sessions are added; a session that
+ * gained a file (a rotated chunk) is read again from its start. */
+void
+ui_list_rescan(struct ui *ui)
+{
+	struct session_ref *refs;
+	struct ui_entry *e;
+	size_t n, i;
+	long k;
+	char *cause = NULL;
+
+	if (source_scan(&ui->src, &refs, &n, &cause) == -1) {
+		ui_message(ui, true, "%s", cause);
+		free(cause);
+		return;
+	}
+	for (i = 0; i < n; i++) {
+		k = entry_find(ui, refs[i].id);
+		if (k >= 0) {
+			e = &ui->list.e[k];
+			if (!same_files(&e->ref, &refs[i])) {
+				struct session_meta keep = e->meta;
+				bool had = e->have_meta;
+
+				e->have_meta = false;
+				entry_clear(e);
+				entry_copy_ref(e, &refs[i]);
+				e->meta = keep;
+				e->have_meta = had;
+			}
+			continue;
+		}
+		ui->list.e = xreallocarray(ui->list.e, ui->list.n + 1, sizeof *ui->list.e);
+		e = &ui->list.e[ui->list.n++];
+		memset(e, 0, sizeof *e);
+		entry_copy_ref(e, &refs[i]);
+		ui->list.order_dirty = true;
+		ui->dirty = true;
+	}
+	session_refs_free(refs, n);
+}
+
+void
+ui_list_init(struct ui *ui)
+{
+	memset(&ui->list, 0, sizeof ui->list);
+	ui_list_rescan(ui);
+	ui_list_sort(ui);
+	if (ui->list.nrows > 0)
+		ui->list.sel = ui->list.rows[0];
+}
+
+void
+ui_list_free(struct ui *ui)
+{
+	size_t i;
+
+	for (i = 0; i < ui->list.n; i++)
+		entry_clear(&ui->list.e[i]);
+	free(ui->list.e);
+	free(ui->list.rows);
+	filter_free(ui->list.filter);
+	memset(&ui->list, 0, sizeof ui->list);
+}
+
+static void
+entry_refresh_meta(struct ui *ui, struct ui_entry *e)
+{
+	if (e->have_meta)
+		session_meta_clear(&e->meta);
+	session_meta_get(e->summary, &e->meta);
+	e->have_meta = true;
+	ui->list.order_dirty = true;
+	ui->dirty = true;
+}
+
+/* Read one slice of the entry; true when it has more waiting. */
+static bool
+entry_read(struct ui *ui, struct ui_entry *e)
+{
+	uint64_t before;
+	int more;
+
+	if (e->summary == NULL)
+		e->summary = session_new_summary(&e->ref);
+	before = session_consumed(e->summary);
+	more = session_read(e->summary, LIST_SLICE);
+	if (session_consumed(e->summary) != before || !e->read_once)
+		entry_refresh_meta(ui, e);
+	if (!more)
+		e->read_once = true;
+	return more;
+}
+
+/* Read sessions not read yet, round robin, until the deadline.  True when
+ * some remain. */
+bool
+ui_list_work(struct ui *ui, int64_t deadline_ms)
+{
+	struct ui_list *l = &ui->list;
+	size_t tried;
+
+	for (tried = 0; tried < l->n; tried++) {
+		if (ui_now_ms() >= deadline_ms)
+			return true;
+		if (l->next_read >= l->n)
+			l->next_read = 0;
+		if (!l->e[l->next_read].read_once) {
+			entry_read(ui, &l->e[l->next_read]);
+			tried = 0;
+			if (!l->e[l->next_read].read_once)
+				continue;
+		}
+		l->next_read++;
+	}
+	return false;
+}
+
+/* Re-read grown files of sessions already read (live sessions). */
+static void
+list_follow(struct ui *ui)
+{
+	size_t i;
+
+	for (i = 0; i < ui->list.n; i++) {
+		if (ui->list.e[i].read_once)
+			while (entry_read(ui, &ui->list.e[i]))
+				;
+	}
+}
+
+static int64_t
+entry_time(const struct ui_entry *e)
+{
+	if (e->have_meta && e->meta.started_at != SPAN_TIME_NONE)
+		return e->meta.started_at;
+	return (int64_t)e->ref.mtime * 1000000000;
+}
+
+static const struct ui_entry *sort_entries;
+
+static int
+row_cmp(const void *pa, const void *pb)
+{
+	const struct ui_entry *a = &sort_entries[*(const size_t *)pa];
+	const struct ui_entry *b = &sort_entries[*(const size_t *)pb];
+	int64_t ta = entry_time(a), tb = entry_time(b);
+
+	if (ta != tb)
+		return ta > tb ? -1 : 1;
+	return strcmp(a->ref.id, b->ref.id);
+}
+
+static bool
+entry_matches(const struct ui *ui, const struct ui_entry *e)
+{
+	struct filter_subject fs;
+	struct session_meta m;
+
+	if (ui->list.filter == NULL)
+		return true;
+	if (e->have_meta)
+		session_subject(&e->meta, &fs);
+	else {
+		memset(&m, 0, sizeof m);
+		m.id = e->ref.id;
+		m.title = e->ref.id;
+		m.engine = "";
+		m.status = SESSION_RUNNING;
+		m.started_at = m.ended_at = SPAN_TIME_NONE;
+		session_subject(&m, &fs);
+		fs.field[FF_STATUS] = NULL;
+	}
+	return filter_match(ui->list.filter, &fs);
+}
+
+void
+ui_list_sort(struct ui *ui)
+{
+	struct ui_list *l = &ui->list;
+	size_t i;
+
+	l->rows = xreallocarray(l->rows, l->n ? l->n : 1, sizeof *l->rows);
+	l->nrows = 0;
+	for (i = 0; i < l->n; i++) {
+		if (entry_matches(ui, &l->e[i]))
+			l->rows[l->nrows++] = i;
+	}
+	sort_entries = l->e;
+	qsort(l->rows, l->nrows, sizeof *l->rows, row_cmp);
+	sort_entries = NULL;
+	l->order_dirty = false;
+}
+
+static long
+sel_row(const struct ui *ui)
+{
+	size_t r;
+
+	for (r = 0; r < ui->list.nrows; r++) {
+		if (ui->list.rows[r] == ui->list.sel)
+			return (long)r;
+	}
+	return -1;
+}
+
+static void
+select_row(struct ui *ui, long r)
+{
+	if (ui->list.nrows == 0)
+		return;
+	if (r < 0)
+		r = 0;
+	if (r >= (long)ui->list.nrows)
+		r = (long)ui->list.nrows - 1;
+	ui->list.sel = ui->list.rows[r];
+	ui->dirty = true;
+}
+
+static const char *
+status_marker(const struct ui *ui, const struct ui_entry *e, enum vstyle *st)
+{
+	if (!e->have_meta) {
+		*st = VS_DIM;
+		return ui->utf8 ? "\xe2\x80\xa6" : ".";
+	}
+	switch (e->meta.status) {
+	case SESSION_PAUSED:
+		*st = VS_WARN;
+		return ui->utf8 ? "\xe2\x80\x96" : "=";
+	case SESSION_FAILED:
+		*st = VS_ERROR;
+		return ui->utf8 ? "\xe2\x9c\x97" : "x";
+	case SESSION_COMPLETED:
+		*st = VS_OK;
+		return ui->utf8 ? "\xe2\x9c\x93" : "+";
+	case SESSION_RUNNING:
+	default:
+		*st = VS_ACCENT;
+		return ui->utf8 ? "\xe2\x97\x8f" : "*";
+	}
+}
+
+/* Column x positions of the list; the title takes the rest. */
+enum { C_MARK = 1, C_STATUS = 3, C_START = 14, C_DUR = 34, C_SPANS = 43,
+	C_ERR = 50, C_TOK = 57, C_ENGINE = 70, C_TITLE = 80 };
+
+static void
+draw_header(struct ui *ui)
+{
+	static const struct { int x; const char *s; } cols[] = {
+		{ C_STATUS, "STATUS" }, { C_START, "STARTED (UTC)" }, { C_DUR, "DURATION" },
+		{ C_SPANS, "SPANS" }, { C_ERR, "ERRORS" }, { C_TOK, "TOKENS" },
+		{ C_ENGINE, "ENGINE" }, { C_TITLE, "TITLE / ID" },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof cols / sizeof cols[0]; i++) {
+		if (cols[i].x < ui->lay.w)
+			ui_put(1, cols[i].x, ui->lay.w - cols[i].x, cols[i].s,
+			    strlen(cols[i].s), VS_HEADER, false);
+	}
+}
+
+static void
+cell(int y, int x, int w, const char *s, enum vstyle st, bool rev)
+{
+	ui_put(y, x, w, s, strlen(s), st, rev);
+}
+
+static void
+draw_row(struct ui *ui, int y, const struct ui_entry *e, bool sel)
+{
+	const struct session_meta *m = &e->meta;
+	struct buf b = BUF_INIT;
+	enum vstyle st;
+	const char *mark = status_marker(ui, e, &st);
+	int w = ui->lay.w, x;
+
+	if (sel) {
+		attrset(A_REVERSE);
+		mvhline(y, 0, ' ', w);
+		attrset(A_NORMAL);
+	}
+	cell(y, C_MARK, 2, mark, st, sel);
+	if (!e->have_meta) {
+		cell(y, C_STATUS, w - C_STATUS, "reading", VS_DIM, sel);
+		if (C_TITLE < w)
+			cell(y, C_TITLE, w - C_TITLE, e->ref.id, VS_NORMAL, sel);
+		return;
+	}
+	cell(y, C_STATUS, 10, session_status_name(m->status), st, sel);
+	if (m->started_at != SPAN_TIME_NONE)
+		fmt_time_short(&b, m->started_at);
+	cell(y, C_START, 19, buf_str(&b), VS_NORMAL, sel);
+	buf_reset(&b);
+	if (m->started_at != SPAN_TIME_NONE && m->ended_at != SPAN_TIME_NONE)
+		fmt_duration(&b, m->ended_at - m->started_at);
+	cell(y, C_DUR, 8, buf_str(&b), VS_NORMAL, sel);
+	buf_reset(&b);
+	buf_printf(&b, "%6u", m->span_count);
+	cell(y, C_SPANS - 1, 7, buf_str(&b), VS_NORMAL, sel);
+	buf_reset(&b);
+	buf_printf(&b, "%6u", m->error_count);
+	cell(y, C_ERR - 1, 7, buf_str(&b), m->error_count ? VS_ERROR : VS_NORMAL, sel);
+	buf_reset(&b);
+	fmt_count(&b, m->tokens_in);
+	buf_addc(&b, '/');
+	fmt_count(&b, m->tokens_out);
+	cell(y, C_TOK, 12, buf_str(&b), VS_NORMAL, sel);
+	cell(y, C_ENGINE, 9, m->engine, VS_NORMAL, sel);
+	if (C_TITLE >= w)
+		return;
+	x = C_TITLE;
+	x += ui_put(y, x, w - x, m->title, strlen(m->title),
+	    m->status == SESSION_PAUSED ? VS_WARN : VS_NORMAL, sel);
+	buf_reset(&b);
+	if (m->status == SESSION_PAUSED)
+		buf_printf(&b, "  waiting on %s%s%s", m->signal_name ? m->signal_name : "a signal",
+		    m->signal_prompt ? ": " : "", m->signal_prompt ? m->signal_prompt : "");
+	if (b.len > 0)
+		x += ui_put(y, x, w - x, b.p, b.len, VS_WARN, sel);
+	buf_reset(&b);
+	buf_printf(&b, "  %s", m->id);
+	if (m->bad_lines)
+		buf_printf(&b, "  %llu bad lines", (unsigned long long)m->bad_lines);
+	ui_put(y, x, w - x, b.p, b.len, VS_DIM, sel);
+	buf_free(&b);
+}
+
+void
+ui_list_draw(struct ui *ui)
+{
+	struct ui_list *l = &ui->list;
+	long sr;
+	size_t r;
+	int y;
+
+	if (l->order_dirty)
+		ui_list_sort(ui);
+	draw_header(ui);
+	if (l->nrows == 0) {
+		const char *msg = l->n == 0 ? "No sessions here yet; new ones appear as they are written." :
+		    "No session matches the filter (f to change it).";
+
+		ui_put(ui->lay.list_y, 2, ui->lay.w - 2, msg, strlen(msg), VS_DIM, false);
+		return;
+	}
+	sr = sel_row(ui);
+	if (sr < 0)
+		select_row(ui, 0), sr = 0;
+	if ((size_t)sr < l->top)
+		l->top = (size_t)sr;
+	if ((size_t)sr >= l->top + (size_t)ui->lay.list_h)
+		l->top = (size_t)sr - (size_t)ui->lay.list_h + 1;
+	if (l->top + (size_t)ui->lay.list_h > l->nrows)
+		l->top = l->nrows > (size_t)ui->lay.list_h ? l->nrows - (size_t)ui->lay.list_h : 0;
+	for (y = 0, r = l->top; y < ui->lay.list_h && r < l->nrows; y++, r++)
+		draw_row(ui, ui->lay.list_y + y, &l->e[l->rows[r]], (long)r == sr);
+}
+
+void
+ui_list_action(struct ui *ui, enum key_action a)
+{
+	long r = sel_row(ui), page = ui->lay.list_h > 1 ? ui->lay.list_h - 1 : 1;
+
+	switch (a) {
+	case ACT_DOWN: select_row(ui, r + 1); break;
+	case ACT_UP: select_row(ui, r - 1); break;
+	case ACT_PAGE_DOWN: select_row(ui, r + page); break;
+	case ACT_PAGE_UP: select_row(ui, r - page); break;
+	case ACT_HOME: select_row(ui, 0); break;
+	case ACT_END: select_row(ui, (long)ui->list.nrows - 1); break;
+	case ACT_OPEN:
+		if (r >= 0)
+			ui_tree_open(ui, ui->list.sel);
+		break;
+	default:
+		break;
+	}
+}
+
+void
+ui_list_click(struct ui *ui, int y, bool twice)
+{
+	size_t r = ui->list.top + (size_t)(y - ui->lay.list_y);
+
+	if (y < ui->lay.list_y || r >= ui->list.nrows)
+		return;
+	select_row(ui, (long)r);
+	if (twice)
+		ui_tree_open(ui, ui->list.sel);
+}
+
+static bool
+entry_has_text(const struct ui_entry *e, const char *text)
+{
+	return strcasestr(e->ref.id, text) != NULL ||
+	    (e->have_meta && strcasestr(e->meta.title, text) != NULL);
+}
+
+void
+ui_list_search(struct ui *ui, const char *text, int dir)
+{
+	long n = (long)ui->list.nrows, start = sel_row(ui), k, r;
+
+	for (k = 1; k <= n; k++) {
+		r = ((start + dir * k) % n + n) % n;
+		if (entry_has_text(&ui->list.e[ui->list.rows[r]], text)) {
+			select_row(ui, r);
+			return;
+		}
+	}
+	ui_message(ui, true, "no session matches '%s'", text);
+}
+
+bool
+ui_list_set_filter(struct ui *ui, const char *expr)
+{
+	struct filter *f = NULL;
+	char *cause = NULL;
+
+	if (*expr != '\0' && (f = filter_parse(expr, &cause)) == NULL) {
+		ui_message(ui, true, "%s", cause);
+		free(cause);
+		return false;
+	}
+	filter_free(ui->list.filter);
+	ui->list.filter = f;
+	ui_list_sort(ui);
+	ui->dirty = true;
+	return true;
+}
+
+/* The loop's follow timer: new sessions, grown files. */
+void
+ui_list_tick(struct ui *ui)
+{
+	if (ui->src.kind == SOURCE_DIR)
+		ui_list_rescan(ui);
+	list_follow(ui);
+}

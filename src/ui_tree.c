@@ -1,0 +1,677 @@
+/*
+ * ui_tree.c — the span tree of the open session.
+ *
+ * Virtualised: `rows` lists the visible nodes (tree order, collapsed
+ * subtrees and filtered-out spans skipped) and only the rows on screen are
+ * drawn.  The selection and the first row shown are remembered as nodes,
+ * not row numbers, so spans arriving while a session loads or runs never
+ * move what the user is looking at.
+ */
+#include "ui.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "buf.h"
+#include "filter.h"
+#include "fmt.h"
+#include "text.h"
+#include "span.h"
+#include "trace.h"
+#include "xmalloc.h"
+
+/* Input read per slice while loading, and how often the rows are rebuilt
+ * then (a rebuild is O(spans); the last slice always rebuilds). */
+#define TREE_SLICE (512 * 1024)
+#define TREE_REBUILD_MS 250
+#define BAR_MIN_PANE 70
+
+static struct trace *
+tree_trace(struct ui *ui)
+{
+	return session_trace(ui->tree.s);
+}
+
+void
+ui_tree_close(struct ui *ui)
+{
+	struct ui_tree *t = &ui->tree;
+
+	ui_inspector_clear(ui);
+	session_free(t->s);
+	free(t->rows);
+	free(t->collapsed);
+	free(t->ph_collapsed);
+	filter_free(t->filter);
+	memset(t, 0, sizeof *t);
+}
+
+static bool
+is_collapsed(struct ui *ui, uint32_t node)
+{
+	struct trace *tr = tree_trace(ui);
+	uint32_t id;
+	size_t i;
+
+	if (!trace_is_placeholder(tr, node))
+		return node < ui->tree.ncollapsed_cap && ui->tree.collapsed[node];
+	id = trace_placeholder_id(tr, node);
+	for (i = 0; i < ui->tree.nph_collapsed; i++) {
+		if (ui->tree.ph_collapsed[i] == id)
+			return true;
+	}
+	return false;
+}
+
+static void
+set_collapsed(struct ui *ui, uint32_t node, bool on)
+{
+	struct ui_tree *t = &ui->tree;
+	struct trace *tr = tree_trace(ui);
+	uint32_t id, n;
+	size_t i;
+
+	if (trace_is_placeholder(tr, node)) {
+		id = trace_placeholder_id(tr, node);
+		for (i = 0; i < t->nph_collapsed; i++) {
+			if (t->ph_collapsed[i] == id) {
+				if (!on)
+					t->ph_collapsed[i] = t->ph_collapsed[--t->nph_collapsed];
+				goto done;
+			}
+		}
+		if (on) {
+			t->ph_collapsed = xreallocarray(t->ph_collapsed, t->nph_collapsed + 1,
+			    sizeof *t->ph_collapsed);
+			t->ph_collapsed[t->nph_collapsed++] = id;
+		}
+		goto done;
+	}
+	if (node >= t->ncollapsed_cap) {
+		n = trace_count(tr) > node ? trace_count(tr) : node + 1;
+		t->collapsed = xrealloc(t->collapsed, n);
+		memset(t->collapsed + t->ncollapsed_cap, 0, n - t->ncollapsed_cap);
+		t->ncollapsed_cap = n;
+	}
+	t->collapsed[node] = on;
+done:
+	t->rows_dirty = true;
+	ui->dirty = true;
+}
+
+static bool
+span_matches(struct ui *ui, uint32_t node)
+{
+	struct filter_subject fs;
+
+	session_span_subject(ui->tree.s, node, &fs);
+	return filter_match(ui->tree.filter, &fs);
+}
+
+/* With a filter, a span stays when it or a descendant matches, so the
+ * matches keep their place in the tree. */
+static uint8_t *
+filter_keep(struct ui *ui)
+{
+	struct trace *tr = tree_trace(ui);
+	uint32_t n = trace_nodes(tr), k, node, p;
+	uint8_t *keep = xcalloc(n ? n : 1, 1);
+
+	for (k = n; k > 0; k--) {
+		node = trace_order(tr, k - 1);
+		if (!trace_is_placeholder(tr, node) && span_matches(ui, node))
+			keep[node] |= 1;
+		p = trace_parent(tr, node);
+		if (keep[node] && p != TRACE_NONE)
+			keep[p] |= 2;
+	}
+	return keep;
+}
+
+/* Row of node, or -1; rows are in tree order, so binary search by pos. */
+static long
+row_of(struct ui *ui, uint32_t node)
+{
+	struct trace *tr = tree_trace(ui);
+	uint32_t want = trace_pos(tr, node), lo = 0, hi = ui->tree.nrows, mid, pos;
+
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		pos = trace_pos(tr, ui->tree.rows[mid]);
+		if (pos == want)
+			return (long)mid;
+		if (pos < want)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return -1;
+}
+
+/* Placeholder node numbers move as spans arrive; find one by its id. */
+static uint32_t
+placeholder_node(struct ui *ui, uint32_t strid)
+{
+	struct trace *tr = tree_trace(ui);
+	uint32_t node;
+
+	for (node = trace_count(tr); node < trace_nodes(tr); node++) {
+		if (trace_placeholder_id(tr, node) == strid)
+			return node;
+	}
+	return TRACE_NONE;
+}
+
+/* The nearest visible node at or above node. */
+static uint32_t
+visible_anchor(struct ui *ui, uint32_t node)
+{
+	struct trace *tr = tree_trace(ui);
+
+	while (node != TRACE_NONE && row_of(ui, node) < 0)
+		node = trace_parent(tr, node);
+	return node;
+}
+
+void
+ui_tree_rows(struct ui *ui)
+{
+	struct ui_tree *t = &ui->tree;
+	struct trace *tr = tree_trace(ui);
+	uint32_t n = trace_nodes(tr), pos, node, sel;
+	uint8_t *keep = t->filter != NULL ? filter_keep(ui) : NULL;
+	const struct trace_stats *st = trace_stats(tr);
+
+	t->rows = xreallocarray(t->rows, n ? n : 1, sizeof *t->rows);
+	t->nrows = 0;
+	for (pos = 0; pos < n; pos++) {
+		node = trace_order(tr, pos);
+		if (keep != NULL && !keep[node]) {
+			pos += trace_subtree_size(tr, node) - 1;
+			continue;
+		}
+		t->rows[t->nrows++] = node;
+		if (is_collapsed(ui, node))
+			pos += trace_subtree_size(tr, node) - 1;
+	}
+	free(keep);
+	t->t0 = st->first_start;
+	t->t1 = st->last_end;
+	t->rows_dirty = false;
+	clock_gettime(CLOCK_MONOTONIC, &t->last_rows);
+
+	/* Keep the selection on its node; a placeholder is found by id. */
+	sel = t->sel_ph != STRTAB_EMPTY ? placeholder_node(ui, t->sel_ph) : t->sel;
+	if (t->nrows == 0)
+		sel = TRACE_NONE;
+	else if (sel == TRACE_NONE || sel >= n)
+		sel = t->rows[0];
+	else
+		sel = visible_anchor(ui, sel);
+	if (sel == TRACE_NONE && t->nrows > 0)
+		sel = t->rows[0];
+	if (t->top >= n || row_of(ui, t->top) < 0)
+		t->top = t->nrows > 0 ? t->rows[0] : TRACE_NONE;
+	ui_tree_select(ui, sel);
+}
+
+static void
+tree_rows_if_dirty(struct ui *ui)
+{
+	if (ui->tree.rows_dirty)
+		ui_tree_rows(ui);
+}
+
+void
+ui_tree_select(struct ui *ui, uint32_t node)
+{
+	struct ui_tree *t = &ui->tree;
+	struct trace *tr = tree_trace(ui);
+
+	t->sel = node;
+	t->sel_ph = node != TRACE_NONE && trace_is_placeholder(tr, node) ?
+	    trace_placeholder_id(tr, node) : STRTAB_EMPTY;
+	if (node == TRACE_NONE || trace_is_placeholder(tr, node) ||
+	    ui->insp.node != node || ui->insp.view == NULL)
+		ui_inspector_show(ui, node);
+	ui->dirty = true;
+}
+
+static void
+select_row(struct ui *ui, long r)
+{
+	tree_rows_if_dirty(ui);
+	if (ui->tree.nrows == 0)
+		return;
+	if (r < 0)
+		r = 0;
+	if (r >= (long)ui->tree.nrows)
+		r = (long)ui->tree.nrows - 1;
+	ui_tree_select(ui, ui->tree.rows[r]);
+}
+
+/* Un-collapse every ancestor so node gets a row. */
+static void
+reveal(struct ui *ui, uint32_t node)
+{
+	struct trace *tr = tree_trace(ui);
+	uint32_t p;
+
+	for (p = trace_parent(tr, node); p != TRACE_NONE; p = trace_parent(tr, p)) {
+		if (is_collapsed(ui, p))
+			set_collapsed(ui, p, false);
+	}
+	ui_tree_rows(ui);
+}
+
+void
+ui_tree_open(struct ui *ui, size_t entry)
+{
+	struct ui_tree *t = &ui->tree;
+
+	ui_tree_close(ui);
+	t->s = session_new(&ui->list.e[entry].ref);
+	t->id = ui->list.e[entry].ref.id;
+	t->sel = t->top = TRACE_NONE;
+	t->sel_ph = STRTAB_EMPTY;
+	t->loading = true;
+	t->rows_dirty = true;
+	ui->screen = SCREEN_SESSION;
+	ui->focus = FOCUS_TREE;
+	/* The first slice now, so the first rows show with the first frame. */
+	ui_tree_work(ui, ui_now_ms() + 30);
+	ui_tree_rows(ui);
+	ui->dirty = true;
+}
+
+/* Read the open session until the deadline; true while more is waiting. */
+bool
+ui_tree_work(struct ui *ui, int64_t deadline_ms)
+{
+	struct ui_tree *t = &ui->tree;
+	struct timespec now;
+	int more = 1;
+
+	if (t->s == NULL || !t->loading)
+		return false;
+	while (more && ui_now_ms() < deadline_ms)
+		more = session_read(t->s, TREE_SLICE);
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	if (!more) {
+		t->loading = false;
+		t->rows_dirty = true;
+	} else if ((now.tv_sec - t->last_rows.tv_sec) * 1000 +
+	    (now.tv_nsec - t->last_rows.tv_nsec) / 1000000 >= TREE_REBUILD_MS)
+		t->rows_dirty = true;
+	ui->dirty = true;
+	return more;
+}
+
+/* The follow timer: pick up spans written since. */
+void
+ui_tree_follow(struct ui *ui)
+{
+	struct ui_tree *t = &ui->tree;
+	uint32_t before;
+
+	if (t->s == NULL || t->loading)
+		return;
+	before = trace_count(tree_trace(ui));
+	if (session_read(t->s, TREE_SLICE) == 1)
+		t->loading = true;
+	if (trace_count(tree_trace(ui)) != before) {
+		t->rows_dirty = true;
+		ui->dirty = true;
+	}
+}
+
+/*
+ * Drawing.
+ */
+
+static bool
+is_last_child(struct trace *tr, uint32_t node)
+{
+	uint32_t p = trace_parent(tr, node);
+	uint32_t end = p == TRACE_NONE ? trace_nodes(tr) :
+	    trace_pos(tr, p) + trace_subtree_size(tr, p);
+
+	return trace_pos(tr, node) + trace_subtree_size(tr, node) == end;
+}
+
+/* Tree guides for node: one cell of three columns per ancestor level. */
+static void
+guides(struct ui *ui, struct buf *b, uint32_t node)
+{
+	struct trace *tr = tree_trace(ui);
+	uint32_t depth = trace_depth(tr, node), k, a;
+	uint32_t stack[64];
+	uint32_t shown = depth > 64 ? 64 : depth;
+
+	if (depth == 0)
+		return;
+	/* Deep trees show only the last 64 levels' guides. */
+	for (a = node, k = 0; k < shown; k++) {
+		stack[k] = a;
+		a = trace_parent(tr, a);
+	}
+	for (k = shown; k > 1; k--)
+		buf_adds(b, is_last_child(tr, stack[k - 1]) ? "   " :
+		    ui->utf8 ? "\xe2\x94\x82  " : "|  ");
+	buf_adds(b, is_last_child(tr, node) ?
+	    (ui->utf8 ? "\xe2\x94\x94\xe2\x94\x80" : "`-") :
+	    (ui->utf8 ? "\xe2\x94\x9c\xe2\x94\x80" : "|-"));
+}
+
+static void
+type_marker(enum span_type type, const char **s, enum vstyle *st)
+{
+	static const char *letters[] = { "\xc2\xb7", "W", "A", "L", "T", "R", "P" };
+	static const enum vstyle styles[] = { VS_DIM, VS_HEADER, VS_ACCENT, VS_NUMBER,
+		VS_STRING, VS_LITERAL, VS_KEY };
+
+	*s = (unsigned)type < 7 ? letters[type] : "?";
+	*st = (unsigned)type < 7 ? styles[type] : VS_NORMAL;
+}
+
+/* The waterfall: where the span sits within the session's time range. */
+static void
+draw_bar(struct ui *ui, int y, int x, int w, const struct span *sp, bool sel)
+{
+	struct ui_tree *t = &ui->tree;
+	int64_t range = t->t1 - t->t0, end;
+	int a, z, i;
+
+	if (w <= 0 || t->t0 == SPAN_TIME_NONE || t->t1 == SPAN_TIME_NONE || range <= 0 ||
+	    sp->start_ns == SPAN_TIME_NONE)
+		return;
+	end = sp->end_ns != SPAN_TIME_NONE ? sp->end_ns : t->t1;
+	a = (int)((double)(sp->start_ns - t->t0) / (double)range * w);
+	z = (int)((double)(end - t->t0) / (double)range * w);
+	if (a < 0)
+		a = 0;
+	if (a >= w)
+		a = w - 1;
+	if (z <= a)
+		z = a + 1;
+	if (z > w)
+		z = w;
+	for (i = a; i < z; i++)
+		ui_put(y, x + i, 1, ui->utf8 ? "\xe2\x96\x88" : "=", ui->utf8 ? 3 : 1,
+		    sp->status == SPAN_ERROR ? VS_ERROR : sp->end_ns == SPAN_TIME_NONE ?
+		    VS_WARN : VS_ACCENT, sel);
+}
+
+static void
+draw_row(struct ui *ui, int y, uint32_t node, bool sel)
+{
+	struct trace *tr = tree_trace(ui);
+	const struct ui_layout *l = &ui->lay;
+	const struct span *sp;
+	struct buf b = BUF_INIT;
+	const char *mark;
+	enum vstyle mst;
+	int x = l->tree_x, w = l->tree_w, right, bar_w;
+	int64_t in, out;
+
+	if (sel) {
+		attrset(A_REVERSE);
+		mvhline(y, x, ' ', w);
+		attrset(A_NORMAL);
+	}
+	guides(ui, &b, node);
+	if (trace_subtree_size(tr, node) > 1)
+		buf_adds(&b, is_collapsed(ui, node) ? (ui->utf8 ? "\xe2\x96\xb8" : "+") :
+		    (ui->utf8 ? "\xe2\x96\xbe" : "-"));
+	else
+		buf_adds(&b, trace_depth(tr, node) > 0 ? (ui->utf8 ? "\xe2\x94\x80" : "-") : " ");
+	x += ui_put(y, x, w, b.p, b.len, VS_DIM, sel);
+	x += ui_put(y, x, l->tree_x + w - x, " ", 1, VS_NORMAL, sel);
+	if (trace_is_placeholder(tr, node)) {
+		buf_reset(&b);
+		buf_printf(&b, "? missing parent %s", trace_str(tr, trace_placeholder_id(tr, node)));
+		ui_put(y, x, l->tree_x + w - x, b.p, b.len, VS_WARN, sel);
+		buf_free(&b);
+		return;
+	}
+	sp = trace_span(tr, node);
+	bar_w = w >= BAR_MIN_PANE ? 14 : 0;
+	right = l->tree_x + w - bar_w - 18;
+	type_marker(sp->type, &mark, &mst);
+	x += ui_put(y, x, right - x, mark, strlen(mark), mst, sel);
+	x += ui_put(y, x, right - x, " ", 1, VS_NORMAL, sel);
+	x += ui_put(y, x, right - x, trace_str(tr, sp->name),
+	    strtab_len(trace_strings(tr), sp->name),
+	    sp->status == SPAN_ERROR ? VS_ERROR : VS_NORMAL, sel);
+	if (sp->label != STRTAB_EMPTY) {
+		x += ui_put(y, x, right - x, " ", 1, VS_NORMAL, sel);
+		ui_put(y, x, right - x, trace_str(tr, sp->label),
+		    strtab_len(trace_strings(tr), sp->label), VS_ACCENT, sel);
+	}
+	/* Right columns: duration, tokens of the subtree, waterfall. */
+	buf_reset(&b);
+	if (sp->start_ns != SPAN_TIME_NONE && sp->end_ns != SPAN_TIME_NONE)
+		fmt_duration(&b, sp->end_ns - sp->start_ns);
+	else
+		buf_adds(&b, "...");
+	ui_put(y, right + 1 + 8 - text_width(b.p, b.len), 8, b.p, b.len,
+	    sp->end_ns == SPAN_TIME_NONE ? VS_WARN : VS_DIM, sel);
+	in = trace_rollup_in(tr, node);
+	out = trace_rollup_out(tr, node);
+	if (in > 0 || out > 0) {
+		buf_reset(&b);
+		fmt_count(&b, in + out);
+		ui_put(y, right + 10 + 7 - text_width(b.p, b.len), 7, b.p, b.len, VS_NUMBER, sel);
+	}
+	if (bar_w > 0)
+		draw_bar(ui, y, l->tree_x + w - bar_w, bar_w - 1, sp, sel);
+	buf_free(&b);
+}
+
+void
+ui_tree_draw(struct ui *ui)
+{
+	struct ui_tree *t = &ui->tree;
+	const struct ui_layout *l = &ui->lay;
+	long sr, top;
+	int y;
+
+	tree_rows_if_dirty(ui);
+	if (!l->stacked) {
+		attrset(A_DIM);
+		mvvline(l->tree_y, l->tree_w, ui->utf8 ? ACS_VLINE : '|', l->tree_h);
+		attrset(A_NORMAL);
+	} else {
+		attrset(A_DIM);
+		mvhline(l->tree_y + l->tree_h, 0, ui->utf8 ? ACS_HLINE : '-', l->w);
+		attrset(A_NORMAL);
+	}
+	if (t->nrows == 0) {
+		const char *msg = t->loading ? "Loading..." : t->filter != NULL ?
+		    "No span matches the filter (f to change it)." : "No spans yet.";
+
+		ui_put(l->tree_y, 1, l->tree_w - 1, msg, strlen(msg), VS_DIM, false);
+		return;
+	}
+	sr = t->sel != TRACE_NONE ? row_of(ui, t->sel) : 0;
+	top = t->top != TRACE_NONE ? row_of(ui, t->top) : 0;
+	if (top < 0)
+		top = 0;
+	if (sr >= 0 && sr < top)
+		top = sr;
+	if (sr >= 0 && sr >= top + l->tree_h)
+		top = sr - l->tree_h + 1;
+	if (top + l->tree_h > (long)t->nrows)
+		top = (long)t->nrows > l->tree_h ? (long)t->nrows - l->tree_h : 0;
+	t->top = t->rows[top];
+	for (y = 0; y < l->tree_h && top + y < (long)t->nrows; y++)
+		draw_row(ui, l->tree_y + y, t->rows[top + y], top + y == sr);
+}
+
+/*
+ * Keys.
+ */
+
+static void
+step_error(struct ui *ui, int dir)
+{
+	struct trace *tr = tree_trace(ui);
+	uint32_t n = trace_nodes(tr), k, pos, node;
+	uint32_t start = ui->tree.sel != TRACE_NONE ? trace_pos(tr, ui->tree.sel) : 0;
+
+	for (k = 1; k <= n; k++) {
+		pos = (uint32_t)(((int64_t)start + dir * (int64_t)k % n + n) % n);
+		node = trace_order(tr, pos);
+		if (!trace_is_placeholder(tr, node) && trace_span(tr, node)->status == SPAN_ERROR) {
+			reveal(ui, node);
+			ui_tree_select(ui, node);
+			return;
+		}
+	}
+	ui_message(ui, false, "no span in error");
+}
+
+static void
+set_all_collapsed(struct ui *ui, bool on)
+{
+	struct trace *tr = tree_trace(ui);
+	uint32_t node, n = trace_nodes(tr);
+
+	if (!on) {
+		memset(ui->tree.collapsed, 0, ui->tree.ncollapsed_cap);
+		ui->tree.nph_collapsed = 0;
+	} else {
+		for (node = 0; node < n; node++) {
+			if (trace_subtree_size(tr, node) > 1)
+				set_collapsed(ui, node, true);
+		}
+	}
+	ui->tree.rows_dirty = true;
+	ui->dirty = true;
+}
+
+void
+ui_tree_action(struct ui *ui, enum key_action a)
+{
+	struct ui_tree *t = &ui->tree;
+	struct trace *tr = tree_trace(ui);
+	long r, page = ui->lay.tree_h > 1 ? ui->lay.tree_h - 1 : 1;
+	uint32_t sel;
+
+	tree_rows_if_dirty(ui);
+	sel = t->sel;
+	r = sel != TRACE_NONE ? row_of(ui, sel) : -1;
+	switch (a) {
+	case ACT_DOWN: select_row(ui, r + 1); break;
+	case ACT_UP: select_row(ui, r - 1); break;
+	case ACT_PAGE_DOWN: select_row(ui, r + page); break;
+	case ACT_PAGE_UP: select_row(ui, r - page); break;
+	case ACT_HOME: select_row(ui, 0); break;
+	case ACT_END: select_row(ui, (long)t->nrows - 1); break;
+	case ACT_EXPAND:
+		if (sel == TRACE_NONE)
+			break;
+		if (is_collapsed(ui, sel))
+			set_collapsed(ui, sel, false);
+		else if (trace_subtree_size(tr, sel) > 1)
+			select_row(ui, r + 1);
+		break;
+	case ACT_COLLAPSE:
+		if (sel == TRACE_NONE)
+			break;
+		if (trace_subtree_size(tr, sel) > 1 && !is_collapsed(ui, sel))
+			set_collapsed(ui, sel, true);
+		else if (trace_parent(tr, sel) != TRACE_NONE)
+			ui_tree_select(ui, visible_anchor(ui, trace_parent(tr, sel)));
+		break;
+	case ACT_TOGGLE:
+		if (sel != TRACE_NONE && trace_subtree_size(tr, sel) > 1)
+			set_collapsed(ui, sel, !is_collapsed(ui, sel));
+		break;
+	case ACT_EXPAND_ALL: set_all_collapsed(ui, false); break;
+	case ACT_COLLAPSE_ALL: set_all_collapsed(ui, true); break;
+	case ACT_PARENT:
+		if (sel != TRACE_NONE && trace_parent(tr, sel) != TRACE_NONE)
+			ui_tree_select(ui, visible_anchor(ui, trace_parent(tr, sel)));
+		else
+			ui_message(ui, false, "this span has no parent");
+		break;
+	case ACT_NEXT_ERROR: step_error(ui, 1); break;
+	case ACT_PREV_ERROR: step_error(ui, -1); break;
+	case ACT_SCROLL_DOWN: ui_inspector_scroll(ui, 3); break;
+	case ACT_SCROLL_UP: ui_inspector_scroll(ui, -3); break;
+	default:
+		break;
+	}
+}
+
+void
+ui_tree_click(struct ui *ui, int y, bool twice)
+{
+	long top, r;
+
+	tree_rows_if_dirty(ui);
+	top = ui->tree.top != TRACE_NONE ? row_of(ui, ui->tree.top) : 0;
+	r = (top < 0 ? 0 : top) + (y - ui->lay.tree_y);
+	if (r < 0 || r >= (long)ui->tree.nrows)
+		return;
+	select_row(ui, r);
+	if (twice)
+		ui_tree_action(ui, ACT_TOGGLE);
+}
+
+static bool
+node_has_text(struct ui *ui, uint32_t node, const char *text)
+{
+	struct trace *tr = tree_trace(ui);
+	const struct span *sp;
+
+	if (trace_is_placeholder(tr, node))
+		return strcasestr(trace_str(tr, trace_placeholder_id(tr, node)), text) != NULL;
+	sp = trace_span(tr, node);
+	return strcasestr(trace_str(tr, sp->name), text) != NULL ||
+	    strcasestr(trace_str(tr, sp->label), text) != NULL ||
+	    strcasestr(trace_str(tr, sp->id), text) != NULL;
+}
+
+/* Search every span, not only visible rows: a match inside a collapsed
+ * subtree is revealed. */
+void
+ui_tree_search(struct ui *ui, const char *text, int dir)
+{
+	struct trace *tr = tree_trace(ui);
+	uint32_t n = trace_nodes(tr), k, pos, node;
+	uint32_t start = ui->tree.sel != TRACE_NONE ? trace_pos(tr, ui->tree.sel) : 0;
+
+	for (k = 1; k <= n; k++) {
+		pos = (uint32_t)(((int64_t)start + dir * (int64_t)k % n + n) % n);
+		node = trace_order(tr, pos);
+		if (node_has_text(ui, node, text) &&
+		    (ui->tree.filter == NULL || trace_is_placeholder(tr, node) ||
+		    span_matches(ui, node))) {
+			reveal(ui, node);
+			ui_tree_select(ui, node);
+			return;
+		}
+	}
+	ui_message(ui, true, "no span matches '%s'", text);
+}
+
+bool
+ui_tree_set_filter(struct ui *ui, const char *expr)
+{
+	struct filter *f = NULL;
+	char *cause = NULL;
+
+	if (*expr != '\0' && (f = filter_parse(expr, &cause)) == NULL) {
+		ui_message(ui, true, "%s", cause);
+		free(cause);
+		return false;
+	}
+	filter_free(ui->tree.filter);
+	ui->tree.filter = f;
+	ui_tree_rows(ui);
+	ui->dirty = true;
+	return true;
+}
