@@ -10,6 +10,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <zlib.h>
 
 #include "session.h"
 #include "source.h"
@@ -431,6 +432,122 @@ START_TEST(test_missing_source_is_an_error)
 }
 END_TEST
 
+
+/*
+ * A file still being written: multi-member gzip torn inside a member's
+ * header, its deflate data and its trailer, read, then grown.  Every span
+ * must appear exactly once, in order.
+ */
+
+/* One gzip member holding text. */
+static size_t
+gzip_member(const char *text, unsigned char *out, size_t cap)
+{
+	z_stream z;
+
+	memset(&z, 0, sizeof z);
+	ck_assert_int_eq(deflateInit2(&z, 6, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY), Z_OK);
+	z.next_in = (unsigned char *)text;
+	z.avail_in = (uInt)strlen(text);
+	z.next_out = out;
+	z.avail_out = (uInt)cap;
+	ck_assert_int_eq(deflate(&z, Z_FINISH), Z_STREAM_END);
+	deflateEnd(&z);
+	return cap - z.avail_out;
+}
+
+static void
+append_bytes(const char *name, const unsigned char *p, size_t n)
+{
+	char path[512];
+	FILE *f;
+
+	snprintf(path, sizeof path, "%s/%s", tmpdir, name);
+	f = fopen(path, "ab");
+	ck_assert_ptr_nonnull(f);
+	ck_assert_uint_eq(fwrite(p, 1, n, f), n);
+	fclose(f);
+}
+
+START_TEST(test_torn_gzip_grows_without_loss)
+{
+	enum { NSPANS = 40 };
+	static unsigned char gz[NSPANS * 512];
+	size_t off[NSPANS + 1], total = 0, cuts[3], k;
+	char line[256], name[64], want[16];
+	struct session_ref r;
+	struct session *s;
+	struct trace *t;
+	char path[512], *files[1];
+	uint32_t i;
+	int c;
+
+	for (i = 0; i < NSPANS; i++) {
+		snprintf(line, sizeof line, "{\"span_id\":\"s%u\",\"parent_span_id\":\"root\","
+		    "\"name\":\"tool.call\",\"start_time\":\"2025-01-01T00:00:%02uZ\"}\n", i, i % 60);
+		off[i] = total;
+		total += gzip_member(line, gz + total, sizeof gz - total);
+	}
+	off[NSPANS] = total;
+	/* Inside member 10's header, 20's deflate data, 30's trailer. */
+	cuts[0] = off[10] + 4;
+	cuts[1] = off[20] + 14;
+	cuts[2] = off[31] - 3;
+	for (c = 0; c < 3; c++) {
+		snprintf(name, sizeof name, "torn%d.jsonl.gz", c);
+		append_bytes(name, gz, cuts[c]);
+		snprintf(path, sizeof path, "%s/%s", tmpdir, name);
+		files[0] = path;
+		memset(&r, 0, sizeof r);
+		r.id = name;
+		r.files = files;
+		r.nfiles = 1;
+		s = session_new(&r);
+		while (session_read(s, 1000) == 1)
+			;
+		t = session_trace(s);
+		/* Every line whose text was inflated before the cut (in a
+		 * trailer cut, member 30's line is whole), nothing torn. */
+		k = c == 0 ? 10 : c == 1 ? 20 : 31;
+		ck_assert_uint_eq(trace_count(t), k);
+		ck_assert_uint_eq(trace_stats(t)->bad_lines, 0);
+		append_bytes(name, gz + cuts[c], total - cuts[c]);
+		while (session_read(s, 1000) == 1)
+			;
+		ck_assert_uint_eq(trace_count(t), NSPANS);
+		ck_assert_uint_eq(trace_stats(t)->bad_lines, 0);
+		for (i = 0; i < NSPANS; i++) {
+			snprintf(want, sizeof want, "s%u", i);
+			ck_assert_str_eq(trace_str(t, trace_span(t, i)->id), want);
+		}
+		ck_assert_uint_eq(session_nwarnings(s), 0);
+		session_free(s);
+	}
+}
+END_TEST
+
+START_TEST(test_corrupt_member_keeps_what_came_before)
+{
+	static unsigned char gz[4096];
+	size_t n = 0;
+	struct session_meta m;
+	struct session *s;
+
+	n += gzip_member(CHILD, gz + n, sizeof gz - n);
+	memcpy(gz + n, "garbage!", 8);
+	n += 8;
+	n += gzip_member(ROOT_OK, gz + n, sizeof gz - n);
+	append_bytes("bad.jsonl.gz", gz, n);
+	s = read_session("bad.jsonl.gz", &m);
+	ck_assert_int_eq(m.span_count, 1);
+	ck_assert_uint_eq(session_nwarnings(s), 1);
+	ck_assert_ptr_nonnull(strstr(session_warning(s, 0), "bad.jsonl.gz"));
+	ck_assert_ptr_nonnull(strstr(session_warning(s, 0), "corrupt"));
+	session_meta_clear(&m);
+	session_free(s);
+}
+END_TEST
+
 static Suite *
 model_suite(void)
 {
@@ -455,6 +572,8 @@ model_suite(void)
 	tcase_add_test(ts, test_session_ids_from_names);
 	tcase_add_test(ts, test_scan_groups_chunks_in_order);
 	tcase_add_test(ts, test_missing_source_is_an_error);
+	tcase_add_test(ts, test_torn_gzip_grows_without_loss);
+	tcase_add_test(ts, test_corrupt_member_keeps_what_came_before);
 	suite_add_tcase(s, ts);
 	return s;
 }
