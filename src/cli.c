@@ -167,13 +167,16 @@ cli_list_json_row(struct buf *b, const struct session_meta *m, bool first)
 	    (long long)m->tokens_out);
 }
 
+/* Pad the column that starts at `from` to width; a value too wide for
+ * its column still gets one space before the next. */
 static void
 cli_pad(struct buf *b, size_t from, int width)
 {
 	int w = text_width(b->p + from, b->len - from);
 
-	while (w++ < width)
+	do
 		buf_addc(b, ' ');
+	while (++w < width);
 }
 
 static void

@@ -494,7 +494,7 @@ nested(size_t n, bool objects, size_t *len)
 START_TEST(test_jscan_depth)
 {
 	struct jscan js;
-	size_t len;
+	size_t len, i;
 	char *s;
 
 	s = nested(JSCAN_MAX_DEPTH, false, &len);
@@ -524,6 +524,14 @@ START_TEST(test_jscan_depth)
 	ck_assert_int_eq(jscan_array(&js), 0);
 	ck_assert_int_eq(jscan_elem(&js), 1);
 	ck_assert_int_eq(jscan_skip(&js), -1);
+	/* The pull API has the same limit. */
+	jscan_init(&js, s, len, arena);
+	for (i = 0; i < JSCAN_MAX_DEPTH; i++) {
+		ck_assert_int_eq(jscan_array(&js), 0);
+		ck_assert_int_eq(jscan_elem(&js), 1);
+	}
+	ck_assert_int_eq(jscan_array(&js), -1);
+	ck_assert_str_eq(jscan_error(&js, NULL), "nested too deeply");
 	free(s);
 }
 END_TEST
