@@ -58,6 +58,20 @@ ui_message(struct ui *ui, bool error, const char *fmt, ...)
 	ui->dirty = true;
 }
 
+bool
+ui_filter_parse(struct ui *ui, const char *expr, struct filter **out)
+{
+	char *cause = NULL;
+
+	*out = NULL;
+	if (*expr != '\0' && (*out = filter_parse(expr, &cause)) == NULL) {
+		ui_message(ui, true, "%s", cause);
+		free(cause);
+		return false;
+	}
+	return true;
+}
+
 static unsigned
 ui_where(const struct ui *ui)
 {

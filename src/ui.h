@@ -117,6 +117,9 @@ int ui_run(const struct source *);
 void ui_message(struct ui *, bool error, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 int64_t ui_now_ms(void);
+/* Parse a filter typed by the user; an empty one is NULL (no filter).
+ * False, with the reason in the status bar, when it does not parse. */
+bool ui_filter_parse(struct ui *, const char *expr, struct filter **);
 
 /* ui_draw.c — the only place that writes to the screen. */
 void ui_draw_init(struct ui *);

@@ -495,14 +495,10 @@ ui_list_search(struct ui *ui, const char *text, int dir)
 bool
 ui_list_set_filter(struct ui *ui, const char *expr)
 {
-	struct filter *f = NULL;
-	char *cause = NULL;
+	struct filter *f;
 
-	if (*expr != '\0' && (f = filter_parse(expr, &cause)) == NULL) {
-		ui_message(ui, true, "%s", cause);
-		free(cause);
+	if (!ui_filter_parse(ui, expr, &f))
 		return false;
-	}
 	filter_free(ui->list.filter);
 	ui->list.filter = f;
 	ui_list_sort(ui);

@@ -513,8 +513,11 @@ ui_tree_draw(struct ui *ui)
  * Keys.
  */
 
-static void
-step_error(struct ui *ui, int dir)
+/* The next node after the selection in tree order (dir 1) or before it
+ * (dir -1), wrapping, for which match() holds; TRACE_NONE when none. */
+static uint32_t
+find_node(struct ui *ui, int dir, bool (*match)(struct ui *, uint32_t, const void *),
+    const void *arg)
 {
 	struct trace *tr = tree_trace(ui);
 	uint32_t n = trace_nodes(tr), k, pos, node;
@@ -523,13 +526,36 @@ step_error(struct ui *ui, int dir)
 	for (k = 1; k <= n; k++) {
 		pos = (uint32_t)(((int64_t)start + dir * (int64_t)k % n + n) % n);
 		node = trace_order(tr, pos);
-		if (!trace_is_placeholder(tr, node) && trace_span(tr, node)->status == SPAN_ERROR) {
-			reveal(ui, node);
-			ui_tree_select(ui, node);
-			return;
-		}
+		if (match(ui, node, arg))
+			return node;
 	}
-	ui_message(ui, false, "no span in error");
+	return TRACE_NONE;
+}
+
+static void
+reveal_and_select(struct ui *ui, uint32_t node)
+{
+	reveal(ui, node);
+	ui_tree_select(ui, node);
+}
+
+static bool
+node_in_error(struct ui *ui, uint32_t node, const void *arg)
+{
+	struct trace *tr = tree_trace(ui);
+
+	return !trace_is_placeholder(tr, node) && trace_span(tr, node)->status == SPAN_ERROR;
+}
+
+static void
+step_error(struct ui *ui, int dir)
+{
+	uint32_t node = find_node(ui, dir, node_in_error, NULL);
+
+	if (node == TRACE_NONE)
+		ui_message(ui, false, "no span in error");
+	else
+		reveal_and_select(ui, node);
 }
 
 static void
@@ -621,14 +647,18 @@ ui_tree_click(struct ui *ui, int y, bool twice)
 		ui_tree_action(ui, ACT_TOGGLE);
 }
 
+/* Search matches the name, label or id of spans the filter shows. */
 static bool
-node_has_text(struct ui *ui, uint32_t node, const char *text)
+node_has_text(struct ui *ui, uint32_t node, const void *arg)
 {
 	struct trace *tr = tree_trace(ui);
+	const char *text = arg;
 	const struct span *sp;
 
 	if (trace_is_placeholder(tr, node))
 		return strcasestr(trace_str(tr, trace_placeholder_id(tr, node)), text) != NULL;
+	if (ui->tree.filter != NULL && !span_matches(ui, node))
+		return false;
 	sp = trace_span(tr, node);
 	return strcasestr(trace_str(tr, sp->name), text) != NULL ||
 	    strcasestr(trace_str(tr, sp->label), text) != NULL ||
@@ -640,35 +670,21 @@ node_has_text(struct ui *ui, uint32_t node, const char *text)
 void
 ui_tree_search(struct ui *ui, const char *text, int dir)
 {
-	struct trace *tr = tree_trace(ui);
-	uint32_t n = trace_nodes(tr), k, pos, node;
-	uint32_t start = ui->tree.sel != TRACE_NONE ? trace_pos(tr, ui->tree.sel) : 0;
+	uint32_t node = find_node(ui, dir, node_has_text, text);
 
-	for (k = 1; k <= n; k++) {
-		pos = (uint32_t)(((int64_t)start + dir * (int64_t)k % n + n) % n);
-		node = trace_order(tr, pos);
-		if (node_has_text(ui, node, text) &&
-		    (ui->tree.filter == NULL || trace_is_placeholder(tr, node) ||
-		    span_matches(ui, node))) {
-			reveal(ui, node);
-			ui_tree_select(ui, node);
-			return;
-		}
-	}
-	ui_message(ui, true, "no span matches '%s'", text);
+	if (node == TRACE_NONE)
+		ui_message(ui, true, "no span matches '%s'", text);
+	else
+		reveal_and_select(ui, node);
 }
 
 bool
 ui_tree_set_filter(struct ui *ui, const char *expr)
 {
-	struct filter *f = NULL;
-	char *cause = NULL;
+	struct filter *f;
 
-	if (*expr != '\0' && (f = filter_parse(expr, &cause)) == NULL) {
-		ui_message(ui, true, "%s", cause);
-		free(cause);
+	if (!ui_filter_parse(ui, expr, &f))
 		return false;
-	}
 	filter_free(ui->tree.filter);
 	ui->tree.filter = f;
 	ui_tree_rows(ui);
