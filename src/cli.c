@@ -13,6 +13,9 @@
 #include "buf.h"
 #include "filter.h"
 #include "fmt.h"
+#include "http.h"
+#include "inspector.h"
+#include "jscan.h"
 #include "session.h"
 #include "source.h"
 #include "span.h"
@@ -21,8 +24,9 @@
 #include "trace.h"
 #include "xmalloc.h"
 
-/* How often --tail looks for new bytes. */
+/* How often --tail looks for new bytes in a file, and asks an inspector. */
 #define CLI_TAIL_INTERVAL_MS 200
+#define CLI_TAIL_REMOTE_MS 1000
 
 static volatile sig_atomic_t cli_stop;
 
@@ -122,6 +126,160 @@ cli_filter(const struct cli_opts *o, int *failed)
 		*failed = 1;
 	}
 	return f;
+}
+
+/*
+ * Remote sources: the session list and the traces come from an inspector;
+ * each trace is spooled (decompressed) and then read exactly like a local
+ * file, so the output is the same for the same trace.
+ */
+
+struct cli_remote {
+	struct inspector *ins;
+	struct insp_session *s;   /* copied from /sessions */
+	size_t n;
+	char *error;
+	bool got;
+	struct insp_trace *trace;  /* the last trace downloaded (for --tail) */
+};
+
+static struct inspector *
+cli_inspector(const struct source *src, const struct cli_opts *o)
+{
+	struct inspector *ins;
+	char *cause = NULL;
+
+	if ((ins = inspector_new(src->where, o->token, &cause)) == NULL) {
+		cli_error("%s", cause);
+		free(cause);
+	}
+	return ins;
+}
+
+static void
+cli_remote_got(void *arg, const struct insp_session *s, size_t n, const char *error)
+{
+	struct cli_remote *r = arg;
+	size_t i;
+
+	r->got = true;
+	if (error != NULL) {
+		r->error = xstrdup(error);
+		return;
+	}
+	r->s = xcalloc(n ? n : 1, sizeof *r->s);
+	r->n = n;
+	for (i = 0; i < n; i++) {
+		r->s[i] = s[i];
+		r->s[i].id = xstrdup(s[i].id);
+		r->s[i].status = s[i].status ? xstrdup(s[i].status) : NULL;
+		r->s[i].engine = s[i].engine ? xstrdup(s[i].engine) : NULL;
+		r->s[i].title = s[i].title ? xstrdup(s[i].title) : NULL;
+	}
+}
+
+static void
+cli_remote_clear(struct cli_remote *r)
+{
+	size_t i;
+
+	for (i = 0; i < r->n; i++) {
+		free(r->s[i].id);
+		free(r->s[i].status);
+		free(r->s[i].engine);
+		free(r->s[i].title);
+	}
+	free(r->s);
+	free(r->error);
+	inspector_free(r->ins);
+}
+
+/* GET /sessions, waiting for the answer.  -1 after reporting why. */
+static int
+cli_remote_list(struct cli_remote *r)
+{
+	inspector_get_sessions(r->ins, cli_remote_got, r);
+	http_run(inspector_http(r->ins), NULL, NULL);
+	if (r->error != NULL) {
+		cli_error("%s", r->error);
+		return -1;
+	}
+	return 0;
+}
+
+static bool
+cli_traces_idle(void *arg)
+{
+	struct insp_trace **t = arg;
+
+	for (; *t != NULL; t++) {
+		if (insp_trace_busy(*t))
+			return false;
+	}
+	return true;
+}
+
+/* Download the traces of sessions which[0..n) of r and make refs for
+ * them; a trace that fails is reported (as a warning unless fatal) and
+ * counted in *nfailed. */
+static struct session_ref *
+cli_remote_refs(struct cli_remote *r, const size_t *which, size_t n, bool fatal,
+    size_t *nfailed)
+{
+	struct insp_trace **t = xcalloc(n + 1, sizeof *t);
+	struct session_ref *refs = xcalloc(n ? n : 1, sizeof *refs);
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		t[i] = inspector_trace(r->ins, r->s[which[i]].id);
+	http_run(inspector_http(r->ins), cli_traces_idle, t);
+	r->trace = n > 0 ? t[n - 1] : NULL;
+	*nfailed = 0;
+	for (i = 0; i < n; i++) {
+		if (insp_trace_error(t[i]) != NULL) {
+			cli_error("%s%s", fatal ? "" : "warning: ", insp_trace_error(t[i]));
+			(*nfailed)++;
+		}
+		refs[i].id = xstrdup(r->s[which[i]].id);
+		refs[i].files = xcalloc(1, sizeof *refs[i].files);
+		refs[i].files[0] = xasprintf("%s/trace/%s", inspector_base(r->ins),
+		    r->s[which[i]].id);
+		refs[i].nfiles = 1;
+		refs[i].spooled = true;
+		refs[i].fd = insp_trace_fd(t[i]);
+		refs[i].bytes = insp_trace_bytes(t[i]);
+	}
+	free(t);
+	return refs;
+}
+
+/* The sessions of a source, ready to read: a directory scan, or for an
+ * inspector every session with its trace downloaded.  -1 after reporting. */
+static int
+cli_source_refs(const struct source *src, const struct cli_opts *o,
+    struct cli_remote *r, struct session_ref **refs, size_t *n)
+{
+	char *cause = NULL;
+	size_t *all, i, nfailed;
+
+	memset(r, 0, sizeof *r);
+	if (src->kind != SOURCE_URL) {
+		if (source_scan(src, refs, n, &cause) == -1) {
+			cli_error("%s", cause);
+			free(cause);
+			return -1;
+		}
+		return 0;
+	}
+	if ((r->ins = cli_inspector(src, o)) == NULL || cli_remote_list(r) == -1)
+		return -1;
+	all = xcalloc(r->n ? r->n : 1, sizeof *all);
+	for (i = 0; i < r->n; i++)
+		all[i] = i;
+	*refs = cli_remote_refs(r, all, r->n, false, &nfailed);
+	*n = r->n;
+	free(all);
+	return 0;
 }
 
 /*
@@ -230,20 +388,19 @@ int
 cli_list(const struct source *src, const struct cli_opts *o)
 {
 	struct session_ref *refs;
+	struct cli_remote remote;
 	struct cli_row *rows;
 	struct filter_subject fs;
 	struct filter *f;
 	struct buf b = BUF_INIT;
 	size_t n, i, kept = 0;
-	char *cause = NULL;
 	int failed;
 
 	f = cli_filter(o, &failed);
 	if (failed)
 		return 2;
-	if (source_scan(src, &refs, &n, &cause) == -1) {
-		cli_error("%s", cause);
-		free(cause);
+	if (cli_source_refs(src, o, &remote, &refs, &n) == -1) {
+		cli_remote_clear(&remote);
 		filter_free(f);
 		return 1;
 	}
@@ -285,6 +442,7 @@ cli_list(const struct source *src, const struct cli_opts *o)
 	free(rows);
 	filter_free(f);
 	session_refs_free(refs, n);
+	cli_remote_clear(&remote);
 	return 0;
 }
 
@@ -292,9 +450,48 @@ cli_list(const struct source *src, const struct cli_opts *o)
  * --dump and --tail
  */
 
+/* The remote session named by id (exact, else a unique prefix), or the
+ * one started last; its trace downloaded.  NULL after reporting. */
+static struct session *
+cli_open_remote(struct cli_remote *r, const char *id)
+{
+	struct session_ref *ref;
+	struct session *s;
+	size_t i, pick = SIZE_MAX, matches = 0, nfailed;
+
+	if (cli_remote_list(r) == -1)
+		return NULL;
+	for (i = 0; i < r->n; i++) {
+		if (id == NULL) {
+			if (pick == SIZE_MAX || r->s[i].started_at > r->s[pick].started_at)
+				pick = i;
+		} else if (strcmp(r->s[i].id, id) == 0) {
+			pick = i;
+			matches = 1;
+			break;
+		} else if (strncmp(r->s[i].id, id, strlen(id)) == 0) {
+			pick = i;
+			matches++;
+		}
+	}
+	if (pick == SIZE_MAX || matches > 1) {
+		if (id == NULL)
+			cli_error("no sessions at %s", inspector_base(r->ins));
+		else
+			cli_error(matches > 1 ? "session id '%s' is ambiguous at %s: give more of it" :
+			    "unknown session '%s' at %s", id, inspector_base(r->ins));
+		return NULL;
+	}
+	ref = cli_remote_refs(r, &pick, 1, true, &nfailed);
+	s = nfailed == 0 ? session_new(ref) : NULL;
+	session_refs_free(ref, 1);
+	return s;
+}
+
 /* Open the session named by id (or the only / most recent one). */
 static struct session *
-cli_open_session(const struct source *src, const char *id)
+cli_open_session(const struct source *src, const char *id, const struct cli_opts *o,
+    struct cli_remote *r)
 {
 	struct session_ref *refs;
 	struct session *s;
@@ -302,6 +499,9 @@ cli_open_session(const struct source *src, const char *id)
 	long i;
 	char *cause = NULL;
 
+	memset(r, 0, sizeof *r);
+	if (src->kind == SOURCE_URL)
+		return (r->ins = cli_inspector(src, o)) != NULL ? cli_open_remote(r, id) : NULL;
 	if (source_scan(src, &refs, &n, &cause) == -1) {
 		cli_error("%s", cause);
 		free(cause);
@@ -486,6 +686,7 @@ cli_dump(const struct source *src, const char *id, const struct cli_opts *o)
 {
 	const struct cli_glyphs *g = cli_glyph_set();
 	struct session *s;
+	struct cli_remote remote;
 	struct filter_subject fs;
 	struct filter *f;
 	struct trace *t;
@@ -496,7 +697,8 @@ cli_dump(const struct source *src, const char *id, const struct cli_opts *o)
 	f = cli_filter(o, &failed);
 	if (failed)
 		return 2;
-	if ((s = cli_open_session(src, id)) == NULL) {
+	if ((s = cli_open_session(src, id, o, &remote)) == NULL) {
+		cli_remote_clear(&remote);
 		filter_free(f);
 		return 1;
 	}
@@ -537,6 +739,7 @@ cli_dump(const struct source *src, const char *id, const struct cli_opts *o)
 	buf_free(&b);
 	session_free(s);
 	filter_free(f);
+	cli_remote_clear(&remote);
 	return 0;
 }
 
@@ -612,11 +815,34 @@ cli_tail_print(struct session *s, uint32_t *printed, const struct filter *f,
 	fflush(stdout);
 }
 
+static bool
+cli_stopped(void *arg)
+{
+	return cli_stop != 0;
+}
+
+/* Wait for the next look: a file is simply read again; an inspector is
+ * asked for what was written since (Range), and its answer waited for. */
+static void
+cli_tail_wait(const struct source *src, struct cli_remote *r)
+{
+	if (src->kind != SOURCE_URL || r->trace == NULL) {
+		poll(NULL, 0, CLI_TAIL_INTERVAL_MS);
+		return;
+	}
+	poll(NULL, 0, CLI_TAIL_REMOTE_MS);
+	insp_trace_tail(r->trace);
+	http_run(inspector_http(r->ins), cli_stopped, NULL);
+	if (insp_trace_error(r->trace) != NULL)
+		cli_error("warning: %s", insp_trace_error(r->trace));
+}
+
 int
 cli_tail(const struct source *src, const char *id, const struct cli_opts *o)
 {
 	struct sigaction sa;
 	struct session *s;
+	struct cli_remote remote;
 	struct filter *f;
 	uint32_t printed = 0;
 	size_t warned = 0;
@@ -625,7 +851,8 @@ cli_tail(const struct source *src, const char *id, const struct cli_opts *o)
 	f = cli_filter(o, &failed);
 	if (failed)
 		return 2;
-	if ((s = cli_open_session(src, id)) == NULL) {
+	if ((s = cli_open_session(src, id, o, &remote)) == NULL) {
+		cli_remote_clear(&remote);
 		filter_free(f);
 		return 1;
 	}
@@ -642,7 +869,7 @@ cli_tail(const struct source *src, const char *id, const struct cli_opts *o)
 			continue;
 		if (src->kind == SOURCE_STDIN)
 			break;
-		poll(NULL, 0, CLI_TAIL_INTERVAL_MS);
+		cli_tail_wait(src, &remote);
 	}
 	if (src->kind == SOURCE_STDIN) {
 		session_finish(s);
@@ -654,5 +881,160 @@ cli_tail(const struct source *src, const char *id, const struct cli_opts *o)
 		    session_first_bad(s) ? session_first_bad(s) : "?");
 	session_free(s);
 	filter_free(f);
+	cli_remote_clear(&remote);
+	return 0;
+}
+
+/*
+ * --events
+ */
+
+struct cli_events {
+	bool json;
+	struct buf line;
+};
+
+/* The event's JSON as one line: multi-line data only breaks between
+ * tokens, so newlines become spaces; data that is not JSON is wrapped. */
+static void
+cli_event_json(struct buf *b, const char *data, size_t len)
+{
+	struct jscan js;
+	struct jarena *a = jarena_new();
+	size_t i;
+	bool valid;
+
+	jscan_init(&js, data, len, a);
+	valid = jscan_skip(&js) == 0 && jscan_finish(&js) == 0;
+	jarena_free(a);
+	if (!valid) {
+		buf_adds(b, "{\"data\":");
+		buf_add_json_string(b, data, len);
+		buf_addc(b, '}');
+		return;
+	}
+	for (i = 0; i < len; i++)
+		buf_addc(b, data[i] == '\n' || data[i] == '\r' ? ' ' : data[i]);
+}
+
+/* The text form of an event: its type, session and the fields people
+ * read, in a fixed order, from the event's top-level JSON fields. */
+static const struct {
+	const char *key;
+	const char *before;
+} cli_event_fields[] = {
+	{ "type", "" }, { "session_id", " " }, { "status", " " }, { "title", " " },
+	{ "signal_name", " signal " }, { "prompt", ": " }, { "current_span_count", " spans " },
+	{ "tokens_delta", " tokens+" }, { "error", " error: " },
+};
+#define CLI_NFIELDS (sizeof cli_event_fields / sizeof cli_event_fields[0])
+
+static void
+cli_event_text(struct buf *b, const char *data, size_t len)
+{
+	const char *val[CLI_NFIELDS] = { NULL }, *key;
+	size_t vlen[CLI_NFIELDS] = { 0 }, klen, k;
+	struct jarena *a = jarena_new();
+	struct jscan js;
+	struct jnum num;
+
+	jscan_init(&js, data, len, a);
+	if (jscan_object(&js) == 0) {
+		while (jscan_key(&js, &key, &klen) == 1) {
+			for (k = 0; k < CLI_NFIELDS; k++) {
+				if (strlen(cli_event_fields[k].key) == klen &&
+				    memcmp(cli_event_fields[k].key, key, klen) == 0)
+					break;
+			}
+			if (k < CLI_NFIELDS && jscan_peek(&js) == JSCAN_STRING)
+				jscan_string(&js, &val[k], &vlen[k]);
+			else if (k < CLI_NFIELDS && jscan_peek(&js) == JSCAN_NUMBER &&
+			    jscan_number(&js, &num) == 0) {
+				val[k] = num.text;
+				vlen[k] = num.len;
+			} else if (jscan_skip(&js) == -1)
+				break;
+		}
+	}
+	for (k = 0; k < CLI_NFIELDS; k++) {
+		if (val[k] == NULL)
+			continue;
+		buf_adds(b, cli_event_fields[k].before);
+		text_sanitize(b, val[k], vlen[k], 0);
+	}
+	if (b->len == 0)
+		text_sanitize(b, data, len, 0);
+	jarena_free(a);
+}
+
+static void
+cli_on_event(void *arg, const char *data, size_t len, const char *id)
+{
+	struct cli_events *ce = arg;
+	struct buf *b = &ce->line;
+
+	buf_reset(b);
+	if (ce->json)
+		cli_event_json(b, data, len);
+	else
+		cli_event_text(b, data, len);
+	buf_addc(b, '\n');
+	fwrite(b->p, 1, b->len, stdout);
+	fflush(stdout);
+}
+
+static void
+cli_on_conn(void *arg, enum insp_conn st, const char *why)
+{
+	switch (st) {
+	case INSP_LIVE:
+		cli_error("connected");
+		break;
+	case INSP_WAITING:
+	case INSP_OFFLINE:
+		cli_error("%s; reconnecting%s", why != NULL ? why : "disconnected",
+		    st == INSP_OFFLINE ? " (offline)" : "");
+		break;
+	case INSP_CONNECTING:
+		break;
+	}
+}
+
+int
+cli_events(const struct source *src, const struct cli_opts *o)
+{
+	struct sigaction sa;
+	struct cli_events ce;
+	struct inspector *ins;
+	struct insp_events *ev;
+	struct pollfd fds[64];
+	long t, wait;
+	int n;
+
+	if (src->kind != SOURCE_URL) {
+		cli_error("--events needs an inspector URL, not %s", src->where);
+		return 2;
+	}
+	if ((ins = cli_inspector(src, o)) == NULL)
+		return 1;
+	memset(&ce, 0, sizeof ce);
+	ce.json = o->json;
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = cli_on_signal;
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	ev = inspector_events(ins, cli_on_event, cli_on_conn, &ce);
+	while (!cli_stop) {
+		n = http_pollfds(inspector_http(ins), fds, 64);
+		wait = insp_events_tick(ev);
+		t = http_timeout_ms(inspector_http(ins));
+		if (t >= 0 && t < wait)
+			wait = t;
+		poll(fds, (nfds_t)n, (int)wait);
+		http_perform(inspector_http(ins), fds, n);
+	}
+	insp_events_free(ev);
+	inspector_free(ins);
+	buf_free(&ce.line);
 	return 0;
 }

@@ -14,12 +14,16 @@ struct cli_opts {
 	bool json;
 	bool detail;
 	const char *filter; /* NULL for none */
+	const char *token;  /* for a remote inspector, or NULL */
 };
 
 int cli_list(const struct source *, const struct cli_opts *);
 int cli_dump(const struct source *, const char *id, const struct cli_opts *);
 /* Follows until SIGINT/SIGTERM (exit 0) or, for standard input, its end. */
 int cli_tail(const struct source *, const char *id, const struct cli_opts *);
+/* --events: a remote inspector's events, one line each, until SIGINT;
+ * connection changes on stderr. */
+int cli_events(const struct source *, const struct cli_opts *);
 
 /* "mcp-inspect-tui: " + message + "\n" on stderr. */
 void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

@@ -6,8 +6,10 @@
  * of the index pass (most bytes of a trace are long string values), so it
  * scans strings a block at a time and skips containers by counting depth
  * without recursion.  Everything consumed is validated as strictly as
- * jansson does (grammar, escapes, control characters, UTF-8), except that
- * Python's NaN, Infinity and -Infinity are numbers and \u0000 is allowed.
+ * jansson does (grammar, escapes, control characters, UTF-8), except
+ * that Python's NaN, Infinity and -Infinity are numbers, integers and
+ * exponents of any size are numbers, \u0000 is allowed (also in keys)
+ * and a lone surrogate escape decodes to U+FFFD.
  *
  * Strings without escapes are returned as pointers into the text; strings
  * with escapes are decoded into a jarena and stay valid until it is reset.
@@ -108,6 +110,7 @@ int jscan_string_raw(struct jscan *, const char **s, size_t *n, bool *escaped);
 void jscan_unescape(struct jarena *, const char *raw, size_t n,
     const char **s, size_t *len);
 
+/* Read a number; -1 if the next value is not one. */
 int jscan_number(struct jscan *, struct jnum *);
 /* Read true, false or null; returns its type, or -1. */
 int jscan_literal(struct jscan *);

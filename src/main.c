@@ -16,7 +16,7 @@
 #include "source.h"
 #include "ui.h"
 
-enum mode { MODE_BROWSE, MODE_LIST, MODE_DUMP, MODE_TAIL };
+enum mode { MODE_BROWSE, MODE_LIST, MODE_DUMP, MODE_TAIL, MODE_EVENTS };
 
 struct options {
 	enum mode mode;
@@ -33,15 +33,18 @@ static const char usage_text[] =
 "                                                   print a session's span tree\n"
 "       mcp-inspect-tui --tail [ID] [--json] [SOURCE]\n"
 "                                                   print spans as they are written\n"
+"       mcp-inspect-tui --events [--json] URL        print inspector events as they arrive\n"
 "\n"
-"SOURCE is a trace directory, a .jsonl/.jsonl.gz/.json file, or - for standard\n"
-"input (default: $MCP_TRACES_DIR, else ~/.mcp_traces).  ID is a session id or a\n"
-"unique prefix of one; without it the most recently written session is used.\n"
+"SOURCE is a trace directory, a .jsonl/.jsonl.gz/.json file, - for standard\n"
+"input, or an inspector URL (http[s]://host[:port][/_inspector], port 7800 by\n"
+"default); default: $MCP_TRACES_DIR, else ~/.mcp_traces.  ID is a session id or\n"
+"a unique prefix of one; without it the most recent session is used.\n"
 "\n"
 "Options:\n"
 "  -l, --list           print the session list and exit\n"
 "  -d, --dump           print a session's span tree and exit\n"
 "  -t, --tail           print spans as they are written, until interrupted\n"
+"  -e, --events         print a remote inspector's events, until interrupted\n"
 "  -j, --json           JSON output (--list: one object; --dump/--tail: JSON Lines)\n"
 "      --detail         include attributes, events and resource (--dump, --tail)\n"
 "  -f, --filter EXPR    only sessions or spans matching EXPR, e.g.\n"
@@ -64,7 +67,7 @@ static void
 set_mode(struct options *o, enum mode m)
 {
 	if (o->mode != MODE_BROWSE && o->mode != m)
-		usage_error("choose one of --list, --dump and --tail", NULL);
+		usage_error("choose one of --list, --dump, --tail and --events", NULL);
 	o->mode = m;
 }
 
@@ -103,6 +106,7 @@ parse_options(int argc, char **argv, struct options *o)
 		{ "list", no_argument, NULL, 'l' },
 		{ "dump", no_argument, NULL, 'd' },
 		{ "tail", no_argument, NULL, 't' },
+		{ "events", no_argument, NULL, 'e' },
 		{ "json", no_argument, NULL, 'j' },
 		{ "detail", no_argument, NULL, OPT_DETAIL },
 		{ "filter", required_argument, NULL, 'f' },
@@ -115,11 +119,12 @@ parse_options(int argc, char **argv, struct options *o)
 
 	memset(o, 0, sizeof *o);
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, "ldtjf:hV", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "ldtejf:hV", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'l': set_mode(o, MODE_LIST); break;
 		case 'd': set_mode(o, MODE_DUMP); break;
 		case 't': set_mode(o, MODE_TAIL); break;
+		case 'e': set_mode(o, MODE_EVENTS); break;
 		case 'j': o->cli.json = true; break;
 		case OPT_DETAIL: o->cli.detail = true; break;
 		case 'f': o->cli.filter = optarg; break;
@@ -148,10 +153,11 @@ parse_options(int argc, char **argv, struct options *o)
 	if (o->cli.detail && o->mode != MODE_DUMP && o->mode != MODE_TAIL)
 		usage_error("--detail goes with --dump or --tail", NULL);
 	if (o->cli.json && o->mode == MODE_BROWSE)
-		usage_error("--json goes with --list, --dump or --tail", NULL);
+		usage_error("--json goes with --list, --dump, --tail or --events", NULL);
 	assign_positionals(o, argv + optind, argc - optind);
 	if (o->token == NULL)
 		o->token = getenv("MCP_INSPECTOR_TOKEN");
+	o->cli.token = o->token;
 }
 
 int
@@ -179,6 +185,9 @@ main(int argc, char **argv)
 	case MODE_TAIL:
 		rc = cli_tail(&src, o.id, &o.cli);
 		break;
+	case MODE_EVENTS:
+		rc = cli_events(&src, &o.cli);
+		break;
 	case MODE_BROWSE:
 	default:
 		/* With the trace on stdin, keys come from /dev/tty. */
@@ -190,7 +199,7 @@ main(int argc, char **argv)
 			rc = 2;
 			break;
 		}
-		rc = ui_run(&src);
+		rc = ui_run(&src, o.token);
 		break;
 	}
 	source_clear(&src);

@@ -1,7 +1,9 @@
 /* session.c — reading a session's files and deriving its meta. */
 #include "session.h"
 
+#include <fcntl.h>
 #include <stdlib.h>
+#include <unistd.h>
 #include <string.h>
 
 #include "span.h"
@@ -22,6 +24,7 @@ struct session {
 	char **warnings;
 	size_t nwarnings;
 	uint64_t size;            /* total input size from the scan */
+	int spool_fd;             /* a remote trace's spool (owned copy), or -1 */
 };
 
 static struct session *
@@ -39,6 +42,7 @@ session_create(const struct session_ref *ref, struct trace *trace)
 	s->parser = span_parser_new();
 	s->trace = trace;
 	s->size = ref->bytes;
+	s->spool_fd = ref->spooled ? fcntl(ref->fd, F_DUPFD_CLOEXEC, 0) : -1;
 	return s;
 }
 
@@ -72,6 +76,8 @@ session_free(struct session *s)
 	free(s->paths);
 	span_parser_free(s->parser);
 	trace_free(s->trace);
+	if (s->spool_fd != -1)
+		close(s->spool_fd);
 	free(s->id);
 	free(s);
 }
@@ -90,7 +96,10 @@ session_file(struct session *s, size_t i)
 	char *cause = NULL;
 
 	if (s->files[i] == NULL && s->paths[i] != NULL) {
-		s->files[i] = tracefile_open(s->paths[i], (uint16_t)i, &cause);
+		if (s->spool_fd != -1 && i == 0)
+			s->files[i] = tracefile_open_fd(s->paths[i], s->spool_fd, 0, &cause);
+		else
+			s->files[i] = tracefile_open(s->paths[i], (uint16_t)i, &cause);
 		if (s->files[i] == NULL) {
 			session_warn(s, cause);
 			free(s->paths[i]);

@@ -9,6 +9,7 @@
 #ifndef SOURCE_H
 #define SOURCE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <time.h>
@@ -27,6 +28,10 @@ struct session_ref {
 	size_t nfiles;
 	time_t mtime;   /* newest modification time of its files */
 	uint64_t bytes; /* total size of its files */
+	bool spooled;   /* a remote trace: its one file is read from fd (the
+	                   spool inspector.c writes; not owned), files[0] is
+	                   only its name for messages */
+	int fd;
 };
 
 /* Decide what kind of source `arg` names (NULL = the default directory:

@@ -24,6 +24,7 @@ struct tracefile {
 	int fd;              /* the file, or the spool of standard input */
 	int in_fd;           /* where new bytes come from (== fd for files) */
 	bool spooled;        /* reading stdin into fd */
+	bool by_fd;          /* opened from a descriptor: no path to check */
 	bool in_eof;         /* stdin reached its end */
 	dev_t dev;
 	ino_t ino;
@@ -59,6 +60,21 @@ tracefile_spool(char **cause)
 	return fd;
 }
 
+static struct tracefile *
+tracefile_new(const char *name, int fd, uint16_t index)
+{
+	struct tracefile *tf = xcalloc(1, sizeof *tf);
+
+	tf->path = xstrdup(name);
+	tf->index = index;
+	tf->fd = fd;
+	tf->in_fd = fd;
+	tf->gz = gz_new();
+	tf->lines = lines_new(TRACEFILE_MAX_LINE);
+	tf->chunk = xmalloc(TRACEFILE_CHUNK);
+	return tf;
+}
+
 struct tracefile *
 tracefile_open(const char *path, uint16_t index, char **cause)
 {
@@ -69,32 +85,40 @@ tracefile_open(const char *path, uint16_t index, char **cause)
 	if (strcmp(path, "-") == 0) {
 		if ((fd = tracefile_spool(cause)) == -1)
 			return NULL;
-	} else {
-		if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1) {
-			*cause = xasprintf("cannot open %s: %s", path, strerror(errno));
-			return NULL;
-		}
-		if (fstat(fd, &st) == -1 || S_ISDIR(st.st_mode)) {
-			*cause = xasprintf("cannot read %s: %s", path,
-			    S_ISDIR(st.st_mode) ? "is a directory" : strerror(errno));
-			close(fd);
-			return NULL;
-		}
+		tf = tracefile_new("<stdin>", fd, index);
+		tf->spooled = true;
+		tf->in_fd = STDIN_FILENO;
+		return tf;
 	}
-	tf = xcalloc(1, sizeof *tf);
-	tf->path = xstrdup(strcmp(path, "-") == 0 ? "<stdin>" : path);
-	tf->index = index;
-	tf->fd = fd;
-	tf->spooled = strcmp(path, "-") == 0;
-	tf->in_fd = tf->spooled ? STDIN_FILENO : fd;
-	if (!tf->spooled) {
-		tf->dev = st.st_dev;
-		tf->ino = st.st_ino;
-		tf->size = (uint64_t)st.st_size;
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1) {
+		*cause = xasprintf("cannot open %s: %s", path, strerror(errno));
+		return NULL;
 	}
-	tf->gz = gz_new();
-	tf->lines = lines_new(TRACEFILE_MAX_LINE);
-	tf->chunk = xmalloc(TRACEFILE_CHUNK);
+	if (fstat(fd, &st) == -1 || S_ISDIR(st.st_mode)) {
+		*cause = xasprintf("cannot read %s: %s", path,
+		    S_ISDIR(st.st_mode) ? "is a directory" : strerror(errno));
+		close(fd);
+		return NULL;
+	}
+	tf = tracefile_new(path, fd, index);
+	tf->dev = st.st_dev;
+	tf->ino = st.st_ino;
+	tf->size = (uint64_t)st.st_size;
+	return tf;
+}
+
+struct tracefile *
+tracefile_open_fd(const char *name, int fd, uint16_t index, char **cause)
+{
+	struct tracefile *tf;
+	int copy = fcntl(fd, F_DUPFD_CLOEXEC, 0);
+
+	if (copy == -1) {
+		*cause = xasprintf("cannot read %s: %s", name, strerror(errno));
+		return NULL;
+	}
+	tf = tracefile_new(name, copy, index);
+	tf->by_fd = true;
 	return tf;
 }
 
@@ -201,7 +225,8 @@ tracefile_check_same(struct tracefile *tf, char **cause)
 
 	if (tf->spooled)
 		return 0;
-	if (stat(tf->path, &st) == 0 && (st.st_dev != tf->dev || st.st_ino != tf->ino)) {
+	if (!tf->by_fd && stat(tf->path, &st) == 0 &&
+	    (st.st_dev != tf->dev || st.st_ino != tf->ino)) {
 		*cause = xasprintf("%s was replaced while being read; "
 		    "showing what was read before", tf->path);
 		return -1;

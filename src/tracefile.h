@@ -26,6 +26,10 @@ struct tracefile;
  * session (stored in each span).  NULL with *cause when it cannot be
  * opened. */
 struct tracefile *tracefile_open(const char *path, uint16_t index, char **cause);
+/* A file already open (a remote trace's spool): fd is duplicated, name is
+ * used in messages only.  It is followed as it grows, like a path. */
+struct tracefile *tracefile_open_fd(const char *name, int fd, uint16_t index,
+    char **cause);
 void tracefile_free(struct tracefile *);
 
 /*

@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "filter.h"
+#include "http.h"
 #include "trace.h"
 #include "xmalloc.h"
 
@@ -389,26 +390,55 @@ ui_timers(struct ui *ui, bool *working)
 		ui_tree_follow(ui);
 		*working = *working || ui->tree.loading;
 	}
+	if (ui->ins != NULL)
+		ui_remote_tick(ui);
 }
+
+/* How long poll may sleep: not at all while reading, else until the next
+ * timer of ours or of the network. */
+static int
+ui_poll_timeout(struct ui *ui, bool working)
+{
+	long t = FOLLOW_MS / 2, n;
+
+	if (working)
+		return 0;
+	if (ui->ins != NULL) {
+		n = http_timeout_ms(inspector_http(ui->ins));
+		if (n >= 0 && n < t)
+			t = n;
+		n = insp_events_tick(ui->events);
+		if (n >= 0 && n < t)
+			t = n;
+	}
+	return (int)t;
+}
+
+#define MAX_FDS 64
 
 static void
 ui_loop(struct ui *ui)
 {
-	struct pollfd pfd;
+	struct pollfd fds[MAX_FDS];
 	bool working = true;
 	int64_t deadline;
-	int key;
+	int key, n;
 
 	while (!ui->quit) {
 		if (ui->dirty) {
 			ui->dirty = false;
 			ui_draw(ui);
 		}
-		pfd.fd = ui_input_fd();
-		pfd.events = POLLIN;
-		pfd.revents = 0;
-		if (poll(&pfd, 1, working ? 0 : FOLLOW_MS / 2) == -1 && errno != EINTR)
+		fds[0].fd = ui_input_fd();
+		fds[0].events = POLLIN;
+		fds[0].revents = 0;
+		n = 1;
+		if (ui->ins != NULL)
+			n += http_pollfds(inspector_http(ui->ins), fds + 1, MAX_FDS - 1);
+		if (poll(fds, (nfds_t)n, ui_poll_timeout(ui, working)) == -1 && errno != EINTR)
 			break;
+		if (ui->ins != NULL)
+			http_perform(inspector_http(ui->ins), fds + 1, n - 1);
 		/* ncurses reports resizes (SIGWINCH) through getch too. */
 		while ((key = getch()) != ERR && !ui->quit)
 			ui_key(ui, key);
@@ -423,7 +453,7 @@ ui_loop(struct ui *ui)
 }
 
 int
-ui_run(const struct source *src)
+ui_run(const struct source *src, const char *token)
 {
 	struct ui ui;
 	char *cause = NULL;
@@ -439,7 +469,7 @@ ui_run(const struct source *src)
 		free(ui.src.where);
 		return 1;
 	}
-	ui_list_init(&ui);
+	ui_list_init(&ui, token);
 	clock_gettime(CLOCK_MONOTONIC, &ui.last_scan);
 	ui.dirty = true;
 	/* One file or stdin: open it at once, as `less file` would. */
@@ -449,6 +479,7 @@ ui_run(const struct source *src)
 	endwin();
 	ui_tree_close(&ui);
 	ui_list_free(&ui);
+	ui_remote_free(&ui);
 	buf_free(&ui.input);
 	free(ui.search);
 	free(ui.message);

@@ -15,6 +15,7 @@
 #include <time.h>
 
 #include "buf.h"
+#include "inspector.h"
 #include "keys.h"
 #include "session.h"
 #include "source.h"
@@ -34,6 +35,11 @@ struct ui_entry {
 	struct session_meta meta;    /* refreshed as it is read */
 	bool have_meta;
 	bool read_once;              /* read to its end at least once */
+	/* A remote session: meta comes from /sessions and events, not from
+	 * reading its trace; these own the strings meta points to. */
+	bool remote;
+	bool counts;                 /* span and token counts are known */
+	char *r_engine, *r_signal, *r_prompt;
 };
 
 struct ui_list {
@@ -65,6 +71,9 @@ struct ui_tree {
 	bool loading;                /* still reading what exists */
 	struct timespec last_rows;   /* when rows were last rebuilt while loading */
 	int64_t t0, t1;              /* session time range for the waterfall */
+	struct insp_trace *remote;   /* a remote session's download, or NULL
+	                                (owned by the inspector, which reuses it) */
+	int64_t last_tail_ms;
 };
 
 struct ui_inspector {
@@ -110,10 +119,15 @@ struct ui {
 	struct timespec last_follow; /* open-session follow timer */
 	struct timespec last_click;  /* for double clicks */
 	int last_click_y;
+	/* A remote inspector (SOURCE_URL). */
+	struct inspector *ins;
+	struct insp_events *events;
+	enum insp_conn conn;
+	char *conn_why;
 };
 
 /* ui.c */
-int ui_run(const struct source *);
+int ui_run(const struct source *, const char *token);
 void ui_message(struct ui *, bool error, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 int64_t ui_now_ms(void);
@@ -133,7 +147,7 @@ int ui_style_attr(enum vstyle st);
 void ui_draw_vline(const struct vline *, int y, int x, int w, int skip_cols, bool selected);
 
 /* ui_list.c */
-void ui_list_init(struct ui *);
+void ui_list_init(struct ui *, const char *token);
 void ui_list_free(struct ui *);
 void ui_list_rescan(struct ui *);
 bool ui_list_work(struct ui *, int64_t deadline_ms);
@@ -157,6 +171,14 @@ void ui_tree_click(struct ui *, int y, bool twice);
 void ui_tree_search(struct ui *, const char *text, int dir);
 bool ui_tree_set_filter(struct ui *, const char *expr);
 void ui_tree_select(struct ui *, uint32_t node);
+
+/* ui_remote.c — the browser's side of an inspector. */
+bool ui_remote_init(struct ui *, const char *token);
+void ui_remote_free(struct ui *);
+void ui_remote_open(struct ui *, struct ui_entry *, struct session_ref *);
+void ui_remote_tick(struct ui *);
+void ui_remote_status(struct ui *, struct buf *);
+struct ui_entry *ui_list_entry(struct ui *, const char *id, bool add);
 
 /* ui_inspector.c */
 void ui_inspector_show(struct ui *, uint32_t node);

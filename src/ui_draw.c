@@ -187,7 +187,8 @@ ui_draw_title(struct ui *ui)
 
 	ui_fill(0, 0, ui->lay.w, A_REVERSE);
 	if (ui->screen == SCREEN_LIST || ui->tree.s == NULL) {
-		buf_printf(&b, " mcp-inspect-tui  %s", ui->src.where);
+		buf_printf(&b, " mcp-inspect-tui  %s", ui->ins != NULL ?
+		    inspector_base(ui->ins) : ui->src.where);
 		ui_put(0, 0, ui->lay.w, b.p, b.len, VS_NORMAL, true);
 		buf_free(&b);
 		return;
@@ -215,6 +216,10 @@ ui_status_right(struct ui *ui, struct buf *b)
 	uint64_t done, size;
 	size_t i, read = 0;
 
+	if (ui->ins != NULL) {
+		ui_remote_status(ui, b);
+		buf_adds(b, "  ");
+	}
 	if (ui->screen == SCREEN_SESSION && ui->tree.s != NULL) {
 		st = trace_stats(session_trace(ui->tree.s));
 		buf_printf(b, "%u spans", st->spans);

@@ -47,6 +47,9 @@ entry_clear(struct ui_entry *e)
 	session_free(e->summary);
 	if (e->have_meta)
 		session_meta_clear(&e->meta);
+	free(e->r_engine);
+	free(e->r_signal);
+	free(e->r_prompt);
 	memset(e, 0, sizeof *e);
 }
 
@@ -74,6 +77,42 @@ entry_find(struct ui *ui, const char *id)
 			return (long)i;
 	}
 	return -1;
+}
+
+static struct ui_entry *
+entry_add(struct ui *ui, const struct session_ref *r)
+{
+	struct ui_entry *e;
+
+	ui->list.e = xreallocarray(ui->list.e, ui->list.n + 1, sizeof *ui->list.e);
+	e = &ui->list.e[ui->list.n++];
+	memset(e, 0, sizeof *e);
+	entry_copy_ref(e, r);
+	ui->list.order_dirty = true;
+	ui->dirty = true;
+	return e;
+}
+
+/* The entry of session id; with add, a new remote row if there is none
+ * (its one "file" is the trace URL, shown in messages). */
+struct ui_entry *
+ui_list_entry(struct ui *ui, const char *id, bool add)
+{
+	struct session_ref r;
+	char *files[1];
+	long k = entry_find(ui, id);
+	struct ui_entry *e;
+
+	if (k >= 0 || !add)
+		return k >= 0 ? &ui->list.e[k] : NULL;
+	memset(&r, 0, sizeof r);
+	r.id = (char *)id;
+	files[0] = xasprintf("%s/trace/%s", inspector_base(ui->ins), id);
+	r.files = files;
+	r.nfiles = 1;
+	e = entry_add(ui, &r);
+	free(files[0]);
+	return e;
 }
 
 /* Merge a scan into the list: new sessions are added; a session that
@@ -108,21 +147,19 @@ ui_list_rescan(struct ui *ui)
 			}
 			continue;
 		}
-		ui->list.e = xreallocarray(ui->list.e, ui->list.n + 1, sizeof *ui->list.e);
-		e = &ui->list.e[ui->list.n++];
-		memset(e, 0, sizeof *e);
-		entry_copy_ref(e, &refs[i]);
-		ui->list.order_dirty = true;
-		ui->dirty = true;
+		entry_add(ui, &refs[i]);
 	}
 	session_refs_free(refs, n);
 }
 
 void
-ui_list_init(struct ui *ui)
+ui_list_init(struct ui *ui, const char *token)
 {
 	memset(&ui->list, 0, sizeof ui->list);
-	ui_list_rescan(ui);
+	if (ui->src.kind == SOURCE_URL)
+		ui_remote_init(ui, token);
+	else
+		ui_list_rescan(ui);
 	ui_list_sort(ui);
 	if (ui->list.nrows > 0)
 		ui->list.sel = ui->list.rows[0];
@@ -201,7 +238,7 @@ list_follow(struct ui *ui)
 	size_t i;
 
 	for (i = 0; i < ui->list.n; i++) {
-		if (ui->list.e[i].read_once)
+		if (ui->list.e[i].read_once && !ui->list.e[i].remote)
 			while (entry_read(ui, &ui->list.e[i]))
 				;
 	}
@@ -346,6 +383,38 @@ cell(int y, int x, int w, const char *s, enum vstyle st, bool rev)
 	ui_put(y, x, w, s, strlen(s), st, rev);
 }
 
+/* Spans, errors and tokens; a remote row knows them only from its
+ * Heartbeats (the list does not download every trace). */
+static void
+draw_counts(int y, const struct ui_entry *e, bool sel)
+{
+	const struct session_meta *m = &e->meta;
+	struct buf b = BUF_INIT;
+
+	if (e->remote && !e->counts) {
+		cell(y, C_SPANS + 4, 2, "-", VS_DIM, sel);
+		cell(y, C_ERR + 5, 2, "-", VS_DIM, sel);
+		cell(y, C_TOK, 2, "-", VS_DIM, sel);
+		return;
+	}
+	buf_printf(&b, "%6u", m->span_count);
+	cell(y, C_SPANS - 1, 7, buf_str(&b), VS_NORMAL, sel);
+	buf_reset(&b);
+	if (e->remote)
+		buf_adds(&b, "     -");
+	else
+		buf_printf(&b, "%6u", m->error_count);
+	cell(y, C_ERR - 1, 7, buf_str(&b), m->error_count ? VS_ERROR : VS_NORMAL, sel);
+	buf_reset(&b);
+	fmt_count(&b, m->tokens_in);
+	if (!e->remote) {
+		buf_addc(&b, '/');
+		fmt_count(&b, m->tokens_out);
+	}
+	cell(y, C_TOK, 12, buf_str(&b), VS_NORMAL, sel);
+	buf_free(&b);
+}
+
 static void
 draw_row(struct ui *ui, int y, const struct ui_entry *e, bool sel)
 {
@@ -375,17 +444,7 @@ draw_row(struct ui *ui, int y, const struct ui_entry *e, bool sel)
 	if (m->started_at != SPAN_TIME_NONE && m->ended_at != SPAN_TIME_NONE)
 		fmt_duration(&b, m->ended_at - m->started_at);
 	cell(y, C_DUR, 8, buf_str(&b), VS_NORMAL, sel);
-	buf_reset(&b);
-	buf_printf(&b, "%6u", m->span_count);
-	cell(y, C_SPANS - 1, 7, buf_str(&b), VS_NORMAL, sel);
-	buf_reset(&b);
-	buf_printf(&b, "%6u", m->error_count);
-	cell(y, C_ERR - 1, 7, buf_str(&b), m->error_count ? VS_ERROR : VS_NORMAL, sel);
-	buf_reset(&b);
-	fmt_count(&b, m->tokens_in);
-	buf_addc(&b, '/');
-	fmt_count(&b, m->tokens_out);
-	cell(y, C_TOK, 12, buf_str(&b), VS_NORMAL, sel);
+	draw_counts(y, e, sel);
 	cell(y, C_ENGINE, 9, m->engine, VS_NORMAL, sel);
 	if (C_TITLE >= w)
 		return;
@@ -418,7 +477,9 @@ ui_list_draw(struct ui *ui)
 		ui_list_sort(ui);
 	draw_header(ui);
 	if (l->nrows == 0) {
-		const char *msg = l->n == 0 ? "No sessions here yet; new ones appear as they are written." :
+		const char *msg = l->n == 0 ? (ui->src.kind == SOURCE_URL &&
+		    ui->conn != INSP_LIVE ? "Waiting for the inspector..." :
+		    "No sessions here yet; new ones appear as they are written.") :
 		    "No session matches the filter (f to change it).";
 
 		ui_put(ui->lay.list_y, 2, ui->lay.w - 2, msg, strlen(msg), VS_DIM, false);
@@ -510,6 +571,8 @@ ui_list_set_filter(struct ui *ui, const char *expr)
 void
 ui_list_tick(struct ui *ui)
 {
+	if (ui->src.kind == SOURCE_URL)
+		return; /* the event stream keeps remote rows current */
 	if (ui->src.kind == SOURCE_DIR)
 		ui_list_rescan(ui);
 	list_follow(ui);

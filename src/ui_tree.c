@@ -270,9 +270,16 @@ ui_tree_open(struct ui *ui, size_t entry)
 {
 	struct ui_tree *t = &ui->tree;
 
+	struct ui_entry *e = &ui->list.e[entry];
+	struct session_ref ref;
+
 	ui_tree_close(ui);
-	t->s = session_new(&ui->list.e[entry].ref);
-	t->id = ui->list.e[entry].ref.id;
+	if (e->remote) {
+		ui_remote_open(ui, e, &ref);
+		t->s = session_new(&ref);
+	} else
+		t->s = session_new(&e->ref);
+	t->id = e->ref.id;
 	t->sel = t->top = TRACE_NONE;
 	t->sel_ph = STRTAB_EMPTY;
 	t->loading = true;
@@ -299,8 +306,11 @@ ui_tree_work(struct ui *ui, int64_t deadline_ms)
 		more = session_read(t->s, TREE_SLICE);
 	clock_gettime(CLOCK_MONOTONIC, &now);
 	if (!more) {
-		t->loading = false;
+		/* A download still running: more comes through the sockets. */
+		t->loading = t->remote != NULL && insp_trace_busy(t->remote);
 		t->rows_dirty = true;
+		ui->dirty = true;
+		return false;
 	} else if ((now.tv_sec - t->last_rows.tv_sec) * 1000 +
 	    (now.tv_nsec - t->last_rows.tv_nsec) / 1000000 >= TREE_REBUILD_MS)
 		t->rows_dirty = true;
@@ -488,7 +498,8 @@ ui_tree_draw(struct ui *ui)
 		attrset(A_NORMAL);
 	}
 	if (t->nrows == 0) {
-		const char *msg = t->loading ? "Loading..." : t->filter != NULL ?
+		const char *msg = t->remote != NULL && insp_trace_error(t->remote) != NULL ?
+		    insp_trace_error(t->remote) : t->loading ? "Loading..." : t->filter != NULL ?
 		    "No span matches the filter (f to change it)." : "No spans yet.";
 
 		ui_put(l->tree_y, 1, l->tree_w - 1, msg, strlen(msg), VS_DIM, false);

@@ -1,0 +1,434 @@
+/*
+ * http.c — libcurl multi, driven by the caller's poll(); see http.h.
+ *
+ * libcurl tells us which sockets it wants watched (socket callback) and
+ * when it wants to run next (timer callback); we keep both here so the
+ * owner's single poll() can include them.  Completed transfers are
+ * reported from http_perform, outside libcurl's callbacks, so a done
+ * callback may start new requests.
+ */
+#include "config.h"
+
+#include "http.h"
+
+#include <curl/curl.h>
+#include <poll.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+
+#include "xmalloc.h"
+
+#define CONNECT_TIMEOUT_MS 5000
+/* A non-stream transfer that moves less than a byte a second for this
+ * long has stalled; streams are watched by their owner's keep-alive. */
+#define STALL_SECONDS 30
+
+struct http_sock {
+	curl_socket_t fd;
+	int what;                  /* CURL_POLL_* */
+};
+
+struct http_hdr {
+	char *name;
+	char *value;
+};
+
+struct http_req {
+	struct http *http;
+	CURL *easy;
+	struct curl_slist *headers;
+	http_body_fn body;
+	http_done_fn done;
+	void *arg;
+	long status;
+	struct http_hdr *hdrs;
+	size_t nhdrs;
+	uint64_t received;
+	int64_t last_data_ms;
+	char errbuf[CURL_ERROR_SIZE];
+	struct http_req *next;
+};
+
+struct http {
+	CURLM *multi;
+	char *token;
+	struct http_sock *socks;
+	int nsocks, capsocks;
+	int64_t timer_at;          /* monotonic ms; -1 none */
+	struct http_req *reqs;
+};
+
+static int64_t
+http_now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static int
+http_on_socket(CURL *easy, curl_socket_t fd, int what, void *userp, void *socketp)
+{
+	struct http *h = userp;
+	int i;
+
+	for (i = 0; i < h->nsocks; i++) {
+		if (h->socks[i].fd == fd)
+			break;
+	}
+	if (what == CURL_POLL_REMOVE) {
+		if (i < h->nsocks)
+			h->socks[i] = h->socks[--h->nsocks];
+		return 0;
+	}
+	if (i == h->nsocks) {
+		if (h->nsocks == h->capsocks) {
+			h->capsocks = h->capsocks ? h->capsocks * 2 : 8;
+			h->socks = xreallocarray(h->socks, (size_t)h->capsocks, sizeof *h->socks);
+		}
+		h->socks[h->nsocks++].fd = fd;
+	}
+	h->socks[i].what = what;
+	return 0;
+}
+
+static int
+http_on_timer(CURLM *multi, long timeout_ms, void *userp)
+{
+	struct http *h = userp;
+
+	h->timer_at = timeout_ms < 0 ? -1 : http_now_ms() + timeout_ms;
+	return 0;
+}
+
+struct http *
+http_new(const char *token)
+{
+	struct http *h = xcalloc(1, sizeof *h);
+
+	curl_global_init(CURL_GLOBAL_DEFAULT);
+	h->multi = curl_multi_init();
+	h->timer_at = -1;
+	if (token != NULL && *token != '\0')
+		h->token = xasprintf("X-Inspector-Token: %s", token);
+	curl_multi_setopt(h->multi, CURLMOPT_SOCKETFUNCTION, http_on_socket);
+	curl_multi_setopt(h->multi, CURLMOPT_SOCKETDATA, h);
+	curl_multi_setopt(h->multi, CURLMOPT_TIMERFUNCTION, http_on_timer);
+	curl_multi_setopt(h->multi, CURLMOPT_TIMERDATA, h);
+	return h;
+}
+
+static void
+http_req_free(struct http_req *r)
+{
+	size_t i;
+
+	for (i = 0; i < r->nhdrs; i++) {
+		free(r->hdrs[i].name);
+		free(r->hdrs[i].value);
+	}
+	free(r->hdrs);
+	curl_slist_free_all(r->headers);
+	free(r);
+}
+
+static void
+http_unlink(struct http *h, struct http_req *r)
+{
+	struct http_req **pp;
+
+	for (pp = &h->reqs; *pp != NULL; pp = &(*pp)->next) {
+		if (*pp == r) {
+			*pp = r->next;
+			break;
+		}
+	}
+	curl_multi_remove_handle(h->multi, r->easy);
+	curl_easy_cleanup(r->easy);
+}
+
+void
+http_free(struct http *h)
+{
+	struct http_req *r;
+
+	if (h == NULL)
+		return;
+	while ((r = h->reqs) != NULL) {
+		http_unlink(h, r);
+		http_req_free(r);
+	}
+	curl_multi_cleanup(h->multi);
+	free(h->socks);
+	free(h->token);
+	free(h);
+	curl_global_cleanup();
+}
+
+/* Headers of the final response only: a new status line starts over. */
+static size_t
+http_on_header(char *line, size_t size, size_t n, void *arg)
+{
+	struct http_req *r = arg;
+	size_t len = size * n, k;
+	char *colon, *v, *end;
+
+	if (len >= 5 && strncmp(line, "HTTP/", 5) == 0) {
+		for (k = 0; k < r->nhdrs; k++) {
+			free(r->hdrs[k].name);
+			free(r->hdrs[k].value);
+		}
+		r->nhdrs = 0;
+		return len;
+	}
+	colon = memchr(line, ':', len);
+	if (colon == NULL)
+		return len;
+	end = line + len;
+	while (end > colon + 1 && (end[-1] == '\r' || end[-1] == '\n' || end[-1] == ' '))
+		end--;
+	for (v = colon + 1; v < end && (*v == ' ' || *v == '\t'); v++)
+		;
+	r->hdrs = xreallocarray(r->hdrs, r->nhdrs + 1, sizeof *r->hdrs);
+	r->hdrs[r->nhdrs].name = xstrndup(line, (size_t)(colon - line));
+	r->hdrs[r->nhdrs].value = xstrndup(v, (size_t)(end - v));
+	r->nhdrs++;
+	return len;
+}
+
+static size_t
+http_on_body(char *buf, size_t size, size_t n, void *arg)
+{
+	struct http_req *r = arg;
+	size_t len = size * n;
+
+	if (r->status == 0)
+		curl_easy_getinfo(r->easy, CURLINFO_RESPONSE_CODE, &r->status);
+	r->received += len;
+	r->last_data_ms = http_now_ms();
+	if (r->body != NULL && r->body(r->arg, r, buf, len) != 0)
+		return 0; /* aborts the transfer */
+	return len;
+}
+
+static void
+http_add_header(struct http_req *r, const char *fmt, const char *value)
+{
+	char *line = xasprintf(fmt, value);
+
+	r->headers = curl_slist_append(r->headers, line);
+	free(line);
+}
+
+struct http_req *
+http_start(struct http *h, const struct http_get *g)
+{
+	struct http_req *r = xcalloc(1, sizeof *r);
+
+	r->http = h;
+	r->easy = curl_easy_init();
+	r->body = g->body;
+	r->done = g->done;
+	r->arg = g->arg;
+	r->last_data_ms = http_now_ms();
+	if (h->token != NULL)
+		r->headers = curl_slist_append(r->headers, h->token);
+	if (g->range_from != NULL)
+		http_add_header(r, "Range: bytes=%s-", g->range_from);
+	if (g->if_none_match != NULL)
+		http_add_header(r, "If-None-Match: %s", g->if_none_match);
+	if (g->last_event_id != NULL)
+		http_add_header(r, "Last-Event-ID: %s", g->last_event_id);
+	if (g->stream)
+		r->headers = curl_slist_append(r->headers, "Accept: text/event-stream");
+	curl_easy_setopt(r->easy, CURLOPT_URL, g->url);
+	curl_easy_setopt(r->easy, CURLOPT_HTTPHEADER, r->headers);
+	curl_easy_setopt(r->easy, CURLOPT_PRIVATE, r);
+	curl_easy_setopt(r->easy, CURLOPT_WRITEFUNCTION, http_on_body);
+	curl_easy_setopt(r->easy, CURLOPT_WRITEDATA, r);
+	curl_easy_setopt(r->easy, CURLOPT_HEADERFUNCTION, http_on_header);
+	curl_easy_setopt(r->easy, CURLOPT_HEADERDATA, r);
+	curl_easy_setopt(r->easy, CURLOPT_ERRORBUFFER, r->errbuf);
+	curl_easy_setopt(r->easy, CURLOPT_NOSIGNAL, 1L);
+	curl_easy_setopt(r->easy, CURLOPT_CONNECTTIMEOUT_MS, (long)CONNECT_TIMEOUT_MS);
+	curl_easy_setopt(r->easy, CURLOPT_TCP_KEEPALIVE, 1L);
+	curl_easy_setopt(r->easy, CURLOPT_USERAGENT, "mcp-inspect-tui/" PACKAGE_VERSION);
+	/* The inspector never redirects; following one could leave its paths. */
+	curl_easy_setopt(r->easy, CURLOPT_FOLLOWLOCATION, 0L);
+	curl_easy_setopt(r->easy, CURLOPT_PROTOCOLS_STR, "http,https");
+	if (!g->stream) {
+		curl_easy_setopt(r->easy, CURLOPT_LOW_SPEED_LIMIT, 1L);
+		curl_easy_setopt(r->easy, CURLOPT_LOW_SPEED_TIME, (long)STALL_SECONDS);
+	}
+	r->next = h->reqs;
+	h->reqs = r;
+	curl_multi_add_handle(h->multi, r->easy);
+	return r;
+}
+
+void
+http_cancel(struct http *h, struct http_req *r)
+{
+	if (r == NULL)
+		return;
+	http_unlink(h, r);
+	http_req_free(r);
+}
+
+long
+http_status(const struct http_req *r)
+{
+	return r->status;
+}
+
+const char *
+http_header(const struct http_req *r, const char *name)
+{
+	size_t i;
+
+	for (i = r->nhdrs; i > 0; i--) {
+		if (strcasecmp(r->hdrs[i - 1].name, name) == 0)
+			return r->hdrs[i - 1].value;
+	}
+	return NULL;
+}
+
+uint64_t
+http_received(const struct http_req *r)
+{
+	return r->received;
+}
+
+int64_t
+http_last_data_ms(const struct http_req *r)
+{
+	return r->last_data_ms;
+}
+
+bool
+http_busy(const struct http *h)
+{
+	return h->reqs != NULL;
+}
+
+int
+http_pollfds(struct http *h, struct pollfd *fds, int max)
+{
+	int i, n = 0;
+
+	for (i = 0; i < h->nsocks && n < max; i++) {
+		fds[n].fd = h->socks[i].fd;
+		fds[n].events = 0;
+		if (h->socks[i].what & CURL_POLL_IN)
+			fds[n].events |= POLLIN;
+		if (h->socks[i].what & CURL_POLL_OUT)
+			fds[n].events |= POLLOUT;
+		fds[n].revents = 0;
+		n++;
+	}
+	return n;
+}
+
+long
+http_timeout_ms(struct http *h)
+{
+	int64_t left;
+
+	if (h->timer_at < 0)
+		return -1;
+	left = h->timer_at - http_now_ms();
+	return left < 0 ? 0 : (long)left;
+}
+
+/* Report finished transfers; done callbacks run outside libcurl. */
+static void
+http_reap(struct http *h)
+{
+	struct http_req *r;
+	CURLMsg *msg;
+	int left;
+	const char *error;
+
+	while ((msg = curl_multi_info_read(h->multi, &left)) != NULL) {
+		if (msg->msg != CURLMSG_DONE)
+			continue;
+		curl_easy_getinfo(msg->easy_handle, CURLINFO_PRIVATE, (char **)&r);
+		curl_easy_getinfo(r->easy, CURLINFO_RESPONSE_CODE, &r->status);
+		error = NULL;
+		if (msg->data.result != CURLE_OK)
+			error = r->errbuf[0] != '\0' ? r->errbuf :
+			    curl_easy_strerror(msg->data.result);
+		http_unlink(h, r);
+		if (r->done != NULL)
+			r->done(r->arg, r, error);
+		http_req_free(r);
+	}
+}
+
+void
+http_perform(struct http *h, const struct pollfd *fds, int n)
+{
+	int i, k, flags, running;
+
+	for (i = 0; i < n; i++) {
+		if (fds[i].revents == 0)
+			continue;
+		for (k = 0; k < h->nsocks; k++) {
+			if (h->socks[k].fd == fds[i].fd)
+				break;
+		}
+		if (k == h->nsocks)
+			continue;
+		flags = 0;
+		if (fds[i].revents & POLLIN)
+			flags |= CURL_CSELECT_IN;
+		if (fds[i].revents & POLLOUT)
+			flags |= CURL_CSELECT_OUT;
+		if (fds[i].revents & (POLLERR | POLLHUP | POLLNVAL))
+			flags |= CURL_CSELECT_ERR;
+		curl_multi_socket_action(h->multi, fds[i].fd, flags, &running);
+	}
+	if (h->timer_at >= 0 && http_now_ms() >= h->timer_at) {
+		h->timer_at = -1;
+		curl_multi_socket_action(h->multi, CURL_SOCKET_TIMEOUT, 0, &running);
+	}
+	http_reap(h);
+}
+
+void
+http_run(struct http *h, bool (*until)(void *), void *arg)
+{
+	struct pollfd fds[64];
+	long t;
+	int n;
+
+	while (http_busy(h) && (until == NULL || !until(arg))) {
+		n = http_pollfds(h, fds, 64);
+		t = http_timeout_ms(h);
+		if (t < 0 || t > 1000)
+			t = 1000;
+		poll(fds, (nfds_t)n, (int)t);
+		http_perform(h, fds, n);
+	}
+}
+
+const char *
+http_status_text(long status)
+{
+	switch (status) {
+	case 401: return "401 Unauthorized: the inspector needs a token "
+	    "(--token or MCP_INSPECTOR_TOKEN)";
+	case 403: return "403 Forbidden: the inspector refused the token";
+	case 404: return "404 Not Found";
+	case 400: return "400 Bad Request";
+	case 304: return "304 Not Modified";
+	}
+	if (status >= 500)
+		return "server error";
+	if (status >= 300 && status < 400)
+		return "unexpected redirect";
+	return "unexpected answer";
+}

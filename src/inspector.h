@@ -1,0 +1,88 @@
+/*
+ * inspector.h — the mcp-agent inspector's HTTP API (SPEC §4): the session
+ * list, trace downloads and tails, and the event stream with its
+ * reconnect policy.  Everything is asynchronous on http.c; the owner's
+ * poll loop drives it (inspector_http for the sockets, *_tick for timers).
+ */
+#ifndef INSPECTOR_H
+#define INSPECTOR_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct http;
+
+/* One SessionMeta of GET /sessions; strings owned by the array. */
+struct insp_session {
+	char *id, *status, *engine, *title;
+	int64_t started_at, ended_at;   /* Unix ns, SPAN_TIME_NONE when absent */
+};
+
+struct inspector;
+
+/* url: http(s)://host[:port][/_inspector][/]; port 7800 when none.
+ * NULL with *cause when the URL cannot be used. */
+struct inspector *inspector_new(const char *url, const char *token, char **cause);
+void inspector_free(struct inspector *);
+struct http *inspector_http(const struct inspector *);
+/* The API base, e.g. http://127.0.0.1:7800/_inspector (for messages). */
+const char *inspector_base(const struct inspector *);
+
+/* GET /sessions.  error is NULL on success; the array is valid during the
+ * call only. */
+typedef void (*insp_sessions_fn)(void *arg, const struct insp_session *, size_t n,
+    const char *error);
+void inspector_get_sessions(struct inspector *, insp_sessions_fn, void *arg);
+
+/*
+ * A session's trace, downloaded into an unlinked temporary file of
+ * decompressed text (every gzip member decoded), which a session reads like
+ * a growing local file (session_ref.spooled).  insp_trace_tail asks for
+ * what was written since with Range: bytes=N- (N = text received so far).
+ * A trace opened again is revalidated with If-None-Match and reused on 304.
+ */
+struct insp_trace;
+
+struct insp_trace *inspector_trace(struct inspector *, const char *id);
+int insp_trace_fd(const struct insp_trace *);      /* the spool (not the caller's) */
+bool insp_trace_busy(const struct insp_trace *);   /* a request is running */
+bool insp_trace_loaded(const struct insp_trace *); /* the first download ended well */
+/* Why the last request failed (one line), or NULL. */
+const char *insp_trace_error(const struct insp_trace *);
+uint64_t insp_trace_bytes(const struct insp_trace *); /* text received */
+/* Ask for new text, unless a request is already running. */
+void insp_trace_tail(struct insp_trace *);
+
+/* The event stream. */
+enum insp_conn {
+	INSP_CONNECTING,   /* a connection attempt is running */
+	INSP_LIVE,         /* connected; events arrive */
+	INSP_WAITING,      /* reconnecting after a delay */
+	INSP_OFFLINE,      /* several attempts failed; still retrying, slower */
+};
+
+struct insp_events;
+
+/* An event: its JSON data (one object) and id ("" when none). */
+typedef void (*insp_event_fn)(void *arg, const char *json, size_t len, const char *id);
+/* The connection changed; why is a one-line reason or NULL.  On every
+ * change to INSP_LIVE the owner must re-read /sessions: the server does
+ * not replay missed events. */
+typedef void (*insp_conn_fn)(void *arg, enum insp_conn, const char *why);
+
+struct insp_events *inspector_events(struct inspector *, insp_event_fn, insp_conn_fn,
+    void *arg);
+void insp_events_free(struct insp_events *);
+enum insp_conn insp_events_state(const struct insp_events *);
+/* Seconds until the next attempt while waiting or offline. */
+int insp_events_retry_in(const struct insp_events *);
+/* Run timers (reconnects, the keep-alive watchdog); call every loop turn.
+ * Returns the milliseconds until it wants to run again. */
+long insp_events_tick(struct insp_events *);
+
+/* An inspector time ("2025-07-01T08:00:00.001296", no zone = UTC) or
+ * null → Unix ns; SPAN_TIME_NONE when absent or malformed. */
+int64_t inspector_time(const char *s);
+
+#endif

@@ -1,0 +1,307 @@
+/*
+ * ui_remote.c — the browser on a remote inspector.
+ *
+ * The session list comes from GET /sessions and is kept current by the
+ * event stream: SessionStarted adds a running row, WaitingOnSignal pauses
+ * it, SessionFinished ends it, Heartbeat updates its counters and pulls new
+ * spans of the open session.  After every (re)connect /sessions is read
+ * again, because the server does not replay the events that were missed.
+ */
+#include "ui.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "http.h"
+#include "jscan.h"
+#include "span.h"
+#include "xmalloc.h"
+
+/* How often an open running session asks for new spans without being
+ * told to by a Heartbeat. */
+#define TAIL_MS 2000
+
+static void
+set_str(char **slot, const char *s, size_t n)
+{
+	free(*slot);
+	*slot = s != NULL ? xstrndup(s, n) : NULL;
+}
+
+static enum session_status
+status_of(const char *s)
+{
+	if (s == NULL)
+		return SESSION_RUNNING;
+	if (strcmp(s, "paused") == 0)
+		return SESSION_PAUSED;
+	if (strcmp(s, "completed") == 0)
+		return SESSION_COMPLETED;
+	if (strcmp(s, "running") == 0)
+		return SESSION_RUNNING;
+	return SESSION_FAILED; /* failed, cancelled, error */
+}
+
+/* Make e a remote row with the given meta; strings are copied. */
+static void
+entry_set(struct ui_entry *e, const char *title, const char *engine, const char *status,
+    int64_t started, int64_t ended)
+{
+	e->remote = true;
+	if (!e->have_meta) {
+		memset(&e->meta, 0, sizeof e->meta);
+		e->meta.started_at = e->meta.ended_at = SPAN_TIME_NONE;
+		e->have_meta = true;
+	}
+	e->meta.id = e->ref.id;
+	if (title != NULL) {
+		free(e->meta.title);
+		e->meta.title = xstrdup(title);
+	} else if (e->meta.title == NULL)
+		e->meta.title = xasprintf("Session %.8s", e->ref.id);
+	if (engine != NULL)
+		set_str(&e->r_engine, engine, strlen(engine));
+	e->meta.engine = e->r_engine != NULL ? e->r_engine : "asyncio";
+	if (status != NULL)
+		e->meta.status = status_of(status);
+	if (started != SPAN_TIME_NONE)
+		e->meta.started_at = started;
+	if (ended != SPAN_TIME_NONE)
+		e->meta.ended_at = ended;
+	e->meta.signal_name = e->r_signal;
+	e->meta.signal_prompt = e->r_prompt;
+	e->read_once = true;
+}
+
+static void
+on_sessions(void *arg, const struct insp_session *s, size_t n, const char *error)
+{
+	struct ui *ui = arg;
+	struct ui_entry *e;
+	size_t i;
+
+	if (error != NULL) {
+		ui_message(ui, true, "%s", error);
+		return;
+	}
+	for (i = 0; i < n; i++) {
+		e = ui_list_entry(ui, s[i].id, true);
+		entry_set(e, s[i].title, s[i].engine, s[i].status, s[i].started_at,
+		    s[i].ended_at);
+	}
+	ui->list.order_dirty = true;
+	ui->dirty = true;
+}
+
+/* The fields of an event the list needs. */
+struct event {
+	const char *v[11];
+	size_t n[11];
+};
+
+enum { EV_TYPE, EV_SESSION, EV_ENGINE, EV_TITLE, EV_START, EV_STATUS, EV_END,
+	EV_SIGNAL, EV_PROMPT, EV_SPANS, EV_TOKENS };
+
+static const char *const event_keys[] = { "type", "session_id", "engine", "title",
+	"start_time", "status", "end_time", "signal_name", "prompt",
+	"current_span_count", "tokens_delta" };
+
+static void
+event_parse(struct event *ev, const char *data, size_t len, struct jarena *a)
+{
+	struct jscan js;
+	struct jnum num;
+	const char *key;
+	size_t klen, k;
+
+	memset(ev, 0, sizeof *ev);
+	jscan_init(&js, data, len, a);
+	if (jscan_object(&js) != 0)
+		return;
+	while (jscan_key(&js, &key, &klen) == 1) {
+		for (k = 0; k < sizeof event_keys / sizeof event_keys[0]; k++) {
+			if (strlen(event_keys[k]) == klen && memcmp(event_keys[k], key, klen) == 0)
+				break;
+		}
+		if (k < sizeof event_keys / sizeof event_keys[0] &&
+		    jscan_peek(&js) == JSCAN_STRING)
+			jscan_string(&js, &ev->v[k], &ev->n[k]);
+		else if (k < sizeof event_keys / sizeof event_keys[0] &&
+		    jscan_peek(&js) == JSCAN_NUMBER && jscan_number(&js, &num) == 0) {
+			ev->v[k] = num.text;
+			ev->n[k] = num.len;
+		} else if (jscan_skip(&js) == -1)
+			return;
+	}
+}
+
+static bool
+event_is(const struct event *ev, const char *type)
+{
+	return ev->v[EV_TYPE] != NULL && strlen(type) == ev->n[EV_TYPE] &&
+	    memcmp(ev->v[EV_TYPE], type, ev->n[EV_TYPE]) == 0;
+}
+
+/* A field as a NUL-terminated copy (caller frees), or NULL. */
+static char *
+event_str(const struct event *ev, int k)
+{
+	return ev->v[k] != NULL ? xstrndup(ev->v[k], ev->n[k]) : NULL;
+}
+
+static int64_t
+event_time(const struct event *ev, int k)
+{
+	char *s = event_str(ev, k);
+	int64_t t = inspector_time(s);
+
+	free(s);
+	return t;
+}
+
+static void
+event_heartbeat(struct ui *ui, struct ui_entry *e, const struct event *ev)
+{
+	char *n;
+
+	if (ev->v[EV_SPANS] != NULL) {
+		n = event_str(ev, EV_SPANS);
+		e->meta.span_count = (uint32_t)strtoul(n, NULL, 10);
+		e->counts = true;
+		free(n);
+	}
+	if (ev->v[EV_TOKENS] != NULL) {
+		n = event_str(ev, EV_TOKENS);
+		e->meta.tokens_in += strtoll(n, NULL, 10);
+		free(n);
+	}
+	/* The open session has new spans: fetch them now. */
+	if (ui->screen == SCREEN_SESSION && ui->tree.remote != NULL &&
+	    strcmp(ui->tree.id, e->ref.id) == 0)
+		insp_trace_tail(ui->tree.remote);
+}
+
+static void
+on_event(void *arg, const char *data, size_t len, const char *id)
+{
+	struct ui *ui = arg;
+	struct jarena *a = jarena_new();
+	struct ui_entry *e;
+	struct event ev;
+	char *sid, *title, *engine, *status;
+
+	event_parse(&ev, data, len, a);
+	if (ev.v[EV_SESSION] == NULL) { /* Connected, or the keep-alive */
+		jarena_free(a);
+		return;
+	}
+	sid = event_str(&ev, EV_SESSION);
+	title = event_str(&ev, EV_TITLE);
+	engine = event_str(&ev, EV_ENGINE);
+	status = event_str(&ev, EV_STATUS);
+	e = ui_list_entry(ui, sid, true);
+	if (event_is(&ev, "SessionStarted"))
+		entry_set(e, title, engine, "running", event_time(&ev, EV_START), SPAN_TIME_NONE);
+	else if (event_is(&ev, "WaitingOnSignal")) {
+		set_str(&e->r_signal, ev.v[EV_SIGNAL], ev.n[EV_SIGNAL]);
+		set_str(&e->r_prompt, ev.v[EV_PROMPT], ev.n[EV_PROMPT]);
+		entry_set(e, NULL, NULL, "paused", SPAN_TIME_NONE, SPAN_TIME_NONE);
+	} else if (event_is(&ev, "SessionFinished"))
+		entry_set(e, NULL, NULL, status != NULL ? status : "completed", SPAN_TIME_NONE,
+		    event_time(&ev, EV_END));
+	else if (event_is(&ev, "Heartbeat")) {
+		entry_set(e, NULL, NULL, NULL, SPAN_TIME_NONE, SPAN_TIME_NONE);
+		event_heartbeat(ui, e, &ev);
+	}
+	free(sid);
+	free(title);
+	free(engine);
+	free(status);
+	jarena_free(a);
+	ui->list.order_dirty = true;
+	ui->dirty = true;
+}
+
+static void
+on_conn(void *arg, enum insp_conn st, const char *why)
+{
+	struct ui *ui = arg;
+
+	ui->conn = st;
+	set_str(&ui->conn_why, why, why != NULL ? strlen(why) : 0);
+	if (st == INSP_LIVE)
+		inspector_get_sessions(ui->ins, on_sessions, ui);
+	ui->dirty = true;
+}
+
+bool
+ui_remote_init(struct ui *ui, const char *token)
+{
+	char *cause = NULL;
+
+	if ((ui->ins = inspector_new(ui->src.where, token, &cause)) == NULL) {
+		ui_message(ui, true, "%s", cause);
+		free(cause);
+		return false;
+	}
+	inspector_get_sessions(ui->ins, on_sessions, ui);
+	ui->events = inspector_events(ui->ins, on_event, on_conn, ui);
+	return true;
+}
+
+void
+ui_remote_free(struct ui *ui)
+{
+	insp_events_free(ui->events);
+	inspector_free(ui->ins);
+	free(ui->conn_why);
+	ui->events = NULL;
+	ui->ins = NULL;
+}
+
+/* Point ref at the session's spool, starting (or revalidating) its
+ * download. */
+void
+ui_remote_open(struct ui *ui, struct ui_entry *e, struct session_ref *ref)
+{
+	struct insp_trace *t = inspector_trace(ui->ins, e->ref.id);
+
+	*ref = e->ref;
+	ref->spooled = true;
+	ref->fd = insp_trace_fd(t);
+	ui->tree.remote = t;
+}
+
+/* Timers: the open session asks for new spans every TAIL_MS even when no
+ * Heartbeat says so (events may be lost while reconnecting). */
+void
+ui_remote_tick(struct ui *ui)
+{
+	int64_t now = ui_now_ms();
+
+	if (ui->screen != SCREEN_SESSION || ui->tree.remote == NULL ||
+	    now - ui->tree.last_tail_ms < TAIL_MS)
+		return;
+	ui->tree.last_tail_ms = now;
+	insp_trace_tail(ui->tree.remote);
+}
+
+/* The connection state for the status bar. */
+void
+ui_remote_status(struct ui *ui, struct buf *b)
+{
+	switch (ui->conn) {
+	case INSP_LIVE:
+		buf_adds(b, "live");
+		break;
+	case INSP_CONNECTING:
+		buf_adds(b, "connecting");
+		break;
+	case INSP_WAITING:
+		buf_printf(b, "reconnecting in %ds", insp_events_retry_in(ui->events));
+		break;
+	case INSP_OFFLINE:
+		buf_printf(b, "offline, retry in %ds", insp_events_retry_in(ui->events));
+		break;
+	}
+}
