@@ -58,6 +58,11 @@ struct http {
 	int nsocks, capsocks;
 	int64_t timer_at;          /* monotonic ms; -1 none */
 	struct http_req *reqs;
+	/* libcurl refuses new transfers from inside its callbacks (a body
+	 * handler may start one): they wait here until it has returned. */
+	bool in_curl;
+	CURL **pending;
+	size_t npending;
 };
 
 static int64_t
@@ -139,6 +144,14 @@ static void
 http_unlink(struct http *h, struct http_req *r)
 {
 	struct http_req **pp;
+	size_t i;
+
+	for (i = 0; i < h->npending; i++) {
+		if (h->pending[i] == r->easy) {
+			h->pending[i] = h->pending[--h->npending];
+			break;
+		}
+	}
 
 	for (pp = &h->reqs; *pp != NULL; pp = &(*pp)->next) {
 		if (*pp == r) {
@@ -162,6 +175,7 @@ http_free(struct http *h)
 		http_req_free(r);
 	}
 	curl_multi_cleanup(h->multi);
+	free(h->pending);
 	free(h->socks);
 	free(h->token);
 	free(h);
@@ -265,8 +279,33 @@ http_start(struct http *h, const struct http_get *g)
 	}
 	r->next = h->reqs;
 	h->reqs = r;
-	curl_multi_add_handle(h->multi, r->easy);
+	if (h->in_curl) {
+		h->pending = xreallocarray(h->pending, h->npending + 1, sizeof *h->pending);
+		h->pending[h->npending++] = r->easy;
+	} else
+		curl_multi_add_handle(h->multi, r->easy);
 	return r;
+}
+
+static void
+http_add_pending(struct http *h)
+{
+	size_t i;
+
+	for (i = 0; i < h->npending; i++)
+		curl_multi_add_handle(h->multi, h->pending[i]);
+	h->npending = 0;
+}
+
+static void
+http_socket_action(struct http *h, curl_socket_t fd, int flags)
+{
+	int running;
+
+	h->in_curl = true;
+	curl_multi_socket_action(h->multi, fd, flags, &running);
+	h->in_curl = false;
+	http_add_pending(h);
 }
 
 void
@@ -371,7 +410,7 @@ http_reap(struct http *h)
 void
 http_perform(struct http *h, const struct pollfd *fds, int n)
 {
-	int i, k, flags, running;
+	int i, k, flags;
 
 	for (i = 0; i < n; i++) {
 		if (fds[i].revents == 0)
@@ -389,11 +428,11 @@ http_perform(struct http *h, const struct pollfd *fds, int n)
 			flags |= CURL_CSELECT_OUT;
 		if (fds[i].revents & (POLLERR | POLLHUP | POLLNVAL))
 			flags |= CURL_CSELECT_ERR;
-		curl_multi_socket_action(h->multi, fds[i].fd, flags, &running);
+		http_socket_action(h, fds[i].fd, flags);
 	}
 	if (h->timer_at >= 0 && http_now_ms() >= h->timer_at) {
 		h->timer_at = -1;
-		curl_multi_socket_action(h->multi, CURL_SOCKET_TIMEOUT, 0, &running);
+		http_socket_action(h, CURL_SOCKET_TIMEOUT, 0);
 	}
 	http_reap(h);
 }

@@ -354,10 +354,13 @@ insp_trace_body(void *arg, struct http_req *r, const char *buf, size_t len)
 
 	if (st != 200 && st != 206)
 		return 0; /* an error page: read and dropped */
-	if (t->gz == NULL && st == 200) {
+	if (t->gz == NULL) {
 		ce = http_header(r, "Content-Encoding");
-		t->body_gzip = ce != NULL && strcasecmp(ce, "gzip") == 0;
+		t->body_gzip = st == 200 && ce != NULL && strcasecmp(ce, "gzip") == 0;
 		t->gz = gz_new();
+		/* Only a full answer repeats what the spool already holds. */
+		if (st == 206)
+			t->skip = 0;
 	}
 	/* 206 answers are decompressed text (SPEC §4). */
 	if (st == 206 || !t->body_gzip)

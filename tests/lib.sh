@@ -106,3 +106,50 @@ tm_exit() {
 	else fail "$1 (exit '$(cat "$TMP/exit" 2>/dev/null)', wanted $2)" "$(tm_screen)"; fi
 	rm -f "$TMP/exit"
 }
+
+# --- the project's inspector test server on 127.0.0.1 -----------------------
+SERVER="$top_srcdir/tests/inspector_server.py"
+
+# srv_start DIR [ARGS...]: start the test server on a free port (or
+# $SRV_PORT); sets $URL and $SRV_PID.
+srv_start() {
+	_dir=$1
+	shift
+	_tries=0
+	while :; do
+		rm -f "$TMP/port"
+		python3 "$SERVER" "$_dir" --port "${SRV_PORT:-0}" --port-file "$TMP/port" "$@" \
+			>"$TMP/srv.log" 2>&1 &
+		SRV_PID=$!
+		_i=0
+		while [ ! -s "$TMP/port" ] && [ $_i -lt 200 ] && kill -0 $SRV_PID 2>/dev/null; do
+			sleep 0.05
+			_i=$((_i + 1))
+		done
+		[ -s "$TMP/port" ] && break
+		# A restart on the same port can race the old socket's release.
+		_tries=$((_tries + 1))
+		if [ $_tries -ge 40 ]; then
+			echo "cannot start the test server: $(cat "$TMP/srv.log")"
+			exit 99
+		fi
+		sleep 0.1
+	done
+	SRV_PORT=$(cat "$TMP/port")
+	URL="http://127.0.0.1:$SRV_PORT"
+	trap 'tm kill-server 2>/dev/null; kill $SRV_PID 2>/dev/null; rm -rf "$TMP"' EXIT
+}
+srv_stop() { kill "$SRV_PID" 2>/dev/null; wait "$SRV_PID" 2>/dev/null; }
+# ctl PATH [JSON]: POST a control request.
+ctl() { curl -s -X POST -H 'Content-Type: application/json' -d "${2:-{\}}" "$URL/_control/$1" >/dev/null; }
+# wait_file NAME FILE PATTERN: poll FILE until PATTERN (grep -E) shows.
+wait_file() {
+	_i=0
+	while [ $_i -lt "${UI_WAIT_STEPS:-200}" ]; do
+		if grep -qE -- "$3" "$2" 2>/dev/null; then ok "$1"; return 0; fi
+		sleep 0.05
+		_i=$((_i + 1))
+	done
+	fail "$1 ($2 never showed /$3/)" "$(cat "$2" 2>/dev/null | tail -5)"
+	return 1
+}
