@@ -25,7 +25,8 @@
 #define GZ_OUTSIZE	(256 * 1024)	/* inflate output per out() call */
 #define GZ_READSIZE	(64 * 1024)	/* pread and output chunk of gz_read_at */
 #define GZ_WINSIZE	32768		/* deflate history an in-member point needs */
-#define GZ_SPAN		(1024 * 1024)	/* output between in-member points */
+#define GZ_SPAN		(2 * 1024 * 1024) /* output between in-member points: a read
+					   inflates at most this much to reach a span */
 
 #define GZ_ID1		0x1f
 #define GZ_ID2		0x8b

@@ -34,10 +34,96 @@
 int64_t
 ui_now_ms(void)
 {
+	return ui_now_us() / 1000;
+}
+
+int64_t
+ui_now_us(void)
+{
 	struct timespec ts;
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
+/*
+ * The timing log (MCP_INSPECT_TUI_TIMING=FILE), for the benchmark: one
+ * event a line, times in ms from the cause to the frame that shows it:
+ *   list <ms>            start → first frame with session rows
+ *   open <ms>            opening a session → first frame with its rows
+ *   loaded <ms> <spans>  opening → everything read
+ *   key <action> <ms>    a key read → the frame after handling it
+ *   select <ms>          a selection → its tab read back, parsed, rendered
+ */
+static const char *const action_names[] = {
+	"none",
+#define KEY_NAME(a, w, h, ...) #a,
+	KEY_ACTIONS(KEY_NAME)
+#undef KEY_NAME
+};
+
+static void
+ui_timing(struct ui *ui, const char *what, int64_t since_us, const char *extra)
+{
+	if (ui->timing == NULL)
+		return;
+	fprintf(ui->timing, "%s %.3f%s%s\n", what, (double)(ui_now_us() - since_us) / 1000.0,
+	    extra != NULL ? " " : "", extra != NULL ? extra : "");
+	fflush(ui->timing);
+}
+
+/* After a frame: log what it completed. */
+static void
+ui_timing_frame(struct ui *ui)
+{
+	char name[64], count[32];
+	const char *a;
+	size_t k;
+	int i;
+
+	if (ui->timing == NULL)
+		return;
+	if (!ui->logged_list && ui->list.nrows > 0) {
+		ui->logged_list = true;
+		ui_timing(ui, "list", ui->t_start_us, NULL);
+	}
+	if (ui->screen == SCREEN_SESSION && ui->t_open_us != 0) {
+		if (!ui->logged_open && ui->tree.nrows > 0) {
+			ui->logged_open = true;
+			ui_timing(ui, "open", ui->t_open_us, NULL);
+		}
+		if (!ui->logged_loaded && !ui->tree.loading) {
+			ui->logged_loaded = true;
+			snprintf(count, sizeof count, "%u", trace_count(session_trace(ui->tree.s)));
+			ui_timing(ui, "loaded", ui->t_open_us, count);
+		}
+	}
+	for (i = 0; i < ui->nkeys_pending; i++) {
+		/* "ACT_PAGE_DOWN" → "page_down" */
+		a = action_names[ui->keys_pending[i]];
+		a += strncmp(a, "ACT_", 4) == 0 ? 4 : 0;
+		for (k = 0; a[k] != '\0' && k < sizeof name - 5; k++)
+			name[k] = (char)(a[k] >= 'A' && a[k] <= 'Z' ? a[k] - 'A' + 'a' : a[k]);
+		name[k] = '\0';
+		memmove(name + 4, name, k + 1);
+		memcpy(name, "key ", 4);
+		ui_timing(ui, name, ui->keys_at_us[i], NULL);
+	}
+	ui->nkeys_pending = 0;
+	if (ui->t_select_us != 0 && ui->insp.doc_width != -1) {
+		ui_timing(ui, "select", ui->t_select_us, NULL);
+		ui->t_select_us = 0;
+	}
+}
+
+static void
+ui_timing_key(struct ui *ui, int key, int64_t at_us)
+{
+	if (ui->timing == NULL || ui->nkeys_pending == 32)
+		return;
+	ui->keys_pending[ui->nkeys_pending] = keys_action(key, ui->screen == SCREEN_LIST ?
+	    KW_LIST : ui->focus == FOCUS_INSPECTOR ? KW_INSPECT : KW_TREE);
+	ui->keys_at_us[ui->nkeys_pending++] = at_us;
 }
 
 static int64_t
@@ -428,6 +514,7 @@ ui_loop(struct ui *ui)
 		if (ui->dirty) {
 			ui->dirty = false;
 			ui_draw(ui);
+			ui_timing_frame(ui);
 		}
 		fds[0].fd = ui_input_fd();
 		fds[0].events = POLLIN;
@@ -440,8 +527,10 @@ ui_loop(struct ui *ui)
 		if (ui->ins != NULL)
 			http_perform(inspector_http(ui->ins), fds + 1, n - 1);
 		/* ncurses reports resizes (SIGWINCH) through getch too. */
-		while ((key = getch()) != ERR && !ui->quit)
+		while ((key = getch()) != ERR && !ui->quit) {
+			ui_timing_key(ui, key, ui_now_us());
 			ui_key(ui, key);
+		}
 		deadline = ui_now_ms() + WORK_MS;
 		working = false;
 		if (ui->screen == SCREEN_SESSION)
@@ -463,6 +552,9 @@ ui_run(const struct source *src, const char *token)
 	ui.src.where = xstrdup(src->where);
 	ui.insp.node = TRACE_NONE;
 	ui.insp.doc_width = -1;
+	ui.t_start_us = ui_now_us();
+	if (getenv("MCP_INSPECT_TUI_TIMING") != NULL)
+		ui.timing = fopen(getenv("MCP_INSPECT_TUI_TIMING"), "a");
 	if (ui_term_init(&ui, &cause) == -1) {
 		fprintf(stderr, "mcp-inspect-tui: %s\n", cause);
 		free(cause);
@@ -484,5 +576,7 @@ ui_run(const struct source *src, const char *token)
 	free(ui.search);
 	free(ui.message);
 	free(ui.src.where);
+	if (ui.timing != NULL)
+		fclose(ui.timing);
 	return 0;
 }

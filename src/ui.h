@@ -11,6 +11,7 @@
 #define UI_H
 
 #include <stdbool.h>
+#include <stdio.h>
 #include <stdint.h>
 #include <time.h>
 
@@ -119,6 +120,13 @@ struct ui {
 	struct timespec last_follow; /* open-session follow timer */
 	struct timespec last_click;  /* for double clicks */
 	int last_click_y;
+	/* MCP_INSPECT_TUI_TIMING: what the benchmark reads (see ui.c). */
+	FILE *timing;
+	int64_t t_start_us, t_open_us, t_select_us;
+	bool logged_list, logged_open, logged_loaded;
+	enum key_action keys_pending[32];
+	int64_t keys_at_us[32];
+	int nkeys_pending;
 	/* A remote inspector (SOURCE_URL). */
 	struct inspector *ins;
 	struct insp_events *events;
@@ -131,6 +139,7 @@ int ui_run(const struct source *, const char *token);
 void ui_message(struct ui *, bool error, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 int64_t ui_now_ms(void);
+int64_t ui_now_us(void);
 /* Parse a filter typed by the user; an empty one is NULL (no filter).
  * False, with the reason in the status bar, when it does not parse. */
 bool ui_filter_parse(struct ui *, const char *expr, struct filter **);

@@ -44,6 +44,7 @@ ui_inspector_show(struct ui *ui, uint32_t node)
 	char *cause = NULL;
 
 	ui_inspector_clear(ui);
+	ui->t_select_us = ui_now_us();
 	in->tab = tab;
 	in->node = node;
 	if (node == TRACE_NONE || trace_is_placeholder(insp_trace(ui), node))

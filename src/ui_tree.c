@@ -274,6 +274,8 @@ ui_tree_open(struct ui *ui, size_t entry)
 	struct session_ref ref;
 
 	ui_tree_close(ui);
+	ui->t_open_us = ui_now_us();
+	ui->logged_open = ui->logged_loaded = false;
 	if (e->remote) {
 		ui_remote_open(ui, e, &ref);
 		t->s = session_new(&ref);

@@ -8,9 +8,22 @@ Serves a directory of trace files the way the inspector does (SPEC §4):
     GET {prefix}/trace/{id}      the raw file(s); ETag / If-None-Match; Range: bytes=N-
     GET {prefix}/events          Server-Sent Events, as the inspector writes them
 
-and adds test controls under /_control (never under the prefix, no token):
-publish, raw, drop, stall, trickle, fail, down, session, reset, state, log.
-See usage() below or run with --help.
+and adds test controls under /_control (never under the prefix, no token;
+JSON bodies and answers; paths in controls are relative to the prefix):
+
+    POST /_control/publish  {event}            number it, send to every stream -> {"id", "clients"}
+    POST /_control/raw?chunk=N&delay_ms=M      body sent verbatim to every stream (N-byte writes)
+    POST /_control/drop                        cut every open stream now
+    POST /_control/stall {"seconds", "paths"?} matching requests wait until the window ends;
+                                               if it covers /events, open streams go silent too
+    POST /_control/trickle {"bytes_per_sec"}   /trace and /sessions bodies sent slowly; 0 = off
+    POST /_control/fail {"path_prefix", "status", "body", "content_type", "headers", "count"}
+                                               status 0 = close the connection, no answer
+    POST /_control/down {"seconds"}            stop listening, cut connections, listen again
+    POST /_control/session {"id", ...}         extra SessionMeta in /sessions ("delete": true)
+    POST /_control/reset                       clear stall, trickle, fail, sessions
+    GET  /_control/state                       sse_clients, last_event_id, controls
+    GET  /_control/log, POST /_control/log/clear   every non-control request seen
 
     python3 tests/inspector_server.py DIR [--port 0] [--port-file F] [--token T]
                                           [--keepalive S] [--prefix /_inspector]

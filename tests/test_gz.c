@@ -849,7 +849,9 @@ check_big_member(int level)
 		if (idx->points[i].bits != 0)
 			withbits++;
 	}
-	ck_assert_uint_ge(inside, 6);
+	/* gz.c makes a point every 2 MiB of output inside a member; an
+	 * 8 MiB member needs at least 3 to keep reads short. */
+	ck_assert_uint_ge(inside, 3);
 	if (level != 0)
 		ck_assert_uint_gt(withbits, 0);
 	check_member_points(gz, &s);
