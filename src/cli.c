@@ -917,54 +917,38 @@ cli_event_json(struct buf *b, const char *data, size_t len)
 		buf_addc(b, data[i] == '\n' || data[i] == '\r' ? ' ' : data[i]);
 }
 
-/* The text form of an event: its type, session and the fields people
- * read, in a fixed order, from the event's top-level JSON fields. */
-static const struct {
-	const char *key;
-	const char *before;
-} cli_event_fields[] = {
-	{ "type", "" }, { "session_id", " " }, { "status", " " }, { "title", " " },
-	{ "signal_name", " signal " }, { "prompt", ": " }, { "current_span_count", " spans " },
-	{ "tokens_delta", " tokens+" }, { "error", " error: " },
-};
-#define CLI_NFIELDS (sizeof cli_event_fields / sizeof cli_event_fields[0])
-
+/* The text form of an event: its type, session and what people read. */
 static void
 cli_event_text(struct buf *b, const char *data, size_t len)
 {
-	const char *val[CLI_NFIELDS] = { NULL }, *key;
-	size_t vlen[CLI_NFIELDS] = { 0 }, klen, k;
-	struct jarena *a = jarena_new();
-	struct jscan js;
-	struct jnum num;
+	struct insp_event ev;
+	const char *parts[][2] = { { "", NULL }, { " ", NULL }, { " ", NULL }, { " ", NULL },
+		{ " signal ", NULL }, { ": ", NULL }, { " error: ", NULL } };
+	size_t k;
 
-	jscan_init(&js, data, len, a);
-	if (jscan_object(&js) == 0) {
-		while (jscan_key(&js, &key, &klen) == 1) {
-			for (k = 0; k < CLI_NFIELDS; k++) {
-				if (strlen(cli_event_fields[k].key) == klen &&
-				    memcmp(cli_event_fields[k].key, key, klen) == 0)
-					break;
-			}
-			if (k < CLI_NFIELDS && jscan_peek(&js) == JSCAN_STRING)
-				jscan_string(&js, &val[k], &vlen[k]);
-			else if (k < CLI_NFIELDS && jscan_peek(&js) == JSCAN_NUMBER &&
-			    jscan_number(&js, &num) == 0) {
-				val[k] = num.text;
-				vlen[k] = num.len;
-			} else if (jscan_skip(&js) == -1)
-				break;
-		}
-	}
-	for (k = 0; k < CLI_NFIELDS; k++) {
-		if (val[k] == NULL)
-			continue;
-		buf_adds(b, cli_event_fields[k].before);
-		text_sanitize(b, val[k], vlen[k], 0);
-	}
-	if (b->len == 0)
+	if (insp_event_parse(&ev, data, len) == -1 || ev.type == NULL) {
 		text_sanitize(b, data, len, 0);
-	jarena_free(a);
+		insp_event_clear(&ev);
+		return;
+	}
+	parts[0][1] = ev.type;
+	parts[1][1] = ev.session_id;
+	parts[2][1] = ev.status;
+	parts[3][1] = ev.title;
+	parts[4][1] = ev.signal_name;
+	parts[5][1] = ev.prompt;
+	parts[6][1] = ev.error;
+	for (k = 0; k < sizeof parts / sizeof parts[0]; k++) {
+		if (parts[k][1] == NULL)
+			continue;
+		buf_adds(b, parts[k][0]);
+		cli_add_text(b, parts[k][1]);
+	}
+	if (ev.span_count >= 0)
+		buf_printf(b, " spans %lld", (long long)ev.span_count);
+	if (ev.tokens_delta >= 0)
+		buf_printf(b, " tokens+%lld", (long long)ev.tokens_delta);
+	insp_event_clear(&ev);
 }
 
 static void

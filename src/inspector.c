@@ -4,6 +4,7 @@
 #include "inspector.h"
 
 #include <curl/curl.h>
+#include <stddef.h>
 #include <errno.h>
 #include <jansson.h>
 #include <stdio.h>
@@ -16,6 +17,7 @@
 #include "buf.h"
 #include "gz.h"
 #include "http.h"
+#include "jscan.h"
 #include "span.h"
 #include "span_parse.h"
 #include "sse.h"
@@ -692,4 +694,97 @@ insp_events_tick(struct insp_events *ev)
 		return (long)(KEEPALIVE_MS - idle);
 	}
 	return 1000;
+}
+
+/*
+ * Events
+ */
+
+/* Where each field of struct insp_event comes from. */
+static char **
+insp_event_slot(struct insp_event *ev, const char *key, size_t n)
+{
+	static const struct {
+		const char *key;
+		size_t off;
+	} fields[] = {
+		{ "type", offsetof(struct insp_event, type) },
+		{ "session_id", offsetof(struct insp_event, session_id) },
+		{ "engine", offsetof(struct insp_event, engine) },
+		{ "title", offsetof(struct insp_event, title) },
+		{ "status", offsetof(struct insp_event, status) },
+		{ "error", offsetof(struct insp_event, error) },
+		{ "signal_name", offsetof(struct insp_event, signal_name) },
+		{ "prompt", offsetof(struct insp_event, prompt) },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof fields / sizeof fields[0]; i++) {
+		if (strlen(fields[i].key) == n && memcmp(fields[i].key, key, n) == 0)
+			return (char **)((char *)ev + fields[i].off);
+	}
+	return NULL;
+}
+
+static bool
+insp_key_is(const char *key, size_t n, const char *want)
+{
+	return strlen(want) == n && memcmp(want, key, n) == 0;
+}
+
+int
+insp_event_parse(struct insp_event *ev, const char *json, size_t len)
+{
+	struct jarena *a = jarena_new();
+	struct jscan js;
+	struct jnum num;
+	const char *key, *v;
+	size_t klen, vlen;
+	char **slot, *t;
+	int rc = -1;
+
+	memset(ev, 0, sizeof *ev);
+	ev->start_time = ev->end_time = SPAN_TIME_NONE;
+	ev->span_count = ev->tokens_delta = -1;
+	jscan_init(&js, json, len, a);
+	if (jscan_object(&js) != 0)
+		goto out;
+	while (jscan_key(&js, &key, &klen) == 1) {
+		if ((slot = insp_event_slot(ev, key, klen)) != NULL &&
+		    jscan_peek(&js) == JSCAN_STRING && jscan_string(&js, &v, &vlen) == 0) {
+			free(*slot);
+			*slot = xstrndup(v, vlen);
+		} else if ((insp_key_is(key, klen, "start_time") ||
+		    insp_key_is(key, klen, "end_time")) && jscan_peek(&js) == JSCAN_STRING &&
+		    jscan_string(&js, &v, &vlen) == 0) {
+			t = xstrndup(v, vlen);
+			*(insp_key_is(key, klen, "start_time") ? &ev->start_time : &ev->end_time) =
+			    inspector_time(t);
+			free(t);
+		} else if ((insp_key_is(key, klen, "current_span_count") ||
+		    insp_key_is(key, klen, "tokens_delta")) && jscan_peek(&js) == JSCAN_NUMBER &&
+		    jscan_number(&js, &num) == 0 && num.class == JNUM_INT)
+			*(insp_key_is(key, klen, "tokens_delta") ? &ev->tokens_delta :
+			    &ev->span_count) = num.i;
+		else if (jscan_skip(&js) == -1)
+			goto out;
+	}
+	rc = 0;
+out:
+	jarena_free(a);
+	return rc;
+}
+
+void
+insp_event_clear(struct insp_event *ev)
+{
+	free(ev->type);
+	free(ev->session_id);
+	free(ev->engine);
+	free(ev->title);
+	free(ev->status);
+	free(ev->error);
+	free(ev->signal_name);
+	free(ev->prompt);
+	memset(ev, 0, sizeof *ev);
 }

@@ -81,6 +81,21 @@ int insp_events_retry_in(const struct insp_events *);
  * Returns the milliseconds until it wants to run again. */
 long insp_events_tick(struct insp_events *);
 
+/* The fields of an inspector event (SPEC §4) that clients use; strings
+ * are NULL when absent and owned until insp_event_clear. */
+struct insp_event {
+	char *type, *session_id, *engine, *title, *status, *error;
+	char *signal_name, *prompt;
+	int64_t start_time, end_time;  /* Unix ns, SPAN_TIME_NONE when absent */
+	int64_t span_count;            /* current_span_count, -1 when absent */
+	int64_t tokens_delta;          /* -1 when absent */
+};
+
+/* Read an event's JSON object; -1 when it is not one (fields then stay
+ * absent).  Unknown fields are ignored. */
+int insp_event_parse(struct insp_event *, const char *json, size_t len);
+void insp_event_clear(struct insp_event *);
+
 /* An inspector time ("2025-07-01T08:00:00.001296", no zone = UTC) or
  * null → Unix ns; SPAN_TIME_NONE when absent or malformed. */
 int64_t inspector_time(const char *s);

@@ -13,7 +13,6 @@
 #include <string.h>
 
 #include "http.h"
-#include "jscan.h"
 #include "span.h"
 #include "xmalloc.h"
 
@@ -93,131 +92,54 @@ on_sessions(void *arg, const struct insp_session *s, size_t n, const char *error
 	ui->dirty = true;
 }
 
-/* The fields of an event the list needs. */
-struct event {
-	const char *v[11];
-	size_t n[11];
-};
-
-enum { EV_TYPE, EV_SESSION, EV_ENGINE, EV_TITLE, EV_START, EV_STATUS, EV_END,
-	EV_SIGNAL, EV_PROMPT, EV_SPANS, EV_TOKENS };
-
-static const char *const event_keys[] = { "type", "session_id", "engine", "title",
-	"start_time", "status", "end_time", "signal_name", "prompt",
-	"current_span_count", "tokens_delta" };
-
 static void
-event_parse(struct event *ev, const char *data, size_t len, struct jarena *a)
+event_heartbeat(struct ui *ui, struct ui_entry *e, const struct insp_event *ev)
 {
-	struct jscan js;
-	struct jnum num;
-	const char *key;
-	size_t klen, k;
-
-	memset(ev, 0, sizeof *ev);
-	jscan_init(&js, data, len, a);
-	if (jscan_object(&js) != 0)
-		return;
-	while (jscan_key(&js, &key, &klen) == 1) {
-		for (k = 0; k < sizeof event_keys / sizeof event_keys[0]; k++) {
-			if (strlen(event_keys[k]) == klen && memcmp(event_keys[k], key, klen) == 0)
-				break;
-		}
-		if (k < sizeof event_keys / sizeof event_keys[0] &&
-		    jscan_peek(&js) == JSCAN_STRING)
-			jscan_string(&js, &ev->v[k], &ev->n[k]);
-		else if (k < sizeof event_keys / sizeof event_keys[0] &&
-		    jscan_peek(&js) == JSCAN_NUMBER && jscan_number(&js, &num) == 0) {
-			ev->v[k] = num.text;
-			ev->n[k] = num.len;
-		} else if (jscan_skip(&js) == -1)
-			return;
-	}
-}
-
-static bool
-event_is(const struct event *ev, const char *type)
-{
-	return ev->v[EV_TYPE] != NULL && strlen(type) == ev->n[EV_TYPE] &&
-	    memcmp(ev->v[EV_TYPE], type, ev->n[EV_TYPE]) == 0;
-}
-
-/* A field as a NUL-terminated copy (caller frees), or NULL. */
-static char *
-event_str(const struct event *ev, int k)
-{
-	return ev->v[k] != NULL ? xstrndup(ev->v[k], ev->n[k]) : NULL;
-}
-
-static int64_t
-event_time(const struct event *ev, int k)
-{
-	char *s = event_str(ev, k);
-	int64_t t = inspector_time(s);
-
-	free(s);
-	return t;
-}
-
-static void
-event_heartbeat(struct ui *ui, struct ui_entry *e, const struct event *ev)
-{
-	char *n;
-
-	if (ev->v[EV_SPANS] != NULL) {
-		n = event_str(ev, EV_SPANS);
-		e->meta.span_count = (uint32_t)strtoul(n, NULL, 10);
+	if (ev->span_count >= 0) {
+		e->meta.span_count = (uint32_t)ev->span_count;
 		e->counts = true;
-		free(n);
 	}
-	if (ev->v[EV_TOKENS] != NULL) {
-		n = event_str(ev, EV_TOKENS);
-		e->meta.tokens_in += strtoll(n, NULL, 10);
-		free(n);
-	}
+	if (ev->tokens_delta > 0)
+		e->meta.tokens_in += ev->tokens_delta;
 	/* The open session has new spans: fetch them now. */
 	if (ui->screen == SCREEN_SESSION && ui->tree.remote != NULL &&
 	    strcmp(ui->tree.id, e->ref.id) == 0)
 		insp_trace_tail(ui->tree.remote);
 }
 
+static bool
+event_is(const struct insp_event *ev, const char *type)
+{
+	return ev->type != NULL && strcmp(ev->type, type) == 0;
+}
+
 static void
 on_event(void *arg, const char *data, size_t len, const char *id)
 {
 	struct ui *ui = arg;
-	struct jarena *a = jarena_new();
 	struct ui_entry *e;
-	struct event ev;
-	char *sid, *title, *engine, *status;
+	struct insp_event ev;
 
-	event_parse(&ev, data, len, a);
-	if (ev.v[EV_SESSION] == NULL) { /* Connected, or the keep-alive */
-		jarena_free(a);
+	/* Connected and the keep-alive Heartbeat name no session. */
+	if (insp_event_parse(&ev, data, len) == -1 || ev.session_id == NULL) {
+		insp_event_clear(&ev);
 		return;
 	}
-	sid = event_str(&ev, EV_SESSION);
-	title = event_str(&ev, EV_TITLE);
-	engine = event_str(&ev, EV_ENGINE);
-	status = event_str(&ev, EV_STATUS);
-	e = ui_list_entry(ui, sid, true);
+	e = ui_list_entry(ui, ev.session_id, true);
 	if (event_is(&ev, "SessionStarted"))
-		entry_set(e, title, engine, "running", event_time(&ev, EV_START), SPAN_TIME_NONE);
+		entry_set(e, ev.title, ev.engine, "running", ev.start_time, SPAN_TIME_NONE);
 	else if (event_is(&ev, "WaitingOnSignal")) {
-		set_str(&e->r_signal, ev.v[EV_SIGNAL], ev.n[EV_SIGNAL]);
-		set_str(&e->r_prompt, ev.v[EV_PROMPT], ev.n[EV_PROMPT]);
+		set_str(&e->r_signal, ev.signal_name, ev.signal_name ? strlen(ev.signal_name) : 0);
+		set_str(&e->r_prompt, ev.prompt, ev.prompt ? strlen(ev.prompt) : 0);
 		entry_set(e, NULL, NULL, "paused", SPAN_TIME_NONE, SPAN_TIME_NONE);
 	} else if (event_is(&ev, "SessionFinished"))
-		entry_set(e, NULL, NULL, status != NULL ? status : "completed", SPAN_TIME_NONE,
-		    event_time(&ev, EV_END));
+		entry_set(e, NULL, NULL, ev.status != NULL ? ev.status : "completed",
+		    SPAN_TIME_NONE, ev.end_time);
 	else if (event_is(&ev, "Heartbeat")) {
 		entry_set(e, NULL, NULL, NULL, SPAN_TIME_NONE, SPAN_TIME_NONE);
 		event_heartbeat(ui, e, &ev);
 	}
-	free(sid);
-	free(title);
-	free(engine);
-	free(status);
-	jarena_free(a);
+	insp_event_clear(&ev);
 	ui->list.order_dirty = true;
 	ui->dirty = true;
 }
