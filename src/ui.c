@@ -411,6 +411,7 @@ ui_key(struct ui *ui, int key)
 
 /* The terminal: stdin, or /dev/tty when stdin carries the trace. */
 static FILE *tty_in, *tty_out;
+static SCREEN *ui_screen;
 
 static int
 ui_term_init(struct ui *ui, char **cause)
@@ -423,7 +424,7 @@ ui_term_init(struct ui *ui, char **cause)
 			return -1;
 		}
 		tty_out = stdout;
-		if ((scr = newterm(NULL, tty_out, tty_in)) == NULL) {
+		if ((scr = ui_screen = newterm(NULL, tty_out, tty_in)) == NULL) {
 			*cause = xasprintf("cannot start the terminal (TERM=%s)",
 			    getenv("TERM") ? getenv("TERM") : "");
 			return -1;
@@ -431,7 +432,7 @@ ui_term_init(struct ui *ui, char **cause)
 		set_term(scr);
 		/* The trace on stdin must not block the loop. */
 		fcntl(STDIN_FILENO, F_SETFL, fcntl(STDIN_FILENO, F_GETFL) | O_NONBLOCK);
-	} else if (newterm(NULL, stdout, stdin) == NULL) {
+	} else if ((ui_screen = newterm(NULL, stdout, stdin)) == NULL) {
 		*cause = xasprintf("cannot start the terminal (TERM=%s)",
 		    getenv("TERM") ? getenv("TERM") : "");
 		return -1;
@@ -569,6 +570,9 @@ ui_run(const struct source *src, const char *token)
 		ui_tree_open(&ui, 0);
 	ui_loop(&ui);
 	endwin();
+	delscreen(ui_screen);
+	if (tty_in != NULL)
+		fclose(tty_in);
 	ui_tree_close(&ui);
 	ui_list_free(&ui);
 	ui_remote_free(&ui);
