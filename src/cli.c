@@ -705,6 +705,7 @@ cli_dump(const struct source *src, const char *id, const struct cli_opts *o)
 	cli_read_all(s);
 	cli_report(s);
 	t = session_trace(s);
+	trace_update_tree(t);
 	n = trace_nodes(t);
 	for (pos = 0; pos < n; pos++) {
 		node = trace_order(t, pos);

@@ -8,7 +8,9 @@
 
 /* The derived tree; every array is indexed by node unless said otherwise. */
 struct trace_tree {
-	uint32_t nnodes;        /* spans + placeholders */
+	bool built;
+	uint32_t nspans;        /* spans when it was built */
+	uint32_t nnodes;        /* nspans + placeholders */
 	uint32_t *parent;       /* TRACE_NONE for roots */
 	uint32_t *order;        /* position → node (depth-first) */
 	uint32_t *pos;          /* node → position */
@@ -489,8 +491,6 @@ trace_build(struct trace *t)
 	struct trace_tree *tr = &t->tree;
 	size_t n;
 
-	if (!t->dirty)
-		return;
 	trace_tree_free(tr);
 	trace_resolve_parents(t);
 	n = tr->nnodes ? tr->nnodes : 1;
@@ -506,98 +506,117 @@ trace_build(struct trace *t)
 	trace_placeholder_starts(t);
 	trace_layout(t);
 	trace_rollup(t);
+	tr->nspans = t->nspans;
+	tr->built = true;
 	t->dirty = false;
+}
+
+void
+trace_update_tree(struct trace *t)
+{
+	if (t->dirty || !t->tree.built)
+		trace_build(t);
+}
+
+bool
+trace_tree_stale(const struct trace *t)
+{
+	return t->dirty;
+}
+
+/* Queries read the snapshot; only its absence builds one. */
+static const struct trace_tree *
+trace_tree(struct trace *t)
+{
+	if (!t->tree.built)
+		trace_build(t);
+	return &t->tree;
+}
+
+uint32_t
+trace_tree_spans(struct trace *t)
+{
+	return trace_tree(t)->nspans;
 }
 
 uint32_t
 trace_nodes(struct trace *t)
 {
-	trace_build(t);
-	return t->tree.nnodes;
+	return trace_tree(t)->nnodes;
 }
 
 uint32_t
 trace_order(struct trace *t, uint32_t pos)
 {
-	trace_build(t);
-	return t->tree.order[pos];
+	return trace_tree(t)->order[pos];
 }
 
 uint32_t
 trace_pos(struct trace *t, uint32_t node)
 {
-	trace_build(t);
-	return t->tree.pos[node];
+	return trace_tree(t)->pos[node];
 }
 
 uint32_t
 trace_depth(struct trace *t, uint32_t node)
 {
-	trace_build(t);
-	return t->tree.depth[node];
+	return trace_tree(t)->depth[node];
 }
 
 uint32_t
 trace_subtree_size(struct trace *t, uint32_t node)
 {
-	trace_build(t);
-	return t->tree.size[node];
+	return trace_tree(t)->size[node];
 }
 
 uint32_t
 trace_parent(struct trace *t, uint32_t node)
 {
-	trace_build(t);
-	return t->tree.parent[node];
+	return trace_tree(t)->parent[node];
 }
 
 bool
-trace_is_placeholder(const struct trace *t, uint32_t node)
+trace_is_placeholder(struct trace *t, uint32_t node)
 {
-	return node >= t->nspans;
+	return node >= trace_tree(t)->nspans;
 }
 
 bool
 trace_is_orphan(struct trace *t, uint32_t node)
 {
-	trace_build(t);
-	return (t->tree.mark[node] & NODE_ORPHAN) != 0;
+	return (trace_tree(t)->mark[node] & NODE_ORPHAN) != 0;
 }
 
 bool
 trace_is_cycle_break(struct trace *t, uint32_t node)
 {
-	trace_build(t);
-	return (t->tree.mark[node] & NODE_CYCLE) != 0;
+	return (trace_tree(t)->mark[node] & NODE_CYCLE) != 0;
 }
 
 uint32_t
 trace_placeholder_id(struct trace *t, uint32_t node)
 {
-	trace_build(t);
-	return node >= t->nspans ? t->tree.ph_id[node - t->nspans] : STRTAB_EMPTY;
+	const struct trace_tree *tr = trace_tree(t);
+
+	return node >= tr->nspans ? tr->ph_id[node - tr->nspans] : STRTAB_EMPTY;
 }
 
 int64_t
 trace_node_start(struct trace *t, uint32_t node)
 {
-	int64_t s;
+	int64_t s = trace_tree(t)->start[node];
 
-	trace_build(t);
-	s = t->tree.start[node];
 	return s == INT64_MAX ? SPAN_TIME_NONE : s;
 }
 
 int64_t
 trace_rollup_in(struct trace *t, uint32_t node)
 {
-	trace_build(t);
-	return t->tree.roll_in[node];
+	return trace_tree(t)->roll_in[node];
 }
 
 int64_t
 trace_rollup_out(struct trace *t, uint32_t node)
 {
-	trace_build(t);
-	return t->tree.roll_out[node];
+	return trace_tree(t)->roll_out[node];
 }

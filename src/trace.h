@@ -4,10 +4,12 @@
  *
  * Spans are appended as the fast pass finds them (trace_add) and are never
  * moved or removed, so a span index is stable for the life of the trace.
- * The tree is derived data: it is rebuilt lazily, whole, the first time it
- * is asked for after spans were added.  That keeps every rule about it —
- * orphans under placeholders, duplicate ids, self-parents, cycles, sibling
- * order — in one function that cannot get out of step with the spans.
+ * The tree is derived data: a snapshot built whole by trace_update_tree
+ * (or on the first tree query).  That keeps every rule about it — orphans
+ * under placeholders, duplicate ids, self-parents, cycles, sibling order —
+ * in one function that cannot get out of step with the spans, and lets a
+ * reader that is still adding spans decide when a rebuild is worth it: the
+ * snapshot stays consistent, it just does not show spans added since.
  */
 #ifndef TRACE_H
 #define TRACE_H
@@ -60,9 +62,10 @@ struct trace_stats {
 };
 
 /*
- * Tree nodes are numbered 0 .. trace_nodes()-1: node i < trace_count() is
- * span i; the rest are placeholders for parents that have not been seen.
- * Tree order is depth first, siblings by start time then file order.
+ * Tree nodes are numbered 0 .. trace_nodes()-1: node i < trace_tree_spans()
+ * is span i; the rest are placeholders for parents that had not been seen
+ * when the tree was built.  Tree order is depth first, siblings by start
+ * time then file order.
  */
 struct trace;
 
@@ -88,8 +91,15 @@ uint32_t trace_find(const struct trace *, const char *id, size_t n);
 /* Bytes held by the index, for memory accounting. */
 size_t trace_bytes(const struct trace *);
 
-/* Tree queries; each rebuilds the tree first if spans were added. */
+/* Rebuild the tree snapshot if spans were added since it was built. */
+void trace_update_tree(struct trace *);
+/* Spans were added since the snapshot was built. */
+bool trace_tree_stale(const struct trace *);
+
+/* Tree queries, on the snapshot (built first if there is none yet). */
 uint32_t trace_nodes(struct trace *);
+/* Spans in the snapshot: nodes below this are spans. */
+uint32_t trace_tree_spans(struct trace *);
 /* Node at position pos of the depth-first order (0 .. trace_nodes()-1). */
 uint32_t trace_order(struct trace *, uint32_t pos);
 /* Position of node in the depth-first order. */
@@ -100,7 +110,7 @@ uint32_t trace_depth(struct trace *, uint32_t node);
 uint32_t trace_subtree_size(struct trace *, uint32_t node);
 /* Parent node in the tree, TRACE_NONE for a root. */
 uint32_t trace_parent(struct trace *, uint32_t node);
-bool trace_is_placeholder(const struct trace *, uint32_t node);
+bool trace_is_placeholder(struct trace *, uint32_t node);
 /* A span whose parent is missing (it sits under a placeholder). */
 bool trace_is_orphan(struct trace *, uint32_t node);
 /* A span shown as a root because its parent chain looped back to it. */

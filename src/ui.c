@@ -121,8 +121,11 @@ ui_timing_key(struct ui *ui, int key, int64_t at_us)
 {
 	if (ui->timing == NULL || ui->nkeys_pending == 32)
 		return;
-	ui->keys_pending[ui->nkeys_pending] = keys_action(key, ui->screen == SCREEN_LIST ?
-	    KW_LIST : ui->focus == FOCUS_INSPECTOR ? KW_INSPECT : KW_TREE);
+	/* Typing into a prompt is logged as "key none", not as the action the
+	 * letter would be outside it. */
+	ui->keys_pending[ui->nkeys_pending] = ui->prompt != PROMPT_NONE ? ACT_NONE :
+	    keys_action(key, ui->screen == SCREEN_LIST ? KW_LIST :
+	    ui->focus == FOCUS_INSPECTOR ? KW_INSPECT : KW_TREE);
 	ui->keys_at_us[ui->nkeys_pending++] = at_us;
 }
 

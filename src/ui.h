@@ -71,6 +71,7 @@ struct ui_tree {
 	bool rows_dirty;             /* rebuild rows before drawing */
 	bool loading;                /* still reading what exists */
 	struct timespec last_rows;   /* when rows were last rebuilt while loading */
+	int64_t rebuild_ms;          /* what that rebuild cost */
 	int64_t t0, t1;              /* session time range for the waterfall */
 	struct insp_trace *remote;   /* a remote session's download, or NULL
 	                                (owned by the inspector, which reuses it) */

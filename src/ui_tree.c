@@ -22,9 +22,12 @@
 #include "xmalloc.h"
 
 /* Input read per slice while loading, and how often the rows are rebuilt
- * then (a rebuild is O(spans); the last slice always rebuilds). */
+ * then: a rebuild is O(spans), so the wait grows with what the last one
+ * cost (at most a fifth of the load goes to rebuilds); the last slice
+ * always rebuilds. */
 #define TREE_SLICE (512 * 1024)
 #define TREE_REBUILD_MS 250
+#define TREE_REBUILD_FACTOR 4
 #define BAR_MIN_PANE 70
 
 static struct trace *
@@ -156,7 +159,7 @@ placeholder_node(struct ui *ui, uint32_t strid)
 	struct trace *tr = tree_trace(ui);
 	uint32_t node;
 
-	for (node = trace_count(tr); node < trace_nodes(tr); node++) {
+	for (node = trace_tree_spans(tr); node < trace_nodes(tr); node++) {
 		if (trace_placeholder_id(tr, node) == strid)
 			return node;
 	}
@@ -179,10 +182,17 @@ ui_tree_rows(struct ui *ui)
 {
 	struct ui_tree *t = &ui->tree;
 	struct trace *tr = tree_trace(ui);
-	uint32_t n = trace_nodes(tr), pos, node, sel;
-	uint8_t *keep = t->filter != NULL ? filter_keep(ui) : NULL;
+	int64_t started_ms = ui_now_ms();
+	uint32_t n, pos, node, sel;
+	uint8_t *keep;
 	const struct trace_stats *st = trace_stats(tr);
 
+	/* The one place the browser rebuilds the tree: while a session loads
+	 * this runs only now and then (ui_tree_work), and every other query
+	 * reads the last snapshot. */
+	trace_update_tree(tr);
+	n = trace_nodes(tr);
+	keep = t->filter != NULL ? filter_keep(ui) : NULL;
 	t->rows = xreallocarray(t->rows, n ? n : 1, sizeof *t->rows);
 	t->nrows = 0;
 	for (pos = 0; pos < n; pos++) {
@@ -200,6 +210,7 @@ ui_tree_rows(struct ui *ui)
 	t->t1 = st->last_end;
 	t->rows_dirty = false;
 	clock_gettime(CLOCK_MONOTONIC, &t->last_rows);
+	t->rebuild_ms = ui_now_ms() - started_ms;
 
 	/* Keep the selection on its node; a placeholder is found by id. */
 	sel = t->sel_ph != STRTAB_EMPTY ? placeholder_node(ui, t->sel_ph) : t->sel;
@@ -314,7 +325,9 @@ ui_tree_work(struct ui *ui, int64_t deadline_ms)
 		ui->dirty = true;
 		return false;
 	} else if ((now.tv_sec - t->last_rows.tv_sec) * 1000 +
-	    (now.tv_nsec - t->last_rows.tv_nsec) / 1000000 >= TREE_REBUILD_MS)
+	    (now.tv_nsec - t->last_rows.tv_nsec) / 1000000 >=
+	    (TREE_REBUILD_MS > TREE_REBUILD_FACTOR * t->rebuild_ms ? TREE_REBUILD_MS :
+	    TREE_REBUILD_FACTOR * t->rebuild_ms))
 		t->rows_dirty = true;
 	ui->dirty = true;
 	return more;
@@ -545,11 +558,20 @@ find_node(struct ui *ui, int dir, bool (*match)(struct ui *, uint32_t, const voi
 	return TRACE_NONE;
 }
 
+/* reveal() may rebuild the tree, which renumbers placeholders: find a
+ * placeholder again by the id it stands for. */
 static void
 reveal_and_select(struct ui *ui, uint32_t node)
 {
+	struct trace *tr = tree_trace(ui);
+	uint32_t ph = trace_is_placeholder(tr, node) ? trace_placeholder_id(tr, node) :
+	    STRTAB_EMPTY;
+
 	reveal(ui, node);
-	ui_tree_select(ui, node);
+	if (ph != STRTAB_EMPTY)
+		node = placeholder_node(ui, ph);
+	if (node != TRACE_NONE)
+		ui_tree_select(ui, node);
 }
 
 static bool

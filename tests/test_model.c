@@ -59,6 +59,7 @@ shape(struct trace *t)
 	size_t len = 0;
 
 	out[0] = '\0';
+	trace_update_tree(t);
 	for (pos = 0; pos < trace_nodes(t); pos++) {
 		node = trace_order(t, pos);
 		if (trace_is_placeholder(t, node))
@@ -103,6 +104,26 @@ START_TEST(test_orphans_move_when_parent_arrives)
 	add(t, mk("missing", NULL, "root", 0, 10));
 	ck_assert_str_eq(shape(t), "0:root 1:orphan-b 1:orphan-a 2:child-of-a");
 	ck_assert(!trace_is_orphan(t, a));
+	trace_free(t);
+}
+END_TEST
+
+START_TEST(test_snapshot_until_updated)
+{
+	struct trace *t = trace_new();
+
+	add(t, mk("a", "missing", "orphan", 5, 6));
+	ck_assert_str_eq(shape(t), "0:?missing 1:orphan");
+	/* A span added later is not in the snapshot, and the placeholder
+	 * keeps its node number, until the tree is updated. */
+	add(t, mk("missing", NULL, "root", 0, 10));
+	ck_assert(trace_tree_stale(t));
+	ck_assert_uint_eq(trace_nodes(t), 2);
+	ck_assert(trace_is_placeholder(t, 1));
+	ck_assert_str_eq(trace_str(t, trace_placeholder_id(t, 1)), "missing");
+	ck_assert_str_eq(shape(t), "0:root 1:orphan");
+	ck_assert(!trace_tree_stale(t));
+	ck_assert(!trace_is_placeholder(t, 1));
 	trace_free(t);
 }
 END_TEST
@@ -557,6 +578,7 @@ model_suite(void)
 
 	tcase_add_test(tc, test_tree_order_children_first);
 	tcase_add_test(tc, test_orphans_move_when_parent_arrives);
+	tcase_add_test(tc, test_snapshot_until_updated);
 	tcase_add_test(tc, test_duplicate_ids_do_not_hang);
 	tcase_add_test(tc, test_self_parent_is_root);
 	tcase_add_test(tc, test_cycles_are_broken);
