@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "buf.h"
 #include "filter.h"
@@ -286,19 +287,28 @@ cli_source_refs(const struct source *src, const struct cli_opts *o,
  * --list
  */
 
-struct cli_row {
-	struct session_meta m;
-	struct session *s;
-};
-
 static int
 cli_row_cmp(const void *pa, const void *pb)
 {
-	const struct cli_row *a = pa, *b = pb;
+	const struct session_summary *a = pa, *b = pb;
 
-	if (a->m.started_at != b->m.started_at)
-		return a->m.started_at > b->m.started_at ? -1 : 1; /* NONE sorts last */
-	return strcmp(a->m.id, b->m.id);
+	if (a->meta.started_at != b->meta.started_at)
+		return a->meta.started_at > b->meta.started_at ? -1 : 1; /* NONE sorts last */
+	return strcmp(a->meta.id, b->meta.id);
+}
+
+/* What went wrong while reading a session, one line each. */
+static void
+cli_report_summary(const struct session_summary *sum)
+{
+	size_t i;
+
+	for (i = 0; i < sum->nwarnings; i++)
+		cli_error("warning: %s", sum->warnings[i]);
+	if (sum->meta.bad_lines > 0)
+		cli_error("warning: session %s: %llu bad line%s (first: %s)", sum->meta.id,
+		    (unsigned long long)sum->meta.bad_lines, sum->meta.bad_lines == 1 ? "" : "s",
+		    sum->first_bad ? sum->first_bad : "?");
 }
 
 static void
@@ -384,12 +394,23 @@ cli_list_text_row(struct buf *b, const struct session_meta *m)
 	buf_addc(b, '\n');
 }
 
+/* Threads for reading many sessions: the cores there are, a few at most. */
+static int
+cli_threads(size_t n)
+{
+	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+
+	if (n < 2 || cpus < 2)
+		return 1;
+	return cpus > 4 ? 4 : (int)cpus;
+}
+
 int
 cli_list(const struct source *src, const struct cli_opts *o)
 {
 	struct session_ref *refs;
+	struct session_summary *sums;
 	struct cli_remote remote;
-	struct cli_row *rows;
 	struct filter_subject fs;
 	struct filter *f;
 	struct buf b = BUF_INIT;
@@ -404,21 +425,20 @@ cli_list(const struct source *src, const struct cli_opts *o)
 		filter_free(f);
 		return 1;
 	}
-	rows = xcalloc(n ? n : 1, sizeof *rows);
+	sums = xcalloc(n ? n : 1, sizeof *sums);
+	session_summarise(refs, n, sums, cli_threads(n));
 	for (i = 0; i < n; i++) {
-		rows[kept].s = session_new_summary(&refs[i]);
-		cli_read_all(rows[kept].s);
-		cli_report(rows[kept].s);
-		session_meta_get(rows[kept].s, &rows[kept].m);
-		session_subject(&rows[kept].m, &fs);
+		cli_report_summary(&sums[i]);
+		session_subject(&sums[i].meta, &fs);
 		if (f != NULL && !filter_match(f, &fs)) {
-			session_meta_clear(&rows[kept].m);
-			session_free(rows[kept].s);
+			session_summary_clear(&sums[i]);
 			continue;
 		}
+		if (kept != i)
+			sums[kept] = sums[i];
 		kept++;
 	}
-	qsort(rows, kept, sizeof *rows, cli_row_cmp);
+	qsort(sums, kept, sizeof *sums, cli_row_cmp);
 	if (o->json)
 		buf_adds(&b, "{\"sessions\":[");
 	else if (kept > 0)
@@ -426,11 +446,10 @@ cli_list(const struct source *src, const struct cli_opts *o)
 		    "TOKENS IN/OUT ENGINE    ID  TITLE\n");
 	for (i = 0; i < kept; i++) {
 		if (o->json)
-			cli_list_json_row(&b, &rows[i].m, i == 0);
+			cli_list_json_row(&b, &sums[i].meta, i == 0);
 		else
-			cli_list_text_row(&b, &rows[i].m);
-		session_meta_clear(&rows[i].m);
-		session_free(rows[i].s);
+			cli_list_text_row(&b, &sums[i].meta);
+		session_summary_clear(&sums[i]);
 	}
 	if (o->json)
 		buf_adds(&b, kept > 0 ? "\n]}\n" : "]}\n");
@@ -439,7 +458,7 @@ cli_list(const struct source *src, const struct cli_opts *o)
 		    f != NULL ? " match the filter" : "");
 	cli_flush(&b);
 	buf_free(&b);
-	free(rows);
+	free(sums);
 	filter_free(f);
 	session_refs_free(refs, n);
 	cli_remote_clear(&remote);

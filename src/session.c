@@ -2,6 +2,7 @@
 #include "session.h"
 
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <unistd.h>
 #include <string.h>
@@ -329,4 +330,108 @@ session_span_subject(struct session *s, uint32_t i, struct filter_subject *fs)
 	fs->tokens = (sp->tok_in > 0 ? sp->tok_in : 0) + (sp->tok_out > 0 ? sp->tok_out : 0);
 	if (sp->tok_in < 0 && sp->tok_out < 0)
 		fs->tokens = -1;
+}
+
+static char *
+session_dup(const char *s)
+{
+	return s != NULL ? xstrdup(s) : NULL;
+}
+
+static void
+session_summary_fill(struct session_summary *out, struct session *s)
+{
+	size_t i;
+
+	memset(out, 0, sizeof *out);
+	session_meta_get(s, &out->meta);
+	out->id = session_dup(out->meta.id);
+	out->engine = session_dup(out->meta.engine);
+	out->signal_name = session_dup(out->meta.signal_name);
+	out->signal_prompt = session_dup(out->meta.signal_prompt);
+	out->meta.id = out->id;
+	out->meta.engine = out->engine;
+	out->meta.signal_name = out->signal_name;
+	out->meta.signal_prompt = out->signal_prompt;
+	out->nwarnings = s->nwarnings;
+	out->warnings = xcalloc(s->nwarnings ? s->nwarnings : 1, sizeof *out->warnings);
+	for (i = 0; i < s->nwarnings; i++)
+		out->warnings[i] = xstrdup(s->warnings[i]);
+	out->first_bad = session_dup(session_first_bad(s));
+}
+
+struct session_worker {
+	const struct session_ref *refs;
+	struct session_summary *out;
+	size_t n, first, step;
+};
+
+static void *
+session_worker_run(void *arg)
+{
+	struct session_worker *w = arg;
+	struct session *s;
+	size_t i;
+
+	for (i = w->first; i < w->n; i += w->step) {
+		s = session_new_summary(&w->refs[i]);
+		while (session_read(s, SIZE_MAX) == 1)
+			;
+		session_finish(s);
+		session_summary_fill(&w->out[i], s);
+		session_free(s);
+	}
+	return NULL;
+}
+
+void
+session_summarise(const struct session_ref *refs, size_t n, struct session_summary *out,
+    int threads)
+{
+	struct session_worker w[8];
+	pthread_t tid[8];
+	int k, started = 0;
+
+	if (threads < 1)
+		threads = 1;
+	if (threads > 8)
+		threads = 8;
+	if ((size_t)threads > n)
+		threads = n > 0 ? (int)n : 1;
+	for (k = 0; k < threads; k++) {
+		w[k].refs = refs;
+		w[k].out = out;
+		w[k].n = n;
+		w[k].first = (size_t)k;
+		w[k].step = (size_t)threads;
+	}
+	/* Worker 0 runs here; a thread that cannot start leaves its share to
+	 * a second pass on this one. */
+	for (k = 1; k < threads; k++) {
+		if (pthread_create(&tid[k], NULL, session_worker_run, &w[k]) != 0)
+			break;
+		started = k;
+	}
+	session_worker_run(&w[0]);
+	for (k = 1; k <= started; k++)
+		pthread_join(tid[k], NULL);
+	for (k = started + 1; k < threads; k++)
+		session_worker_run(&w[k]);
+}
+
+void
+session_summary_clear(struct session_summary *sum)
+{
+	size_t i;
+
+	session_meta_clear(&sum->meta);
+	for (i = 0; i < sum->nwarnings; i++)
+		free(sum->warnings[i]);
+	free(sum->warnings);
+	free(sum->id);
+	free(sum->engine);
+	free(sum->signal_name);
+	free(sum->signal_prompt);
+	free(sum->first_bad);
+	memset(sum, 0, sizeof *sum);
 }

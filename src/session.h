@@ -79,6 +79,27 @@ uint64_t session_size(const struct session *);
 
 #include "filter.h"
 
+/* A session's meta with every string owned, for lists that outlive the
+ * session read to make it. */
+struct session_summary {
+	struct session_meta meta;   /* its strings point into this summary */
+	char *id, *engine, *signal_name, *signal_prompt;
+	char **warnings;            /* one line each */
+	size_t nwarnings;
+	char *first_bad;            /* the first bad line's message, or NULL */
+};
+
+/*
+ * Read each session of refs to its end and summarise it into out[i]
+ * (which the caller allocates and clears with session_summary_clear).
+ * Sessions are independent, so up to `threads` threads read them — the
+ * one place where a second core pays; each reader is freed as soon as its
+ * session is summarised, so memory does not grow with the count.
+ */
+void session_summarise(const struct session_ref *refs, size_t n,
+    struct session_summary *out, int threads);
+void session_summary_clear(struct session_summary *);
+
 /* What --filter and the UI filter match a session or a span against.
  * Strings point into the meta or the trace. */
 void session_subject(const struct session_meta *, struct filter_subject *);

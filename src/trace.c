@@ -392,13 +392,12 @@ trace_placeholder_starts(struct trace *t)
 	}
 }
 
-static const struct trace *sort_trace;
-
 static int
-trace_cmp_nodes(const void *pa, const void *pb)
+trace_cmp_nodes(const void *pa, const void *pb, void *arg)
 {
+	const struct trace *t = arg;
 	uint32_t a = *(const uint32_t *)pa, b = *(const uint32_t *)pb;
-	int64_t sa = sort_trace->tree.start[a], sb = sort_trace->tree.start[b];
+	int64_t sa = t->tree.start[a], sb = t->tree.start[b];
 
 	if (sa != sb)
 		return sa < sb ? -1 : 1;
@@ -431,13 +430,11 @@ trace_layout(struct trace *t)
 		p = tr->parent[i] == TRACE_NONE ? n : tr->parent[i];
 		kids[fill[p]++] = i;
 	}
-	sort_trace = t;
 	for (i = 0; i <= n; i++) {
 		if (first[i + 1] - first[i] > 1)
-			qsort(kids + first[i], first[i + 1] - first[i], sizeof *kids,
-			    trace_cmp_nodes);
+			qsort_r(kids + first[i], first[i + 1] - first[i], sizeof *kids,
+			    trace_cmp_nodes, t);
 	}
-	sort_trace = NULL;
 
 	/* Push roots in reverse so the earliest is visited first. */
 	for (c = first[n + 1]; c > first[n]; c--)
