@@ -1,0 +1,132 @@
+/*
+ * fuzz_parse.c — libFuzzer target for the line parsers: the fast index
+ * pass (span_parse_line, all three formats of SPEC §2) and, for every
+ * span it reports, the on-demand jansson parse of the same line
+ * (span_detail_parse) with the JSON it re-serialises.  Also the RFC 3339
+ * time parser, which both of them use.
+ *
+ * The whole input is one line, as lines.c would deliver it; it may hold
+ * '\n' or NUL bytes, which a real line cannot, but the parsers must not
+ * care.  Invariants checked beyond "no crash, no leak": the return value
+ * agrees with the spans the parser hands out, every string it hands out
+ * is readable memory, and a bad line has a reason.
+ */
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+
+#include "fuzz_util.h"
+#include "span.h"
+#include "span_detail.h"
+#include "span_parse.h"
+
+/* Spans of a line whose detail is parsed (and the last one). */
+#define DETAIL_SPANS 32
+
+static void
+touch_ref(struct strref r)
+{
+	if (r.p != NULL)
+		fuzz_touch(r.p, r.n);
+}
+
+/* Read every string of a span, and run the model rules over it. */
+static void
+check_fields(const struct span_fields *f, int i)
+{
+	enum span_type type;
+
+	if ((int)f->index_in_line != i)
+		fuzz_fail("span %d says index_in_line %u", i, f->index_in_line);
+	/* SPEC §2: a span is only a span with an id ("" is no id). */
+	if (f->span_id.p == NULL || f->span_id.n == 0)
+		fuzz_fail("span %d reported without a span id", i);
+	if (f->status > SPAN_ERROR || f->kind > KIND_CONSUMER)
+		fuzz_fail("span %d: status %u / kind %u out of range", i,
+		    f->status, f->kind);
+	touch_ref(f->span_id);
+	touch_ref(f->parent_id);
+	touch_ref(f->trace_id);
+	touch_ref(f->name);
+	touch_ref(f->tool_name);
+	touch_ref(f->llm_model);
+	touch_ref(f->agent_name);
+	touch_ref(f->resource_uri);
+	touch_ref(f->workflow_type);
+	touch_ref(f->session_title);
+	touch_ref(f->engine);
+	touch_ref(f->session_id);
+	touch_ref(f->signal_name);
+	touch_ref(f->signal_prompt);
+	type = span_classify(f);
+	touch_ref(span_label(f, type));
+	fuzz_touch(span_type_name(type), 1);
+}
+
+/* The detail of span i, and what the inspector's views make of it. */
+static void
+detail(const uint8_t *data, size_t size, unsigned i)
+{
+	struct span_detail *d;
+	char *cause = NULL, *json;
+
+	d = span_detail_parse((const char *)data, size, i, &cause);
+	if (d == NULL) {
+		if (cause == NULL)
+			fuzz_fail("span_detail_parse failed without a cause");
+		free(cause);
+		return;
+	}
+	json = kv_list_to_json(&d->attrs);
+	free(json);
+	json = kv_list_to_json(&d->resource);
+	free(json);
+	json = span_detail_events_json(d);
+	free(json);
+	(void)span_detail_attr(d, "mcp.llm.prompt_json");
+	span_detail_free(d);
+}
+
+int
+LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	struct span_parser *sp = span_parser_new();
+	const char *line = (const char *)data;
+	int n, i;
+	int64_t ns;
+
+	n = span_parse_line(sp, line, size);
+	if (n < 0) {
+		/* A bad line is counted and reported with a reason. */
+		if (span_parser_error(sp)[0] == '\0')
+			fuzz_fail("bad line without an error message");
+		if (span_parser_span(sp, 0) != NULL)
+			fuzz_fail("bad line still hands out span 0");
+		/* The program never asks for the detail of a bad line, but
+		 * span_detail_parse is an API of its own: its pre-pass
+		 * (invalid UTF-8, lone surrogates) only sees such lines. */
+		detail(data, size, 0);
+	} else {
+		if (span_parser_span(sp, n) != NULL ||
+		    span_parser_span(sp, -1) != NULL)
+			fuzz_fail("span_parser_span out of range not NULL");
+		for (i = 0; i < n; i++)
+			check_fields(span_parser_span(sp, i), i);
+		/* Detail second: the fields above stay valid until the next
+		 * parse call, which detail must not be.  Each detail parses
+		 * the whole line, so an OTLP line of thousands of tiny spans
+		 * would make a run quadratic: the first DETAIL_SPANS and the
+		 * last one are enough to reach every path. */
+		for (i = 0; i < n; i++) {
+			if (i >= DETAIL_SPANS && i != n - 1)
+				continue;
+			detail(data, size, (unsigned)i);
+			touch_ref(span_parser_span(sp, i)->name);
+		}
+		detail(data, size, (unsigned)n); /* one past the last: no span */
+	}
+	span_parser_free(sp);
+
+	(void)span_parse_time(line, size, &ns);
+	return 0;
+}
