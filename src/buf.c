@@ -134,6 +134,22 @@ utf8_encode(unsigned cp, char *out)
 	return 4;
 }
 
+bool
+utf8_is_terminal_control(unsigned cp)
+{
+	if (cp >= 0x80 && cp <= 0x9f)
+		return true;
+	switch (cp) {
+	case 0x061c:
+	case 0x200e:
+	case 0x200f:
+	case 0x2028:
+	case 0x2029:
+		return true;
+	}
+	return (cp >= 0x202a && cp <= 0x202e) || (cp >= 0x2066 && cp <= 0x2069);
+}
+
 void
 buf_add_json_string(struct buf *b, const char *s, size_t n)
 {
@@ -145,7 +161,7 @@ buf_add_json_string(struct buf *b, const char *s, size_t n)
 	buf_addc(b, '"');
 	while (i < n) {
 		/* Copy runs of plain printable ASCII in one go. */
-		for (run = i; run < n && u[run] >= 0x20 && u[run] < 0x80 &&
+		for (run = i; run < n && u[run] >= 0x20 && u[run] < 0x7f &&
 		    u[run] != '"' && u[run] != '\\'; run++)
 			;
 		if (run > i) {
@@ -160,7 +176,7 @@ buf_add_json_string(struct buf *b, const char *s, size_t n)
 		case '\r': buf_adds(b, "\\r"); i++; continue;
 		case '\t': buf_adds(b, "\\t"); i++; continue;
 		}
-		if (u[i] < 0x20) {
+		if (u[i] < 0x20 || u[i] == 0x7f) {
 			buf_printf(b, "\\u%04x", u[i]);
 			i++;
 			continue;
@@ -169,6 +185,9 @@ buf_add_json_string(struct buf *b, const char *s, size_t n)
 		if (len == 0) {
 			buf_adds(b, "\xef\xbf\xbd");
 			i++;
+		} else if (utf8_is_terminal_control(cp)) {
+			buf_printf(b, "\\u%04x", cp);
+			i += len;
 		} else {
 			buf_add(b, s + i, len);
 			i += len;

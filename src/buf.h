@@ -6,6 +6,7 @@
 #define BUF_H
 
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 
 struct buf {
@@ -23,7 +24,9 @@ void buf_addc(struct buf *, char);
 void buf_printf(struct buf *, const char *, ...) __attribute__((format(printf, 2, 3)));
 void buf_vprintf(struct buf *, const char *, va_list) __attribute__((format(printf, 2, 0)));
 /* Append s[0..n) as a JSON string literal, quotes included.  Bytes that
- * are not valid UTF-8 become U+FFFD so the output is always valid JSON. */
+ * are not valid UTF-8 become U+FFFD so the output is always valid JSON;
+ * controls (C0, DEL and utf8_is_terminal_control) are \u escapes, so JSON
+ * output printed on a terminal is as safe as text output, and exact. */
 void buf_add_json_string(struct buf *, const char *s, size_t n);
 void buf_reset(struct buf *);       /* len = 0, keeps memory */
 void buf_free(struct buf *);
@@ -34,6 +37,16 @@ const char *buf_str(const struct buf *); /* "" when empty */
  * and stores the code point, or returns 0 for an invalid or truncated
  * sequence (overlongs, surrogates and values over U+10FFFF are invalid). */
 size_t utf8_decode(const unsigned char *s, size_t n, unsigned *cp);
+/*
+ * Code points that must not reach a terminal as they are, even though they
+ * are valid UTF-8: C1 controls (U+009B is CSI, U+009D is OSC on terminals
+ * that honour 8-bit controls), bidi controls (they reorder what follows and
+ * can disguise text) and the line and paragraph separators (some terminals
+ * break lines on them).  text_sanitize escapes them for the screen and
+ * buf_add_json_string writes them as \uXXXX, so neither channel carries
+ * them raw.
+ */
+bool utf8_is_terminal_control(unsigned cp);
 /* Encode cp (≤ U+10FFFF) as UTF-8 into out[4]; returns the length. */
 size_t utf8_encode(unsigned cp, char *out);
 

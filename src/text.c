@@ -18,28 +18,6 @@ text_printable_ascii(unsigned char c)
 	return c >= 0x20 && c < 0x7f;
 }
 
-/*
- * Code points that must not reach a terminal as they are: C1 controls
- * (U+009B is CSI, U+009D is OSC on terminals that honour 8-bit controls),
- * bidi controls (they reorder what follows and can disguise text) and the
- * line and paragraph separators (some terminals break lines on them).
- */
-static bool
-text_hostile(unsigned cp)
-{
-	if (cp >= 0x80 && cp <= 0x9f)
-		return true;
-	switch (cp) {
-	case 0x061c:
-	case 0x200e:
-	case 0x200f:
-	case 0x2028:
-	case 0x2029:
-		return true;
-	}
-	return (cp >= 0x202a && cp <= 0x202e) || (cp >= 0x2066 && cp <= 0x2069);
-}
-
 /* Length of the leading part of s[0..n) that text_sanitize copies as is. */
 static size_t
 text_safe_prefix(const char *s, size_t n, unsigned flags)
@@ -61,7 +39,7 @@ text_safe_prefix(const char *s, size_t n, unsigned flags)
 		if (u[i] < 0x80)
 			break;
 		len = utf8_decode(u + i, n - i, &cp);
-		if (len == 0 || text_hostile(cp))
+		if (len == 0 || utf8_is_terminal_control(cp))
 			break;
 		i += len;
 	}

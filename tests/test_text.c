@@ -336,6 +336,27 @@ START_TEST(test_wrap_wide)
 }
 END_TEST
 
+/* JSON output is exact and carries no control a terminal would obey:
+ * C0, DEL, C1 and bidi controls are \u escapes; other text passes as is. */
+#define CHECK_JSON(in, want) do {					\
+	struct buf b_ = BUF_INIT;					\
+	buf_add_json_string(&b_, (in), sizeof(in) - 1);		\
+	ck_assert_str_eq(buf_str(&b_), (want));				\
+	buf_free(&b_);							\
+} while (0)
+
+START_TEST(test_json_string_controls)
+{
+	CHECK_JSON("a\"b\\c", "\"a\\\"b\\\\c\"");
+	CHECK_JSON("\x1b]0;t\x07\n\x7f", "\"\\u001b]0;t\\u0007\\n\\u007f\"");
+	/* U+009B (CSI), U+202E (RLO), U+2028 (line separator). */
+	CHECK_JSON("\xc2\x9b" "6n\xe2\x80\xae\xe2\x80\xa8",
+	    "\"\\u009b6n\\u202e\\u2028\"");
+	/* Printable non-ASCII stays raw; an invalid byte becomes U+FFFD. */
+	CHECK_JSON("\xc3\xa9\xf0\x9f\x98\x80\xff", "\"\xc3\xa9\xf0\x9f\x98\x80\xef\xbf\xbd\"");
+}
+END_TEST
+
 static Suite *
 text_suite(void)
 {
@@ -354,6 +375,7 @@ text_suite(void)
 	tcase_add_test(tc, test_sanitize_valid_multibyte);
 	tcase_add_test(tc, test_sanitize_appends);
 	tcase_add_test(tc, test_sanitize_every_byte);
+	tcase_add_test(tc, test_json_string_controls);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("measure");
