@@ -579,8 +579,11 @@ cli_span_json(struct buf *b, struct session *s, uint32_t i, uint32_t depth,
 		if ((d = session_span_detail(s, i, &cause)) == NULL) {
 			cli_error("warning: %s", cause);
 			free(cause);
-			buf_adds(b, ",\"attributes\":null,\"events\":null,\"resource\":null");
+			buf_adds(b, ",\"status_description\":null,\"attributes\":null,"
+			    "\"events\":null,\"resource\":null");
 		} else {
+			buf_adds(b, ",\"status_description\":");
+			cli_add_json_str(b, d->status_description);
 			buf_adds(b, ",\"attributes\":");
 			buf_adds(b, j = kv_list_to_json(&d->attrs));
 			free(j);
@@ -673,6 +676,21 @@ cli_span_text(struct buf *b, struct trace *t, uint32_t node)
 		buf_adds(b, "  (parent cycle broken here)");
 }
 
+/* "key = value" lines, indented; string values unquoted. */
+static void
+cli_kv_text(struct buf *b, const struct kv_list *l, size_t indent)
+{
+	size_t k;
+
+	for (k = 0; k < l->n; k++) {
+		buf_printf(b, "%*s", (int)indent, "");
+		cli_add_text(b, l->v[k].key);
+		buf_adds(b, " = ");
+		cli_add_text(b, l->v[k].str != NULL ? l->v[k].str : l->v[k].json);
+		buf_addc(b, '\n');
+	}
+}
+
 static void
 cli_detail_text(struct buf *b, struct session *s, uint32_t i, size_t indent)
 {
@@ -685,17 +703,19 @@ cli_detail_text(struct buf *b, struct session *s, uint32_t i, size_t indent)
 		free(cause);
 		return;
 	}
-	for (k = 0; k < d->attrs.n; k++) {
-		buf_printf(b, "%*s", (int)indent + 4, "");
-		cli_add_text(b, d->attrs.v[k].key);
-		buf_adds(b, " = ");
-		cli_add_text(b, d->attrs.v[k].str != NULL ? d->attrs.v[k].str : d->attrs.v[k].json);
+	if (d->status_description != NULL) {
+		buf_printf(b, "%*sstatus %s: ", (int)indent + 4, "", d->status);
+		cli_add_text(b, d->status_description);
 		buf_addc(b, '\n');
 	}
+	cli_kv_text(b, &d->attrs, indent + 4);
+	/* An exception's type and message are in its event's attributes:
+	 * the reason a span failed, so they are shown. */
 	for (k = 0; k < d->nevents; k++) {
 		buf_printf(b, "%*sevent ", (int)indent + 4, "");
 		cli_add_text(b, d->events[k].name);
 		buf_addc(b, '\n');
+		cli_kv_text(b, &d->events[k].attrs, indent + 8);
 	}
 	span_detail_free(d);
 }

@@ -7,6 +7,7 @@
 #include <unistd.h>
 #include <string.h>
 
+#include "buf.h"
 #include "span.h"
 #include "span_detail.h"
 #include "span_parse.h"
@@ -179,6 +180,24 @@ session_status_of(const struct trace_stats *st)
 	return SESSION_COMPLETED;
 }
 
+/* Bytes of the id's first 8 characters: the inspector's fallback titles
+ * take sid[:8] in Python, which counts code points, so a multibyte id is
+ * never cut inside a character. */
+static int
+session_id_head(const char *id)
+{
+	const unsigned char *u = (const unsigned char *)id;
+	size_t i = 0, n = strlen(id), len;
+	unsigned cp;
+	int chars;
+
+	for (chars = 0; chars < 8 && i < n; chars++) {
+		len = utf8_decode(u + i, n - i, &cp);
+		i += len > 0 ? len : 1;
+	}
+	return (int)i;
+}
+
 void
 session_meta_get(struct session *s, struct session_meta *m)
 {
@@ -192,9 +211,9 @@ session_meta_get(struct session *s, struct session_meta *m)
 	if (title != NULL)
 		m->title = xstrdup(title);
 	else if (wtype != NULL)
-		m->title = xasprintf("%s - %.8s", wtype, s->id);
+		m->title = xasprintf("%s - %.*s", wtype, session_id_head(s->id), s->id);
 	else
-		m->title = xasprintf("Session %.8s", s->id);
+		m->title = xasprintf("Session %.*s", session_id_head(s->id), s->id);
 	m->engine = engine != NULL ? engine : "asyncio";
 	m->status = session_status_of(st);
 	m->started_at = st->first_start;

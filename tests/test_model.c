@@ -246,9 +246,9 @@ write_file(const char *name, const char *text)
 	fclose(f);
 }
 
-/* Read the one file as a session and fill *m (free with meta_clear). */
+/* Read the one file as session id and fill *m (free with meta_clear). */
 static struct session *
-read_session(const char *name, struct session_meta *m)
+read_session_id(const char *name, const char *id, struct session_meta *m)
 {
 	struct session_ref r;
 	struct session *s;
@@ -257,7 +257,7 @@ read_session(const char *name, struct session_meta *m)
 	snprintf(path, sizeof path, "%s/%s", tmpdir, name);
 	files[0] = path;
 	memset(&r, 0, sizeof r);
-	r.id = (char *)"0123456789abcdef";
+	r.id = (char *)id;
 	r.files = files;
 	r.nfiles = 1;
 	s = session_new(&r);
@@ -266,6 +266,12 @@ read_session(const char *name, struct session_meta *m)
 	session_finish(s);
 	session_meta_get(s, m);
 	return s;
+}
+
+static struct session *
+read_session(const char *name, struct session_meta *m)
+{
+	return read_session_id(name, "0123456789abcdef", m);
 }
 
 static enum session_status
@@ -328,6 +334,11 @@ START_TEST(test_meta_title_engine_counts)
 	s = read_session("b.jsonl", &m);
 	ck_assert_str_eq(m.title, "router - 01234567");
 	ck_assert_str_eq(m.engine, "temporal");
+	session_meta_clear(&m);
+	session_free(s);
+	/* The id's first 8 characters, not bytes: "é" is two bytes. */
+	s = read_session_id("b.jsonl", "\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9", &m);
+	ck_assert_str_eq(m.title, "router - \xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9");
 	session_meta_clear(&m);
 	session_free(s);
 
