@@ -31,17 +31,25 @@
 
 static volatile sig_atomic_t cli_stop;
 
+/* Messages carry paths, ids and servers' words (a Content-Type, a
+ * status line), all untrusted: sanitised, they are always one line and
+ * never a control sequence. */
 void
 cli_error(const char *fmt, ...)
 {
+	struct buf msg = BUF_INIT, out = BUF_INIT;
 	va_list ap;
 
-	fflush(stdout);
-	fputs("mcp-inspect-tui: ", stderr);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	buf_vprintf(&msg, fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
+	buf_adds(&out, "mcp-inspect-tui: ");
+	text_sanitize(&out, msg.p, msg.len, 0);
+	buf_addc(&out, '\n');
+	fflush(stdout);
+	fwrite(out.p, 1, out.len, stderr);
+	buf_free(&msg);
+	buf_free(&out);
 }
 
 /* Text output is sanitised even into a pipe: the JSON output is the exact
@@ -405,6 +413,22 @@ cli_threads(size_t n)
 	return cpus > 4 ? 4 : (int)cpus;
 }
 
+/* A remote session whose trace gave no span (not written yet, or it
+ * failed, which was reported) is shown as the inspector describes it. */
+static void
+cli_remote_meta(struct session_meta *m, const struct insp_session *s)
+{
+	if (s->title != NULL) {
+		free(m->title);
+		m->title = xstrdup(s->title);
+	}
+	if (s->engine != NULL)
+		m->engine = s->engine;
+	m->status = session_status_parse(s->status);
+	m->started_at = s->started_at;
+	m->ended_at = s->ended_at;
+}
+
 int
 cli_list(const struct source *src, const struct cli_opts *o)
 {
@@ -428,6 +452,8 @@ cli_list(const struct source *src, const struct cli_opts *o)
 	sums = xcalloc(n ? n : 1, sizeof *sums);
 	session_summarise(refs, n, sums, cli_threads(n));
 	for (i = 0; i < n; i++) {
+		if (remote.ins != NULL && sums[i].meta.span_count == 0)
+			cli_remote_meta(&sums[i].meta, &remote.s[i]);
 		cli_report_summary(&sums[i]);
 		session_subject(&sums[i].meta, &fs);
 		if (f != NULL && !filter_match(f, &fs)) {

@@ -58,8 +58,7 @@ static const char usage_text[] =
 static void
 usage_error(const char *msg, const char *arg)
 {
-	fprintf(stderr, "mcp-inspect-tui: %s%s%s\n", msg, arg ? arg : "",
-	    "; try 'mcp-inspect-tui --help'");
+	cli_error("%s%s; try 'mcp-inspect-tui --help'", msg, arg ? arg : "");
 	exit(2);
 }
 
@@ -137,12 +136,12 @@ parse_options(int argc, char **argv, struct options *o)
 			exit(0);
 		default:
 			if (optopt != 0 && optopt < 256)
-				fprintf(stderr, "mcp-inspect-tui: option -%c %s; try "
-				    "'mcp-inspect-tui --help'\n", optopt, strchr("f", optopt) ?
+				cli_error("option -%c %s; try "
+				    "'mcp-inspect-tui --help'", optopt, strchr("f", optopt) ?
 				    "needs an argument" : "is unknown");
 			else
-				fprintf(stderr, "mcp-inspect-tui: option %s %s; try "
-				    "'mcp-inspect-tui --help'\n", argv[optind - 1],
+				cli_error("option %s %s; try "
+				    "'mcp-inspect-tui --help'", argv[optind - 1],
 				    strchr(argv[optind - 1], '=') == NULL &&
 				    (strcmp(argv[optind - 1], "--filter") == 0 ||
 				    strcmp(argv[optind - 1], "--token") == 0) ?
@@ -171,7 +170,7 @@ main(int argc, char **argv)
 	setlocale(LC_ALL, "");
 	parse_options(argc, argv, &o);
 	if (source_init(&src, o.source, &cause) == -1) {
-		fprintf(stderr, "mcp-inspect-tui: %s\n", cause);
+		cli_error("%s", cause);
 		free(cause);
 		return 1;
 	}

@@ -234,6 +234,20 @@ session_meta_clear(struct session_meta *m)
 	m->title = NULL;
 }
 
+enum session_status
+session_status_parse(const char *s)
+{
+	if (s == NULL)
+		return SESSION_RUNNING;
+	if (strcmp(s, "paused") == 0)
+		return SESSION_PAUSED;
+	if (strcmp(s, "completed") == 0)
+		return SESSION_COMPLETED;
+	if (strcmp(s, "running") == 0)
+		return SESSION_RUNNING;
+	return SESSION_FAILED; /* failed, cancelled, error */
+}
+
 const char *
 session_status_name(enum session_status st)
 {

@@ -61,6 +61,9 @@ const char *session_id(const struct session *);
 void session_meta_get(struct session *, struct session_meta *);
 void session_meta_clear(struct session_meta *);
 const char *session_status_name(enum session_status);
+/* An inspector's status word: "cancelled", "error" and unknown words
+ * are failed; none (NULL) is running. */
+enum session_status session_status_parse(const char *);
 
 /* Full detail of span i, parsed from its raw line (caller frees with
  * span_detail_free); NULL with *cause when it cannot be fetched. */

@@ -19,6 +19,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "cli.h"
 #include "filter.h"
 #include "http.h"
 #include "trace.h"
@@ -560,7 +561,7 @@ ui_run(const struct source *src, const char *token)
 	if (getenv("MCP_INSPECT_TUI_TIMING") != NULL)
 		ui.timing = fopen(getenv("MCP_INSPECT_TUI_TIMING"), "a");
 	if (ui_term_init(&ui, &cause) == -1) {
-		fprintf(stderr, "mcp-inspect-tui: %s\n", cause);
+		cli_error("%s", cause);
 		free(cause);
 		free(ui.src.where);
 		return 1;

@@ -27,20 +27,6 @@ set_str(char **slot, const char *s, size_t n)
 	*slot = s != NULL ? xstrndup(s, n) : NULL;
 }
 
-static enum session_status
-status_of(const char *s)
-{
-	if (s == NULL)
-		return SESSION_RUNNING;
-	if (strcmp(s, "paused") == 0)
-		return SESSION_PAUSED;
-	if (strcmp(s, "completed") == 0)
-		return SESSION_COMPLETED;
-	if (strcmp(s, "running") == 0)
-		return SESSION_RUNNING;
-	return SESSION_FAILED; /* failed, cancelled, error */
-}
-
 /* Make e a remote row with the given meta; strings are copied. */
 static void
 entry_set(struct ui_entry *e, const char *title, const char *engine, const char *status,
@@ -62,7 +48,7 @@ entry_set(struct ui_entry *e, const char *title, const char *engine, const char 
 		set_str(&e->r_engine, engine, strlen(engine));
 	e->meta.engine = e->r_engine != NULL ? e->r_engine : "asyncio";
 	if (status != NULL)
-		e->meta.status = status_of(status);
+		e->meta.status = session_status_parse(status);
 	if (started != SPAN_TIME_NONE)
 		e->meta.started_at = started;
 	if (ended != SPAN_TIME_NONE)
