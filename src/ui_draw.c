@@ -19,6 +19,8 @@
 #define MIN_H 8
 
 static int style_attr[VS_NSTYLES];
+/* What ends text cut short: "…", or "~" (as tig does) without UTF-8. */
+static const char *ellipsis = "~";
 
 void
 ui_draw_init(struct ui *ui)
@@ -38,6 +40,7 @@ ui_draw_init(struct ui *ui)
 	};
 	size_t i;
 
+	ellipsis = ui->utf8 ? "\xe2\x80\xa6" : "~";
 	ui->color = has_colors() && getenv("NO_COLOR") == NULL;
 	if (ui->color) {
 		start_color();
@@ -75,7 +78,15 @@ ui_put_attr(int y, int x, int w, const char *s, size_t n, int attr)
 	}
 	fit = text_fit(s, n, w, &used);
 	attrset(attr);
-	mvaddnstr(y, x, s, (int)fit);
+	if (fit < n && w >= 2) {
+		/* Cut short: say so in the last column, so a name that fills
+		 * its column is not taken for the whole name. */
+		fit = text_fit(s, n, w - 1, &used);
+		mvaddnstr(y, x, s, (int)fit);
+		mvaddstr(y, x + used, ellipsis);
+		used++;
+	} else
+		mvaddnstr(y, x, s, (int)fit);
 	attrset(A_NORMAL);
 	return used;
 }
