@@ -31,17 +31,22 @@
 
 static volatile sig_atomic_t cli_stop;
 
+/* Messages name servers' answers, ids and paths, any of which may hold
+ * escapes: the whole line is sanitised, and stays one line. */
 void
 cli_error(const char *fmt, ...)
 {
+	struct buf msg = BUF_INIT, safe = BUF_INIT;
 	va_list ap;
 
-	fflush(stdout);
-	fputs("mcp-inspect-tui: ", stderr);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	buf_vprintf(&msg, fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
+	text_sanitize(&safe, buf_str(&msg), msg.len, 0);
+	fflush(stdout);
+	fprintf(stderr, "mcp-inspect-tui: %s\n", buf_str(&safe));
+	buf_free(&msg);
+	buf_free(&safe);
 }
 
 /* Text output is sanitised even into a pipe: the JSON output is the exact
@@ -142,6 +147,7 @@ struct cli_remote {
 	char *error;
 	bool got;
 	struct insp_trace *trace;  /* the last trace downloaded (for --tail) */
+	char *warned;              /* the --tail warning printed last */
 };
 
 static struct inspector *
@@ -192,6 +198,7 @@ cli_remote_clear(struct cli_remote *r)
 	}
 	free(r->s);
 	free(r->error);
+	free(r->warned);
 	inspector_free(r->ins);
 }
 
@@ -237,7 +244,10 @@ cli_remote_refs(struct cli_remote *r, const size_t *which, size_t n, bool fatal,
 	r->trace = n > 0 ? t[n - 1] : NULL;
 	*nfailed = 0;
 	for (i = 0; i < n; i++) {
-		if (insp_trace_error(t[i]) != NULL) {
+		/* A download stopped at a limit still gives what came before. */
+		if (insp_trace_error(t[i]) != NULL && insp_trace_truncated(t[i]))
+			cli_error("warning: %s", insp_trace_error(t[i]));
+		else if (insp_trace_error(t[i]) != NULL) {
 			cli_error("%s%s", fatal ? "" : "warning: ", insp_trace_error(t[i]));
 			(*nfailed)++;
 		}
@@ -853,8 +863,15 @@ cli_tail_wait(const struct source *src, struct cli_remote *r)
 	poll(NULL, 0, CLI_TAIL_REMOTE_MS);
 	insp_trace_tail(r->trace);
 	http_run(inspector_http(r->ins), cli_stopped, NULL);
-	if (insp_trace_error(r->trace) != NULL)
+	/* A lasting failure is said once, not on every look. */
+	if (insp_trace_error(r->trace) == NULL) {
+		free(r->warned);
+		r->warned = NULL;
+	} else if (r->warned == NULL || strcmp(r->warned, insp_trace_error(r->trace)) != 0) {
 		cli_error("warning: %s", insp_trace_error(r->trace));
+		free(r->warned);
+		r->warned = xstrdup(insp_trace_error(r->trace));
+	}
 }
 
 int
@@ -988,6 +1005,12 @@ cli_on_event(void *arg, const char *data, size_t len, const char *id)
 }
 
 static void
+cli_on_notice(void *arg, const char *msg)
+{
+	cli_error("warning: %s", msg);
+}
+
+static void
 cli_on_conn(void *arg, enum insp_conn st, const char *why)
 {
 	switch (st) {
@@ -1027,7 +1050,7 @@ cli_events(const struct source *src, const struct cli_opts *o)
 	sa.sa_handler = cli_on_signal;
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
-	ev = inspector_events(ins, cli_on_event, cli_on_conn, &ce);
+	ev = inspector_events(ins, cli_on_event, cli_on_conn, cli_on_notice, &ce);
 	while (!cli_stop) {
 		n = http_pollfds(inspector_http(ins), fds, 64);
 		wait = insp_events_tick(ev);

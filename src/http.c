@@ -47,6 +47,9 @@ struct http_req {
 	size_t nhdrs;
 	uint64_t received;
 	int64_t last_data_ms;
+	char *errbody;             /* the start of an error answer's body */
+	size_t errlen;
+	bool errbody_full;         /* we ended the transfer there */
 	char errbuf[CURL_ERROR_SIZE];
 	struct http_req *next;
 };
@@ -136,6 +139,7 @@ http_req_free(struct http_req *r)
 		free(r->hdrs[i].value);
 	}
 	free(r->hdrs);
+	free(r->errbody);
 	curl_slist_free_all(r->headers);
 	free(r);
 }
@@ -223,6 +227,19 @@ http_on_body(char *buf, size_t size, size_t n, void *arg)
 		curl_easy_getinfo(r->easy, CURLINFO_RESPONSE_CODE, &r->status);
 	r->received += len;
 	r->last_data_ms = http_now_ms();
+	if (r->status >= 300) {
+		/* An error page is only ever shown as one line: keep its start and
+		 * hang up, however long the server means it to be. */
+		if (r->errbody == NULL)
+			r->errbody = xmalloc(HTTP_ERROR_BODY_MAX);
+		if (len > HTTP_ERROR_BODY_MAX - r->errlen) {
+			len = HTTP_ERROR_BODY_MAX - r->errlen;
+			r->errbody_full = true;
+		}
+		memcpy(r->errbody + r->errlen, buf, len);
+		r->errlen += len;
+		return r->errbody_full ? 0 : size * n;
+	}
 	if (r->body != NULL && r->body(r->arg, r, buf, len) != 0)
 		return 0; /* aborts the transfer */
 	return len;
@@ -270,13 +287,20 @@ http_start(struct http *h, const struct http_get *g)
 	curl_easy_setopt(r->easy, CURLOPT_CONNECTTIMEOUT_MS, (long)CONNECT_TIMEOUT_MS);
 	curl_easy_setopt(r->easy, CURLOPT_TCP_KEEPALIVE, 1L);
 	curl_easy_setopt(r->easy, CURLOPT_USERAGENT, "mcp-inspect-tui/" PACKAGE_VERSION);
-	/* The inspector never redirects; following one could leave its paths. */
+	/* The inspector never redirects; following one could leave its paths.
+	 * A 3xx is an error answer like any other (see insp_failure). */
 	curl_easy_setopt(r->easy, CURLOPT_FOLLOWLOCATION, 0L);
+	/* Send the path as built: libcurl would otherwise squash "/../" and
+	 * "/./", which must never move a request out of the inspector's
+	 * paths (the caller escapes ids so that none remain). */
+	curl_easy_setopt(r->easy, CURLOPT_PATH_AS_IS, 1L);
 	curl_easy_setopt(r->easy, CURLOPT_PROTOCOLS_STR, "http,https");
 	if (!g->stream) {
 		curl_easy_setopt(r->easy, CURLOPT_LOW_SPEED_LIMIT, 1L);
 		curl_easy_setopt(r->easy, CURLOPT_LOW_SPEED_TIME, (long)STALL_SECONDS);
 	}
+	if (g->timeout_ms > 0)
+		curl_easy_setopt(r->easy, CURLOPT_TIMEOUT_MS, g->timeout_ms);
 	r->next = h->reqs;
 	h->reqs = r;
 	if (h->in_curl) {
@@ -333,6 +357,13 @@ http_header(const struct http_req *r, const char *name)
 			return r->hdrs[i - 1].value;
 	}
 	return NULL;
+}
+
+const char *
+http_error_body(const struct http_req *r, size_t *len)
+{
+	*len = r->errlen;
+	return r->errbody != NULL ? r->errbody : "";
 }
 
 uint64_t
@@ -397,7 +428,9 @@ http_reap(struct http *h)
 		curl_easy_getinfo(msg->easy_handle, CURLINFO_PRIVATE, (char **)&r);
 		curl_easy_getinfo(r->easy, CURLINFO_RESPONSE_CODE, &r->status);
 		error = NULL;
-		if (msg->data.result != CURLE_OK)
+		/* Hanging up on a long error page is not a failure. */
+		if (msg->data.result != CURLE_OK &&
+		    !(r->errbody_full && msg->data.result == CURLE_WRITE_ERROR))
 			error = r->errbuf[0] != '\0' ? r->errbuf :
 			    curl_easy_strerror(msg->data.result);
 		http_unlink(h, r);

@@ -133,6 +133,7 @@ struct ui {
 	struct insp_events *events;
 	enum insp_conn conn;
 	char *conn_why;
+	char *remote_err;            /* the open trace's error last put on the status line */
 };
 
 /* ui.c */
