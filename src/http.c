@@ -24,6 +24,10 @@
 /* A non-stream transfer that moves less than a byte a second for this
  * long has stalled; streams are watched by their owner's keep-alive. */
 #define STALL_SECONDS 30
+/* Body handling one http_perform may do before the rest waits for the next
+ * turn of the owner's loop: a gzip bomb of a trace decodes a megabyte a
+ * millisecond, and the loop must go back to the keyboard. */
+#define WORK_MS 8
 
 struct http_sock {
 	curl_socket_t fd;
@@ -50,6 +54,7 @@ struct http_req {
 	char *errbody;             /* the start of an error answer's body */
 	size_t errlen;
 	bool errbody_full;         /* we ended the transfer there */
+	bool paused;               /* out of budget; resumed next perform */
 	char errbuf[CURL_ERROR_SIZE];
 	struct http_req *next;
 };
@@ -66,6 +71,8 @@ struct http {
 	bool in_curl;
 	CURL **pending;
 	size_t npending;
+	int64_t work_until;        /* monotonic ms; -1 while no perform runs */
+	bool any_paused;
 };
 
 static int64_t
@@ -120,6 +127,7 @@ http_new(const char *token)
 	curl_global_init(CURL_GLOBAL_DEFAULT);
 	h->multi = curl_multi_init();
 	h->timer_at = -1;
+	h->work_until = -1;
 	if (token != NULL && *token != '\0')
 		h->token = xasprintf("X-Inspector-Token: %s", token);
 	curl_multi_setopt(h->multi, CURLMOPT_SOCKETFUNCTION, http_on_socket);
@@ -223,6 +231,13 @@ http_on_body(char *buf, size_t size, size_t n, void *arg)
 	struct http_req *r = arg;
 	size_t len = size * n;
 
+	/* Out of time this turn: libcurl keeps the piece and gives it again
+	 * once unpaused, so nothing is lost or repeated. */
+	if (r->http->work_until >= 0 && http_now_ms() >= r->http->work_until) {
+		r->paused = true;
+		r->http->any_paused = true;
+		return CURL_WRITEFUNC_PAUSE;
+	}
 	if (r->status == 0)
 		curl_easy_getinfo(r->easy, CURLINFO_RESPONSE_CODE, &r->status);
 	r->received += len;
@@ -407,6 +422,8 @@ http_timeout_ms(struct http *h)
 {
 	int64_t left;
 
+	if (h->any_paused)
+		return 0; /* a paused transfer waits for the next perform */
 	if (h->timer_at < 0)
 		return -1;
 	left = h->timer_at - http_now_ms();
@@ -440,10 +457,34 @@ http_reap(struct http *h)
 	}
 }
 
+/* Resume the transfers the last turn paused (their data is delivered from
+ * inside curl_easy_pause, so this counts as being inside libcurl). */
+static void
+http_resume(struct http *h)
+{
+	struct http_req *r;
+
+	if (!h->any_paused)
+		return;
+	h->any_paused = false;
+	for (r = h->reqs; r != NULL; r = r->next) {
+		if (!r->paused)
+			continue;
+		r->paused = false;
+		h->in_curl = true;
+		curl_easy_pause(r->easy, CURLPAUSE_CONT);
+		h->in_curl = false;
+	}
+	http_add_pending(h);
+}
+
 void
 http_perform(struct http *h, const struct pollfd *fds, int n)
 {
 	int i, k, flags;
+
+	h->work_until = http_now_ms() + WORK_MS;
+	http_resume(h);
 
 	for (i = 0; i < n; i++) {
 		if (fds[i].revents == 0)
@@ -467,6 +508,7 @@ http_perform(struct http *h, const struct pollfd *fds, int n)
 		h->timer_at = -1;
 		http_socket_action(h, CURL_SOCKET_TIMEOUT, 0);
 	}
+	h->work_until = -1;
 	http_reap(h);
 }
 

@@ -128,6 +128,7 @@ struct ui {
 	enum key_action keys_pending[32];
 	int64_t keys_at_us[32];
 	int nkeys_pending;
+	int64_t keyin_us;           /* earliest a key read this turn can have come */
 	/* A remote inspector (SOURCE_URL). */
 	struct inspector *ins;
 	struct insp_events *events;
