@@ -150,6 +150,7 @@ struct cli_remote {
 	char *error;
 	bool got;
 	struct insp_trace *trace;  /* the last trace downloaded (for --tail) */
+	char *warned;              /* the --tail warning printed last */
 };
 
 static struct inspector *
@@ -200,6 +201,7 @@ cli_remote_clear(struct cli_remote *r)
 	}
 	free(r->s);
 	free(r->error);
+	free(r->warned);
 	inspector_free(r->ins);
 }
 
@@ -245,7 +247,10 @@ cli_remote_refs(struct cli_remote *r, const size_t *which, size_t n, bool fatal,
 	r->trace = n > 0 ? t[n - 1] : NULL;
 	*nfailed = 0;
 	for (i = 0; i < n; i++) {
-		if (insp_trace_error(t[i]) != NULL) {
+		/* A download stopped at a limit still gives what came before. */
+		if (insp_trace_error(t[i]) != NULL && insp_trace_truncated(t[i]))
+			cli_error("warning: %s", insp_trace_error(t[i]));
+		else if (insp_trace_error(t[i]) != NULL) {
 			cli_error("%s%s", fatal ? "" : "warning: ", insp_trace_error(t[i]));
 			(*nfailed)++;
 		}
@@ -899,8 +904,15 @@ cli_tail_wait(const struct source *src, struct cli_remote *r)
 	poll(NULL, 0, CLI_TAIL_REMOTE_MS);
 	insp_trace_tail(r->trace);
 	http_run(inspector_http(r->ins), cli_stopped, NULL);
-	if (insp_trace_error(r->trace) != NULL)
+	/* A lasting failure is said once, not on every look. */
+	if (insp_trace_error(r->trace) == NULL) {
+		free(r->warned);
+		r->warned = NULL;
+	} else if (r->warned == NULL || strcmp(r->warned, insp_trace_error(r->trace)) != 0) {
 		cli_error("warning: %s", insp_trace_error(r->trace));
+		free(r->warned);
+		r->warned = xstrdup(insp_trace_error(r->trace));
+	}
 }
 
 int
@@ -1034,6 +1046,12 @@ cli_on_event(void *arg, const char *data, size_t len, const char *id)
 }
 
 static void
+cli_on_notice(void *arg, const char *msg)
+{
+	cli_error("warning: %s", msg);
+}
+
+static void
 cli_on_conn(void *arg, enum insp_conn st, const char *why)
 {
 	switch (st) {
@@ -1073,7 +1091,7 @@ cli_events(const struct source *src, const struct cli_opts *o)
 	sa.sa_handler = cli_on_signal;
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
-	ev = inspector_events(ins, cli_on_event, cli_on_conn, &ce);
+	ev = inspector_events(ins, cli_on_event, cli_on_conn, cli_on_notice, &ce);
 	while (!cli_stop) {
 		n = http_pollfds(inspector_http(ins), fds, 64);
 		wait = insp_events_tick(ev);

@@ -24,6 +24,10 @@
 /* A non-stream transfer that moves less than a byte a second for this
  * long has stalled; streams are watched by their owner's keep-alive. */
 #define STALL_SECONDS 30
+/* Body handling one http_perform may do before the rest waits for the next
+ * turn of the owner's loop: a gzip bomb of a trace decodes a megabyte a
+ * millisecond, and the loop must go back to the keyboard. */
+#define WORK_MS 8
 
 struct http_sock {
 	curl_socket_t fd;
@@ -47,6 +51,10 @@ struct http_req {
 	size_t nhdrs;
 	uint64_t received;
 	int64_t last_data_ms;
+	char *errbody;             /* the start of an error answer's body */
+	size_t errlen;
+	bool errbody_full;         /* we ended the transfer there */
+	bool paused;               /* out of budget; resumed next perform */
 	char errbuf[CURL_ERROR_SIZE];
 	struct http_req *next;
 };
@@ -63,6 +71,8 @@ struct http {
 	bool in_curl;
 	CURL **pending;
 	size_t npending;
+	int64_t work_until;        /* monotonic ms; -1 while no perform runs */
+	bool any_paused;
 };
 
 static int64_t
@@ -117,6 +127,7 @@ http_new(const char *token)
 	curl_global_init(CURL_GLOBAL_DEFAULT);
 	h->multi = curl_multi_init();
 	h->timer_at = -1;
+	h->work_until = -1;
 	if (token != NULL && *token != '\0')
 		h->token = xasprintf("X-Inspector-Token: %s", token);
 	curl_multi_setopt(h->multi, CURLMOPT_SOCKETFUNCTION, http_on_socket);
@@ -136,6 +147,7 @@ http_req_free(struct http_req *r)
 		free(r->hdrs[i].value);
 	}
 	free(r->hdrs);
+	free(r->errbody);
 	curl_slist_free_all(r->headers);
 	free(r);
 }
@@ -219,10 +231,30 @@ http_on_body(char *buf, size_t size, size_t n, void *arg)
 	struct http_req *r = arg;
 	size_t len = size * n;
 
+	/* Out of time this turn: libcurl keeps the piece and gives it again
+	 * once unpaused, so nothing is lost or repeated. */
+	if (r->http->work_until >= 0 && http_now_ms() >= r->http->work_until) {
+		r->paused = true;
+		r->http->any_paused = true;
+		return CURL_WRITEFUNC_PAUSE;
+	}
 	if (r->status == 0)
 		curl_easy_getinfo(r->easy, CURLINFO_RESPONSE_CODE, &r->status);
 	r->received += len;
 	r->last_data_ms = http_now_ms();
+	if (r->status >= 300) {
+		/* An error page is only ever shown as one line: keep its start and
+		 * hang up, however long the server means it to be. */
+		if (r->errbody == NULL)
+			r->errbody = xmalloc(HTTP_ERROR_BODY_MAX);
+		if (len > HTTP_ERROR_BODY_MAX - r->errlen) {
+			len = HTTP_ERROR_BODY_MAX - r->errlen;
+			r->errbody_full = true;
+		}
+		memcpy(r->errbody + r->errlen, buf, len);
+		r->errlen += len;
+		return r->errbody_full ? 0 : size * n;
+	}
 	if (r->body != NULL && r->body(r->arg, r, buf, len) != 0)
 		return 0; /* aborts the transfer */
 	return len;
@@ -270,13 +302,20 @@ http_start(struct http *h, const struct http_get *g)
 	curl_easy_setopt(r->easy, CURLOPT_CONNECTTIMEOUT_MS, (long)CONNECT_TIMEOUT_MS);
 	curl_easy_setopt(r->easy, CURLOPT_TCP_KEEPALIVE, 1L);
 	curl_easy_setopt(r->easy, CURLOPT_USERAGENT, "mcp-inspect-tui/" PACKAGE_VERSION);
-	/* The inspector never redirects; following one could leave its paths. */
+	/* The inspector never redirects; following one could leave its paths.
+	 * A 3xx is an error answer like any other (see insp_failure). */
 	curl_easy_setopt(r->easy, CURLOPT_FOLLOWLOCATION, 0L);
+	/* Send the path as built: libcurl would otherwise squash "/../" and
+	 * "/./", which must never move a request out of the inspector's
+	 * paths (the caller escapes ids so that none remain). */
+	curl_easy_setopt(r->easy, CURLOPT_PATH_AS_IS, 1L);
 	curl_easy_setopt(r->easy, CURLOPT_PROTOCOLS_STR, "http,https");
 	if (!g->stream) {
 		curl_easy_setopt(r->easy, CURLOPT_LOW_SPEED_LIMIT, 1L);
 		curl_easy_setopt(r->easy, CURLOPT_LOW_SPEED_TIME, (long)STALL_SECONDS);
 	}
+	if (g->timeout_ms > 0)
+		curl_easy_setopt(r->easy, CURLOPT_TIMEOUT_MS, g->timeout_ms);
 	r->next = h->reqs;
 	h->reqs = r;
 	if (h->in_curl) {
@@ -335,6 +374,13 @@ http_header(const struct http_req *r, const char *name)
 	return NULL;
 }
 
+const char *
+http_error_body(const struct http_req *r, size_t *len)
+{
+	*len = r->errlen;
+	return r->errbody != NULL ? r->errbody : "";
+}
+
 uint64_t
 http_received(const struct http_req *r)
 {
@@ -376,6 +422,8 @@ http_timeout_ms(struct http *h)
 {
 	int64_t left;
 
+	if (h->any_paused)
+		return 0; /* a paused transfer waits for the next perform */
 	if (h->timer_at < 0)
 		return -1;
 	left = h->timer_at - http_now_ms();
@@ -397,7 +445,9 @@ http_reap(struct http *h)
 		curl_easy_getinfo(msg->easy_handle, CURLINFO_PRIVATE, (char **)&r);
 		curl_easy_getinfo(r->easy, CURLINFO_RESPONSE_CODE, &r->status);
 		error = NULL;
-		if (msg->data.result != CURLE_OK)
+		/* Hanging up on a long error page is not a failure. */
+		if (msg->data.result != CURLE_OK &&
+		    !(r->errbody_full && msg->data.result == CURLE_WRITE_ERROR))
 			error = r->errbuf[0] != '\0' ? r->errbuf :
 			    curl_easy_strerror(msg->data.result);
 		http_unlink(h, r);
@@ -407,10 +457,34 @@ http_reap(struct http *h)
 	}
 }
 
+/* Resume the transfers the last turn paused (their data is delivered from
+ * inside curl_easy_pause, so this counts as being inside libcurl). */
+static void
+http_resume(struct http *h)
+{
+	struct http_req *r;
+
+	if (!h->any_paused)
+		return;
+	h->any_paused = false;
+	for (r = h->reqs; r != NULL; r = r->next) {
+		if (!r->paused)
+			continue;
+		r->paused = false;
+		h->in_curl = true;
+		curl_easy_pause(r->easy, CURLPAUSE_CONT);
+		h->in_curl = false;
+	}
+	http_add_pending(h);
+}
+
 void
 http_perform(struct http *h, const struct pollfd *fds, int n)
 {
 	int i, k, flags;
+
+	h->work_until = http_now_ms() + WORK_MS;
+	http_resume(h);
 
 	for (i = 0; i < n; i++) {
 		if (fds[i].revents == 0)
@@ -434,6 +508,7 @@ http_perform(struct http *h, const struct pollfd *fds, int n)
 		h->timer_at = -1;
 		http_socket_action(h, CURL_SOCKET_TIMEOUT, 0);
 	}
+	h->work_until = -1;
 	http_reap(h);
 }
 

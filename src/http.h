@@ -20,8 +20,12 @@
 struct http;
 struct http_req;
 
-/* Body bytes; the status and headers are known by then.  Return non-zero
- * to abort the transfer (done then reports an error). */
+/* Body bytes of a 1xx/2xx answer; the status and headers are known by
+ * then.  Return non-zero to abort the transfer (done then reports an
+ * error).  The body of an answer with status 300 or more never comes here:
+ * its first HTTP_ERROR_BODY_MAX bytes are kept for http_error_body and the
+ * transfer ends there (done then reports it as completed), so an endless
+ * error page costs nothing. */
 typedef int (*http_body_fn)(void *arg, struct http_req *, const char *buf, size_t len);
 /* The end of a transfer.  error is NULL when the transfer completed (any
  * HTTP status); else a one-line reason.  The request is freed after the
@@ -33,7 +37,8 @@ struct http_get {
 	const char *range_from;     /* "N" → Range: bytes=N-, or NULL */
 	const char *if_none_match;  /* an ETag, or NULL */
 	const char *last_event_id;  /* for an event stream reconnect, or NULL */
-	bool stream;                /* long-lived: no total timeout */
+	bool stream;                /* long-lived: no stall detection */
+	long timeout_ms;            /* whole transfer; 0: none */
 	http_body_fn body;
 	http_done_fn done;
 	void *arg;
@@ -50,6 +55,10 @@ void http_cancel(struct http *, struct http_req *);
 long http_status(const struct http_req *);
 /* A response header's value (the last one seen), or NULL. */
 const char *http_header(const struct http_req *, const char *name);
+/* The start of an error answer's body (status >= 300); *len its length.
+ * Untrusted: sanitise before showing it. */
+#define HTTP_ERROR_BODY_MAX 4096
+const char *http_error_body(const struct http_req *, size_t *len);
 uint64_t http_received(const struct http_req *);
 int64_t http_last_data_ms(const struct http_req *); /* monotonic ms */
 bool http_busy(const struct http *);     /* any transfer running */

@@ -6,12 +6,12 @@
 #include <curl/curl.h>
 #include <stddef.h>
 #include <errno.h>
-#include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <time.h>
+#include <sys/statvfs.h>
 #include <unistd.h>
 
 #include "buf.h"
@@ -21,12 +21,28 @@
 #include "span.h"
 #include "span_parse.h"
 #include "sse.h"
+#include "text.h"
 #include "xmalloc.h"
 
+/*
+ * The limits a hostile or broken inspector meets (README "Limits"):
+ * what is held in memory is bounded by SESSIONS_MAX, SSE_MAX_LINE and
+ * HTTP_ERROR_BODY_MAX; what goes to disk by the spool limit; time by
+ * SESSIONS_TIMEOUT_MS, the stall detection in http.c and the watchdogs.
+ */
 #define DEFAULT_PORT "7800"
-#define SESSIONS_MAX (64u << 20)    /* a /sessions answer larger is refused */
+#define SESSIONS_MAX (16u << 20)    /* a /sessions answer larger is refused */
+#define SESSIONS_TIMEOUT_MS 60000   /* ...and so is one slower than this */
 #define SSE_MAX_LINE (4u << 20)
 #define KEEPALIVE_MS 45000          /* the server sends one after 30 s idle */
+#define HEADERS_MS 15000            /* an event stream that does not start */
+#define STABLE_MS 10000             /* a connection this old resets the backoff */
+/* Decompressed text spooled per trace (MCP_INSPECT_TUI_SPOOL_MAX), and
+ * the free space always left on the spool's file system. */
+#define SPOOL_MAX_DEFAULT ((uint64_t)2 << 30)
+#define SPOOL_RESERVE ((uint64_t)256 << 20)
+#define SPOOL_CHECK_EVERY ((uint64_t)16 << 20)
+#define DETAIL_MAX 200              /* bytes of an error body shown */
 #define RETRY_DEFAULT_MS 2000
 #define RETRY_MAX_MS 60000
 #define OFFLINE_AFTER 3             /* failed attempts in a row */
@@ -39,6 +55,9 @@ struct insp_trace {
 	uint64_t bytes;         /* text written to the spool */
 	uint64_t skip;          /* text to drop from a full answer to a Range */
 	bool loaded;
+	bool truncated;         /* stopped early; the text before is good */
+	bool asked_etag, asked_range; /* what the running request sent */
+	uint64_t checked_at;    /* bytes when the free space was last checked */
 	char *error;
 	struct http_req *req;
 	struct gz *gz;          /* decodes a gzip body */
@@ -46,9 +65,12 @@ struct insp_trace {
 	struct insp_trace *next;
 };
 
+static char *insp_safe(char *);
+
 struct inspector {
 	char *base;             /* .../_inspector */
 	struct http *http;
+	uint64_t spool_max;
 	struct insp_trace *traces; /* every trace opened, for reuse */
 };
 
@@ -109,12 +131,43 @@ out:
 	return base;
 }
 
+int
+inspector_size(const char *s, uint64_t *out)
+{
+	uint64_t v = 0, unit = 1;
+	const char *p = s;
+
+	if (*p < '0' || *p > '9')
+		return -1;
+	for (; *p >= '0' && *p <= '9'; p++) {
+		if (v > (UINT64_MAX - 9) / 10)
+			return -1;
+		v = v * 10 + (uint64_t)(*p - '0');
+	}
+	switch (*p) {
+	case 'k': case 'K': unit = 1 << 10; p++; break;
+	case 'm': case 'M': unit = 1 << 20; p++; break;
+	case 'g': case 'G': unit = 1 << 30; p++; break;
+	}
+	if (*p != '\0' || v == 0 || v > UINT64_MAX / unit)
+		return -1;
+	*out = v * unit;
+	return 0;
+}
+
 struct inspector *
 inspector_new(const char *url, const char *token, char **cause)
 {
 	struct inspector *ins;
+	const char *env = getenv("MCP_INSPECT_TUI_SPOOL_MAX");
+	uint64_t spool_max = SPOOL_MAX_DEFAULT;
 	char *base;
 
+	if (env != NULL && *env != '\0' && inspector_size(env, &spool_max) == -1) {
+		*cause = insp_safe(xasprintf("MCP_INSPECT_TUI_SPOOL_MAX: '%s' is not a "
+		    "size (e.g. 512M or 4G)", env));
+		return NULL;
+	}
 	curl_global_init(CURL_GLOBAL_DEFAULT);
 	base = insp_base(url, cause);
 	curl_global_cleanup();
@@ -123,6 +176,7 @@ inspector_new(const char *url, const char *token, char **cause)
 	ins = xcalloc(1, sizeof *ins);
 	ins->base = base;
 	ins->http = http_new(token);
+	ins->spool_max = spool_max;
 	return ins;
 }
 
@@ -168,22 +222,115 @@ inspector_base(const struct inspector *ins)
 	return ins->base;
 }
 
-/* "GET URL: why" for a failed answer; an HTML error page is named by its
- * content type, never printed. */
+/* Make a message safe for a terminal, in place: everything a server sent
+ * is escaped (text_sanitize), newlines too, so it stays one line.  Takes
+ * and returns msg. */
+static char *
+insp_safe(char *msg)
+{
+	struct buf b = BUF_INIT;
+
+	if (text_is_safe(msg, strlen(msg)))
+		return msg;
+	text_sanitize(&b, msg, strlen(msg), 0);
+	free(msg);
+	return buf_detach(&b);
+}
+
+/* The first line of text, at most DETAIL_MAX bytes, not cutting a UTF-8
+ * sequence; surrounding spaces dropped. */
+static void
+insp_first_line(struct buf *out, const char *s, size_t n)
+{
+	const char *nl = memchr(s, '\n', n);
+
+	if (nl != NULL)
+		n = (size_t)(nl - s);
+	while (n > 0 && (*s == ' ' || *s == '\t' || *s == '\r')) {
+		s++;
+		n--;
+	}
+	while (n > 0 && (s[n - 1] == ' ' || s[n - 1] == '\t' || s[n - 1] == '\r'))
+		n--;
+	if (n > DETAIL_MAX) {
+		n = DETAIL_MAX;
+		while (n > 0 && ((unsigned char)s[n] & 0xc0) == 0x80)
+			n--;
+		buf_add(out, s, n);
+		buf_adds(out, "...");
+	} else
+		buf_add(out, s, n);
+}
+
+int
+inspector_error_detail(struct buf *out, const char *ctype, const char *body, size_t n)
+{
+	struct jarena *a;
+	struct jscan js;
+	const char *key, *v;
+	size_t klen, vlen, before = out->len;
+
+	if (ctype == NULL || n == 0)
+		return -1;
+	if (strncasecmp(ctype, "text/plain", 10) == 0)
+		insp_first_line(out, body, n);
+	else if (strncasecmp(ctype, "application/json", 16) == 0 ||
+	    strncasecmp(ctype, "application/problem+json", 24) == 0) {
+		/* FastAPI's {"detail": "..."}; the body may be cut short. */
+		a = jarena_new();
+		jscan_init(&js, body, n, a);
+		if (jscan_object(&js) == 0) {
+			while (jscan_key(&js, &key, &klen) == 1) {
+				if (klen == 6 && memcmp(key, "detail", 6) == 0 &&
+				    jscan_string(&js, &v, &vlen) == 0) {
+					insp_first_line(out, v, vlen);
+					break;
+				}
+				if (jscan_skip(&js) == -1)
+					break;
+			}
+		}
+		jarena_free(a);
+	}
+	return out->len > before ? 0 : -1;
+}
+
+/* "URL answered ..." or "cannot reach URL: ..." for a failed request: the
+ * status, a redirect's target (never followed), an error body's first
+ * line when it is plain text or JSON (an HTML page is named by its type,
+ * never printed); all of it sanitised. */
 static char *
 insp_failure(const char *url, struct http_req *r, const char *error)
 {
-	const char *ct;
+	struct buf b = BUF_INIT, detail = BUF_INIT;
+	const char *ct, *loc, *body;
+	size_t n;
 	long st;
 
-	if (error != NULL)
-		return xasprintf("cannot reach %s: %s", url, error);
+	if (error != NULL) {
+		buf_printf(&b, "cannot reach %s: %s", url, error);
+		goto out;
+	}
 	st = http_status(r);
 	ct = http_header(r, "Content-Type");
+	loc = http_header(r, "Location");
+	if (st >= 300 && st < 400 && st != 304) {
+		buf_printf(&b, "%s answered %ld, a redirect%s%s (not followed: the "
+		    "inspector never redirects)", url, st, loc != NULL ? " to " : "",
+		    loc != NULL ? loc : "");
+		goto out;
+	}
 	if (st >= 500)
-		return xasprintf("%s answered %ld (server error%s%s)", url, st,
+		buf_printf(&b, "%s answered %ld (server error%s%s)", url, st,
 		    ct != NULL ? ", " : "", ct != NULL ? ct : "");
-	return xasprintf("%s answered %s", url, http_status_text(st));
+	else
+		buf_printf(&b, "%s answered %s", url, http_status_text(st));
+	body = http_error_body(r, &n);
+	if (inspector_error_detail(&detail, ct, body, n) == 0)
+		buf_printf(&b, ": %s", buf_str(&detail));
+	buf_free(&detail);
+out:
+	return insp_safe(buf_detach(&b));
 }
 
 /*
@@ -194,6 +341,7 @@ struct insp_get_sessions {
 	struct inspector *ins;
 	char *url;
 	struct buf body;
+	bool too_large;
 	insp_sessions_fn fn;
 	void *arg;
 };
@@ -203,72 +351,149 @@ insp_sessions_body(void *arg, struct http_req *r, const char *buf, size_t len)
 {
 	struct insp_get_sessions *g = arg;
 
-	if (g->body.len + len > SESSIONS_MAX)
+	if (g->body.len + len > SESSIONS_MAX) {
+		g->too_large = true;
 		return 1;
+	}
 	buf_add(&g->body, buf, len);
 	return 0;
 }
 
+/* Invalid UTF-8 becomes U+FFFD, one per byte, as everywhere else: one
+ * broken title must not make the whole list unreadable (JSON must be
+ * UTF-8, so the scanner refuses it).  NULL when s is valid already. */
 static char *
-insp_json_str(json_t *o, const char *key)
+insp_repair_utf8(const char *s, size_t n, size_t *outlen)
 {
-	json_t *v = json_object_get(o, key);
+	const unsigned char *u = (const unsigned char *)s;
+	struct buf b = BUF_INIT;
+	size_t i = 0, run = 0, len;
+	unsigned cp;
+	bool bad = false;
 
-	return json_is_string(v) ? xstrdup(json_string_value(v)) : NULL;
+	while (i < n) {
+		if (u[i] < 0x80) {
+			i++;
+			continue;
+		}
+		if ((len = utf8_decode(u + i, n - i, &cp)) != 0) {
+			i += len;
+			continue;
+		}
+		bad = true;
+		buf_add(&b, s + run, i - run);
+		buf_add(&b, "\xef\xbf\xbd", 3);
+		run = ++i;
+	}
+	if (!bad)
+		return NULL;
+	buf_add(&b, s + run, n - run);
+	*outlen = b.len;
+	return buf_detach(&b);
 }
 
-/* Parse {"sessions":[…]}; -1 when it is not that shape. */
+/* One SessionMeta; an element that is not an object with a non-empty
+ * string id is skipped (returns 0 with s->id NULL).  -1 on bad JSON. */
 static int
-insp_parse_sessions(const struct buf *body, struct insp_session **out, size_t *n)
+insp_parse_session(struct jscan *js, struct insp_session *s)
 {
-	json_t *root, *arr, *o;
-	json_error_t err;
-	struct insp_session *s;
-	size_t i, k = 0;
-	char *t;
+	static const char *const keys[] = { "id", "status", "engine", "title",
+	    "started_at", "ended_at" };
+	char *str[6] = { NULL };
+	const char *key, *v;
+	size_t klen, vlen, k;
+	int r;
 
-	root = json_loadb(buf_str(body), body->len, 0, &err);
-	arr = json_object_get(root, "sessions");
-	if (!json_is_array(arr)) {
-		json_decref(root);
-		return -1;
+	memset(s, 0, sizeof *s);
+	if (jscan_peek(js) != JSCAN_OBJECT)
+		return jscan_skip(js);
+	jscan_object(js);
+	while ((r = jscan_key(js, &key, &klen)) == 1) {
+		for (k = 0; k < 6; k++) {
+			if (strlen(keys[k]) == klen && memcmp(keys[k], key, klen) == 0)
+				break;
+		}
+		if (k < 6 && jscan_peek(js) == JSCAN_STRING) {
+			if (jscan_string(js, &v, &vlen) == -1)
+				break;
+			free(str[k]);
+			str[k] = xstrndup(v, vlen); /* a \u0000 ends it */
+		} else if (jscan_skip(js) == -1)
+			break;
 	}
-	s = xcalloc(json_array_size(arr) + 1, sizeof *s);
-	json_array_foreach(arr, i, o) {
-		if (!json_is_string(json_object_get(o, "id")))
+	if (r == 0 && str[0] != NULL && *str[0] != '\0') {
+		s->id = str[0];
+		s->status = str[1];
+		s->engine = str[2];
+		s->title = str[3];
+		s->started_at = inspector_time(str[4]);
+		s->ended_at = inspector_time(str[5]);
+		str[0] = str[1] = str[2] = str[3] = NULL;
+	}
+	for (k = 0; k < 6; k++)
+		free(str[k]);
+	return r == 0 ? 0 : -1;
+}
+
+int
+inspector_parse_sessions(const char *json, size_t len, struct insp_session **out,
+    size_t *n)
+{
+	struct jarena *a = jarena_new();
+	struct insp_session *s = NULL, one;
+	struct jscan js;
+	size_t k = 0, cap = 0, fixedlen;
+	char *fixed = insp_repair_utf8(json, len, &fixedlen);
+	const char *key;
+	size_t klen;
+	int r, rc = -1, found = 0;
+
+	jscan_init(&js, fixed != NULL ? fixed : json, fixed != NULL ? fixedlen : len, a);
+	if (jscan_object(&js) == -1)
+		goto out;
+	while ((r = jscan_key(&js, &key, &klen)) == 1) {
+		if (klen != 8 || memcmp(key, "sessions", 8) != 0 || found ||
+		    jscan_peek(&js) != JSCAN_ARRAY) {
+			if (jscan_skip(&js) == -1)
+				goto out;
 			continue;
-		s[k].id = insp_json_str(o, "id");
-		s[k].status = insp_json_str(o, "status");
-		s[k].engine = insp_json_str(o, "engine");
-		s[k].title = insp_json_str(o, "title");
-		t = insp_json_str(o, "started_at");
-		s[k].started_at = inspector_time(t);
-		free(t);
-		t = insp_json_str(o, "ended_at");
-		s[k].ended_at = inspector_time(t);
-		free(t);
-		k++;
+		}
+		found = 1;
+		jscan_array(&js);
+		while ((r = jscan_elem(&js)) == 1) {
+			if (insp_parse_session(&js, &one) == -1)
+				goto out;
+			if (one.id == NULL)
+				continue;
+			if (k == cap) {
+				cap = cap ? cap * 2 : 64;
+				s = xreallocarray(s, cap, sizeof *s);
+			}
+			s[k++] = one;
+		}
+		if (r == -1)
+			goto out;
 	}
-	json_decref(root);
+	if (r == 0 && found && jscan_finish(&js) == 0)
+		rc = 0;
+out:
+	if (rc == -1) {
+		inspector_sessions_free(s, k);
+		s = NULL;
+		k = 0;
+	}
 	*out = s;
 	*n = k;
-	return 0;
+	free(fixed);
+	jarena_free(a);
+	return rc;
 }
 
-static void
-insp_sessions_done(void *arg, struct http_req *r, const char *error)
+void
+inspector_sessions_free(struct insp_session *s, size_t n)
 {
-	struct insp_get_sessions *g = arg;
-	struct insp_session *s = NULL;
-	size_t n = 0, i;
-	char *why = NULL;
+	size_t i;
 
-	if (error != NULL || http_status(r) != 200)
-		why = insp_failure(g->url, r, error != NULL ? error :
-		    g->body.len > SESSIONS_MAX ? "answer too large" : NULL);
-	else if (insp_parse_sessions(&g->body, &s, &n) == -1)
-		why = xasprintf("%s did not answer with a session list", g->url);
-	g->fn(g->arg, s, n, why);
 	for (i = 0; i < n; i++) {
 		free(s[i].id);
 		free(s[i].status);
@@ -276,6 +501,27 @@ insp_sessions_done(void *arg, struct http_req *r, const char *error)
 		free(s[i].title);
 	}
 	free(s);
+}
+
+static void
+insp_sessions_done(void *arg, struct http_req *r, const char *error)
+{
+	struct insp_get_sessions *g = arg;
+	struct insp_session *s = NULL;
+	const char *ct = http_header(r, "Content-Type");
+	size_t n = 0;
+	char *why = NULL;
+
+	if (g->too_large)
+		why = xasprintf("%s answered more than %u MiB; a session list is never "
+		    "that large", g->url, SESSIONS_MAX >> 20);
+	else if (error != NULL || http_status(r) != 200)
+		why = insp_failure(g->url, r, error);
+	else if (inspector_parse_sessions(buf_str(&g->body), g->body.len, &s, &n) == -1)
+		why = insp_safe(xasprintf("%s did not answer with a session list (%s)",
+		    g->url, ct != NULL ? ct : "no Content-Type"));
+	g->fn(g->arg, s, n, why);
+	inspector_sessions_free(s, n);
 	free(why);
 	buf_free(&g->body);
 	free(g->url);
@@ -294,6 +540,7 @@ inspector_get_sessions(struct inspector *ins, insp_sessions_fn fn, void *arg)
 	g->arg = arg;
 	memset(&req, 0, sizeof req);
 	req.url = g->url;
+	req.timeout_ms = SESSIONS_TIMEOUT_MS;
 	req.body = insp_sessions_body;
 	req.done = insp_sessions_done;
 	req.arg = g;
@@ -325,18 +572,64 @@ insp_trace_fail(struct insp_trace *t, char *why)
 	t->error = why;
 }
 
+/* Stop the download where it is: what the spool holds stays readable. */
+static int
+insp_trace_stop(struct insp_trace *t, char *why)
+{
+	t->truncated = true;
+	insp_trace_fail(t, insp_safe(why));
+	return 1;
+}
+
+/* Room for len more bytes of text: under the spool limit, and leaving
+ * SPOOL_RESERVE free on the disk (checked every SPOOL_CHECK_EVERY bytes).
+ * Returns how many bytes may be written; fewer than len means stop. */
+static size_t
+insp_trace_room(struct insp_trace *t, size_t len)
+{
+	uint64_t max = t->ins->spool_max;
+	struct statvfs sv;
+
+	if (t->bytes + len > max)
+		return t->bytes >= max ? 0 : (size_t)(max - t->bytes);
+	if (t->bytes + len - t->checked_at >= SPOOL_CHECK_EVERY || t->checked_at == 0) {
+		t->checked_at = t->bytes + 1;
+		if (fstatvfs(t->fd, &sv) == 0 &&
+		    (uint64_t)sv.f_bavail * sv.f_frsize < SPOOL_RESERVE + len)
+			return 0;
+	}
+	return len;
+}
+
 /* Append decoded text, dropping what a full answer repeats. */
 static int
 insp_trace_write(void *arg, const char *buf, size_t len)
 {
 	struct insp_trace *t = arg;
-	size_t drop = t->skip < len ? (size_t)t->skip : len;
+	size_t drop = t->skip < len ? (size_t)t->skip : len, room;
+	bool at_limit;
 
 	t->skip -= drop;
 	buf += drop;
 	len -= drop;
 	if (len == 0)
 		return 0;
+	if ((room = insp_trace_room(t, len)) < len) {
+		at_limit = t->bytes + len > t->ins->spool_max;
+		/* Keep whole lines only: the spool ends at the last one that fits. */
+		while (room > 0 && buf[room - 1] != '\n')
+			room--;
+		if (room > 0 && pwrite(t->fd, buf, room, (off_t)t->bytes) == (ssize_t)room)
+			t->bytes += room;
+		if (at_limit)
+			return insp_trace_stop(t, xasprintf("trace %s: stopped at the spool "
+			    "limit of %llu MiB of text (MCP_INSPECT_TUI_SPOOL_MAX); the rest "
+			    "is not read", t->id,
+			    (unsigned long long)(t->ins->spool_max >> 20)));
+		return insp_trace_stop(t, xasprintf("trace %s: stopped at %llu MiB: "
+		    "the disk holding the spool ($TMPDIR) is nearly full", t->id,
+		    (unsigned long long)(t->bytes >> 20)));
+	}
 	if (pwrite(t->fd, buf, len, (off_t)t->bytes) != (ssize_t)len) {
 		insp_trace_fail(t, xasprintf("cannot write the spool of %s: %s", t->id,
 		    strerror(errno)));
@@ -346,41 +639,68 @@ insp_trace_write(void *arg, const char *buf, size_t len)
 	return 0;
 }
 
+/* Checks on the first bytes of an answer; -1 (with t->error) to refuse it. */
+static int
+insp_trace_start(struct insp_trace *t, struct http_req *r)
+{
+	const char *ce = http_header(r, "Content-Encoding");
+	const char *ct = http_header(r, "Content-Type");
+	long st = http_status(r);
+
+	/* A proxy's login or error page with status 200 is not a trace. */
+	if (ct != NULL && strncasecmp(ct, "text/html", 9) == 0) {
+		insp_trace_fail(t, insp_safe(xasprintf("%s/trace/%s answered an HTML page "
+		    "(%s), not a trace", t->ins->base, t->id, ct)));
+		return -1;
+	}
+	/* A full answer goes through the gzip decoder, which also passes plain
+	 * text through, so a gzip body labelled as anything (or nothing)
+	 * still reads; only an encoding we cannot decode is refused. */
+	if (st == 200 && ce != NULL && *ce != '\0' && strcasecmp(ce, "gzip") != 0 &&
+	    strcasecmp(ce, "x-gzip") != 0 && strcasecmp(ce, "identity") != 0) {
+		insp_trace_fail(t, insp_safe(xasprintf("%s/trace/%s answered in an "
+		    "unsupported Content-Encoding (%s)", t->ins->base, t->id, ce)));
+		return -1;
+	}
+	t->body_gzip = st == 200;
+	t->gz = gz_new();
+	/* Only a full answer repeats what the spool already holds. */
+	if (st == 206)
+		t->skip = 0;
+	return 0;
+}
+
 static int
 insp_trace_body(void *arg, struct http_req *r, const char *buf, size_t len)
 {
 	struct insp_trace *t = arg;
-	const char *ce;
 	char *cause = NULL;
 	long st = http_status(r);
 
 	if (st != 200 && st != 206)
-		return 0; /* an error page: read and dropped */
-	if (t->gz == NULL) {
-		ce = http_header(r, "Content-Encoding");
-		t->body_gzip = st == 200 && ce != NULL && strcasecmp(ce, "gzip") == 0;
-		t->gz = gz_new();
-		/* Only a full answer repeats what the spool already holds. */
-		if (st == 206)
-			t->skip = 0;
-	}
+		return 0; /* another 2xx: nothing we asked for */
+	if (t->gz == NULL && insp_trace_start(t, r) == -1)
+		return 1;
 	/* 206 answers are decompressed text (SPEC §4). */
-	if (st == 206 || !t->body_gzip)
+	if (!t->body_gzip)
 		return insp_trace_write(t, buf, len);
 	if (gz_feed(t->gz, buf, len, insp_trace_write, t, &cause) == -1) {
+		/* Corrupt data: what decoded before it is kept. */
 		if (cause != NULL)
-			insp_trace_fail(t, xasprintf("trace %s: %s", t->id, cause));
+			insp_trace_stop(t, xasprintf("trace %s: %s", t->id, cause));
 		free(cause);
 		return 1;
 	}
 	return 0;
 }
 
+/* 304 (unchanged) only answers If-None-Match, 416 (nothing past the end
+ * yet) only a Range: unasked, they would pass off nothing as a trace. */
 static bool
-insp_trace_status_ok(long st)
+insp_trace_status_ok(struct insp_trace *t, long st)
 {
-	/* 304: unchanged; 416: nothing past the end yet. */
-	return st == 200 || st == 206 || st == 304 || st == 416;
+	return st == 200 || st == 206 || (st == 304 && t->asked_etag) ||
+	    (st == 416 && t->asked_range);
 }
 
 static void
@@ -396,7 +716,9 @@ insp_trace_done(void *arg, struct http_req *r, const char *error)
 	gz_free(t->gz);
 	t->gz = NULL;
 	t->skip = 0;
-	if (error != NULL || !insp_trace_status_ok(st)) {
+	if (t->truncated)
+		t->loaded = true; /* what was spooled before the stop reads */
+	else if (error != NULL || !insp_trace_status_ok(t, st)) {
 		if (!wrote_why)
 			insp_trace_fail(t, insp_failure(url, r, st >= 300 ? NULL : error));
 	} else {
@@ -410,17 +732,35 @@ insp_trace_done(void *arg, struct http_req *r, const char *error)
 	free(url);
 }
 
+char *
+inspector_trace_url(const char *base, const char *id)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	struct buf b = BUF_INIT;
+	unsigned char c;
+
+	buf_printf(&b, "%s/trace/", base);
+	for (; *id != '\0'; id++) {
+		c = (unsigned char)*id;
+		if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
+		    (c >= '0' && c <= '9') || c == '-' || c == '_' || c == '~')
+			buf_addc(&b, (char)c);
+		else {
+			buf_addc(&b, '%');
+			buf_addc(&b, hex[c >> 4]);
+			buf_addc(&b, hex[c & 15]);
+		}
+	}
+	return buf_detach(&b);
+}
+
 static void
 insp_trace_request(struct insp_trace *t, bool tail)
 {
-	char *url, *esc, from[32];
+	char *url, from[32];
 	struct http_get g;
-	CURL *c = curl_easy_init();
 
-	esc = curl_easy_escape(c, t->id, 0);
-	url = xasprintf("%s/trace/%s", t->ins->base, esc);
-	curl_free(esc);
-	curl_easy_cleanup(c);
+	url = inspector_trace_url(t->ins->base, t->id);
 	memset(&g, 0, sizeof g);
 	g.url = url;
 	g.body = insp_trace_body;
@@ -432,6 +772,8 @@ insp_trace_request(struct insp_trace *t, bool tail)
 		t->skip = t->bytes; /* in case the server ignores Range */
 	} else if (t->loaded && t->etag != NULL)
 		g.if_none_match = t->etag;
+	t->asked_range = g.range_from != NULL;
+	t->asked_etag = g.if_none_match != NULL;
 	t->req = http_start(t->ins->http, &g);
 	free(url);
 }
@@ -458,7 +800,7 @@ inspector_trace(struct inspector *ins, const char *id)
 			return t;
 		}
 	}
-	if (t->req == NULL && t->fd != -1)
+	if (t->req == NULL && t->fd != -1 && !t->truncated)
 		insp_trace_request(t, t->loaded && t->etag == NULL);
 	return t;
 }
@@ -487,6 +829,12 @@ insp_trace_error(const struct insp_trace *t)
 	return t->error;
 }
 
+bool
+insp_trace_truncated(const struct insp_trace *t)
+{
+	return t->truncated;
+}
+
 uint64_t
 insp_trace_bytes(const struct insp_trace *t)
 {
@@ -496,7 +844,7 @@ insp_trace_bytes(const struct insp_trace *t)
 void
 insp_trace_tail(struct insp_trace *t)
 {
-	if (t->req == NULL && t->fd != -1 && t->loaded)
+	if (t->req == NULL && t->fd != -1 && t->loaded && !t->truncated)
 		insp_trace_request(t, true);
 }
 
@@ -514,7 +862,10 @@ struct insp_events {
 	int64_t next_attempt;    /* monotonic ms */
 	insp_event_fn on_event;
 	insp_conn_fn on_conn;
+	insp_notice_fn on_notice;
 	void *arg;
+	int64_t live_since;      /* monotonic ms */
+	uint64_t dropped;        /* sse_dropped already reported */
 	char *why;
 };
 
@@ -554,10 +905,23 @@ insp_events_body(void *arg, struct http_req *r, const char *buf, size_t len)
 		ct = http_header(r, "Content-Type");
 		if (ct == NULL || strncasecmp(ct, "text/event-stream", 17) != 0)
 			return 1;
-		ev->failures = 0;
+		ev->live_since = insp_now_ms();
 		insp_events_set(ev, INSP_LIVE, NULL);
 	}
 	sse_feed(ev->sse, buf, len);
+	/* The parser dropped an oversized line: say so once per line; the
+	 * events after it still come. */
+	if (sse_dropped(ev->sse) != ev->dropped) {
+		ev->dropped = sse_dropped(ev->sse);
+		if (ev->on_notice != NULL) {
+			char *msg = xasprintf("the event stream of %s sent a line or event "
+			    "over %u MiB; it was dropped", ev->ins->base, SSE_MAX_LINE >> 20);
+
+			msg = insp_safe(msg);
+			ev->on_notice(ev->arg, msg);
+			free(msg);
+		}
+	}
 	return 0;
 }
 
@@ -569,6 +933,11 @@ insp_events_schedule(struct insp_events *ev, const char *why)
 	uint64_t delay = ev->retry_ms;
 	unsigned k;
 
+	/* Only a connection that stayed up a while resets the backoff: a
+	 * server that hangs up at once must not be reconnected to ten times a
+	 * second. */
+	if (ev->state == INSP_LIVE && insp_now_ms() - ev->live_since >= STABLE_MS)
+		ev->failures = 0;
 	ev->failures++;
 	for (k = 1; k < ev->failures && delay < RETRY_MAX_MS; k++)
 		delay *= 2;
@@ -592,9 +961,9 @@ insp_events_why(struct insp_events *ev, struct http_req *r, const char *error)
 	else if (st == 200)
 		why = xasprintf("%s is not an event stream (%s)", url, ct ? ct : "no type");
 	else
-		why = insp_failure(url, r, st >= 300 ? NULL : error);
+		why = insp_failure(url, r, st != 0 ? NULL : error);
 	free(url);
-	return why;
+	return insp_safe(why);
 }
 
 static void
@@ -629,13 +998,14 @@ insp_events_connect(struct insp_events *ev)
 
 struct insp_events *
 inspector_events(struct inspector *ins, insp_event_fn on_event, insp_conn_fn on_conn,
-    void *arg)
+    insp_notice_fn on_notice, void *arg)
 {
 	struct insp_events *ev = xcalloc(1, sizeof *ev);
 
 	ev->ins = ins;
 	ev->on_event = on_event;
 	ev->on_conn = on_conn;
+	ev->on_notice = on_notice;
 	ev->arg = arg;
 	ev->retry_ms = RETRY_DEFAULT_MS;
 	ev->sse = sse_new(SSE_MAX_LINE, insp_events_sse, insp_events_retry, ev);
@@ -673,6 +1043,7 @@ long
 insp_events_tick(struct insp_events *ev)
 {
 	int64_t now = insp_now_ms(), idle;
+	char *why;
 
 	if (ev->state == INSP_WAITING || ev->state == INSP_OFFLINE) {
 		if (now >= ev->next_attempt) {
@@ -681,6 +1052,21 @@ insp_events_tick(struct insp_events *ev)
 		}
 		/* Wake each second so the countdown on screen moves. */
 		return (ev->next_attempt - now) % 1000 + 1;
+	}
+	/* Accepted but never answered (or headers and then silence): the
+	 * keep-alive watchdog does not run yet, this one does. */
+	if (ev->state == INSP_CONNECTING && ev->req != NULL) {
+		idle = now - http_last_data_ms(ev->req);
+		if (idle >= HEADERS_MS) {
+			http_cancel(ev->ins->http, ev->req);
+			ev->req = NULL;
+			why = insp_safe(xasprintf("%s/events did not start an event stream "
+			    "within %d s", ev->ins->base, HEADERS_MS / 1000));
+			insp_events_schedule(ev, why);
+			free(why);
+			return 1000;
+		}
+		return (long)(HEADERS_MS - idle);
 	}
 	if (ev->state == INSP_LIVE && ev->req != NULL) {
 		idle = now - http_last_data_ms(ev->req);

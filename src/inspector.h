@@ -19,10 +19,35 @@ struct insp_session {
 	int64_t started_at, ended_at;   /* Unix ns, SPAN_TIME_NONE when absent */
 };
 
+struct buf;
+
+/* Parse a /sessions answer {"sessions":[SessionMeta…]} into *out (n
+ * entries; free with inspector_sessions_free).  Invalid UTF-8 is read as
+ * U+FFFD; an element that is not an object with a non-empty string id is
+ * skipped.  -1 (nothing in *out) when the text is not that shape. */
+int inspector_parse_sessions(const char *json, size_t len, struct insp_session **out,
+    size_t *n);
+void inspector_sessions_free(struct insp_session *, size_t n);
+
+/* base + "/trace/" + id with every byte outside [A-Za-z0-9_~-] percent-
+ * encoded: no id can add a path segment or a dot segment.  Caller frees. */
+char *inspector_trace_url(const char *base, const char *id);
+
+/* The one line worth showing from an error answer's body: FastAPI's
+ * {"detail": "..."} for JSON, the first line of text/plain; at most 200
+ * bytes, appended to out unsanitised.  -1 when there is none (HTML...). */
+int inspector_error_detail(struct buf *out, const char *ctype, const char *body,
+    size_t n);
+
+/* "123", "64K", "512M", "4G" (binary units) → bytes; -1 when not a size. */
+int inspector_size(const char *s, uint64_t *out);
+
 struct inspector;
 
 /* url: http(s)://host[:port][/_inspector][/]; port 7800 when none.
- * NULL with *cause when the URL cannot be used. */
+ * NULL with *cause when the URL cannot be used (or when
+ * MCP_INSPECT_TUI_SPOOL_MAX, the limit of text spooled per trace, is set
+ * but not a size). */
 struct inspector *inspector_new(const char *url, const char *token, char **cause);
 void inspector_free(struct inspector *);
 struct http *inspector_http(const struct inspector *);
@@ -48,8 +73,12 @@ struct insp_trace *inspector_trace(struct inspector *, const char *id);
 int insp_trace_fd(const struct insp_trace *);      /* the spool (not the caller's) */
 bool insp_trace_busy(const struct insp_trace *);   /* a request is running */
 bool insp_trace_loaded(const struct insp_trace *); /* the first download ended well */
-/* Why the last request failed (one line), or NULL. */
+/* Why the last request failed (one line, sanitised), or NULL. */
 const char *insp_trace_error(const struct insp_trace *);
+/* The download stopped early — at the spool limit, with too little disk
+ * left, or at corrupt gzip data — and is not asked for again; the text
+ * before the stop is in the spool and reads (insp_trace_error says why). */
+bool insp_trace_truncated(const struct insp_trace *);
 uint64_t insp_trace_bytes(const struct insp_trace *); /* text received */
 /* Ask for new text, unless a request is already running. */
 void insp_trace_tail(struct insp_trace *);
@@ -70,9 +99,12 @@ typedef void (*insp_event_fn)(void *arg, const char *json, size_t len, const cha
  * change to INSP_LIVE the owner must re-read /sessions: the server does
  * not replay missed events. */
 typedef void (*insp_conn_fn)(void *arg, enum insp_conn, const char *why);
+/* Something was dropped but the stream goes on (a line over 4 MiB): a
+ * one-line, sanitised message.  May be NULL. */
+typedef void (*insp_notice_fn)(void *arg, const char *msg);
 
 struct insp_events *inspector_events(struct inspector *, insp_event_fn, insp_conn_fn,
-    void *arg);
+    insp_notice_fn, void *arg);
 void insp_events_free(struct insp_events *);
 enum insp_conn insp_events_state(const struct insp_events *);
 /* Seconds until the next attempt while waiting or offline. */

@@ -54,6 +54,10 @@ ui_now_us(void)
  *   open <ms>            opening a session → first frame with its rows
  *   loaded <ms> <spans>  opening → everything read
  *   key <action> <ms>    a key read → the frame after handling it
+ *   keyin <ms>           the earliest moment the keys of a turn can have
+ *                        reached the terminal → the frame after them: an
+ *                        upper bound of what the user waited, including
+ *                        the loop's work (network, reading) before getch
  *   select <ms>          a selection → its tab read back, parsed, rendered
  */
 static const char *const action_names[] = {
@@ -111,6 +115,10 @@ ui_timing_frame(struct ui *ui)
 		ui_timing(ui, name, ui->keys_at_us[i], NULL);
 	}
 	ui->nkeys_pending = 0;
+	if (ui->keyin_us != 0) {
+		ui_timing(ui, "keyin", ui->keyin_us, NULL);
+		ui->keyin_us = 0;
+	}
 	if (ui->t_select_us != 0 && ui->insp.doc_width != -1) {
 		ui_timing(ui, "select", ui->t_select_us, NULL);
 		ui->t_select_us = 0;
@@ -511,9 +519,9 @@ static void
 ui_loop(struct ui *ui)
 {
 	struct pollfd fds[MAX_FDS];
-	bool working = true;
-	int64_t deadline;
-	int key, n;
+	bool working = true, tty_ready;
+	int64_t deadline, drained_us = ui_now_us(), poll_in_us, poll_out_us;
+	int key, n, timeout;
 
 	while (!ui->quit) {
 		if (ui->dirty) {
@@ -527,15 +535,27 @@ ui_loop(struct ui *ui)
 		n = 1;
 		if (ui->ins != NULL)
 			n += http_pollfds(inspector_http(ui->ins), fds + 1, MAX_FDS - 1);
-		if (poll(fds, (nfds_t)n, ui_poll_timeout(ui, working)) == -1 && errno != EINTR)
+		timeout = ui_poll_timeout(ui, working);
+		poll_in_us = ui_now_us();
+		if (poll(fds, (nfds_t)n, timeout) == -1 && errno != EINTR)
 			break;
+		poll_out_us = ui_now_us();
+		tty_ready = (fds[0].revents & POLLIN) != 0;
 		if (ui->ins != NULL)
 			http_perform(inspector_http(ui->ins), fds + 1, n - 1);
 		/* ncurses reports resizes (SIGWINCH) through getch too. */
 		while ((key = getch()) != ERR && !ui->quit) {
+			/* A key poll slept until came when poll woke; one that was
+			 * waiting already came after the last empty getch; one that
+			 * came during http_perform, after poll. */
+			if (ui->timing != NULL && ui->keyin_us == 0)
+				ui->keyin_us = !tty_ready ? poll_out_us :
+				    poll_out_us - poll_in_us >= 2000 && timeout > 0 ?
+				    poll_out_us : drained_us;
 			ui_timing_key(ui, key, ui_now_us());
 			ui_key(ui, key);
 		}
+		drained_us = ui_now_us();
 		deadline = ui_now_ms() + WORK_MS;
 		working = false;
 		if (ui->screen == SCREEN_SESSION)

@@ -128,11 +128,13 @@ struct ui {
 	enum key_action keys_pending[32];
 	int64_t keys_at_us[32];
 	int nkeys_pending;
+	int64_t keyin_us;           /* earliest a key read this turn can have come */
 	/* A remote inspector (SOURCE_URL). */
 	struct inspector *ins;
 	struct insp_events *events;
 	enum insp_conn conn;
 	char *conn_why;
+	char *remote_err;            /* the open trace's error last put on the status line */
 };
 
 /* ui.c */

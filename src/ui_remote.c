@@ -130,6 +130,14 @@ on_event(void *arg, const char *data, size_t len, const char *id)
 	ui->dirty = true;
 }
 
+/* Something dropped from the event stream (a line over the limit): the
+ * stream and the list go on. */
+static void
+on_notice(void *arg, const char *msg)
+{
+	ui_message(arg, true, "%s", msg);
+}
+
 static void
 on_conn(void *arg, enum insp_conn st, const char *why)
 {
@@ -153,7 +161,7 @@ ui_remote_init(struct ui *ui, const char *token)
 		return false;
 	}
 	inspector_get_sessions(ui->ins, on_sessions, ui);
-	ui->events = inspector_events(ui->ins, on_event, on_conn, ui);
+	ui->events = inspector_events(ui->ins, on_event, on_conn, on_notice, ui);
 	return true;
 }
 
@@ -163,6 +171,8 @@ ui_remote_free(struct ui *ui)
 	insp_events_free(ui->events);
 	inspector_free(ui->ins);
 	free(ui->conn_why);
+	free(ui->remote_err);
+	ui->remote_err = NULL;
 	ui->events = NULL;
 	ui->ins = NULL;
 }
@@ -180,6 +190,20 @@ ui_remote_open(struct ui *ui, struct ui_entry *e, struct session_ref *ref)
 	ui->tree.remote = t;
 }
 
+/* A failure of the open session's download goes to the status line once
+ * (the tree shows it too, but only while it has no rows). */
+static void
+trace_error(struct ui *ui)
+{
+	const char *err = insp_trace_error(ui->tree.remote);
+
+	if (err == NULL || (ui->remote_err != NULL && strcmp(err, ui->remote_err) == 0))
+		return;
+	free(ui->remote_err);
+	ui->remote_err = xstrdup(err);
+	ui_message(ui, true, "%s", err);
+}
+
 /* Timers: the open session asks for new spans every TAIL_MS even when no
  * Heartbeat says so (events may be lost while reconnecting). */
 void
@@ -187,8 +211,10 @@ ui_remote_tick(struct ui *ui)
 {
 	int64_t now = ui_now_ms();
 
-	if (ui->screen != SCREEN_SESSION || ui->tree.remote == NULL ||
-	    now - ui->tree.last_tail_ms < TAIL_MS)
+	if (ui->screen != SCREEN_SESSION || ui->tree.remote == NULL)
+		return;
+	trace_error(ui);
+	if (now - ui->tree.last_tail_ms < TAIL_MS)
 		return;
 	ui->tree.last_tail_ms = now;
 	insp_trace_tail(ui->tree.remote);

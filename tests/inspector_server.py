@@ -16,9 +16,21 @@ JSON bodies and answers; paths in controls are relative to the prefix):
     POST /_control/drop                        cut every open stream now
     POST /_control/stall {"seconds", "paths"?} matching requests wait until the window ends;
                                                if it covers /events, open streams go silent too
-    POST /_control/trickle {"bytes_per_sec"}   /trace and /sessions bodies sent slowly; 0 = off
-    POST /_control/fail {"path_prefix", "status", "body", "content_type", "headers", "count"}
+    POST /_control/trickle {"bytes_per_sec"}   /trace, /sessions and /events bodies sent
+                                               slowly (ten writes a second); 0 = off
+    POST /_control/fail {"path_prefix", "status", "body", "body_b64", "content_type",
+                         "headers", "count"}   the next `count` matching requests (-1: all)
+                                               get this answer; body_b64: binary body;
                                                status 0 = close the connection, no answer
+    POST /_control/endless {"path_prefix", "status", "content_type", "headers", "head",
+                            "fill", "gzip", "count"}
+                                               matching requests get a chunked body that
+                                               never ends: head, then fill over and over
+                                               until the client hangs up; gzip: the stream
+                                               is one gzip member (Content-Encoding: gzip
+                                               unless headers say otherwise)
+    POST /_control/sse_line {"bytes", "field"} every stream gets one line of `bytes`
+                                               bytes ("FIELD: xxx…"), then a blank line
     POST /_control/down {"seconds"}            stop listening, cut connections, listen again
     POST /_control/session {"id", ...}         extra SessionMeta in /sessions ("delete": true)
     POST /_control/reset                       clear stall, trickle, fail, sessions
@@ -33,6 +45,7 @@ Python 3.11 standard library only.
 """
 
 import argparse
+import base64
 import collections
 import datetime
 import hmac
@@ -624,6 +637,20 @@ def peer_closed(sock):
         return True
 
 
+def long_line(field, n):
+    """An SSE item: one line "FIELD: " + n bytes of 'x', then a blank line,
+    produced in pieces so that a 50 MB line is never held whole."""
+    def pieces():
+        yield ("%s: " % field).encode()
+        left = n
+        block = b"x" * (1 << 16)
+        while left > 0:
+            yield block[:left]
+            left -= len(block)
+        yield b"\n\n"
+    return pieces
+
+
 def heartbeat_bytes():
     return ("data: %s\nretry: 2000\n\n"
             % json.dumps({"type": "Heartbeat", "timestamp": utc_now_iso()})).encode()
@@ -637,7 +664,7 @@ class SseClient:
         self.sock = sock
         self.last_event_id = last_event_id
         self.cond = threading.Condition()
-        self.pending = collections.deque()  # (bytes, chunk_size, delay_s)
+        self.pending = collections.deque()  # (bytes or a generator function, chunk_size, delay_s)
         self.closed = False
 
     def push(self, item):
@@ -874,8 +901,41 @@ class InspectorHandler(BaseHTTPRequestHandler):
             except OSError:
                 pass
             return
-        body = rule["body"].encode()
+        if rule.get("endless"):
+            self._send_endless(rule)
+            return
+        if "body_b64" in rule:
+            body = base64.b64decode(rule["body_b64"])
+        else:
+            body = rule["body"].encode()
         self._send(rule["status"], body, rule["content_type"], list(rule["headers"].items()))
+
+    def _send_endless(self, rule):
+        """A chunked body that never ends: head, then fill forever (the
+        trickle applies).  Ends when the client hangs up."""
+        self.close_connection = True
+        headers = dict(rule["headers"])
+        if rule["gzip"] and not any(k.lower() == "content-encoding" for k in headers):
+            headers["Content-Encoding"] = "gzip"
+        self.send_response(rule["status"])
+        self.send_header("Content-Type", rule["content_type"])
+        self.send_header("Transfer-Encoding", "chunked")
+        for k, v in headers.items():
+            self.send_header(k, v)
+        self.end_headers()
+        if self.command == "HEAD":
+            return
+        z = zlib.compressobj(6, zlib.DEFLATED, 31) if rule["gzip"] else None
+        fill = rule["fill"].encode()
+        block = fill * max(1, (1 << 16) // len(fill))
+        data = rule["head"].encode()
+        while True:
+            if z is not None:
+                data = z.compress(data) + z.flush(zlib.Z_SYNC_FLUSH)
+            if data:
+                self._write_body(b"%x\r\n%s\r\n" % (len(data), data), True)
+                self.wfile.flush()
+            data = block
 
     def _sessions(self):
         srv = self.server
@@ -971,7 +1031,16 @@ class InspectorHandler(BaseHTTPRequestHandler):
                 if item is None:
                     return
                 data, chunk, delay = item
-                if chunk > 0:  # raw text split into separate writes
+                bps = srv.controls.trickle()
+                if callable(data):  # a long item made in pieces
+                    for piece in data():
+                        send(piece)
+                elif bps > 0:  # the trickle: ten writes a second
+                    step = max(1, bps // 10)
+                    for i in range(0, len(data), step):
+                        send(data[i:i + step])
+                        time.sleep(step / bps)
+                elif chunk > 0:  # raw text split into separate writes
                     for i in range(0, len(data), chunk):
                         send(data[i:i + chunk])
                         if delay > 0 and i + chunk < len(data):
@@ -1041,8 +1110,29 @@ class InspectorHandler(BaseHTTPRequestHandler):
                 "headers": dict(_arg(args, "headers", {})),
                 "count": int(_arg(args, "count", 1)),
             }
+            if _arg(args, "body_b64", None) is not None:
+                rule["body_b64"] = str(args["body_b64"])
             srv.controls.add_fail(rule)
             self._send_json(200, {"ok": True})
+        elif path == "/endless":
+            rule = {
+                "endless": True,
+                "path_prefix": srv.controls._norm(_arg(args, "path_prefix", "/")),
+                "status": int(_arg(args, "status", 200)),
+                "content_type": str(_arg(args, "content_type", "application/json")),
+                "headers": dict(_arg(args, "headers", {})),
+                "head": str(_arg(args, "head", "")),
+                "fill": str(_arg(args, "fill", "x")) or "x",
+                "gzip": bool(_arg(args, "gzip", False)),
+                "count": int(_arg(args, "count", 1)),
+            }
+            srv.controls.add_fail(rule)
+            self._send_json(200, {"ok": True})
+        elif path == "/sse_line":
+            n = int(_arg(args, "bytes", 50 << 20))
+            field = str(_arg(args, "field", "data"))
+            clients = srv.hub.publish_raw(long_line(field, n), 0, 0.0)
+            self._send_json(200, {"clients": clients})
         elif path == "/down":
             seconds = float(_arg(args, "seconds", 1))
             self.close_connection = True
@@ -1074,7 +1164,7 @@ class InspectorHandler(BaseHTTPRequestHandler):
 
 
 CONTROL_POSTS = ("/publish", "/raw", "/drop", "/stall", "/trickle", "/fail", "/down",
-                 "/session", "/reset", "/log/clear")
+                 "/session", "/reset", "/log/clear", "/endless", "/sse_line")
 
 
 def _arg(args, key, default):

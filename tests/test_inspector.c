@@ -1,0 +1,182 @@
+/* test_inspector.c — the pure parts of the inspector client that stand
+ * between a hostile server and the program: the session list parser, the
+ * trace URL escaping, the error-body line and the spool size setting. */
+#include <check.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "buf.h"
+#include "inspector.h"
+#include "span.h"
+
+#define TEXT(s) s, sizeof s - 1
+
+static struct insp_session *S;
+static size_t N;
+
+static int
+parse(const char *json, size_t len)
+{
+	inspector_sessions_free(S, N);
+	S = NULL;
+	N = 0;
+	return inspector_parse_sessions(json, len, &S, &N);
+}
+
+START_TEST(sessions_plain)
+{
+	ck_assert_int_eq(parse(TEXT("{\"sessions\":[{\"id\":\"a\",\"status\":\"running\","
+	    "\"engine\":\"asyncio\",\"title\":\"T\",\"started_at\":\"2025-07-01T08:00:00\","
+	    "\"ended_at\":null},{\"id\":\"b\"}],\"temporal_error\":\"x\"}")), 0);
+	ck_assert_uint_eq(N, 2);
+	ck_assert_str_eq(S[0].id, "a");
+	ck_assert_str_eq(S[0].title, "T");
+	ck_assert_str_eq(S[0].status, "running");
+	ck_assert(S[0].started_at != SPAN_TIME_NONE);
+	ck_assert(S[0].ended_at == SPAN_TIME_NONE);
+	ck_assert_str_eq(S[1].id, "b");
+	ck_assert_ptr_null(S[1].title);
+}
+END_TEST
+
+/* One broken title must not cost the other sessions. */
+START_TEST(sessions_bad_text)
+{
+	ck_assert_int_eq(parse(TEXT("{\"sessions\":[{\"id\":\"a\",\"title\":\"x\xff\xfey\"},"
+	    "{\"id\":\"b\",\"title\":\"lone \\udc80 surrogate\"},"
+	    "{\"id\":\"c\",\"title\":\"nul \\u0000 cut\"},{\"id\":\"d\"}]}")), 0);
+	ck_assert_uint_eq(N, 4);
+	ck_assert_str_eq(S[0].title, "x\xef\xbf\xbd\xef\xbf\xbdy");
+	ck_assert_str_eq(S[1].title, "lone \xef\xbf\xbd surrogate");
+	ck_assert_str_eq(S[2].title, "nul ");
+	ck_assert_str_eq(S[3].id, "d");
+}
+END_TEST
+
+START_TEST(sessions_odd_elements)
+{
+	ck_assert_int_eq(parse(TEXT("{\"sessions\":[1,\"x\",null,{\"id\":\"\"},{\"id\":7},"
+	    "{\"title\":\"no id\"},[{\"id\":\"nested\"}],{\"id\":\"ok\",\"title\":{\"a\":1}}]}")), 0);
+	ck_assert_uint_eq(N, 1);
+	ck_assert_str_eq(S[0].id, "ok");
+	ck_assert_ptr_null(S[0].title);
+}
+END_TEST
+
+START_TEST(sessions_not_a_list)
+{
+	ck_assert_int_eq(parse(TEXT("<html><body>Sign in</body></html>")), -1);
+	ck_assert_uint_eq(N, 0);
+	ck_assert_int_eq(parse(TEXT("{\"detail\":\"Not Found\"}")), -1);
+	ck_assert_int_eq(parse(TEXT("{\"sessions\":{}}")), -1);
+	ck_assert_int_eq(parse(TEXT("[]")), -1);
+	ck_assert_int_eq(parse(TEXT("")), -1);
+	/* Cut short (an endless body stopped at the limit): nothing, not half. */
+	ck_assert_int_eq(parse(TEXT("{\"sessions\":[{\"id\":\"a\"},{\"id\":\"b\"")), -1);
+	ck_assert_uint_eq(N, 0);
+	ck_assert_int_eq(parse(TEXT("{\"sessions\":[]} trailing")), -1);
+}
+END_TEST
+
+START_TEST(trace_url_escapes)
+{
+	static const struct {
+		const char *id, *want;
+	} cases[] = {
+		{ "plain-id_09", "B/trace/plain-id_09" },
+		{ "..", "B/trace/%2E%2E" },
+		{ ".", "B/trace/%2E" },
+		{ "../../etc/passwd", "B/trace/%2E%2E%2F%2E%2E%2Fetc%2Fpasswd" },
+		{ "a%2fb", "B/trace/a%252fb" },
+		{ "a b?c#d", "B/trace/a%20b%3Fc%23d" },
+		{ "\x1b\xff", "B/trace/%1B%FF" },
+	};
+	size_t i;
+	char *u;
+
+	for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		u = inspector_trace_url("B", cases[i].id);
+		ck_assert_str_eq(u, cases[i].want);
+		free(u);
+	}
+}
+END_TEST
+
+static const char *
+detail(const char *ct, const char *body, size_t n)
+{
+	static struct buf b = BUF_INIT;
+
+	buf_reset(&b);
+	return inspector_error_detail(&b, ct, body, n) == 0 ? buf_str(&b) : NULL;
+}
+
+START_TEST(error_detail)
+{
+	char big[1000];
+
+	ck_assert_str_eq(detail("application/json", TEXT("{\"detail\":\"Session not found: x\"}")),
+	    "Session not found: x");
+	ck_assert_str_eq(detail("application/json", TEXT("{\"a\":[1],\"detail\":\"two\\nlines\"}")),
+	    "two");
+	ck_assert_str_eq(detail("text/plain; charset=utf-8", TEXT("  Bad gateway \r\nmore")),
+	    "Bad gateway");
+	ck_assert_ptr_null(detail("text/html", TEXT("<h1>500</h1>")));
+	ck_assert_ptr_null(detail(NULL, TEXT("x")));
+	ck_assert_ptr_null(detail("application/json", TEXT("{\"detail\":[{\"loc\":1}]}")));
+	/* Escapes are left for the caller's sanitiser. */
+	ck_assert_str_eq(detail("application/json", TEXT("{\"detail\":\"a\\u001b]0;x\\u0007\"}")),
+	    "a\x1b]0;x\x07");
+	/* At most 200 bytes, never half a character. */
+	memset(big, 'a', sizeof big);
+	memcpy(big + 199, "\xc3\xa9", 2);
+	ck_assert_str_eq(detail("text/plain", big, sizeof big) + 199, "...");
+	ck_assert_uint_eq(strlen(detail("text/plain", big, sizeof big)), 202);
+}
+END_TEST
+
+START_TEST(sizes)
+{
+	uint64_t v;
+
+	ck_assert_int_eq(inspector_size("123", &v), 0);
+	ck_assert_uint_eq(v, 123);
+	ck_assert_int_eq(inspector_size("64K", &v), 0);
+	ck_assert_uint_eq(v, 65536);
+	ck_assert_int_eq(inspector_size("512m", &v), 0);
+	ck_assert_uint_eq(v, 512u << 20);
+	ck_assert_int_eq(inspector_size("4G", &v), 0);
+	ck_assert_uint_eq(v, (uint64_t)4 << 30);
+	ck_assert_int_eq(inspector_size("", &v), -1);
+	ck_assert_int_eq(inspector_size("0", &v), -1);
+	ck_assert_int_eq(inspector_size("12X", &v), -1);
+	ck_assert_int_eq(inspector_size("-1", &v), -1);
+	ck_assert_int_eq(inspector_size("4GB", &v), -1);
+	ck_assert_int_eq(inspector_size("99999999999999999999", &v), -1);
+	ck_assert_int_eq(inspector_size("99999999999G", &v), -1);
+}
+END_TEST
+
+int
+main(void)
+{
+	Suite *s = suite_create("inspector");
+	TCase *tc = tcase_create("core");
+	SRunner *sr;
+	int failed;
+
+	tcase_add_test(tc, sessions_plain);
+	tcase_add_test(tc, sessions_bad_text);
+	tcase_add_test(tc, sessions_odd_elements);
+	tcase_add_test(tc, sessions_not_a_list);
+	tcase_add_test(tc, trace_url_escapes);
+	tcase_add_test(tc, error_detail);
+	tcase_add_test(tc, sizes);
+	suite_add_tcase(s, tc);
+	sr = srunner_create(s);
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	inspector_sessions_free(S, N);
+	return failed == 0 ? 0 : 1;
+}
