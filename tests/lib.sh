@@ -8,7 +8,13 @@ BIN="$top_builddir/mcp-inspect-tui"
 FORMATS="$top_srcdir/tests/formats"
 DATA="$top_srcdir/data"
 TMP=$(mktemp -d "${TMPDIR:-/tmp}/mit-test.XXXXXX")
-trap 'rm -rf "$TMP"' EXIT
+# One cleanup for whatever a test started: tmux, the test server, $TMP.
+lib_cleanup() {
+	[ -n "${TMUX_SOCK:-}" ] && tm kill-server 2>/dev/null
+	[ -n "${SRV_PID:-}" ] && kill "$SRV_PID" 2>/dev/null
+	rm -rf "$TMP"
+}
+trap lib_cleanup EXIT
 export LC_ALL=C.UTF-8
 unset MCP_TRACES_DIR MCP_INSPECTOR_TOKEN NO_COLOR
 passed=0
@@ -64,9 +70,17 @@ tm() { tmux -L "$TMUX_SOCK" -f /dev/null "$@"; }
 tm_start() {
 	tm kill-session -t ui 2>/dev/null
 	rm -f "$TMP/exit"
-	tm new-session -d -x "$1" -y "$2" -s ui \
-		"LC_ALL=C.UTF-8 $3; echo \$? >$TMP/exit; sleep 60"
-	trap 'tm kill-server 2>/dev/null; rm -rf "$TMP"' EXIT
+	# Killing the last session ends the tmux server; a new-session that
+	# reaches it while it exits fails ("server exited unexpectedly"), so
+	# try again until the session exists.
+	_i=0
+	until tm new-session -d -x "$1" -y "$2" -s ui \
+		"LC_ALL=C.UTF-8 $3; echo \$? >$TMP/exit; sleep 60" 2>/dev/null &&
+		tm has-session -t ui 2>/dev/null; do
+		_i=$((_i + 1))
+		[ $_i -lt 50 ] || { echo "tmux: cannot start a session"; break; }
+		sleep 0.05
+	done
 }
 tm_keys() { tm send-keys -t ui "$@"; }
 tm_screen() { tm capture-pane -p -t ui; }
@@ -137,7 +151,6 @@ srv_start() {
 	done
 	SRV_PORT=$(cat "$TMP/port")
 	URL="http://127.0.0.1:$SRV_PORT"
-	trap 'tm kill-server 2>/dev/null; kill $SRV_PID 2>/dev/null; rm -rf "$TMP"' EXIT
 }
 srv_stop() { kill "$SRV_PID" 2>/dev/null; wait "$SRV_PID" 2>/dev/null; }
 # ctl PATH [JSON]: POST a control request.
