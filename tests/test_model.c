@@ -16,6 +16,7 @@
 #include "source.h"
 #include "span.h"
 #include "trace.h"
+#include "tracefile.h"
 #include "xmalloc.h"
 
 static struct strref
@@ -569,6 +570,140 @@ START_TEST(test_corrupt_member_keeps_what_came_before)
 }
 END_TEST
 
+/* A valid span whose name attribute makes its line n bytes long. */
+static char *
+long_span(const char *id, size_t n)
+{
+	static const char head[] = "{\"span_id\":\"%s\",\"parent_span_id\":\"r\","
+	    "\"name\":\"tool.call\",\"attributes\":{\"blob\":\"";
+	char *line = xmalloc(n + 2);
+	int k = snprintf(line, n, head, id);
+
+	memset(line + k, 'x', n - (size_t)k - 4);
+	memcpy(line + n - 4, "\"}}\n", 5);
+	return line;
+}
+
+/* A line longer than what is held between reads (TRACEFILE_HOLD) but
+ * within the limit is read back from the file, plain and gzip, from a file
+ * read in small pieces; its text can be fetched again by offset. */
+START_TEST(test_long_line_read_back)
+{
+	size_t n = TRACEFILE_HOLD * 3 + 17, len, cap;
+	char *big = long_span("big", n), *text, *line, *cause = NULL;
+	unsigned char *gz;
+	struct session_meta m;
+	struct session *s;
+
+	ck_assert_uint_eq(strlen(big), n);
+	text = xasprintf("%s%s%s", CHILD, big, ROOT_OK);
+	write_file("long.jsonl", text);
+	cap = strlen(text) + 4096;
+	gz = xmalloc(cap);
+	len = gzip_member(text, gz, cap);
+	append_bytes("long.jsonl.gz", gz, len);
+	for (int k = 0; k < 2; k++) {
+		s = read_session(k == 0 ? "long.jsonl" : "long.jsonl.gz", &m);
+		ck_assert_int_eq(m.span_count, 3);
+		ck_assert_int_eq(m.bad_lines, 0);
+		ck_assert_uint_eq(session_nwarnings(s), 0);
+		ck_assert_str_eq(trace_str(session_trace(s), trace_span(session_trace(s), 1)->id),
+		    "big");
+		line = session_span_line(s, 1, &cause);
+		ck_assert_ptr_nonnull(line);
+		ck_assert_uint_eq(strlen(line), n - 1);
+		ck_assert_int_eq(memcmp(line, big, n - 1), 0);
+		free(line);
+		session_meta_clear(&m);
+		session_free(s);
+	}
+	free(gz);
+	free(text);
+	free(big);
+}
+END_TEST
+
+/* Over the limit: one bad line that says so; the lines around it stay. */
+START_TEST(test_overlong_line_is_one_bad_line)
+{
+	char *big = long_span("big", TRACEFILE_MAX_LINE + 2);
+	struct session_meta m;
+	struct session *s;
+
+	write_file("over.jsonl", CHILD);
+	append_bytes("over.jsonl", (unsigned char *)big, strlen(big));
+	append_bytes("over.jsonl", (unsigned char *)ROOT_OK, strlen(ROOT_OK));
+	s = read_session("over.jsonl", &m);
+	ck_assert_int_eq(m.span_count, 2);
+	ck_assert_int_eq(m.bad_lines, 1);
+	ck_assert_ptr_nonnull(strstr(session_first_bad(s), "over.jsonl:2: line of"));
+	ck_assert_ptr_nonnull(strstr(session_first_bad(s), "limit of 64 MiB"));
+	session_meta_clear(&m);
+	session_free(s);
+	free(big);
+}
+END_TEST
+
+/*
+ * A gzip bomb: a good member, then one member of zeros that would inflate
+ * to 1 GiB (one MiB's deflate blocks repeated: after a full flush deflate
+ * writes the same bytes for the same input).  Reading stops past
+ * TRACEFILE_BOMB_MIN with one warning; the good span stays.
+ */
+START_TEST(test_gzip_bomb_stops)
+{
+	static const unsigned char header[10] = { 0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 0xff };
+	size_t cap = 1 << 20, n, len;
+	unsigned char *zeros = xcalloc(1, cap), *block = xmalloc(cap), *gz = xmalloc(4096);
+	struct session_meta m;
+	struct session *s;
+	z_stream z;
+	int i;
+
+	memset(&z, 0, sizeof z);
+	ck_assert_int_eq(deflateInit2(&z, 9, Z_DEFLATED, -15, 8, Z_DEFAULT_STRATEGY), Z_OK);
+	z.next_in = zeros;
+	z.avail_in = (uInt)cap;
+	z.next_out = block;
+	z.avail_out = (uInt)cap;
+	ck_assert_int_eq(deflate(&z, Z_FULL_FLUSH), Z_OK);
+	n = cap - z.avail_out;
+	deflateEnd(&z);
+	len = gzip_member(CHILD ROOT_OK, gz, 4096);
+	append_bytes("bomb.jsonl.gz", gz, len);
+	append_bytes("bomb.jsonl.gz", header, sizeof header);
+	for (i = 0; i < 1024; i++)
+		append_bytes("bomb.jsonl.gz", block, n);
+	s = read_session("bomb.jsonl.gz", &m);
+	ck_assert_int_eq(m.span_count, 2);
+	ck_assert_uint_eq(session_nwarnings(s), 1);
+	ck_assert_ptr_nonnull(strstr(session_warning(s, 0), "bomb.jsonl.gz: decompresses to over"));
+	ck_assert_uint_lt(session_consumed(s), 1024 * n);
+	session_meta_clear(&m);
+	session_free(s);
+	free(zeros);
+	free(block);
+	free(gz);
+}
+END_TEST
+
+/* A .gz name promises gzip: plain text in it is one warning, not lines. */
+START_TEST(test_gz_name_needs_gzip)
+{
+	struct session_meta m;
+	struct session *s;
+
+	write_file("plain.jsonl.gz", CHILD ROOT_OK);
+	s = read_session("plain.jsonl.gz", &m);
+	ck_assert_int_eq(m.span_count, 0);
+	ck_assert_int_eq(m.bad_lines, 0);
+	ck_assert_uint_eq(session_nwarnings(s), 1);
+	ck_assert_ptr_nonnull(strstr(session_warning(s, 0), "plain.jsonl.gz: not gzip data"));
+	session_meta_clear(&m);
+	session_free(s);
+}
+END_TEST
+
 static Suite *
 model_suite(void)
 {
@@ -596,6 +731,11 @@ model_suite(void)
 	tcase_add_test(ts, test_missing_source_is_an_error);
 	tcase_add_test(ts, test_torn_gzip_grows_without_loss);
 	tcase_add_test(ts, test_corrupt_member_keeps_what_came_before);
+	tcase_add_test(ts, test_long_line_read_back);
+	tcase_add_test(ts, test_overlong_line_is_one_bad_line);
+	tcase_add_test(ts, test_gzip_bomb_stops);
+	tcase_add_test(ts, test_gz_name_needs_gzip);
+	tcase_set_timeout(ts, 60);
 	suite_add_tcase(s, ts);
 	return s;
 }
