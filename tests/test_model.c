@@ -208,6 +208,23 @@ START_TEST(test_token_rollup)
 	ck_assert_int_eq(trace_stats(t)->tokens_in, 105);
 	ck_assert_int_eq(trace_stats(t)->tokens_out, 10);
 	trace_free(t);
+
+	/* Counts are untrusted: sums saturate instead of wrapping negative. */
+	t = trace_new();
+	f = mk("l1", "r", "llm.generate", 1, 2);
+	f.tokens_in = INT64_MAX;
+	f.tokens_out = INT64_MAX - 1;
+	add(t, f);
+	f = mk("l2", "r", "llm.generate", 1, 2);
+	f.tokens_in = INT64_MAX;
+	f.tokens_out = 5;
+	add(t, f);
+	add(t, mk("r", NULL, "workflow.run", 0, 9));
+	ck_assert_int_eq(trace_rollup_in(t, 2), INT64_MAX);
+	ck_assert_int_eq(trace_rollup_out(t, 2), INT64_MAX);
+	ck_assert_int_eq(trace_stats(t)->tokens_in, INT64_MAX);
+	ck_assert_int_eq(trace_stats(t)->tokens_out, INT64_MAX);
+	trace_free(t);
 }
 END_TEST
 
