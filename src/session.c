@@ -142,8 +142,13 @@ session_finish(struct session *s)
 	size_t i;
 
 	for (i = 0; i < s->npaths; i++) {
-		if (s->files[i] != NULL)
-			tracefile_finish(s->files[i], s->parser, s->trace);
+		if (s->files[i] == NULL)
+			continue;
+		tracefile_finish(s->files[i], s->parser, s->trace);
+		/* Not an error (a writer creates the file before its first
+		 * export), but a read that shows nothing should say why. */
+		if (tracefile_empty(s->files[i]))
+			session_warn(s, xasprintf("%s is empty", s->paths[i]));
 	}
 }
 

@@ -92,13 +92,16 @@ tracefile_open(const char *path, uint16_t index, char **cause)
 		tf->in_fd = STDIN_FILENO;
 		return tf;
 	}
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1) {
+	/* O_NONBLOCK: opening a pipe must not wait for a writer. */
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)) == -1) {
 		*cause = xasprintf("cannot open %s: %s", path, strerror(errno));
 		return NULL;
 	}
-	if (fstat(fd, &st) == -1 || S_ISDIR(st.st_mode)) {
+	if (fstat(fd, &st) == -1 || !S_ISREG(st.st_mode)) {
 		*cause = xasprintf("cannot read %s: %s", path,
-		    S_ISDIR(st.st_mode) ? "is a directory" : strerror(errno));
+		    S_ISDIR(st.st_mode) ? "is a directory" : !S_ISREG(st.st_mode) ?
+		    "not a regular file (a pipe can be read as standard input, -)" :
+		    strerror(errno));
 		close(fd);
 		return NULL;
 	}
@@ -378,6 +381,12 @@ const char *
 tracefile_path(const struct tracefile *tf)
 {
 	return tf->path;
+}
+
+bool
+tracefile_empty(const struct tracefile *tf)
+{
+	return !tf->failed && gz_total_out(tf->gz) == 0 && !gz_pending(tf->gz);
 }
 
 bool

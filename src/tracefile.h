@@ -65,6 +65,9 @@ void tracefile_finish(struct tracefile *, struct span_parser *, struct trace *);
 char *tracefile_line(struct tracefile *, uint64_t off, uint32_t len, char **cause);
 
 const char *tracefile_path(const struct tracefile *);
+/* True when it was read without failing and nothing came out of it (an
+ * empty file, or gzip members that hold no text). */
+bool tracefile_empty(const struct tracefile *);
 /* True when what was read ends inside a gzip member or a line. */
 bool tracefile_pending(const struct tracefile *);
 /* Input bytes consumed so far, and the file's size when last looked at. */

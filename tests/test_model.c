@@ -12,6 +12,7 @@
 #include <unistd.h>
 #include <zlib.h>
 
+#include "buf.h"
 #include "session.h"
 #include "source.h"
 #include "span.h"
@@ -721,6 +722,76 @@ START_TEST(test_gz_name_needs_gzip)
 }
 END_TEST
 
+/* Read every session of the directory; the warnings of all, joined. */
+static char *
+scan_and_read(size_t *nsessions, uint32_t *spans)
+{
+	struct session_ref *refs;
+	struct source src;
+	struct session *s;
+	struct buf b = BUF_INIT;
+	size_t n, i, k;
+	char *cause = NULL;
+
+	ck_assert_int_eq(source_init(&src, tmpdir, &cause), 0);
+	ck_assert_int_eq(source_scan(&src, &refs, &n, &cause), 0);
+	*spans = 0;
+	for (i = 0; i < n; i++) {
+		s = session_new(&refs[i]);
+		while (session_read(s, 1 << 20) == 1)
+			;
+		session_finish(s);
+		*spans += trace_count(session_trace(s));
+		for (k = 0; k < session_nwarnings(s); k++)
+			buf_printf(&b, "%s\n", session_warning(s, k));
+		session_free(s);
+	}
+	*nsessions = n;
+	session_refs_free(refs, n);
+	source_clear(&src);
+	return buf_detach(&b);
+}
+
+/*
+ * Names of trace files that cannot be read — looping and dangling
+ * symlinks, a directory, a pipe (which must not block), an empty file —
+ * each give their session one warning naming them; a looping chunk of a
+ * good session leaves its good spans alone.
+ */
+START_TEST(test_unreadable_names_warn)
+{
+	char path[600], target[600], *w;
+	size_t n;
+	uint32_t spans;
+
+	write_file("good.jsonl", CHILD ROOT_OK);
+	write_file("empty.jsonl", "");
+	snprintf(path, sizeof path, "%s/loop.jsonl", tmpdir);
+	ck_assert_int_eq(symlink("loop.jsonl", path), 0);
+	snprintf(path, sizeof path, "%s/good.jsonl.chunk_1.jsonl", tmpdir);
+	ck_assert_int_eq(symlink("loop.jsonl", path), 0);
+	snprintf(path, sizeof path, "%s/dangling.jsonl", tmpdir);
+	snprintf(target, sizeof target, "%s/nowhere", tmpdir);
+	ck_assert_int_eq(symlink(target, path), 0);
+	snprintf(path, sizeof path, "%s/dir.jsonl", tmpdir);
+	ck_assert_int_eq(mkdir(path, 0755), 0);
+	snprintf(path, sizeof path, "%s/fifo.jsonl", tmpdir);
+	ck_assert_int_eq(mkfifo(path, 0644), 0);
+	w = scan_and_read(&n, &spans);
+	ck_assert_uint_eq(n, 6);
+	ck_assert_uint_eq(spans, 2);
+#define HAS(s) ck_assert_msg(strstr(w, s) != NULL, "no '%s' in:\n%s", s, w)
+	HAS("/loop.jsonl: Too many levels of symbolic links\n");
+	HAS("/good.jsonl.chunk_1.jsonl: Too many levels of symbolic links\n");
+	HAS("/dangling.jsonl: No such file or directory\n");
+	HAS("/dir.jsonl: is a directory\n");
+	HAS("/fifo.jsonl: not a regular file");
+	HAS("/empty.jsonl is empty\n");
+#undef HAS
+	free(w);
+}
+END_TEST
+
 static Suite *
 model_suite(void)
 {
@@ -752,6 +823,7 @@ model_suite(void)
 	tcase_add_test(ts, test_overlong_line_is_one_bad_line);
 	tcase_add_test(ts, test_gzip_bomb_stops);
 	tcase_add_test(ts, test_gz_name_needs_gzip);
+	tcase_add_test(ts, test_unreadable_names_warn);
 	tcase_set_timeout(ts, 60);
 	suite_add_tcase(s, ts);
 	return s;
