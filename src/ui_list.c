@@ -460,8 +460,16 @@ draw_row(struct ui *ui, int y, const struct ui_entry *e, bool sel)
 	buf_reset(&b);
 	buf_printf(&b, "  %s", m->id);
 	if (m->bad_lines)
-		buf_printf(&b, "  %llu bad lines", (unsigned long long)m->bad_lines);
-	ui_put(y, x, w - x, b.p, b.len, VS_DIM, sel);
+		buf_printf(&b, "  %llu bad line%s", (unsigned long long)m->bad_lines,
+		    m->bad_lines == 1 ? "" : "s");
+	x += ui_put(y, x, w - x, b.p, b.len, VS_DIM, sel);
+	/* A file that could not be read; the status bar says which and why. */
+	buf_reset(&b);
+	if (e->summary != NULL && session_nwarnings(e->summary) > 0)
+		buf_printf(&b, "  %zu warning%s", session_nwarnings(e->summary),
+		    session_nwarnings(e->summary) == 1 ? "" : "s");
+	if (b.len > 0)
+		ui_put(y, x, w - x, b.p, b.len, VS_WARN, sel);
 	buf_free(&b);
 }
 

@@ -16,6 +16,7 @@
 #include "session.h"
 #include "source.h"
 #include "span.h"
+#include "span_detail.h"
 #include "trace.h"
 #include "tracefile.h"
 #include "xmalloc.h"
@@ -792,6 +793,48 @@ START_TEST(test_unreadable_names_warn)
 }
 END_TEST
 
+/* jansson refuses \u0000 in keys: the key is shown with the escape as
+ * text and values keep their NUL; a span whose detail cannot be parsed
+ * (deeper than jansson's limit) says which file and span. */
+START_TEST(test_detail_nul_key_and_cause)
+{
+	static const char nul[] = "{\"span_id\":\"n\",\"name\":\"x\",\"attributes\":"
+	    "{\"k\\u0000\" : \"v\\u0000w\",\"s\":\"\\\\u0000\\\"\"}}\n";
+	struct session_meta m;
+	struct session *s;
+	struct span_detail *d;
+	const struct kv *kv;
+	struct buf b = BUF_INIT;
+	char *cause = NULL;
+	int k;
+
+	buf_adds(&b, nul);
+	buf_adds(&b, "{\"span_id\":\"deep\",\"name\":\"y\",\"attributes\":{\"x\":");
+	for (k = 0; k < 3000; k++)
+		buf_addc(&b, '[');
+	for (k = 0; k < 3000; k++)
+		buf_addc(&b, ']');
+	buf_adds(&b, "}}\n");
+	write_file("nul.jsonl", buf_str(&b));
+	s = read_session("nul.jsonl", &m);
+	ck_assert_int_eq(m.span_count, 2);
+	d = session_span_detail(s, 0, &cause);
+	ck_assert_msg(d != NULL, "%s", cause);
+	ck_assert_ptr_nonnull(kv = span_detail_attr(d, "k\\u0000"));
+	ck_assert_str_eq(kv->json, "\"v\\u0000w\"");
+	ck_assert_ptr_nonnull(kv = span_detail_attr(d, "s"));
+	ck_assert_str_eq(kv->str, "\\u0000\"");
+	span_detail_free(d);
+	ck_assert_ptr_null(session_span_detail(s, 1, &cause));
+	ck_assert_msg(strstr(cause, "/nul.jsonl: span deep: span detail: JSON error") != NULL,
+	    "%s", cause);
+	free(cause);
+	session_meta_clear(&m);
+	session_free(s);
+	buf_free(&b);
+}
+END_TEST
+
 static Suite *
 model_suite(void)
 {
@@ -824,6 +867,7 @@ model_suite(void)
 	tcase_add_test(ts, test_gzip_bomb_stops);
 	tcase_add_test(ts, test_gz_name_needs_gzip);
 	tcase_add_test(ts, test_unreadable_names_warn);
+	tcase_add_test(ts, test_detail_nul_key_and_cause);
 	tcase_set_timeout(ts, 60);
 	suite_add_tcase(s, ts);
 	return s;
