@@ -194,13 +194,16 @@ static bool
 entry_read(struct ui *ui, struct ui_entry *e)
 {
 	uint64_t before;
+	size_t warned;
 	int more;
 
 	if (e->summary == NULL)
 		e->summary = session_new_summary(&e->ref);
 	before = session_consumed(e->summary);
+	warned = session_nwarnings(e->summary);
 	more = session_read(e->summary, LIST_SLICE);
-	if (session_consumed(e->summary) != before || !e->read_once)
+	if (session_consumed(e->summary) != before || !e->read_once ||
+	    session_nwarnings(e->summary) != warned)
 		entry_refresh_meta(ui, e);
 	if (!more)
 		e->read_once = true;
