@@ -867,6 +867,11 @@ cli_tail_print(struct session *s, uint32_t *printed, const struct filter *f,
 	uint32_t depth;
 	bool orphan;
 
+	/* The text form shows subtree tokens and cycle marks, which come from
+	 * the tree snapshot: bring it up to the spans about to be printed
+	 * (reading past the old snapshot's arrays was out of bounds). */
+	if (!o->json && *printed < trace_count(t))
+		trace_update_tree(t);
 	for (; *printed < trace_count(t); (*printed)++) {
 		if (f != NULL) {
 			session_span_subject(s, *printed, &fs);

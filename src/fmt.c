@@ -88,12 +88,23 @@ fmt_duration(struct buf *b, int64_t ns)
 void
 fmt_count(struct buf *b, int64_t n)
 {
-	if (n < 1000)
+	static const char units[] = "kMGTPE";
+	double scaled = (double)n, scale;
+	int u, decimals;
+
+	if (n < 1000) {
 		buf_printf(b, "%lld", (long long)n);
-	else if (n < 1000000)
-		buf_printf(b, "%.1fk", (double)n / 1e3);
-	else if (n < 1000000000)
-		buf_printf(b, "%.2fM", (double)n / 1e6);
-	else
-		buf_printf(b, "%.2fG", (double)n / 1e9);
+		return;
+	}
+	/* The smallest unit whose rounded figure stays under 1000, so 999 950
+	 * is "1.00M", not "1000.0k"; up to E, where int64 ends (9.22E). */
+	for (u = 0; u < 6; u++) {
+		scaled /= 1000.0;
+		decimals = u == 0 ? 1 : 2;
+		scale = decimals == 1 ? 10.0 : 100.0;
+		/* What printf's rounding will show (positive, so +0.5 rounds). */
+		if ((double)(long long)(scaled * scale + 0.5) / scale < 1000.0 || u == 5)
+			break;
+	}
+	buf_printf(b, "%.*f%c", decimals, scaled, units[u]);
 }

@@ -18,7 +18,7 @@ void fmt_time_short(struct buf *, int64_t ns);
 void fmt_ms(struct buf *, int64_t ns);
 /* Human duration: 27µs, 107ms, 1.25s, 2m03s, 1h02m. */
 void fmt_duration(struct buf *, int64_t ns);
-/* Human count: 812, 12.3k, 4.56M. */
+/* Human count: 812, 12.3k, 4.56M, … 9.22E; at most 7 columns. */
 void fmt_count(struct buf *, int64_t n);
 
 #endif

@@ -59,6 +59,7 @@ struct gz {
 	enum gz_state state;
 	bool verify;		/* check members' CRC-32 and ISIZE */
 	bool record;		/* record access points */
+	bool any_member;	/* a member header has been seen */
 
 	z_stream strm;
 	bool inflating;		/* strm is initialised */
@@ -114,6 +115,13 @@ struct gz *
 gz_new(void)
 {
 	return gz_create(true, true, GZ_OUTSIZE);
+}
+
+void
+gz_expect_gzip(struct gz *gz)
+{
+	if (gz->state == GZ_DETECT && gz->have == 0)
+		gz->state = GZ_MAGIC;
 }
 
 void
@@ -253,6 +261,7 @@ gz_start_header(struct gz *gz)
 	gz->have = 2;
 	gz->hcrc = crc32(0, gz->field, 2);
 	gz->state = GZ_HEADER;
+	gz->any_member = true;
 }
 
 /* The first two bytes decide: gzip magic, or plain text passed through. */
@@ -284,6 +293,18 @@ gz_detect(struct gz *gz, const unsigned char *p, size_t len, size_t *used,
 	return 0;
 }
 
+/* Not a member where one must start; before any member of a stream read
+ * from its start (not gz_read_at's), the input is not gzip at all. */
+static int
+gz_not_member(struct gz *gz, uint64_t at)
+{
+	if (gz->any_member || !gz->record)
+		return gz_fail(gz, at, "not a gzip member");
+	gz->error = xstrdup("not gzip data (no gzip header where it starts)");
+	gz->state = GZ_ERROR;
+	return -1;
+}
+
 /* Between members: padding zeros, then ID1 ID2 or corruption. */
 static int
 gz_magic(struct gz *gz, const unsigned char *p, size_t len, size_t *used)
@@ -298,7 +319,7 @@ gz_magic(struct gz *gz, const unsigned char *p, size_t len, size_t *used)
 			return 0;
 		}
 		if (p[i] != GZ_ID1)
-			return gz_fail(gz, gz->total_in + i, "not a gzip member");
+			return gz_not_member(gz, gz->total_in + i);
 		gz->member_in = gz->total_in + i;
 		gz->member_out = gz->total_out;
 		gz->have = 1;
@@ -308,7 +329,7 @@ gz_magic(struct gz *gz, const unsigned char *p, size_t len, size_t *used)
 	if (i == len)
 		return 0;
 	if (p[i] != GZ_ID2)
-		return gz_fail(gz, gz->total_in + i, "not a gzip member");
+		return gz_not_member(gz, gz->total_in + i);
 	*used = i + 1;
 	gz_start_header(gz);
 	return 0;

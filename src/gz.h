@@ -43,6 +43,10 @@ typedef int (*gz_out_fn)(void *arg, const char *buf, size_t len);
 
 struct gz *gz_new(void);
 void gz_free(struct gz *);
+/* The input must be gzip (a file named *.gz): no plain-text fallback, so
+ * anything else fails at once with a clear cause instead of being read
+ * as lines of garbage.  Call before the first feed. */
+void gz_expect_gzip(struct gz *);
 
 /*
  * Decode the next `len` input bytes (the stream's bytes in order, as they

@@ -2,6 +2,7 @@
 #include "lines.h"
 
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -10,12 +11,13 @@
 /*
  * A line wholly inside the fed buffer is passed straight from it; only the
  * unfinished line at the end of a feed is copied, into tail.  The tail keeps
- * at most max_len + 1 bytes: one more than the limit, because a final '\r'
- * is only known to be dropped when the '\n' after it arrives.  Past that the
- * line is counted, not kept.
+ * at most hold bytes, by default max_len + 1: one more than the limit,
+ * because a final '\r' is only known to be dropped when the '\n' after it
+ * arrives.  Past that the line is counted, not kept.
  */
 struct lines {
 	size_t max_len;
+	size_t hold;		/* most bytes of an unfinished line kept */
 	char *tail;
 	size_t tail_len;
 	size_t tail_cap;
@@ -31,7 +33,14 @@ lines_new(size_t max_len)
 	struct lines *l = xcalloc(1, sizeof *l);
 
 	l->max_len = max_len;
+	l->hold = max_len == SIZE_MAX ? SIZE_MAX : max_len + 1;
 	return l;
+}
+
+void
+lines_set_hold(struct lines *l, size_t hold)
+{
+	l->hold = hold;
 }
 
 void
@@ -67,9 +76,13 @@ lines_hold(struct lines *l, const char *p, size_t n)
 	l->last = p[n - 1];
 	if (l->overlong)
 		return;
-	if (l->cur_len - 1 > l->max_len) {
+	if (l->cur_len > l->hold) {
+		/* Give the memory back too: the next line starts small. */
 		l->overlong = true;
 		l->tail_len = 0;
+		free(l->tail);
+		l->tail = NULL;
+		l->tail_cap = 0;
 		return;
 	}
 	need = l->tail_len + n;

@@ -143,8 +143,13 @@ session_finish(struct session *s)
 	size_t i;
 
 	for (i = 0; i < s->npaths; i++) {
-		if (s->files[i] != NULL)
-			tracefile_finish(s->files[i], s->parser, s->trace);
+		if (s->files[i] == NULL)
+			continue;
+		tracefile_finish(s->files[i], s->parser, s->trace);
+		/* Not an error (a writer creates the file before its first
+		 * export), but a read that shows nothing should say why. */
+		if (tracefile_empty(s->files[i]))
+			session_warn(s, xasprintf("%s is empty", s->paths[i]));
 	}
 }
 
@@ -273,16 +278,83 @@ session_span_line(struct session *s, uint32_t i, char **cause)
 	return tracefile_line(s->files[sp->file], sp->off, sp->len, cause);
 }
 
+/*
+ * jansson refuses \u0000 in an object key (JSON_ALLOW_NUL covers values
+ * only), which would hide a whole span's detail.  Rewrite the escape in
+ * keys as the text it is ("\u0000" becomes "\\u0000"), so the key shows as
+ * written; values are left alone.  Each string is copied twice as it is
+ * scanned, as written and rewritten; which one is kept is known at its
+ * closing quote, by whether a ':' follows.
+ */
+static char *
+session_unnul_keys(const char *p, size_t n, size_t *outlen)
+{
+	struct buf out = BUF_INIT, orig = BUF_INIT, alt = BUF_INIT;
+	size_t i = 0, k;
+
+	while (i < n) {
+		if (p[i] != '"') {
+			buf_addc(&out, p[i++]);
+			continue;
+		}
+		buf_reset(&orig);
+		buf_reset(&alt);
+		buf_addc(&orig, p[i++]);
+		while (i < n && p[i] != '"') {
+			if (p[i] == '\\' && n - i >= 6 && memcmp(p + i, "\\u0000", 6) == 0) {
+				buf_add(&orig, p + i, 6);
+				buf_add(&alt, "\\\\u0000", 7);
+				i += 6;
+				continue;
+			}
+			k = p[i] == '\\' && i + 1 < n ? 2 : 1;
+			buf_add(&orig, p + i, k);
+			buf_add(&alt, p + i, k);
+			i += k;
+		}
+		for (k = i + 1; k < n && strchr(" \t\r\n", p[k]) != NULL; k++)
+			;
+		if (k < n && p[k] == ':') {
+			buf_addc(&out, '"');
+			buf_add(&out, buf_str(&alt), alt.len);
+		} else
+			buf_add(&out, buf_str(&orig), orig.len);
+		if (i < n)
+			buf_addc(&out, p[i++]);
+	}
+	buf_free(&orig);
+	buf_free(&alt);
+	*outlen = out.len;
+	return buf_detach(&out);
+}
+
 struct span_detail *
 session_span_detail(struct session *s, uint32_t i, char **cause)
 {
-	char *line = session_span_line(s, i, cause);
+	char *line = session_span_line(s, i, cause), *fixed, *why;
+	const struct span *sp;
 	struct span_detail *d;
+	size_t n;
 
 	if (line == NULL)
 		return NULL;
-	d = span_detail_parse(line, trace_span(s->trace, i)->len,
-	    trace_span(s->trace, i)->sub, cause);
+	sp = trace_span(s->trace, i);
+	d = span_detail_parse(line, sp->len, sp->sub, cause);
+	if (d == NULL && strstr(*cause, "NUL byte in object key") != NULL) {
+		fixed = session_unnul_keys(line, sp->len, &n);
+		free(*cause);
+		*cause = NULL;
+		d = span_detail_parse(fixed, n, sp->sub, cause);
+		free(fixed);
+	}
+	if (d == NULL) {
+		/* Say which span of which file. */
+		why = *cause;
+		*cause = xasprintf("%s: span %s: %s", sp->file < s->npaths &&
+		    s->files[sp->file] != NULL ? tracefile_path(s->files[sp->file]) : s->id,
+		    trace_str(s->trace, sp->id), why);
+		free(why);
+	}
 	free(line);
 	return d;
 }
@@ -330,6 +402,15 @@ session_size(const struct session *s)
 	return s->size;
 }
 
+/* Token counts come from the trace and may be as large as INT64_MAX. */
+static int64_t
+session_tokens(int64_t in, int64_t out)
+{
+	in = in > 0 ? in : 0;
+	out = out > 0 ? out : 0;
+	return in > INT64_MAX - out ? INT64_MAX : in + out;
+}
+
 void
 session_subject(const struct session_meta *m, struct filter_subject *fs)
 {
@@ -340,7 +421,7 @@ session_subject(const struct session_meta *m, struct filter_subject *fs)
 	fs->field[FF_ENGINE] = m->engine;
 	fs->duration_ns = m->started_at != SPAN_TIME_NONE && m->ended_at != SPAN_TIME_NONE ?
 	    m->ended_at - m->started_at : -1;
-	fs->tokens = m->tokens_in + m->tokens_out;
+	fs->tokens = session_tokens(m->tokens_in, m->tokens_out);
 }
 
 void
@@ -360,7 +441,7 @@ session_span_subject(struct session *s, uint32_t i, struct filter_subject *fs)
 	fs->field[FF_PARENT] = trace_str(t, sp->parent);
 	fs->duration_ns = sp->start_ns != SPAN_TIME_NONE && sp->end_ns != SPAN_TIME_NONE ?
 	    sp->end_ns - sp->start_ns : -1;
-	fs->tokens = (sp->tok_in > 0 ? sp->tok_in : 0) + (sp->tok_out > 0 ? sp->tok_out : 0);
+	fs->tokens = session_tokens(sp->tok_in, sp->tok_out);
 	if (sp->tok_in < 0 && sp->tok_out < 0)
 		fs->tokens = -1;
 }

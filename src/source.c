@@ -194,18 +194,20 @@ source_scan_dir(const char *dir, struct session_ref **refs, size_t *n, char **ca
 		if (de->d_name[0] == '.' || (id = source_session_id(de->d_name, &chunk)) == NULL)
 			continue;
 		path = xasprintf("%s/%s", dir, de->d_name);
-		/* stat follows symlinks; a dangling or looping one is skipped. */
-		if (stat(path, &st) == -1 || !S_ISREG(st.st_mode)) {
-			free(path);
-			free(id);
-			continue;
-		}
+		/*
+		 * A trace file name that is not a readable file (a dangling or
+		 * looping symlink, a directory, a pipe) is kept: opening it
+		 * then gives its session one warning that names it, instead
+		 * of it vanishing without a word.
+		 */
+		if (stat(path, &st) == -1)
+			memset(&st, 0, sizeof st);
 		e = xreallocarray(e, ne + 1, sizeof *e);
 		e[ne].id = id;
 		e[ne].path = path;
 		e[ne].chunk = chunk;
 		e[ne].mtime = st.st_mtime;
-		e[ne].bytes = (uint64_t)st.st_size;
+		e[ne].bytes = S_ISREG(st.st_mode) ? (uint64_t)st.st_size : 0;
 		ne++;
 	}
 	closedir(d);

@@ -36,6 +36,7 @@ struct tracefile {
 	uint64_t bad_lines;
 	char *first_bad;
 	bool failed;
+	bool bomb;           /* reading stopped: it decompresses too far */
 	unsigned char *chunk;
 	/* Valid during one tracefile_read: where spans go. */
 	struct span_parser *parser;
@@ -71,6 +72,7 @@ tracefile_new(const char *name, int fd, uint16_t index)
 	tf->in_fd = fd;
 	tf->gz = gz_new();
 	tf->lines = lines_new(TRACEFILE_MAX_LINE);
+	lines_set_hold(tf->lines, TRACEFILE_HOLD);
 	tf->chunk = xmalloc(TRACEFILE_CHUNK);
 	return tf;
 }
@@ -90,17 +92,24 @@ tracefile_open(const char *path, uint16_t index, char **cause)
 		tf->in_fd = STDIN_FILENO;
 		return tf;
 	}
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1) {
+	/* O_NONBLOCK: opening a pipe must not wait for a writer. */
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)) == -1) {
 		*cause = xasprintf("cannot open %s: %s", path, strerror(errno));
 		return NULL;
 	}
-	if (fstat(fd, &st) == -1 || S_ISDIR(st.st_mode)) {
+	if (fstat(fd, &st) == -1 || !S_ISREG(st.st_mode)) {
 		*cause = xasprintf("cannot read %s: %s", path,
-		    S_ISDIR(st.st_mode) ? "is a directory" : strerror(errno));
+		    S_ISDIR(st.st_mode) ? "is a directory" : !S_ISREG(st.st_mode) ?
+		    "not a regular file (a pipe can be read as standard input, -)" :
+		    strerror(errno));
 		close(fd);
 		return NULL;
 	}
 	tf = tracefile_new(path, fd, index);
+	/* A .gz name promises gzip: random bytes get one clear error, not
+	 * hundreds of bad lines. */
+	if (strlen(path) > 3 && strcmp(path + strlen(path) - 3, ".gz") == 0)
+		gz_expect_gzip(tf->gz);
 	tf->dev = st.st_dev;
 	tf->ino = st.st_ino;
 	tf->size = (uint64_t)st.st_size;
@@ -161,19 +170,42 @@ tracefile_index_line(struct tracefile *tf, const char *line, size_t len, uint64_
 		    len > UINT32_MAX ? UINT32_MAX : (uint32_t)len);
 }
 
+/* A line too long to have been held while it arrived: read it back from
+ * the file, whose bytes up to the end of the line are all there. */
+static void
+tracefile_index_fetched(struct tracefile *tf, size_t len, uint64_t off)
+{
+	char *line = xmalloc(len ? len : 1), *cause = NULL, *why;
+	long got;
+
+	got = gz_read_at(tf->fd, gz_index(tf->gz), off, line, len, &cause);
+	if (got == (long)len)
+		tracefile_index_line(tf, line, len, off);
+	else {
+		why = xasprintf("cannot read the line of %zu bytes back: %s", len,
+		    cause != NULL ? cause : "the file shrank");
+		tracefile_bad(tf, why);
+		free(why);
+	}
+	free(cause);
+	free(line);
+}
+
 static int
 tracefile_on_line(void *arg, const char *line, size_t len, uint64_t off)
 {
 	struct tracefile *tf = arg;
-	char why[64];
+	char why[80];
 
 	tf->line_no++;
-	if (line == NULL) {
-		snprintf(why, sizeof why, "line of %zu bytes is longer than the limit", len);
+	if (line == NULL && len > TRACEFILE_MAX_LINE) {
+		snprintf(why, sizeof why, "line of %zu bytes is longer than the "
+		    "limit of %u MiB", len, TRACEFILE_MAX_LINE >> 20);
 		tracefile_bad(tf, why);
-		return 0;
-	}
-	tracefile_index_line(tf, line, len, off);
+	} else if (line == NULL)
+		tracefile_index_fetched(tf, len, off);
+	else
+		tracefile_index_line(tf, line, len, off);
 	return 0;
 }
 
@@ -181,7 +213,14 @@ static int
 tracefile_on_text(void *arg, const char *buf, size_t len)
 {
 	struct tracefile *tf = arg;
+	uint64_t out = gz_total_out(tf->gz);
 
+	/* Checked per piece of output (at most 256 KiB), before the lines
+	 * in it cost anything. */
+	if (out > TRACEFILE_BOMB_MIN && out / TRACEFILE_BOMB_RATIO > tf->consumed) {
+		tf->bomb = true;
+		return 1;
+	}
 	return lines_feed(tf->lines, buf, len, tracefile_on_line, tf);
 }
 
@@ -274,8 +313,14 @@ tracefile_read(struct tracefile *tf, struct span_parser *parser, struct trace *t
 		if (gz_feed(tf->gz, tf->chunk, (size_t)n, tracefile_on_text, tf, cause) == -1) {
 			char *why = *cause;
 
-			*cause = xasprintf("%s: %s; reading of this file stopped there",
-			    tf->path, why ? why : "decoding failed");
+			if (tf->bomb)
+				*cause = xasprintf("%s: decompresses to over %d times its "
+				    "size (a gzip bomb?); reading of this file stopped after "
+				    "%llu MiB", tf->path, TRACEFILE_BOMB_RATIO,
+				    (unsigned long long)(gz_total_out(tf->gz) >> 20));
+			else
+				*cause = xasprintf("%s: %s; reading of this file stopped there",
+				    tf->path, why ? why : "decoding failed");
 			free(why);
 			tf->failed = true;
 			rc = -1;
@@ -336,6 +381,12 @@ const char *
 tracefile_path(const struct tracefile *tf)
 {
 	return tf->path;
+}
+
+bool
+tracefile_empty(const struct tracefile *tf)
+{
+	return !tf->failed && gz_total_out(tf->gz) == 0 && !gz_pending(tf->gz);
 }
 
 bool

@@ -19,6 +19,17 @@ struct trace;
 
 /* Longest line indexed; longer lines are counted as bad. */
 #define TRACEFILE_MAX_LINE (64u * 1024 * 1024)
+/* Most of an unfinished line kept in memory between reads; a longer line
+ * is read back from the file once it is complete (if within the limit),
+ * so a file costs at most this much for its unfinished line. */
+#define TRACEFILE_HOLD (1024u * 1024)
+/* A gzip file that has decompressed to more than TRACEFILE_BOMB_MIN bytes
+ * at more than TRACEFILE_BOMB_RATIO times the input read is not a trace
+ * (real ones compress 5-20 times; deflate's most is 1032): reading it
+ * stops there with a warning, so a gzip bomb costs neither memory nor
+ * minutes. */
+#define TRACEFILE_BOMB_MIN (256ull * 1024 * 1024)
+#define TRACEFILE_BOMB_RATIO 200
 
 struct tracefile;
 
@@ -54,6 +65,9 @@ void tracefile_finish(struct tracefile *, struct span_parser *, struct trace *);
 char *tracefile_line(struct tracefile *, uint64_t off, uint32_t len, char **cause);
 
 const char *tracefile_path(const struct tracefile *);
+/* True when it was read without failing and nothing came out of it (an
+ * empty file, or gzip members that hold no text). */
+bool tracefile_empty(const struct tracefile *);
 /* True when what was read ends inside a gzip member or a line. */
 bool tracefile_pending(const struct tracefile *);
 /* Input bytes consumed so far, and the file's size when last looked at. */

@@ -260,6 +260,32 @@ ui_status_right(struct ui *ui, struct buf *b)
 	buf_adds(b, "  ? help ");
 }
 
+/*
+ * What went wrong reading the session on screen (the open one, else the
+ * selected list row), for the status bar: its first warning with how many
+ * more, else its first bad line.  False when nothing did.
+ */
+static bool
+ui_status_warning(struct ui *ui, struct buf *b)
+{
+	struct session *s = NULL;
+	size_t n;
+
+	if (ui->screen == SCREEN_SESSION)
+		s = ui->tree.s;
+	else if (ui->list.nrows > 0 && ui->list.sel < ui->list.n)
+		s = ui->list.e[ui->list.sel].summary;
+	if (s == NULL)
+		return false;
+	if ((n = session_nwarnings(s)) > 0) {
+		buf_printf(b, "warning: %s", session_warning(s, 0));
+		if (n > 1)
+			buf_printf(b, "  (+%zu more)", n - 1);
+	} else if (session_first_bad(s) != NULL)
+		buf_printf(b, "bad line: %s", session_first_bad(s));
+	return b->len > 0;
+}
+
 static void
 ui_draw_status(struct ui *ui)
 {
@@ -278,6 +304,8 @@ ui_draw_status(struct ui *ui)
 	} else if (ui->message != NULL)
 		ui_put(y, 0, ui->lay.w - rw - 1, ui->message, strlen(ui->message),
 		    ui->message_error ? VS_ERROR : VS_NORMAL, true);
+	else if (ui_status_warning(ui, &left))
+		ui_put(y, 0, ui->lay.w - rw - 1, left.p, left.len, VS_WARN, true);
 	ui_put(y, ui->lay.w - rw, rw, right.p, right.len, VS_NORMAL, true);
 	if (ui->prompt != PROMPT_NONE) {
 		move(y, text_width(left.p, left.len) < ui->lay.w - rw - 1 ?

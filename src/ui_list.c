@@ -194,13 +194,16 @@ static bool
 entry_read(struct ui *ui, struct ui_entry *e)
 {
 	uint64_t before;
+	size_t warned;
 	int more;
 
 	if (e->summary == NULL)
 		e->summary = session_new_summary(&e->ref);
 	before = session_consumed(e->summary);
+	warned = session_nwarnings(e->summary);
 	more = session_read(e->summary, LIST_SLICE);
-	if (session_consumed(e->summary) != before || !e->read_once)
+	if (session_consumed(e->summary) != before || !e->read_once ||
+	    session_nwarnings(e->summary) != warned)
 		entry_refresh_meta(ui, e);
 	if (!more)
 		e->read_once = true;
@@ -460,8 +463,16 @@ draw_row(struct ui *ui, int y, const struct ui_entry *e, bool sel)
 	buf_reset(&b);
 	buf_printf(&b, "  %s", m->id);
 	if (m->bad_lines)
-		buf_printf(&b, "  %llu bad lines", (unsigned long long)m->bad_lines);
-	ui_put(y, x, w - x, b.p, b.len, VS_DIM, sel);
+		buf_printf(&b, "  %llu bad line%s", (unsigned long long)m->bad_lines,
+		    m->bad_lines == 1 ? "" : "s");
+	x += ui_put(y, x, w - x, b.p, b.len, VS_DIM, sel);
+	/* A file that could not be read; the status bar says which and why. */
+	buf_reset(&b);
+	if (e->summary != NULL && session_nwarnings(e->summary) > 0)
+		buf_printf(&b, "  %zu warning%s", session_nwarnings(e->summary),
+		    session_nwarnings(e->summary) == 1 ? "" : "s");
+	if (b.len > 0)
+		ui_put(y, x, w - x, b.p, b.len, VS_WARN, sel);
 	buf_free(&b);
 }
 

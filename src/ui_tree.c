@@ -339,16 +339,21 @@ ui_tree_follow(struct ui *ui)
 {
 	struct ui_tree *t = &ui->tree;
 	uint32_t before;
+	size_t warned;
 
 	if (t->s == NULL || t->loading)
 		return;
 	before = trace_count(tree_trace(ui));
+	warned = session_nwarnings(t->s);
 	if (session_read(t->s, TREE_SLICE) == 1)
 		t->loading = true;
 	if (trace_count(tree_trace(ui)) != before) {
 		t->rows_dirty = true;
 		ui->dirty = true;
 	}
+	/* A file that shrank or was replaced: the status bar says so. */
+	if (session_nwarnings(t->s) != warned)
+		ui->dirty = true;
 }
 
 /*
@@ -486,7 +491,8 @@ draw_row(struct ui *ui, int y, uint32_t node, bool sel)
 	out = trace_rollup_out(tr, node);
 	if (in > 0 || out > 0) {
 		buf_reset(&b);
-		fmt_count(&b, in + out);
+		/* Untrusted counts: saturate rather than overflow. */
+		fmt_count(&b, in > INT64_MAX - out ? INT64_MAX : in + out);
 		ui_put(y, right + 10 + 7 - text_width(b.p, b.len), 7, b.p, b.len, VS_NUMBER, sel);
 	}
 	if (bar_w > 0)

@@ -608,6 +608,46 @@ START_TEST(test_corrupt_id2)
 }
 END_TEST
 
+/* A stream that must be gzip (a *.gz file): plain text, even text that
+ * starts with ID1, fails at once; padding zeros, nothing at all and
+ * members still decode; garbage after a member is corruption as usual. */
+START_TEST(test_expect_gzip)
+{
+	static const char *const plain[] = { "{\"a\":1}\n", "\x1f not gzip\n" };
+	struct stream s = { 0 };
+	struct buf out = BUF_INIT, data = BUF_INIT;
+	struct gz *gz;
+	char *cause;
+	size_t k;
+
+	for (k = 0; k < 2; k++) {
+		gz = gz_new();
+		gz_expect_gzip(gz);
+		cause = feed_bad(gz, plain[k], strlen(plain[k]), &out);
+		ck_assert_str_eq(cause, "not gzip data (no gzip header where it starts)");
+		ck_assert_uint_eq(out.len, 0);
+		free(cause);
+		gz_free(gz);
+	}
+	gz = gz_new();
+	gz_expect_gzip(gz);
+	feed_ok(gz, "", 0, &out);
+	ck_assert(!gz_pending(gz));
+	stream_adds(&s, "one\n", NULL);
+	buf_add(&data, "\0\0", 2);
+	buf_add(&data, s.gz.p, s.gz.len);
+	feed_ok(gz, data.p, data.len, &out);
+	check_same(&out, &s.text);
+	cause = feed_bad(gz, "junk", 4, &out);
+	ck_assert_ptr_nonnull(strstr(cause, "not a gzip member"));
+	free(cause);
+	gz_free(gz);
+	buf_free(&out);
+	buf_free(&data);
+	stream_free(&s);
+}
+END_TEST
+
 START_TEST(test_corrupt_flipped)
 {
 	struct stream s = { 0 };
@@ -941,6 +981,7 @@ gz_suite(void)
 	tcase_add_test(tc, test_corrupt_garbage);
 	tcase_add_test(tc, test_corrupt_id2);
 	tcase_add_test(tc, test_corrupt_flipped);
+	tcase_add_test(tc, test_expect_gzip);
 	tcase_add_test(tc, test_corrupt_trailer_and_header);
 	tcase_add_test(tc, test_trailing_zeros);
 	tcase_add_test(tc, test_stop_and_resume);

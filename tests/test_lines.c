@@ -177,6 +177,31 @@ START_TEST(test_very_long_line)
 }
 END_TEST
 
+/* With a hold below the limit, a line that crosses feeds and outgrows
+ * the hold is delivered as NULL with its full length even though it is
+ * within the limit; a line inside one feed is still passed whole. */
+START_TEST(test_hold)
+{
+	static const char text[] = "abc\n0123456789\nxy\n0123456789\r\n";
+	struct lines *l = lines_new(100);
+	struct buf got = BUF_INIT;
+
+	lines_set_hold(l, 4);
+	feed(l, text, 6, &got);		/* "abc\n01" */
+	feed(l, text + 6, 10, &got);	/* "23456789\nx" */
+	feed(l, text + 16, 2, &got);	/* "y\n": "xy" was held, within 4 */
+	feed(l, text + 18, 12, &got);	/* the whole last line in one feed */
+	ck_assert_str_eq(buf_str(&got),
+	    "0 3 abc\n4 10 <long>\n15 2 xy\n18 10 0123456789\n");
+	/* Held memory does not stay at the long line's size. */
+	buf_reset(&got);
+	feed(l, "short\n", 6, &got);
+	ck_assert_str_eq(buf_str(&got), "30 5 short\n");
+	lines_free(l);
+	buf_free(&got);
+}
+END_TEST
+
 START_TEST(test_max_len_zero)
 {
 	static const char text[] = "\n\r\na\n\r\r\n";
@@ -270,6 +295,7 @@ lines_suite(void)
 	tcase_add_test(tc, test_tail_pending);
 	tcase_add_test(tc, test_overlong);
 	tcase_add_test(tc, test_very_long_line);
+	tcase_add_test(tc, test_hold);
 	tcase_add_test(tc, test_max_len_zero);
 	tcase_add_test(tc, test_splits_mixed);
 	tcase_add_test(tc, test_zero_copy);

@@ -12,10 +12,13 @@
 #include <unistd.h>
 #include <zlib.h>
 
+#include "buf.h"
 #include "session.h"
 #include "source.h"
 #include "span.h"
+#include "span_detail.h"
 #include "trace.h"
+#include "tracefile.h"
 #include "xmalloc.h"
 
 static struct strref
@@ -206,6 +209,23 @@ START_TEST(test_token_rollup)
 	ck_assert_int_eq(trace_rollup_in(t, 2), 5);
 	ck_assert_int_eq(trace_stats(t)->tokens_in, 105);
 	ck_assert_int_eq(trace_stats(t)->tokens_out, 10);
+	trace_free(t);
+
+	/* Counts are untrusted: sums saturate instead of wrapping negative. */
+	t = trace_new();
+	f = mk("l1", "r", "llm.generate", 1, 2);
+	f.tokens_in = INT64_MAX;
+	f.tokens_out = INT64_MAX - 1;
+	add(t, f);
+	f = mk("l2", "r", "llm.generate", 1, 2);
+	f.tokens_in = INT64_MAX;
+	f.tokens_out = 5;
+	add(t, f);
+	add(t, mk("r", NULL, "workflow.run", 0, 9));
+	ck_assert_int_eq(trace_rollup_in(t, 2), INT64_MAX);
+	ck_assert_int_eq(trace_rollup_out(t, 2), INT64_MAX);
+	ck_assert_int_eq(trace_stats(t)->tokens_in, INT64_MAX);
+	ck_assert_int_eq(trace_stats(t)->tokens_out, INT64_MAX);
 	trace_free(t);
 }
 END_TEST
@@ -580,6 +600,252 @@ START_TEST(test_corrupt_member_keeps_what_came_before)
 }
 END_TEST
 
+/* A valid span whose name attribute makes its line n bytes long. */
+static char *
+long_span(const char *id, size_t n)
+{
+	static const char head[] = "{\"span_id\":\"%s\",\"parent_span_id\":\"r\","
+	    "\"name\":\"tool.call\",\"attributes\":{\"blob\":\"";
+	char *line = xmalloc(n + 2);
+	int k = snprintf(line, n, head, id);
+
+	memset(line + k, 'x', n - (size_t)k - 4);
+	memcpy(line + n - 4, "\"}}\n", 5);
+	return line;
+}
+
+/* A line longer than what is held between reads (TRACEFILE_HOLD) but
+ * within the limit is read back from the file, plain and gzip, from a file
+ * read in small pieces; its text can be fetched again by offset. */
+START_TEST(test_long_line_read_back)
+{
+	size_t n = TRACEFILE_HOLD * 3 + 17, len, cap;
+	char *big = long_span("big", n), *text, *line, *cause = NULL;
+	unsigned char *gz;
+	struct session_meta m;
+	struct session *s;
+
+	ck_assert_uint_eq(strlen(big), n);
+	text = xasprintf("%s%s%s", CHILD, big, ROOT_OK);
+	write_file("long.jsonl", text);
+	cap = strlen(text) + 4096;
+	gz = xmalloc(cap);
+	len = gzip_member(text, gz, cap);
+	append_bytes("long.jsonl.gz", gz, len);
+	for (int k = 0; k < 2; k++) {
+		s = read_session(k == 0 ? "long.jsonl" : "long.jsonl.gz", &m);
+		ck_assert_int_eq(m.span_count, 3);
+		ck_assert_int_eq(m.bad_lines, 0);
+		ck_assert_uint_eq(session_nwarnings(s), 0);
+		ck_assert_str_eq(trace_str(session_trace(s), trace_span(session_trace(s), 1)->id),
+		    "big");
+		line = session_span_line(s, 1, &cause);
+		ck_assert_ptr_nonnull(line);
+		ck_assert_uint_eq(strlen(line), n - 1);
+		ck_assert_int_eq(memcmp(line, big, n - 1), 0);
+		free(line);
+		session_meta_clear(&m);
+		session_free(s);
+	}
+	free(gz);
+	free(text);
+	free(big);
+}
+END_TEST
+
+/* Over the limit: one bad line that says so; the lines around it stay. */
+START_TEST(test_overlong_line_is_one_bad_line)
+{
+	char *big = long_span("big", TRACEFILE_MAX_LINE + 2);
+	struct session_meta m;
+	struct session *s;
+
+	write_file("over.jsonl", CHILD);
+	append_bytes("over.jsonl", (unsigned char *)big, strlen(big));
+	append_bytes("over.jsonl", (unsigned char *)ROOT_OK, strlen(ROOT_OK));
+	s = read_session("over.jsonl", &m);
+	ck_assert_int_eq(m.span_count, 2);
+	ck_assert_int_eq(m.bad_lines, 1);
+	ck_assert_ptr_nonnull(strstr(session_first_bad(s), "over.jsonl:2: line of"));
+	ck_assert_ptr_nonnull(strstr(session_first_bad(s), "limit of 64 MiB"));
+	session_meta_clear(&m);
+	session_free(s);
+	free(big);
+}
+END_TEST
+
+/*
+ * A gzip bomb: a good member, then one member of zeros that would inflate
+ * to 1 GiB (one MiB's deflate blocks repeated: after a full flush deflate
+ * writes the same bytes for the same input).  Reading stops past
+ * TRACEFILE_BOMB_MIN with one warning; the good span stays.
+ */
+START_TEST(test_gzip_bomb_stops)
+{
+	static const unsigned char header[10] = { 0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 0xff };
+	size_t cap = 1 << 20, n, len;
+	unsigned char *zeros = xcalloc(1, cap), *block = xmalloc(cap), *gz = xmalloc(4096);
+	struct session_meta m;
+	struct session *s;
+	z_stream z;
+	int i;
+
+	memset(&z, 0, sizeof z);
+	ck_assert_int_eq(deflateInit2(&z, 9, Z_DEFLATED, -15, 8, Z_DEFAULT_STRATEGY), Z_OK);
+	z.next_in = zeros;
+	z.avail_in = (uInt)cap;
+	z.next_out = block;
+	z.avail_out = (uInt)cap;
+	ck_assert_int_eq(deflate(&z, Z_FULL_FLUSH), Z_OK);
+	n = cap - z.avail_out;
+	deflateEnd(&z);
+	len = gzip_member(CHILD ROOT_OK, gz, 4096);
+	append_bytes("bomb.jsonl.gz", gz, len);
+	append_bytes("bomb.jsonl.gz", header, sizeof header);
+	for (i = 0; i < 1024; i++)
+		append_bytes("bomb.jsonl.gz", block, n);
+	s = read_session("bomb.jsonl.gz", &m);
+	ck_assert_int_eq(m.span_count, 2);
+	ck_assert_uint_eq(session_nwarnings(s), 1);
+	ck_assert_ptr_nonnull(strstr(session_warning(s, 0), "bomb.jsonl.gz: decompresses to over"));
+	ck_assert_uint_lt(session_consumed(s), 1024 * n);
+	session_meta_clear(&m);
+	session_free(s);
+	free(zeros);
+	free(block);
+	free(gz);
+}
+END_TEST
+
+/* A .gz name promises gzip: plain text in it is one warning, not lines. */
+START_TEST(test_gz_name_needs_gzip)
+{
+	struct session_meta m;
+	struct session *s;
+
+	write_file("plain.jsonl.gz", CHILD ROOT_OK);
+	s = read_session("plain.jsonl.gz", &m);
+	ck_assert_int_eq(m.span_count, 0);
+	ck_assert_int_eq(m.bad_lines, 0);
+	ck_assert_uint_eq(session_nwarnings(s), 1);
+	ck_assert_ptr_nonnull(strstr(session_warning(s, 0), "plain.jsonl.gz: not gzip data"));
+	session_meta_clear(&m);
+	session_free(s);
+}
+END_TEST
+
+/* Read every session of the directory; the warnings of all, joined. */
+static char *
+scan_and_read(size_t *nsessions, uint32_t *spans)
+{
+	struct session_ref *refs;
+	struct source src;
+	struct session *s;
+	struct buf b = BUF_INIT;
+	size_t n, i, k;
+	char *cause = NULL;
+
+	ck_assert_int_eq(source_init(&src, tmpdir, &cause), 0);
+	ck_assert_int_eq(source_scan(&src, &refs, &n, &cause), 0);
+	*spans = 0;
+	for (i = 0; i < n; i++) {
+		s = session_new(&refs[i]);
+		while (session_read(s, 1 << 20) == 1)
+			;
+		session_finish(s);
+		*spans += trace_count(session_trace(s));
+		for (k = 0; k < session_nwarnings(s); k++)
+			buf_printf(&b, "%s\n", session_warning(s, k));
+		session_free(s);
+	}
+	*nsessions = n;
+	session_refs_free(refs, n);
+	source_clear(&src);
+	return buf_detach(&b);
+}
+
+/*
+ * Names of trace files that cannot be read — looping and dangling
+ * symlinks, a directory, a pipe (which must not block), an empty file —
+ * each give their session one warning naming them; a looping chunk of a
+ * good session leaves its good spans alone.
+ */
+START_TEST(test_unreadable_names_warn)
+{
+	char path[600], target[600], *w;
+	size_t n;
+	uint32_t spans;
+
+	write_file("good.jsonl", CHILD ROOT_OK);
+	write_file("empty.jsonl", "");
+	snprintf(path, sizeof path, "%s/loop.jsonl", tmpdir);
+	ck_assert_int_eq(symlink("loop.jsonl", path), 0);
+	snprintf(path, sizeof path, "%s/good.jsonl.chunk_1.jsonl", tmpdir);
+	ck_assert_int_eq(symlink("loop.jsonl", path), 0);
+	snprintf(path, sizeof path, "%s/dangling.jsonl", tmpdir);
+	snprintf(target, sizeof target, "%s/nowhere", tmpdir);
+	ck_assert_int_eq(symlink(target, path), 0);
+	snprintf(path, sizeof path, "%s/dir.jsonl", tmpdir);
+	ck_assert_int_eq(mkdir(path, 0755), 0);
+	snprintf(path, sizeof path, "%s/fifo.jsonl", tmpdir);
+	ck_assert_int_eq(mkfifo(path, 0644), 0);
+	w = scan_and_read(&n, &spans);
+	ck_assert_uint_eq(n, 6);
+	ck_assert_uint_eq(spans, 2);
+#define HAS(s) ck_assert_msg(strstr(w, s) != NULL, "no '%s' in:\n%s", s, w)
+	HAS("/loop.jsonl: Too many levels of symbolic links\n");
+	HAS("/good.jsonl.chunk_1.jsonl: Too many levels of symbolic links\n");
+	HAS("/dangling.jsonl: No such file or directory\n");
+	HAS("/dir.jsonl: is a directory\n");
+	HAS("/fifo.jsonl: not a regular file");
+	HAS("/empty.jsonl is empty\n");
+#undef HAS
+	free(w);
+}
+END_TEST
+
+/* jansson refuses \u0000 in keys: the key is shown with the escape as
+ * text and values keep their NUL; a span whose detail cannot be parsed
+ * (deeper than jansson's limit) says which file and span. */
+START_TEST(test_detail_nul_key_and_cause)
+{
+	static const char nul[] = "{\"span_id\":\"n\",\"name\":\"x\",\"attributes\":"
+	    "{\"k\\u0000\" : \"v\\u0000w\",\"s\":\"\\\\u0000\\\"\"}}\n";
+	struct session_meta m;
+	struct session *s;
+	struct span_detail *d;
+	const struct kv *kv;
+	struct buf b = BUF_INIT;
+	char *cause = NULL;
+	int k;
+
+	buf_adds(&b, nul);
+	buf_adds(&b, "{\"span_id\":\"deep\",\"name\":\"y\",\"attributes\":{\"x\":");
+	for (k = 0; k < 3000; k++)
+		buf_addc(&b, '[');
+	for (k = 0; k < 3000; k++)
+		buf_addc(&b, ']');
+	buf_adds(&b, "}}\n");
+	write_file("nul.jsonl", buf_str(&b));
+	s = read_session("nul.jsonl", &m);
+	ck_assert_int_eq(m.span_count, 2);
+	d = session_span_detail(s, 0, &cause);
+	ck_assert_msg(d != NULL, "%s", cause);
+	ck_assert_ptr_nonnull(kv = span_detail_attr(d, "k\\u0000"));
+	ck_assert_str_eq(kv->json, "\"v\\u0000w\"");
+	ck_assert_ptr_nonnull(kv = span_detail_attr(d, "s"));
+	ck_assert_str_eq(kv->str, "\\u0000\"");
+	span_detail_free(d);
+	ck_assert_ptr_null(session_span_detail(s, 1, &cause));
+	ck_assert_msg(strstr(cause, "/nul.jsonl: span deep: span detail: JSON error") != NULL,
+	    "%s", cause);
+	free(cause);
+	session_meta_clear(&m);
+	session_free(s);
+	buf_free(&b);
+}
+END_TEST
+
 static Suite *
 model_suite(void)
 {
@@ -607,6 +873,13 @@ model_suite(void)
 	tcase_add_test(ts, test_missing_source_is_an_error);
 	tcase_add_test(ts, test_torn_gzip_grows_without_loss);
 	tcase_add_test(ts, test_corrupt_member_keeps_what_came_before);
+	tcase_add_test(ts, test_long_line_read_back);
+	tcase_add_test(ts, test_overlong_line_is_one_bad_line);
+	tcase_add_test(ts, test_gzip_bomb_stops);
+	tcase_add_test(ts, test_gz_name_needs_gzip);
+	tcase_add_test(ts, test_unreadable_names_warn);
+	tcase_add_test(ts, test_detail_nul_key_and_cause);
+	tcase_set_timeout(ts, 60);
 	suite_add_tcase(s, ts);
 	return s;
 }

@@ -4,11 +4,13 @@
  */
 #include <check.h>
 #include <locale.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "buf.h"
+#include "fmt.h"
 #include "text.h"
 
 /* Sanitize s[0..n) and return the result (caller frees). */
@@ -357,6 +359,29 @@ START_TEST(test_json_string_controls)
 }
 END_TEST
 
+/* Counts fit the 7-column token column at every magnitude. */
+#define CHECK_COUNT(n, want) do {					\
+	struct buf b_ = BUF_INIT;					\
+	fmt_count(&b_, (n));						\
+	ck_assert_str_eq(buf_str(&b_), (want));				\
+	buf_free(&b_);							\
+} while (0)
+
+START_TEST(test_fmt_count)
+{
+	CHECK_COUNT(0, "0");
+	CHECK_COUNT(999, "999");
+	CHECK_COUNT(1000, "1.0k");
+	CHECK_COUNT(12345, "12.3k");
+	CHECK_COUNT(999949, "999.9k");
+	CHECK_COUNT(999950, "1.00M");   /* not "1000.0k" */
+	CHECK_COUNT(4560000, "4.56M");
+	CHECK_COUNT(999995000, "1.00G");
+	CHECK_COUNT(1234567890123LL, "1.23T");
+	CHECK_COUNT(INT64_MAX, "9.22E");
+}
+END_TEST
+
 static Suite *
 text_suite(void)
 {
@@ -376,6 +401,7 @@ text_suite(void)
 	tcase_add_test(tc, test_sanitize_appends);
 	tcase_add_test(tc, test_sanitize_every_byte);
 	tcase_add_test(tc, test_json_string_controls);
+	tcase_add_test(tc, test_fmt_count);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("measure");
