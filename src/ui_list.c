@@ -449,8 +449,11 @@ draw_row(struct ui *ui, int y, const struct ui_entry *e, bool sel)
 	cell(y, C_DUR, 8, buf_str(&b), VS_NORMAL, sel);
 	draw_counts(y, e, sel);
 	cell(y, C_ENGINE, 9, m->engine, VS_NORMAL, sel);
-	if (C_TITLE >= w)
+	if (C_TITLE >= w) {
+		/* A terminal too narrow for titles: b holds the duration. */
+		buf_free(&b);
 		return;
+	}
 	x = C_TITLE;
 	x += ui_put(y, x, w - x, m->title, strlen(m->title),
 	    m->status == SESSION_PAUSED ? VS_WARN : VS_NORMAL, sel);

@@ -17,6 +17,21 @@ lib_cleanup() {
 trap lib_cleanup EXIT
 export LC_ALL=C.UTF-8
 unset MCP_TRACES_DIR MCP_INSPECTOR_TOKEN NO_COLOR
+
+# Under `make check-valgrind` (tests/valgrind.sh) every start of the binary
+# — run, "$BIN" in a test, the commands tmux starts — goes through memcheck,
+# and waits scale by MIT_WAIT_SCALE. TIMING=0 there: tests must not assert
+# how fast something happened.
+MIT_WAIT_SCALE=${MIT_WAIT_SCALE:-1}
+TIMING=1
+if [ -n "${MIT_VALGRIND:-}" ]; then
+	printf '#!/bin/sh\nexec /bin/sh "%s" --exec "%s" "$@"\n' "$MIT_VALGRIND" "$BIN" >"$TMP/bin"
+	chmod +x "$TMP/bin"
+	BIN="$TMP/bin"
+	TIMING=0
+fi
+# wait_steps: how many 50 ms polls a wait may take ($UI_WAIT_STEPS, 200).
+wait_steps() { echo $((${UI_WAIT_STEPS:-200} * MIT_WAIT_SCALE)); }
 passed=0
 failed=0
 
@@ -87,8 +102,8 @@ tm_screen() { tm capture-pane -p -t ui; }
 
 # tm_wait NAME PATTERN: poll the screen until PATTERN (grep -E) shows.
 tm_wait() {
-	_i=0
-	while [ $_i -lt "${UI_WAIT_STEPS:-200}" ]; do
+	_i=0 _n=$(wait_steps)
+	while [ $_i -lt "$_n" ]; do
 		if tm_screen | grep -qE -- "$2"; then ok "$1"; return 0; fi
 		sleep 0.05
 		_i=$((_i + 1))
@@ -99,8 +114,8 @@ tm_wait() {
 
 # tm_wait_gone NAME PATTERN: poll until PATTERN is no longer on screen.
 tm_wait_gone() {
-	_i=0
-	while [ $_i -lt "${UI_WAIT_STEPS:-200}" ]; do
+	_i=0 _n=$(wait_steps)
+	while [ $_i -lt "$_n" ]; do
 		if ! tm_screen | grep -qE -- "$2"; then ok "$1"; return 0; fi
 		sleep 0.05
 		_i=$((_i + 1))
@@ -111,8 +126,8 @@ tm_wait_gone() {
 
 # tm_exit NAME CODE: wait for the program to end and check its status.
 tm_exit() {
-	_i=0
-	while [ ! -s "$TMP/exit" ] && [ $_i -lt "${UI_WAIT_STEPS:-200}" ]; do
+	_i=0 _n=$(wait_steps)
+	while [ ! -s "$TMP/exit" ] && [ $_i -lt "$_n" ]; do
 		sleep 0.05
 		_i=$((_i + 1))
 	done
@@ -157,8 +172,8 @@ srv_stop() { kill "$SRV_PID" 2>/dev/null; wait "$SRV_PID" 2>/dev/null; }
 ctl() { curl -s -X POST -H 'Content-Type: application/json' -d "${2:-{\}}" "$URL/_control/$1" >/dev/null; }
 # wait_file NAME FILE PATTERN: poll FILE until PATTERN (grep -E) shows.
 wait_file() {
-	_i=0
-	while [ $_i -lt "${UI_WAIT_STEPS:-200}" ]; do
+	_i=0 _n=$(wait_steps)
+	while [ $_i -lt "$_n" ]; do
 		if grep -qE -- "$3" "$2" 2>/dev/null; then ok "$1"; return 0; fi
 		sleep 0.05
 		_i=$((_i + 1))
