@@ -938,7 +938,8 @@ START_TEST(test_line_ends_and_blanks)
 }
 END_TEST
 
-#define ESCAPED_NAME "caf\xc3\xa9 \xf0\x9f\x98\x80 \xef\xbf\xbd a\0b"
+/* A NUL ends the name (span_parse.h), as it ends it on screen. */
+#define ESCAPED_NAME "caf\xc3\xa9 \xf0\x9f\x98\x80 \xef\xbf\xbd a"
 
 START_TEST(test_escapes_in_fields)
 {
