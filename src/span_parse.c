@@ -336,8 +336,9 @@ apply_attr(struct span_work *w, enum attr_id id, const struct attr_val *v)
 			f->flags &= ~(unsigned)SF_PAUSED;
 		break;
 	case AT_LLM_RESPONSE:
+		/* escaped is set for strings only. */
 		w->response = v->type == VAL_STRING ? v->s : ref(NULL, 0);
-		w->response_escaped = v->escaped;
+		w->response_escaped = v->type == VAL_STRING && v->escaped;
 		break;
 	default:
 		break;

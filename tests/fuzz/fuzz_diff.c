@@ -22,7 +22,6 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
 #include "fuzz_util.h"
 #include "span.h"
@@ -134,9 +133,8 @@ same_time(const char *field, int span, int64_t fast, int64_t det,
 	disagree(field, span, a, strlen(a), b, line, size);
 }
 
-/* span_detail keeps the kind as written ("client" from
- * "SpanKind.client", anything else as is); the fast pass maps it to an
- * enum, case-insensitively, anything unknown to UNSPECIFIED. */
+/* span_detail names the kind as span_kind_name does, or has none (NULL)
+ * where the line has no kind it knows: the fast pass's UNSPECIFIED. */
 static enum span_kind
 detail_kind(const char *kind)
 {
@@ -145,10 +143,10 @@ detail_kind(const char *kind)
 	if (kind == NULL)
 		return KIND_UNSPECIFIED;
 	for (k = KIND_UNSPECIFIED; k <= KIND_CONSUMER; k++) {
-		if (strcasecmp(kind, span_kind_name((enum span_kind)k)) == 0)
+		if (strcmp(kind, span_kind_name((enum span_kind)k)) == 0)
 			return (enum span_kind)k;
 	}
-	return KIND_UNSPECIFIED;
+	return (enum span_kind)-1;	/* not a name: always a disagreement */
 }
 
 static void
