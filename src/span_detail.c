@@ -324,7 +324,9 @@ otlp_number(json_t *v)
 {
 	json_t *n;
 
-	if (!json_is_string(v))
+	/* The index pass's test, so both see a number or both text. */
+	if (!json_is_string(v) || !span_otlp_number(json_string_value(v),
+	    json_string_length(v), NULL))
 		return json_incref(v);
 	n = json_loadb(json_string_value(v), json_string_length(v),
 	    JSON_DECODE_ANY, NULL);
@@ -362,21 +364,33 @@ otlp_kvlist(json_t *values)
 	return o;
 }
 
-/* An OTLP AnyValue as the plain JSON value it stands for (new reference). */
+/* An OTLP AnyValue as the plain JSON value it stands for (new
+ * reference): its first member in span_any_value_keys[] order. */
 static json_t *
 otlp_value(json_t *any)
 {
 	json_t *v;
+	int i;
 
-	if ((v = MEMBER(any, "stringValue", "boolValue", "bytesValue")) != NULL)
+	for (i = 0; i < SPAN_NANY_KEYS; i++) {
+		if ((v = json_object_get(any, span_any_value_keys[i])) != NULL)
+			break;
+	}
+	switch (i) {
+	case SPAN_ANY_STRING:
+	case SPAN_ANY_BOOL:
+	case SPAN_ANY_BYTES:
 		return json_incref(v);
-	if ((v = MEMBER(any, "intValue", "doubleValue")) != NULL)
+	case SPAN_ANY_INT:
+	case SPAN_ANY_DOUBLE:
 		return otlp_number(v);
-	if ((v = json_object_get(any, "arrayValue")) != NULL)
+	case SPAN_ANY_ARRAY:
 		return otlp_array(json_object_get(v, "values"));
-	if ((v = json_object_get(any, "kvlistValue")) != NULL)
+	case SPAN_ANY_KVLIST:
 		return otlp_kvlist(json_object_get(v, "values"));
-	return json_null();
+	default:
+		return json_null();
+	}
 }
 
 static void

@@ -13,6 +13,7 @@
  */
 #include "span_parse.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -250,6 +251,30 @@ string_number(const char *s, size_t n, struct jnum *num)
 	    jscan_finish(&js) == 0;
 }
 
+bool
+span_otlp_number(const char *s, size_t n, struct jnum *num)
+{
+	char text[64];
+	struct jnum tmp;
+	double d;
+
+	if (num == NULL)
+		num = &tmp;
+	if (!string_number(s, n, num) || num->class == JNUM_NAN ||
+	    num->class == JNUM_INF || num->class == JNUM_BIGINT)
+		return false;
+	if (num->class != JNUM_FLOAT)
+		return true;
+	/* jansson refuses a real that overflows a double; a long one is
+	 * left as text rather than copied anywhere. */
+	if (n >= sizeof text)
+		return false;
+	memcpy(text, s, n);
+	text[n] = '\0';
+	d = strtod(text, NULL);
+	return d < HUGE_VAL && d > -HUGE_VAL;
+}
+
 /* A token count: a non-negative integer, or a string holding one. */
 static bool
 val_count(const struct attr_val *v, int64_t *out)
@@ -284,7 +309,8 @@ val_truthy(const struct attr_val *v)
 	}
 }
 
-/* A key written twice counts with its last value, as in span_detail. */
+/* A key written twice counts with its last value, as in span_detail.
+ * (read_plain_value already cut the text at a NUL.) */
 static void
 val_string(const struct attr_val *v, struct strref *out)
 {
@@ -345,7 +371,22 @@ apply_attr(struct span_work *w, enum attr_id id, const struct attr_val *v)
 	}
 }
 
-/* Read a JSON value as an attribute value; containers count as other. */
+/*
+ * s[0..n), a string jscan returned, up to a NUL (span_parse.h).  Only a
+ * string decoded from escapes can hold one: one that points into the
+ * line has none (jscan.h; raw control bytes are not JSON), which spares
+ * a memchr for nearly every string of a trace.
+ */
+static size_t
+text_len(const struct jscan *js, const char *s, size_t n)
+{
+	if (s >= js->start && s < js->end)
+		return n;
+	return span_text_len(s, n);
+}
+
+/* Read a JSON value as an attribute value; containers count as other.
+ * A decoded string (WANT_VALUE) ends at a NUL, as span_parse.h says. */
 static int
 read_plain_value(struct jscan *js, enum want want, struct attr_val *v)
 {
@@ -360,7 +401,10 @@ read_plain_value(struct jscan *js, enum want want, struct attr_val *v)
 		if (want == WANT_RAW)
 			return jscan_string_raw(js, &v->s.p, &v->s.n,
 			    &v->escaped);
-		return jscan_string(js, &v->s.p, &v->s.n);
+		if (jscan_string(js, &v->s.p, &v->s.n) == -1)
+			return -1;
+		v->s.n = text_len(js, v->s.p, v->s.n);
+		return 0;
 	case JSCAN_NUMBER:
 		v->type = VAL_NUMBER;
 		if (jscan_number(js, &v->num) == -1)
@@ -390,68 +434,82 @@ read_plain_value(struct jscan *js, enum want want, struct attr_val *v)
 }
 
 /*
- * Read an OTLP AnyValue ({"stringValue": ...} and friends).  intValue is
- * a string of digits in OTLP/JSON (64-bit integers do not survive JSON
- * numbers) and doubleValue may be "NaN"; both are read as numbers.
+ * Read an OTLP AnyValue ({"stringValue": ...} and friends): its first
+ * member in span_any_value_keys[] order (the last, if repeated); a value
+ * that is not such an object is null.  intValue is a string of digits in
+ * OTLP/JSON (64-bit integers do not survive JSON numbers) and doubleValue
+ * may be "1.5": read as numbers when span_otlp_number says so.
  */
 static int
 read_any_value(struct jscan *js, enum want want, struct attr_val *v)
 {
 	const char *k;
 	size_t kn;
-	bool numeric;
-	int r;
+	int best = SPAN_NANY_KEYS, i, r;
 
-	if (want == WANT_NOTHING || jscan_peek(js) != JSCAN_OBJECT)
-		return read_plain_value(js, want, v);
 	v->type = VAL_OTHER;
+	if (want == WANT_NOTHING || jscan_peek(js) != JSCAN_OBJECT)
+		return jscan_skip(js);
 	if (jscan_object(js) == -1)
 		return -1;
 	while ((r = jscan_key(js, &k, &kn)) == 1) {
-		numeric = STR_EQ(k, kn, "intValue") ||
-		    STR_EQ(k, kn, "doubleValue");
-		if (!numeric && !STR_EQ(k, kn, "stringValue") &&
-		    !STR_EQ(k, kn, "boolValue")) {
+		for (i = 0; i < SPAN_NANY_KEYS; i++) {
+			if (str_eq(k, kn, span_any_value_keys[i],
+			    strlen(span_any_value_keys[i])))
+				break;
+		}
+		/* Unknown, or below the best so far (a repeat re-reads). */
+		if (i == SPAN_NANY_KEYS || i > best) {
 			if (jscan_skip(js) == -1)
 				return -1;
 			continue;
 		}
-		if (read_plain_value(js, numeric ? WANT_VALUE : want, v) == -1)
+		best = i;
+		v->type = VAL_OTHER;
+		if (i >= SPAN_ANY_ARRAY)	/* a container: other */
+			r = jscan_skip(js);
+		else
+			r = read_plain_value(js, i >= SPAN_ANY_INT ?
+			    WANT_VALUE : want, v);
+		if (r == -1)
 			return -1;
-		if (numeric && v->type == VAL_STRING &&
-		    string_number(v->s.p, v->s.n, &v->num))
+		if (i >= SPAN_ANY_INT && i < SPAN_ANY_ARRAY &&
+		    v->type == VAL_STRING &&
+		    span_otlp_number(v->s.p, v->s.n, &v->num))
 			v->type = VAL_NUMBER;
 	}
 	return r;
 }
 
+/* One member of a flat attributes object. */
 static int
 read_attr_value(struct jscan *js, struct span_work *w, enum attr_scope scope,
-    const char *k, size_t kn, bool otlp)
+    const char *k, size_t kn)
 {
 	enum attr_id id = attr_lookup(scope, k, kn);
 	struct attr_val v;
-	int r;
 
-	if (otlp)
-		r = read_any_value(js, attr_rules[id].want, &v);
-	else
-		r = read_plain_value(js, attr_rules[id].want, &v);
-	if (r == -1)
+	if (read_plain_value(js, attr_rules[id].want, &v) == -1)
 		return -1;
 	apply_attr(w, id, &v);
 	return 0;
 }
 
-/* One OTLP {key, value}.  The value may come before the key: then it is
- * skipped, and read again from a saved copy of the scanner. */
+/*
+ * One OTLP {key, value}, applied once at its end with the last key and
+ * the last value (a missing value is null, as in span_detail).  The value
+ * is read as it comes when the key is known; when it came first, or the
+ * key changed after it, it is read again from a saved copy of the scanner.
+ */
 static int
 read_key_value(struct jscan *js, struct span_work *w, enum attr_scope scope)
 {
 	struct jscan saved;
-	const char *k, *key = NULL;
+	struct attr_val v;
+	const char *k, *key = NULL, *read_with = NULL;
 	size_t kn, keyn = 0;
-	bool deferred = false;
+	bool have_value = false;
+	enum attr_id id = AT_NONE;
 	int r;
 
 	if (jscan_peek(js) != JSCAN_OBJECT)
@@ -459,23 +517,37 @@ read_key_value(struct jscan *js, struct span_work *w, enum attr_scope scope)
 	if (jscan_object(js) == -1)
 		return -1;
 	while ((r = jscan_key(js, &k, &kn)) == 1) {
-		if (STR_EQ(k, kn, "key") && jscan_peek(js) == JSCAN_STRING)
-			r = jscan_string(js, &key, &keyn);
-		else if (STR_EQ(k, kn, "value") && key != NULL)
-			r = read_attr_value(js, w, scope, key, keyn, true);
-		else if (STR_EQ(k, kn, "value")) {
+		if (STR_EQ(k, kn, "key")) {
+			key = NULL;
+			r = jscan_peek(js) == JSCAN_STRING ?
+			    jscan_string(js, &key, &keyn) : jscan_skip(js);
+			if (key != NULL) {
+				/* Text ends at a NUL, as span_detail's
+				 * keys do. */
+				keyn = text_len(js, key, keyn);
+				id = attr_lookup(scope, key, keyn);
+			}
+		} else if (STR_EQ(k, kn, "value")) {
 			saved = *js;
-			deferred = true;
-			r = jscan_skip(js);
+			have_value = true;
+			read_with = key;
+			if (key != NULL)
+				r = read_any_value(js, attr_rules[id].want, &v);
+			else
+				r = jscan_skip(js);
 		} else
 			r = jscan_skip(js);
 		if (r == -1)
 			return -1;
 	}
-	if (r == -1)
+	if (r == -1 || key == NULL)
+		return r;
+	if (!have_value)
+		v.type = VAL_NULL;
+	else if (read_with != key &&
+	    read_any_value(&saved, attr_rules[id].want, &v) == -1)
 		return -1;
-	if (deferred && key != NULL)
-		return read_attr_value(&saved, w, scope, key, keyn, true);
+	apply_attr(w, id, &v);
 	return 0;
 }
 
@@ -492,7 +564,7 @@ read_attributes(struct jscan *js, struct span_work *w, enum attr_scope scope)
 		if (jscan_object(js) == -1)
 			return -1;
 		while ((r = jscan_key(js, &k, &kn)) == 1) {
-			if (read_attr_value(js, w, scope, k, kn, false) == -1)
+			if (read_attr_value(js, w, scope, k, kn) == -1)
 				return -1;
 		}
 		return r;
@@ -522,9 +594,10 @@ read_resource(struct jscan *js, struct span_work *w)
 	if (jscan_object(js) == -1)
 		return -1;
 	while ((r = jscan_key(js, &k, &kn)) == 1) {
-		if (STR_EQ(k, kn, "attributes"))
+		if (STR_EQ(k, kn, "attributes")) {
+			w->resource_session_id = ref(NULL, 0); /* last counts */
 			r = read_attributes(js, w, SCOPE_RESOURCE);
-		else
+		} else
 			r = jscan_skip(js);
 		if (r == -1)
 			return -1;
@@ -537,6 +610,7 @@ static int
 read_event(struct jscan *js, struct span_work *w)
 {
 	struct strref name = { NULL, 0 };
+	struct attr_val v;
 	const char *k;
 	size_t kn;
 	int r;
@@ -546,12 +620,15 @@ read_event(struct jscan *js, struct span_work *w)
 	if (jscan_object(js) == -1)
 		return -1;
 	w->pending_signal = ref(NULL, 0);
+	/* A repeated key counts with its last value (span_parse.h). */
 	while ((r = jscan_key(js, &k, &kn)) == 1) {
-		if (STR_EQ(k, kn, "name") && jscan_peek(js) == JSCAN_STRING)
-			r = jscan_string(js, &name.p, &name.n);
-		else if (STR_EQ(k, kn, "attributes"))
+		if (STR_EQ(k, kn, "name")) {
+			if ((r = read_plain_value(js, WANT_VALUE, &v)) == 0)
+				val_string(&v, &name);
+		} else if (STR_EQ(k, kn, "attributes")) {
+			w->pending_signal = ref(NULL, 0);
 			r = read_attributes(js, w, SCOPE_EVENT);
-		else
+		} else
 			r = jscan_skip(js);
 		if (r == -1)
 			return -1;
@@ -793,9 +870,8 @@ read_span_member(struct jscan *js, struct span_work *w, const char *k,
 	if (STR_EQ(k, kn, "name")) {
 		if (read_plain_value(js, WANT_VALUE, &v) == -1)
 			return -1;
-		/* Text ends at a NUL, as span_parse.h says. */
-		f->name = v.type == VAL_STRING ?
-		    ref(v.s.p, span_text_len(v.s.p, v.s.n)) : ref(NULL, 0);
+		/* read_plain_value cut the text at a NUL (span_parse.h). */
+		f->name = v.type == VAL_STRING ? v.s : ref(NULL, 0);
 		return 0;
 	}
 	if (STR_EQ(k, kn, "attributes")) {
@@ -958,6 +1034,9 @@ read_otlp_span(struct span_parser *sp, struct jscan *js)
 	if (r == -1)
 		return -1;
 	settle_span(&w);
+	/* An OTLP span's resource is its resourceSpans entry's (set by
+	 * read_resource_spans), never a member of its own. */
+	w.resource_session_id = ref(NULL, 0);
 	if (w.f.span_id.p == NULL)
 		return not_a_span(sp, "span without spanId");
 	finish_span(sp, &w);
@@ -1201,6 +1280,11 @@ const char *const span_scope_keys[SPAN_NSCOPE_KEYS + 1] = {
 	"scopeSpans", "instrumentationLibrarySpans", NULL
 };
 
+const char *const span_any_value_keys[SPAN_NANY_KEYS + 1] = {
+	"stringValue", "boolValue", "bytesValue", "intValue", "doubleValue",
+	"arrayValue", "kvlistValue", NULL
+};
+
 size_t
 span_text_len(const char *s, size_t n)
 {
@@ -1243,19 +1327,23 @@ span_time_int(int64_t v, int64_t *ns)
 int
 span_time_unix_nano(const char *s, size_t n, int64_t *ns)
 {
-	int64_t v = 0;
+	uint64_t v = 0;
 	size_t i;
 
 	n = span_text_len(s, n);
 	if (n == 0)
 		return -1;
-	for (i = 0; i < n; i++) {
-		if (s[i] < '0' || s[i] > '9' ||
-		    v > (INT64_MAX - (s[i] - '0')) / 10)
+	for (i = 0; i < n - 1 && s[i] == '0'; i++)
+		;
+	/* 19 digits cannot overflow a uint64: no check per digit. */
+	if (n - i > 19)
+		return -1;
+	for (; i < n; i++) {
+		if (s[i] < '0' || s[i] > '9')
 			return -1;
-		v = v * 10 + (s[i] - '0');
+		v = v * 10 + (uint64_t)(s[i] - '0');
 	}
-	return span_time_int(v, ns);
+	return v > INT64_MAX ? -1 : span_time_int((int64_t)v, ns);
 }
 
 /* s[0..n) behind an optional prefix (one of two), as one of names[]

@@ -95,6 +95,20 @@ extern const struct span_key span_keys[SPAN_NKEYS];
 extern const char *const span_scope_keys[]; /* NULL-terminated */
 #define SPAN_NSCOPE_KEYS 2
 
+/* OTLP AnyValue members: the first present counts (the last, if
+ * repeated).  NULL-terminated; the indices below name them. */
+extern const char *const span_any_value_keys[];
+enum {
+	SPAN_ANY_STRING, SPAN_ANY_BOOL, SPAN_ANY_BYTES, SPAN_ANY_INT,
+	SPAN_ANY_DOUBLE, SPAN_ANY_ARRAY, SPAN_ANY_KVLIST, SPAN_NANY_KEYS
+};
+
+/* Whether an OTLP intValue/doubleValue string is a number both parsers
+ * hold as one (not NaN, Infinity, beyond int64 or beyond a double); else
+ * it stays text.  num, if not NULL, gets it. */
+struct jnum;
+bool span_otlp_number(const char *s, size_t n, struct jnum *num);
+
 /* Length of s[0..n) up to its first NUL. */
 size_t span_text_len(const char *s, size_t n);
 

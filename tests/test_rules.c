@@ -324,6 +324,73 @@ START_TEST(test_both_parsers)
 }
 END_TEST
 
+/* OTLP attribute lists: the label both parsers read from one item. */
+static const struct {
+	const char *item;	/* one element of "attributes" */
+	const char *tool;	/* mcp.tool.name, NULL for none */
+} label_cases[] = {
+	{ "{\"key\":\"mcp.tool.name\",\"value\":{\"stringValue\":\"t\"}}",
+	    "t" },
+	{ "{\"value\":{\"stringValue\":\"t\"},\"key\":\"mcp.tool.name\"}",
+	    "t" },
+	/* The first member in span_any_value_keys[] order. */
+	{ "{\"key\":\"mcp.tool.name\",\"value\":{\"intValue\":\"5\","
+	    "\"stringValue\":\"t\"}}", "t" },
+	{ "{\"key\":\"mcp.tool.name\",\"value\":{\"stringValue\":\"t\","
+	    "\"boolValue\":true,\"stringValue\":5}}", NULL },
+	{ "{\"key\":\"mcp.tool.name\",\"value\":{\"bytesValue\":\"aGk=\"}}",
+	    "aGk=" },
+	{ "{\"key\":\"mcp.tool.name\",\"value\":{\"intValue\":\"NaN\"}}",
+	    "NaN" },
+	/* The last key and value of an item. */
+	{ "{\"key\":\"x\",\"value\":{\"stringValue\":\"t\"},"
+	    "\"key\":\"mcp.tool.name\"}", "t" },
+	{ "{\"key\":\"mcp.tool.name\",\"value\":{\"stringValue\":\"t\"},"
+	    "\"key\":\"x\"}", NULL },
+	{ "{\"key\":\"mcp.tool.name\",\"value\":{\"stringValue\":\"t\"},"
+	    "\"value\":{\"stringValue\":\"u\"}}", "u" },
+	/* A value that is no AnyValue is null; a NUL ends a key. */
+	{ "{\"key\":\"mcp.tool.name\",\"value\":\"t\"}", NULL },
+	{ "{\"key\":\"mcp.tool.name\\u0000x\",\"value\":"
+	    "{\"stringValue\":\"t\\u0000u\"}}", "t" },
+};
+
+START_TEST(test_otlp_labels)
+{
+	struct span_parser *sp = span_parser_new();
+	const struct span_fields *f;
+	struct span_detail *d;
+	const struct kv *kv;
+	char *line, *cause = NULL;
+	const char *want = label_cases[_i].tool;
+
+	line = xasprintf("{\"resourceSpans\":[{\"scopeSpans\":[{\"spans\":"
+	    "[{\"spanId\":\"a\",\"attributes\":[%s]}]}]}]}",
+	    label_cases[_i].item);
+	ck_assert_int_eq(span_parse_line(sp, line, strlen(line)), 1);
+	f = span_parser_span(sp, 0);
+	d = span_detail_parse(line, strlen(line), 0, &cause);
+	ck_assert_msg(d != NULL, "%s", cause);
+	kv = span_detail_attr(d, "mcp.tool.name");
+	if (want == NULL) {
+		ck_assert_msg(f->tool_name.p == NULL, "%s: fast pass has a tool",
+		    line);
+		ck_assert_msg(kv == NULL || kv->str == NULL,
+		    "%s: span_detail has a tool", line);
+	} else {
+		ck_assert_msg(f->tool_name.p != NULL &&
+		    f->tool_name.n == strlen(want) &&
+		    memcmp(f->tool_name.p, want, f->tool_name.n) == 0,
+		    "%s: fast pass tool", line);
+		ck_assert_msg(kv != NULL && kv->str != NULL &&
+		    strcmp(kv->str, want) == 0, "%s: span_detail tool", line);
+	}
+	span_detail_free(d);
+	span_parser_free(sp);
+	free(line);
+}
+END_TEST
+
 static Suite *
 rules_suite(void)
 {
@@ -337,6 +404,8 @@ rules_suite(void)
 	tcase_add_test(tc, test_kind_names);
 	tcase_add_loop_test(tc, test_both_parsers, 0,
 	    sizeof both_cases / sizeof both_cases[0]);
+	tcase_add_loop_test(tc, test_otlp_labels, 0,
+	    sizeof label_cases / sizeof label_cases[0]);
 	suite_add_tcase(s, tc);
 	return s;
 }
