@@ -47,6 +47,9 @@ member(json_t *o, const char *const *keys)
  * so such a line is still a span.  Outside strings, bare NaN, Infinity and
  * -Infinity and integers beyond int64 become JSON strings.  Inside strings,
  * lone UTF-16 surrogate escapes and bytes that are not UTF-8 become U+FFFD.
+ * A \u0000 in an object key, which jansson refuses even with
+ * JSON_ALLOW_NUL, becomes \ufffd: the index pass shows the span, so the
+ * inspector must too (no key the index pass knows holds either).
  * Copying starts only at the first rewrite; most lines need none.
  */
 struct prepass {
@@ -54,6 +57,7 @@ struct prepass {
 	size_t n;
 	size_t i;    /* scan position */
 	size_t done; /* s[0..done) is already in out */
+	size_t nul_at; /* out offset of the string's first \u0000, or SIZE_MAX */
 	struct buf out;
 };
 
@@ -117,6 +121,13 @@ prepass_escape(struct prepass *pp)
 			prepass_replace(pp, 6, "\\ufffd", 6);
 	} else if (u >= 0xdc00 && u <= 0xdfff)
 		prepass_replace(pp, 6, "\\ufffd", 6);
+	else if (u == 0) {
+		/* Copied as it is, so that it sits in out where
+		 * prepass_key_nuls can find it if the string is a key. */
+		prepass_replace(pp, 6, "\\u0000", 6);
+		if (pp->nul_at == SIZE_MAX)
+			pp->nul_at = pp->out.len - 6;
+	}
 	else if (u >= 0)
 		pp->i += 6;
 	else
@@ -168,6 +179,7 @@ prepass_outside(struct prepass *pp, bool *in_string)
 
 	if (c == '"') {
 		*in_string = true;
+		pp->nul_at = SIZE_MAX;
 		pp->i++;
 	} else if (c == 'N' && prepass_match(pp, "NaN"))
 		prepass_replace(pp, 3, "\"NaN\"", 5);
@@ -181,6 +193,36 @@ prepass_outside(struct prepass *pp, bool *in_string)
 		pp->i++;
 }
 
+/* At the end of a string holding \u0000 (from pp->nul_at in out): if a
+ * ':' follows, it is a key, and each \u0000 becomes \ufffd (the same
+ * length, so it is patched in place). */
+static void
+prepass_key_nuls(struct prepass *pp)
+{
+	size_t j = pp->i;
+	char *o;
+
+	while (j < pp->n && (pp->s[j] == ' ' || pp->s[j] == '\t' ||
+	    pp->s[j] == '\r' || pp->s[j] == '\n'))
+		j++;
+	if (j == pp->n || pp->s[j] != ':')
+		return;
+	/* out from nul_at holds this string's escapes up to its last
+	 * \u0000; walk them escape by escape. */
+	j = pp->nul_at;
+	while (j < pp->out.len) {
+		o = pp->out.p + j;
+		if (o[0] != '\\' || j + 1 == pp->out.len) {
+			j++;
+			continue;
+		}
+		if (j + 6 <= pp->out.len && o[1] == 'u' &&
+		    memcmp(o + 2, "0000", 4) == 0)
+			memcpy(o + 2, "fffd", 4);
+		j += o[1] == 'u' ? 6 : 2;
+	}
+}
+
 static void
 prepass_inside(struct prepass *pp, bool *in_string)
 {
@@ -191,6 +233,8 @@ prepass_inside(struct prepass *pp, bool *in_string)
 	if (c == '"') {
 		*in_string = false;
 		pp->i++;
+		if (pp->nul_at != SIZE_MAX)
+			prepass_key_nuls(pp);
 	} else if (c == '\\')
 		prepass_escape(pp);
 	else if (c >= 0x80) {

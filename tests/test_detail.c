@@ -879,6 +879,21 @@ START_TEST(free_null)
 }
 END_TEST
 
+/* jansson refuses \u0000 in an object key even with JSON_ALLOW_NUL; the
+ * pre-pass makes it U+FFFD there, and only there. */
+START_TEST(nul_in_keys)
+{
+	struct span_detail *d;
+
+	d = parse_ok("{\"span_id\":\"a\",\"attributes\":{\"k\\u0000\\\\u0000\" :"
+	    " \"v\\u0000w\", \"l\": [\"\\u0000\", \":\"]}}", 0);
+	ck_assert_uint_eq(d->attrs.n, 2);
+	check_kv(&d->attrs.v[0], "k\xef\xbf\xbd\\u0000", "\"v\\u0000w\"", "v");
+	check_kv(&d->attrs.v[1], "l", "[\"\\u0000\",\":\"]", NULL);
+	span_detail_free(d);
+}
+END_TEST
+
 static Suite *
 detail_suite(void)
 {
@@ -895,6 +910,7 @@ detail_suite(void)
 	tcase_add_test(tc, reals_shortest);
 	tcase_add_test(tc, otlp_values);
 	tcase_add_test(tc, strings_odd);
+	tcase_add_test(tc, nul_in_keys);
 	tcase_add_test(tc, ids_normalised);
 	tcase_add_test(tc, invalid_json);
 	tcase_add_test(tc, deep_nesting);

@@ -232,6 +232,11 @@ static const struct both_case both_cases[] = {
 	{ "big integer id", "{\"span_id\":-123456789012345678901}", 1,
 	    "-123456789012345678901", NULL, NULL, NULL, NONE, NONE, SPAN_UNSET,
 	    KIND_UNSPECIFIED },
+	/* jansson refuses a NUL in an object key: span_detail's pre-pass
+	 * makes it U+FFFD, so the inspector still shows this span. */
+	{ "NUL in a key", "{\"span_id\":\"a\",\"x\\u0000\" : 1,"
+	    "\"attributes\":{\"mcp.tool.name\\u0000\":\"v\\u0000w\"}}", 1,
+	    "a", NULL, NULL, NULL, NONE, NONE, SPAN_UNSET, KIND_UNSPECIFIED },
 	/* OTLP lists. */
 	{ "dup spans", "{\"resourceSpans\":[{\"scopeSpans\":[{\"spans\":"
 	    "[{\"spanId\":\"a\"}],\"spans\":[{\"spanId\":\"b\"}]}]}]}", 1,

@@ -13,9 +13,9 @@
  * id, signal name and prompt) must be span_detail's decoded strings of
  * the same attributes.  Not compared: tokens, the paused flag and the
  * presence flags behind the span type.
- * Lines jansson refuses (deeper than its 2048 levels, a NUL escape in a
- * key — jscan is laxer there, see jscan.h) are skipped: span_detail has
- * then no opinion, it reports a JSON error, which is no disagreement.
+ * Lines jansson refuses (deeper than its 2048 levels; jscan allows 10000,
+ * see jscan.h) are skipped: span_detail has then no opinion, it reports a
+ * JSON error, which is no disagreement.
  *
  * A disagreement aborts with the field, the span and both values.
  * FUZZ_DIFF_IGNORE=field,field,... (names as printed: span_id parent_id
