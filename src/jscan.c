@@ -517,7 +517,9 @@ jscan_elem(struct jscan *js)
 }
 
 /* Append the UTF-8 of the \u escape(s) at p (just past "\u"); returns the
- * bytes of raw text used.  A surrogate without its partner is U+FFFD. */
+ * bytes of raw text used.  A surrogate without its partner is U+FFFD, and
+ * so is \u0000: text is kept as C strings downstream, and a NUL there
+ * would hide everything after it (span_parse.h, "Text"). */
 static size_t
 unescape_u(const char *p, const char *end, char **out)
 {
@@ -529,7 +531,7 @@ unescape_u(const char *p, const char *end, char **out)
 		    ((unsigned)lo - 0xdc00), *out);
 		return 10;
 	}
-	if (cp >= 0xd800 && cp <= 0xdfff)
+	if (cp == 0 || (cp >= 0xd800 && cp <= 0xdfff))
 		cp = 0xfffd;
 	*out += utf8_encode((unsigned)cp, *out);
 	return 4;

@@ -47,6 +47,9 @@ member(json_t *o, const char *const *keys)
  * so such a line is still a span.  Outside strings, bare NaN, Infinity and
  * -Infinity and integers beyond int64 become JSON strings.  Inside strings,
  * lone UTF-16 surrogate escapes and bytes that are not UTF-8 become U+FFFD.
+ * A \u0000 becomes \ufffd, as jscan reads it (span_parse.h, "Text"):
+ * jansson refuses it in a key even with JSON_ALLOW_NUL, and in a value it
+ * would cut every C string that shows it.
  * Copying starts only at the first rewrite; most lines need none.
  */
 struct prepass {
@@ -116,6 +119,8 @@ prepass_escape(struct prepass *pp)
 		else
 			prepass_replace(pp, 6, "\\ufffd", 6);
 	} else if (u >= 0xdc00 && u <= 0xdfff)
+		prepass_replace(pp, 6, "\\ufffd", 6);
+	else if (u == 0)
 		prepass_replace(pp, 6, "\\ufffd", 6);
 	else if (u >= 0)
 		pp->i += 6;
@@ -324,7 +329,9 @@ otlp_number(json_t *v)
 {
 	json_t *n;
 
-	if (!json_is_string(v))
+	/* The index pass's test, so both see a number or both text. */
+	if (!json_is_string(v) || !span_otlp_number(json_string_value(v),
+	    json_string_length(v), NULL))
 		return json_incref(v);
 	n = json_loadb(json_string_value(v), json_string_length(v),
 	    JSON_DECODE_ANY, NULL);
@@ -362,21 +369,33 @@ otlp_kvlist(json_t *values)
 	return o;
 }
 
-/* An OTLP AnyValue as the plain JSON value it stands for (new reference). */
+/* An OTLP AnyValue as the plain JSON value it stands for (new
+ * reference): its first member in span_any_value_keys[] order. */
 static json_t *
 otlp_value(json_t *any)
 {
 	json_t *v;
+	int i;
 
-	if ((v = MEMBER(any, "stringValue", "boolValue", "bytesValue")) != NULL)
+	for (i = 0; i < SPAN_NANY_KEYS; i++) {
+		if ((v = json_object_get(any, span_any_value_keys[i])) != NULL)
+			break;
+	}
+	switch (i) {
+	case SPAN_ANY_STRING:
+	case SPAN_ANY_BOOL:
+	case SPAN_ANY_BYTES:
 		return json_incref(v);
-	if ((v = MEMBER(any, "intValue", "doubleValue")) != NULL)
+	case SPAN_ANY_INT:
+	case SPAN_ANY_DOUBLE:
 		return otlp_number(v);
-	if ((v = json_object_get(any, "arrayValue")) != NULL)
+	case SPAN_ANY_ARRAY:
 		return otlp_array(json_object_get(v, "values"));
-	if ((v = json_object_get(any, "kvlistValue")) != NULL)
+	case SPAN_ANY_KVLIST:
 		return otlp_kvlist(json_object_get(v, "values"));
-	return json_null();
+	default:
+		return json_null();
+	}
 }
 
 static void
@@ -435,135 +454,149 @@ string_or_empty(json_t *v)
 	return xstrdup(json_is_string(v) ? json_string_value(v) : "");
 }
 
-/* An id lower-cased without its "0x"; NULL when absent, null or "". */
+/*
+ * The field rules are span_parse.c's (span_parse.h): one copy, so the
+ * inspector and the tree never disagree.  jansson keeps the last of a
+ * repeated key, which is the rule, and its strings are C strings here,
+ * which end at a NUL as the rule says.
+ */
+
+/* An id as span_id_trim() says, lower-cased; NULL when it is no id. */
 static char *
 id_new(json_t *v)
 {
 	const char *s = json_string_value(v);
-	char *id, *p;
+	size_t n, i;
+	bool upper;
+	char *id;
 
-	if (s == NULL || *s == '\0')
+	if (s == NULL)
 		return NULL;
-	id = xstrdup(s);
-	for (p = id; *p != '\0'; p++) {
-		if (*p >= 'A' && *p <= 'Z')
-			*p += 'a' - 'A';
-	}
-	if (id[0] == '0' && id[1] == 'x')
-		memmove(id, id + 2, strlen(id + 2) + 1);
+	n = json_string_length(v);
+	if (!span_id_trim(&s, &n, &upper))
+		return NULL;
+	id = xmalloc(n + 1);
+	for (i = 0; i < n; i++)
+		id[i] = s[i] >= 'A' && s[i] <= 'Z' ? (char)(s[i] - 'A' + 'a') :
+		    s[i];
+	id[n] = '\0';
 	return id;
 }
 
-static char *
-id_or_empty(json_t *v)
+/* A time under the rule of its spelling; SPAN_TIME_NONE when unusable. */
+static int64_t
+time_from(json_t *v, enum span_key_rule rule)
 {
-	char *id = id_new(v);
+	int64_t ns;
+
+	if (rule == SKR_RFC3339 && json_is_string(v) &&
+	    span_parse_time(json_string_value(v), json_string_length(v),
+	    &ns) == 0)
+		return ns;
+	if (rule == SKR_UNIX_NANO && json_is_string(v) &&
+	    span_time_unix_nano(json_string_value(v), json_string_length(v),
+	    &ns) == 0)
+		return ns;
+	if (rule == SKR_UNIX_NANO && json_is_integer(v) &&
+	    span_time_int(json_integer_value(v), &ns) == 0)
+		return ns;
+	return SPAN_TIME_NONE;
+}
+
+/* The value of span_keys[i] in object o (its "context" if it says so). */
+static json_t *
+key_value(json_t *o, int i)
+{
+	if (span_keys[i].in_context)
+		o = json_object_get(o, "context");
+	return json_object_get(o, span_keys[i].name);
+}
+
+/* A field's id from its first spelling with a usable value, or NULL. */
+static char *
+field_id(json_t *o, enum span_key_field field)
+{
+	char *id;
+	int i;
+
+	for (i = 0; i < SPAN_NKEYS; i++) {
+		if (span_keys[i].field == field &&
+		    (id = id_new(key_value(o, i))) != NULL)
+			return id;
+	}
+	return NULL;
+}
+
+static char *
+field_id_or_empty(json_t *o, enum span_key_field field)
+{
+	char *id = field_id(o, field);
 
 	return id != NULL ? id : xstrdup("");
 }
 
-/* The SDK keeps span and link ids in "context". */
-static json_t *
-id_member(json_t *o, const char *snake, const char *camel)
-{
-	json_t *v;
-
-	v = json_object_get(json_object_get(o, "context"), snake);
-	if (v == NULL)
-		v = MEMBER(o, snake, camel);
-	return v;
-}
-
-/* Unix ns from decimal ns (OTLP, string or number) or RFC 3339 text;
- * OTLP's 0 means unset. */
 static int64_t
-time_from(json_t *v)
+field_time(json_t *o, enum span_key_field field)
 {
-	const char *s = json_string_value(v), *p;
-	int64_t ns = 0;
-	size_t len;
+	int64_t ns;
+	int i;
 
-	if (json_is_integer(v))
-		ns = json_integer_value(v);
-	else if (s != NULL) {
-		len = json_string_length(v);
-		for (p = s; *p >= '0' && *p <= '9'; p++) {
-			if (ns > (INT64_MAX - (*p - '0')) / 10)
-				return SPAN_TIME_NONE;
-			ns = ns * 10 + (*p - '0');
-		}
-		if (p == s || *p != '\0') {
-			if (span_parse_time(s, len, &ns) != 0)
-				return SPAN_TIME_NONE;
+	for (i = 0; i < SPAN_NKEYS; i++) {
+		if (span_keys[i].field == field &&
+		    (ns = time_from(key_value(o, i), span_keys[i].rule)) !=
+		    SPAN_TIME_NONE)
 			return ns;
-		}
 	}
-	return ns != 0 ? ns : SPAN_TIME_NONE;
+	return SPAN_TIME_NONE;
 }
 
-/* "SpanKind.CLIENT" (SDK), "SPAN_KIND_CLIENT" or 3 (OTLP) → "CLIENT". */
+/* "SpanKind.CLIENT" (SDK), "SPAN_KIND_CLIENT" or 3 (OTLP) → "CLIENT";
+ * NULL when absent or not a kind (which the tree shows as unspecified). */
 static char *
 kind_new(json_t *v)
 {
-	const char *s = json_string_value(v);
-	json_int_t k;
+	int k = -1;
 
-	if (json_is_integer(v)) {
-		k = json_integer_value(v);
-		if (k < 0 || k > 5)
-			return NULL;
-		return xstrdup(detail_kind_names[k]);
-	}
-	if (s == NULL)
-		return NULL;
-	if (strncmp(s, "SpanKind.", 9) == 0)
-		s += 9;
-	else if (strncmp(s, "SPAN_KIND_", 10) == 0)
-		s += 10;
-	return *s != '\0' ? xstrdup(s) : NULL;
+	if (json_is_integer(v))
+		k = span_kind_from_int(json_integer_value(v));
+	else if (json_is_string(v))
+		k = span_kind_from_text(json_string_value(v),
+		    json_string_length(v));
+	return k >= 0 ? xstrdup(detail_kind_names[k]) : NULL;
 }
 
-/* "OK"/"ERROR" (SDK), 1/2 or "STATUS_CODE_OK" (OTLP); else unset. */
-static const char *
-status_name(json_t *code)
+/* A status code under span_status_from_text/_int, or -1. */
+static int
+status_code(json_t *code)
 {
-	const char *s = json_string_value(code);
-
-	if (json_is_integer(code)) {
-		switch (json_integer_value(code)) {
-		case 1:
-			return "ok";
-		case 2:
-			return "error";
-		}
-		return "unset";
-	}
-	if (s == NULL)
-		return "unset";
-	if (strncmp(s, "STATUS_CODE_", 12) == 0)
-		s += 12;
-	if (strcasecmp(s, "ok") == 0)
-		return "ok";
-	if (strcasecmp(s, "error") == 0)
-		return "error";
-	return "unset";
+	if (json_is_integer(code))
+		return span_status_from_int(json_integer_value(code));
+	if (json_is_string(code))
+		return span_status_from_text(json_string_value(code),
+		    json_string_length(code));
+	return -1;
 }
 
+/* {"status_code"} (SDK), else {"code"} (OTLP), or the code itself. */
 static void
 detail_status(struct span_detail *d, json_t *status)
 {
 	json_t *desc;
+	int code = -1;
 
 	if (json_is_object(status)) {
-		d->status = xstrdup(status_name(MEMBER(status, "status_code",
-		    "code")));
+		code = status_code(json_object_get(status, "status_code"));
+		if (code < 0)
+			code = status_code(json_object_get(status, "code"));
 		desc = MEMBER(status, "description", "message");
 		if (json_is_string(desc) && json_string_length(desc) != 0) {
 			d->status_description =
 			    xstrdup(json_string_value(desc));
 		}
 	} else
-		d->status = xstrdup(status_name(status));
+		code = status_code(status);
+	d->status = xstrdup(span_status_name(code >= 0 ?
+	    (enum span_status)code : SPAN_UNSET));
 }
 
 static void
@@ -579,8 +612,11 @@ detail_events(struct span_detail *d, json_t *events)
 			continue;
 		e = &d->events[d->nevents++];
 		e->name = string_or_empty(json_object_get(item, "name"));
-		e->time_ns = time_from(MEMBER(item, "timestamp",
-		    "timeUnixNano"));
+		e->time_ns = time_from(json_object_get(item, "timestamp"),
+		    SKR_RFC3339);
+		if (e->time_ns == SPAN_TIME_NONE)
+			e->time_ns = time_from(json_object_get(item,
+			    "timeUnixNano"), SKR_UNIX_NANO);
 		kv_list_from(&e->attrs, json_object_get(item, "attributes"));
 	}
 }
@@ -597,9 +633,8 @@ detail_links(struct span_detail *d, json_t *links)
 		if (!json_is_object(item))
 			continue;
 		l = &d->links[d->nlinks++];
-		l->trace_id = id_or_empty(id_member(item, "trace_id",
-		    "traceId"));
-		l->span_id = id_or_empty(id_member(item, "span_id", "spanId"));
+		l->trace_id = field_id_or_empty(item, SKF_TRACE_ID);
+		l->span_id = field_id_or_empty(item, SKF_SPAN_ID);
 		kv_list_from(&l->attrs, json_object_get(item, "attributes"));
 	}
 }
@@ -611,20 +646,33 @@ detail_from_span(json_t *span, json_t *resource)
 	struct span_detail *d = xcalloc(1, sizeof *d);
 
 	d->name = string_or_empty(json_object_get(span, "name"));
-	d->span_id = id_or_empty(id_member(span, "span_id", "spanId"));
-	d->trace_id = id_or_empty(id_member(span, "trace_id", "traceId"));
-	d->parent_id = id_new(MEMBER(span, "parent_id", "parent_span_id",
-	    "parentSpanId"));
+	d->span_id = field_id_or_empty(span, SKF_SPAN_ID);
+	d->trace_id = field_id_or_empty(span, SKF_TRACE_ID);
+	d->parent_id = field_id(span, SKF_PARENT_ID);
 	d->kind = kind_new(json_object_get(span, "kind"));
 	detail_status(d, json_object_get(span, "status"));
-	d->start_ns = time_from(MEMBER(span, "start_time",
-	    "startTimeUnixNano"));
-	d->end_ns = time_from(MEMBER(span, "end_time", "endTimeUnixNano"));
+	d->start_ns = field_time(span, SKF_START);
+	d->end_ns = field_time(span, SKF_END);
 	kv_list_from(&d->attrs, json_object_get(span, "attributes"));
 	detail_events(d, json_object_get(span, "events"));
 	detail_links(d, json_object_get(span, "links"));
 	kv_list_from(&d->resource, json_object_get(resource, "attributes"));
 	return d;
+}
+
+/* A resourceSpans entry's scope list: the first span_scope_keys[]
+ * spelling whose value is an array (span_parse.h). */
+static json_t *
+scope_list(json_t *rs)
+{
+	json_t *v;
+	int i;
+
+	for (i = 0; span_scope_keys[i] != NULL; i++) {
+		if (json_is_array(v = json_object_get(rs, span_scope_keys[i])))
+			return v;
+	}
+	return NULL;
 }
 
 /* Spans are numbered across all resourceSpans and scopeSpans in order. */
@@ -636,8 +684,7 @@ detail_from_otlp(json_t *resource_spans, unsigned index, char **cause)
 	unsigned left = index;
 
 	json_array_foreach(resource_spans, i, rs) {
-		json_array_foreach(MEMBER(rs, "scopeSpans",
-		    "instrumentationLibrarySpans"), j, ss) {
+		json_array_foreach(scope_list(rs), j, ss) {
 			spans = json_object_get(ss, "spans");
 			n = json_array_size(spans);
 			if (left >= n) {
@@ -660,6 +707,7 @@ static struct span_detail *
 detail_from_root(json_t *root, unsigned index, char **cause)
 {
 	json_t *rs;
+	char *id;
 
 	if (!json_is_object(root)) {
 		*cause = xasprintf("span detail: line is not a JSON object");
@@ -671,11 +719,12 @@ detail_from_root(json_t *root, unsigned index, char **cause)
 		*cause = xasprintf("span detail: line has no span %u", index);
 		return NULL;
 	}
-	if (id_member(root, "span_id", "spanId") == NULL) {
+	if ((id = field_id(root, SKF_SPAN_ID)) == NULL) {
 		*cause = xasprintf("span detail: line is not a span "
 		    "(no span id)");
 		return NULL;
 	}
+	free(id);
 	return detail_from_span(root, json_object_get(root, "resource"));
 }
 
@@ -741,9 +790,10 @@ span_detail_attr(const struct span_detail *d, const char *key)
 {
 	size_t i;
 
-	for (i = 0; i < d->attrs.n; i++) {
-		if (strcmp(d->attrs.v[i].key, key) == 0)
-			return &d->attrs.v[i];
+	/* The last of a repeated key, as the index pass reads it. */
+	for (i = d->attrs.n; i > 0; i--) {
+		if (strcmp(d->attrs.v[i - 1].key, key) == 0)
+			return &d->attrs.v[i - 1];
 	}
 	return NULL;
 }

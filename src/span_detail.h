@@ -57,7 +57,7 @@ struct span_detail *span_detail_parse(const char *line, size_t len,
     unsigned index_in_line, char **cause);
 void span_detail_free(struct span_detail *);
 
-/* The value of attribute key, or NULL. */
+/* The value of attribute key (the last, if repeated), or NULL. */
 const struct kv *span_detail_attr(const struct span_detail *, const char *key);
 
 /* Compact JSON texts for --dump --detail (caller frees):

@@ -13,6 +13,7 @@
  */
 #include "span_parse.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -39,6 +40,13 @@ struct span_work {
 	struct strref response;       /* mcp.llm.response_json, as written */
 	bool response_escaped;
 	bool has_tokens;              /* a gen_ai.usage token attribute */
+	/* The last value of each span_keys[] spelling (NULL / SPAN_TIME_NONE
+	 * when absent or not usable), settled by settle_keys() at the end of
+	 * the span: span_parse.h's rules do not depend on key order. */
+	struct strref key_id[SPAN_NKEYS];
+	int64_t key_ns[SPAN_NKEYS];   /* 0 is none: no rule gives time 0 */
+	int8_t status_code, code;     /* status.status_code, status.code; -1 */
+	bool seen_attrs;              /* "attributes" was read: a repeat resets */
 };
 
 /* Attribute keys the model cares about; values are read only for these. */
@@ -243,6 +251,30 @@ string_number(const char *s, size_t n, struct jnum *num)
 	    jscan_finish(&js) == 0;
 }
 
+bool
+span_otlp_number(const char *s, size_t n, struct jnum *num)
+{
+	char text[64];
+	struct jnum tmp;
+	double d;
+
+	if (num == NULL)
+		num = &tmp;
+	if (!string_number(s, n, num) || num->class == JNUM_NAN ||
+	    num->class == JNUM_INF || num->class == JNUM_BIGINT)
+		return false;
+	if (num->class != JNUM_FLOAT)
+		return true;
+	/* jansson refuses a real that overflows a double; a long one is
+	 * left as text rather than copied anywhere. */
+	if (n >= sizeof text)
+		return false;
+	memcpy(text, s, n);
+	text[n] = '\0';
+	d = strtod(text, NULL);
+	return d < HUGE_VAL && d > -HUGE_VAL;
+}
+
 /* A token count: a non-negative integer, or a string holding one. */
 static bool
 val_count(const struct attr_val *v, int64_t *out)
@@ -277,11 +309,12 @@ val_truthy(const struct attr_val *v)
 	}
 }
 
+/* A key written twice counts with its last value, as in span_detail.
+ * (read_plain_value already cut the text at a NUL.) */
 static void
 val_string(const struct attr_val *v, struct strref *out)
 {
-	if (v->type == VAL_STRING)
-		*out = v->s;
+	*out = v->type == VAL_STRING ? v->s : ref(NULL, 0);
 }
 
 static void
@@ -314,28 +347,46 @@ apply_attr(struct span_work *w, enum attr_id id, const struct attr_val *v)
 	case AT_EVENT_SIGNAL: val_string(v, &w->pending_signal); break;
 	case AT_GENAI_INPUT_TOKENS:
 		w->has_tokens = true;
-		val_count(v, &f->tokens_in);
+		if (!val_count(v, &f->tokens_in))
+			f->tokens_in = -1;
 		break;
 	case AT_GENAI_OUTPUT_TOKENS:
 		w->has_tokens = true;
-		val_count(v, &f->tokens_out);
+		if (!val_count(v, &f->tokens_out))
+			f->tokens_out = -1;
 		break;
 	case AT_PAUSED:
 		if (val_truthy(v))
 			f->flags |= SF_PAUSED;
+		else
+			f->flags &= ~(unsigned)SF_PAUSED;
 		break;
 	case AT_LLM_RESPONSE:
-		if (v->type == VAL_STRING) {
-			w->response = v->s;
-			w->response_escaped = v->escaped;
-		}
+		/* escaped is set for strings only. */
+		w->response = v->type == VAL_STRING ? v->s : ref(NULL, 0);
+		w->response_escaped = v->type == VAL_STRING && v->escaped;
 		break;
 	default:
 		break;
 	}
 }
 
-/* Read a JSON value as an attribute value; containers count as other. */
+/*
+ * s[0..n), a string jscan returned, up to a NUL (span_parse.h).  Only a
+ * string decoded from escapes can hold one: one that points into the
+ * line has none (jscan.h; raw control bytes are not JSON), which spares
+ * a memchr for nearly every string of a trace.
+ */
+static size_t
+text_len(const struct jscan *js, const char *s, size_t n)
+{
+	if (s >= js->start && s < js->end)
+		return n;
+	return span_text_len(s, n);
+}
+
+/* Read a JSON value as an attribute value; containers count as other.
+ * A decoded string (WANT_VALUE) ends at a NUL, as span_parse.h says. */
 static int
 read_plain_value(struct jscan *js, enum want want, struct attr_val *v)
 {
@@ -350,10 +401,25 @@ read_plain_value(struct jscan *js, enum want want, struct attr_val *v)
 		if (want == WANT_RAW)
 			return jscan_string_raw(js, &v->s.p, &v->s.n,
 			    &v->escaped);
-		return jscan_string(js, &v->s.p, &v->s.n);
+		if (jscan_string(js, &v->s.p, &v->s.n) == -1)
+			return -1;
+		v->s.n = text_len(js, v->s.p, v->s.n);
+		return 0;
 	case JSCAN_NUMBER:
 		v->type = VAL_NUMBER;
-		return jscan_number(js, &v->num);
+		if (jscan_number(js, &v->num) == -1)
+			return -1;
+		/* span_detail.c's pre-pass makes NaN, Infinity and integers
+		 * beyond 64 bits JSON strings (jansson has no such numbers):
+		 * read them as that text here too, so both passes see one
+		 * value. */
+		if (v->num.class == JNUM_NAN || v->num.class == JNUM_INF ||
+		    v->num.class == JNUM_BIGINT) {
+			v->type = VAL_STRING;
+			v->s = ref(v->num.text, v->num.len);
+			v->escaped = false;
+		}
+		return 0;
 	case JSCAN_TRUE:
 	case JSCAN_FALSE:
 	case JSCAN_NULL:
@@ -368,68 +434,82 @@ read_plain_value(struct jscan *js, enum want want, struct attr_val *v)
 }
 
 /*
- * Read an OTLP AnyValue ({"stringValue": ...} and friends).  intValue is
- * a string of digits in OTLP/JSON (64-bit integers do not survive JSON
- * numbers) and doubleValue may be "NaN"; both are read as numbers.
+ * Read an OTLP AnyValue ({"stringValue": ...} and friends): its first
+ * member in span_any_value_keys[] order (the last, if repeated); a value
+ * that is not such an object is null.  intValue is a string of digits in
+ * OTLP/JSON (64-bit integers do not survive JSON numbers) and doubleValue
+ * may be "1.5": read as numbers when span_otlp_number says so.
  */
 static int
 read_any_value(struct jscan *js, enum want want, struct attr_val *v)
 {
 	const char *k;
 	size_t kn;
-	bool numeric;
-	int r;
+	int best = SPAN_NANY_KEYS, i, r;
 
-	if (want == WANT_NOTHING || jscan_peek(js) != JSCAN_OBJECT)
-		return read_plain_value(js, want, v);
 	v->type = VAL_OTHER;
+	if (want == WANT_NOTHING || jscan_peek(js) != JSCAN_OBJECT)
+		return jscan_skip(js);
 	if (jscan_object(js) == -1)
 		return -1;
 	while ((r = jscan_key(js, &k, &kn)) == 1) {
-		numeric = STR_EQ(k, kn, "intValue") ||
-		    STR_EQ(k, kn, "doubleValue");
-		if (!numeric && !STR_EQ(k, kn, "stringValue") &&
-		    !STR_EQ(k, kn, "boolValue")) {
+		for (i = 0; i < SPAN_NANY_KEYS; i++) {
+			if (str_eq(k, kn, span_any_value_keys[i],
+			    strlen(span_any_value_keys[i])))
+				break;
+		}
+		/* Unknown, or below the best so far (a repeat re-reads). */
+		if (i == SPAN_NANY_KEYS || i > best) {
 			if (jscan_skip(js) == -1)
 				return -1;
 			continue;
 		}
-		if (read_plain_value(js, numeric ? WANT_VALUE : want, v) == -1)
+		best = i;
+		v->type = VAL_OTHER;
+		if (i >= SPAN_ANY_ARRAY)	/* a container: other */
+			r = jscan_skip(js);
+		else
+			r = read_plain_value(js, i >= SPAN_ANY_INT ?
+			    WANT_VALUE : want, v);
+		if (r == -1)
 			return -1;
-		if (numeric && v->type == VAL_STRING &&
-		    string_number(v->s.p, v->s.n, &v->num))
+		if (i >= SPAN_ANY_INT && i < SPAN_ANY_ARRAY &&
+		    v->type == VAL_STRING &&
+		    span_otlp_number(v->s.p, v->s.n, &v->num))
 			v->type = VAL_NUMBER;
 	}
 	return r;
 }
 
+/* One member of a flat attributes object. */
 static int
 read_attr_value(struct jscan *js, struct span_work *w, enum attr_scope scope,
-    const char *k, size_t kn, bool otlp)
+    const char *k, size_t kn)
 {
 	enum attr_id id = attr_lookup(scope, k, kn);
 	struct attr_val v;
-	int r;
 
-	if (otlp)
-		r = read_any_value(js, attr_rules[id].want, &v);
-	else
-		r = read_plain_value(js, attr_rules[id].want, &v);
-	if (r == -1)
+	if (read_plain_value(js, attr_rules[id].want, &v) == -1)
 		return -1;
 	apply_attr(w, id, &v);
 	return 0;
 }
 
-/* One OTLP {key, value}.  The value may come before the key: then it is
- * skipped, and read again from a saved copy of the scanner. */
+/*
+ * One OTLP {key, value}, applied once at its end with the last key and
+ * the last value (a missing value is null, as in span_detail).  The value
+ * is read as it comes when the key is known; when it came first, or the
+ * key changed after it, it is read again from a saved copy of the scanner.
+ */
 static int
 read_key_value(struct jscan *js, struct span_work *w, enum attr_scope scope)
 {
 	struct jscan saved;
-	const char *k, *key = NULL;
+	struct attr_val v;
+	const char *k, *key = NULL, *read_with = NULL;
 	size_t kn, keyn = 0;
-	bool deferred = false;
+	bool have_value = false;
+	enum attr_id id = AT_NONE;
 	int r;
 
 	if (jscan_peek(js) != JSCAN_OBJECT)
@@ -437,23 +517,37 @@ read_key_value(struct jscan *js, struct span_work *w, enum attr_scope scope)
 	if (jscan_object(js) == -1)
 		return -1;
 	while ((r = jscan_key(js, &k, &kn)) == 1) {
-		if (STR_EQ(k, kn, "key") && jscan_peek(js) == JSCAN_STRING)
-			r = jscan_string(js, &key, &keyn);
-		else if (STR_EQ(k, kn, "value") && key != NULL)
-			r = read_attr_value(js, w, scope, key, keyn, true);
-		else if (STR_EQ(k, kn, "value")) {
+		if (STR_EQ(k, kn, "key")) {
+			key = NULL;
+			r = jscan_peek(js) == JSCAN_STRING ?
+			    jscan_string(js, &key, &keyn) : jscan_skip(js);
+			if (key != NULL) {
+				/* Text ends at a NUL, as span_detail's
+				 * keys do. */
+				keyn = text_len(js, key, keyn);
+				id = attr_lookup(scope, key, keyn);
+			}
+		} else if (STR_EQ(k, kn, "value")) {
 			saved = *js;
-			deferred = true;
-			r = jscan_skip(js);
+			have_value = true;
+			read_with = key;
+			if (key != NULL)
+				r = read_any_value(js, attr_rules[id].want, &v);
+			else
+				r = jscan_skip(js);
 		} else
 			r = jscan_skip(js);
 		if (r == -1)
 			return -1;
 	}
-	if (r == -1)
+	if (r == -1 || key == NULL)
+		return r;
+	if (!have_value)
+		v.type = VAL_NULL;
+	else if (read_with != key &&
+	    read_any_value(&saved, attr_rules[id].want, &v) == -1)
 		return -1;
-	if (deferred && key != NULL)
-		return read_attr_value(&saved, w, scope, key, keyn, true);
+	apply_attr(w, id, &v);
 	return 0;
 }
 
@@ -470,7 +564,7 @@ read_attributes(struct jscan *js, struct span_work *w, enum attr_scope scope)
 		if (jscan_object(js) == -1)
 			return -1;
 		while ((r = jscan_key(js, &k, &kn)) == 1) {
-			if (read_attr_value(js, w, scope, k, kn, false) == -1)
+			if (read_attr_value(js, w, scope, k, kn) == -1)
 				return -1;
 		}
 		return r;
@@ -500,9 +594,10 @@ read_resource(struct jscan *js, struct span_work *w)
 	if (jscan_object(js) == -1)
 		return -1;
 	while ((r = jscan_key(js, &k, &kn)) == 1) {
-		if (STR_EQ(k, kn, "attributes"))
+		if (STR_EQ(k, kn, "attributes")) {
+			w->resource_session_id = ref(NULL, 0); /* last counts */
 			r = read_attributes(js, w, SCOPE_RESOURCE);
-		else
+		} else
 			r = jscan_skip(js);
 		if (r == -1)
 			return -1;
@@ -515,6 +610,7 @@ static int
 read_event(struct jscan *js, struct span_work *w)
 {
 	struct strref name = { NULL, 0 };
+	struct attr_val v;
 	const char *k;
 	size_t kn;
 	int r;
@@ -524,12 +620,15 @@ read_event(struct jscan *js, struct span_work *w)
 	if (jscan_object(js) == -1)
 		return -1;
 	w->pending_signal = ref(NULL, 0);
+	/* A repeated key counts with its last value (span_parse.h). */
 	while ((r = jscan_key(js, &k, &kn)) == 1) {
-		if (STR_EQ(k, kn, "name") && jscan_peek(js) == JSCAN_STRING)
-			r = jscan_string(js, &name.p, &name.n);
-		else if (STR_EQ(k, kn, "attributes"))
+		if (STR_EQ(k, kn, "name")) {
+			if ((r = read_plain_value(js, WANT_VALUE, &v)) == 0)
+				val_string(&v, &name);
+		} else if (STR_EQ(k, kn, "attributes")) {
+			w->pending_signal = ref(NULL, 0);
 			r = read_attributes(js, w, SCOPE_EVENT);
-		else
+		} else
 			r = jscan_skip(js);
 		if (r == -1)
 			return -1;
@@ -558,66 +657,121 @@ read_events(struct jscan *js, struct span_work *w)
 	return r;
 }
 
-/* Lower-case an id and drop a leading "0x"; "" and "0x" are no id. */
-static void
-normalise_id(struct jarena *arena, struct strref *id)
+/* An id as span_id_trim() says, lower-cased; NULL when it is no id. */
+static struct strref
+id_value(struct jarena *arena, const struct attr_val *v)
 {
-	const char *p = id->p;
-	size_t n = id->n, i;
+	const char *p = v->s.p;
+	size_t n = v->s.n, i;
+	bool upper;
 	char *copy;
 
-	if (n >= 2 && p[0] == '0' && (p[1] == 'x' || p[1] == 'X')) {
-		p += 2;
-		n -= 2;
-	}
-	for (i = 0; i < n && (p[i] < 'A' || p[i] > 'Z'); i++)
-		;
-	if (i < n) {
+	if (v->type != VAL_STRING || !span_id_trim(&p, &n, &upper))
+		return ref(NULL, 0);
+	if (upper) {
 		copy = jarena_alloc(arena, n);
 		for (i = 0; i < n; i++)
 			copy[i] = ascii_lower(p[i]);
 		p = copy;
 	}
-	*id = n == 0 ? ref(NULL, 0) : ref(p, n);
+	return ref(p, n);
 }
 
-/*
- * Read an id (a string; null or anything else is no id).  overwrite says
- * whether this spelling beats one already read, so that the result does
- * not depend on key order (context.span_id over span_id, parent_id over
- * parent_span_id).
- */
-static int
-read_id(struct jscan *js, struct strref *out, bool overwrite)
+/* A time under the rule of its spelling; SPAN_TIME_NONE when unusable. */
+static int64_t
+time_value(enum span_key_rule rule, const struct attr_val *v)
 {
-	struct strref id;
+	int64_t ns;
 
-	if (jscan_peek(js) != JSCAN_STRING)
-		return jscan_skip(js);
-	if (jscan_string(js, &id.p, &id.n) == -1)
+	if (rule == SKR_RFC3339 && v->type == VAL_STRING &&
+	    span_parse_time(v->s.p, v->s.n, &ns) == 0)
+		return ns;
+	if (rule == SKR_UNIX_NANO && v->type == VAL_STRING &&
+	    span_time_unix_nano(v->s.p, v->s.n, &ns) == 0)
+		return ns;
+	if (rule == SKR_UNIX_NANO && v->type == VAL_NUMBER &&
+	    v->num.class == JNUM_INT && span_time_int(v->num.i, &ns) == 0)
+		return ns;
+	return SPAN_TIME_NONE;
+}
+
+/* The span_keys[] index of key k (in "context" or not), or -1. */
+static int
+key_index(const char *k, size_t kn, bool in_context)
+{
+	int i = 0;
+
+	/* Every span member comes here: compared with constants the
+	 * compiler can turn into a length switch, not a loop over the
+	 * table. */
+#define SK(s, f, r, ctx)						\
+	if ((ctx) == in_context && STR_EQ(k, kn, s))			\
+		return i;						\
+	i++;
+	SPAN_KEYS(SK)
+#undef SK
+	return -1;
+}
+
+/* The value of spelling i: its slot keeps the last one written. */
+static int
+read_key(struct jscan *js, struct span_work *w, int i)
+{
+	struct attr_val v;
+
+	if (read_plain_value(js, WANT_VALUE, &v) == -1)
 		return -1;
-	normalise_id(js->arena, &id);
-	if (id.p != NULL && (overwrite || out->p == NULL))
-		*out = id;
+	if (span_keys[i].rule == SKR_ID)
+		w->key_id[i] = id_value(js->arena, &v);
+	else if ((w->key_ns[i] = time_value(span_keys[i].rule, &v)) ==
+	    SPAN_TIME_NONE)
+		w->key_ns[i] = 0;
 	return 0;
 }
 
+/* Each field from its first spelling with a usable value. */
+static void
+settle_keys(struct span_work *w)
+{
+	struct strref *ids[] = {
+		[SKF_SPAN_ID] = &w->f.span_id, [SKF_TRACE_ID] = &w->f.trace_id,
+		[SKF_PARENT_ID] = &w->f.parent_id,
+	};
+	int64_t *times[] = {
+		[SKF_START] = &w->f.start_ns, [SKF_END] = &w->f.end_ns,
+	};
+	enum span_key_field fld;
+	int i;
+
+	for (i = SPAN_NKEYS - 1; i >= 0; i--) {
+		fld = span_keys[i].field;
+		if (span_keys[i].rule == SKR_ID) {
+			if (w->key_id[i].p != NULL)
+				*ids[fld] = w->key_id[i];
+		} else if (w->key_ns[i] != 0)
+			*times[fld] = w->key_ns[i];
+	}
+}
+
+/* {"span_id", "trace_id"}; a second "context" replaces the first. */
 static int
 read_context(struct jscan *js, struct span_work *w)
 {
 	const char *k;
 	size_t kn;
-	int r;
+	int i, r;
 
+	for (i = 0; i < SPAN_NKEYS; i++) {
+		if (span_keys[i].in_context)
+			w->key_id[i] = ref(NULL, 0);
+	}
 	if (jscan_peek(js) != JSCAN_OBJECT)
 		return jscan_skip(js);
 	if (jscan_object(js) == -1)
 		return -1;
 	while ((r = jscan_key(js, &k, &kn)) == 1) {
-		if (STR_EQ(k, kn, "span_id"))
-			r = read_id(js, &w->f.span_id, true);
-		else if (STR_EQ(k, kn, "trace_id"))
-			r = read_id(js, &w->f.trace_id, true);
+		if ((i = key_index(k, kn, true)) >= 0)
+			r = read_key(js, w, i);
 		else
 			r = jscan_skip(js);
 		if (r == -1)
@@ -626,89 +780,60 @@ read_context(struct jscan *js, struct span_work *w)
 	return r;
 }
 
-/* Drop a known prefix ("SpanKind.", "STATUS_CODE_") if present. */
-static void
-strip_prefix(struct strref *s, const char *lit)
-{
-	size_t n = strlen(lit);
-
-	if (s->n >= n && memcmp(s->p, lit, n) == 0) {
-		s->p += n;
-		s->n -= n;
-	}
-}
-
-static uint8_t
-kind_from_name(struct strref s)
-{
-	static const char *const names[] = {
-		"unspecified", "internal", "server", "client", "producer",
-		"consumer",
-	};
-	size_t i;
-
-	strip_prefix(&s, "SpanKind.");
-	strip_prefix(&s, "SPAN_KIND_");
-	for (i = 0; i < sizeof names / sizeof names[0]; i++) {
-		if (ascii_caseeq(s.p, s.n, names[i]))
-			return (uint8_t)i;
-	}
-	return KIND_UNSPECIFIED;
-}
-
-/* "SpanKind.CLIENT" (SDK) or 3 (OTLP). */
+/* "SpanKind.CLIENT" (SDK) or 3 (OTLP); anything else is unspecified. */
 static int
 read_kind(struct jscan *js, struct span_work *w)
 {
 	struct attr_val v;
+	int k = -1;
 
 	if (read_plain_value(js, WANT_VALUE, &v) == -1)
 		return -1;
 	if (v.type == VAL_STRING)
-		w->f.kind = kind_from_name(v.s);
-	else if (v.type == VAL_NUMBER && v.num.class == JNUM_INT &&
-	    v.num.i >= KIND_UNSPECIFIED && v.num.i <= KIND_CONSUMER)
-		w->f.kind = (uint8_t)v.num.i;
+		k = span_kind_from_text(v.s.p, v.s.n);
+	else if (v.type == VAL_NUMBER && v.num.class == JNUM_INT)
+		k = span_kind_from_int(v.num.i);
+	w->f.kind = k >= 0 ? (uint8_t)k : KIND_UNSPECIFIED;
 	return 0;
 }
 
-static uint8_t
-status_from_value(const struct attr_val *v)
+/* A status code as span_status_from_text/_int read it, or -1. */
+static int8_t
+status_value(const struct attr_val *v)
 {
-	struct strref s = v->s;
-
-	if (v->type == VAL_NUMBER && v->num.class == JNUM_INT &&
-	    v->num.i >= SPAN_UNSET && v->num.i <= SPAN_ERROR)
-		return (uint8_t)v->num.i;
-	if (v->type != VAL_STRING)
-		return SPAN_UNSET;
-	strip_prefix(&s, "StatusCode.");
-	strip_prefix(&s, "STATUS_CODE_");
-	if (ascii_caseeq(s.p, s.n, "ok"))
-		return SPAN_OK;
-	if (ascii_caseeq(s.p, s.n, "error"))
-		return SPAN_ERROR;
-	return SPAN_UNSET;
+	if (v->type == VAL_STRING)
+		return (int8_t)span_status_from_text(v->s.p, v->s.n);
+	if (v->type == VAL_NUMBER && v->num.class == JNUM_INT)
+		return (int8_t)span_status_from_int(v->num.i);
+	return -1;
 }
 
-/* {"status_code": "ERROR"} (SDK, flat) or {"code": 2} (OTLP). */
+/* {"status_code": "ERROR"} (SDK, flat), {"code": 2} (OTLP), or the code
+ * itself; a second "status" replaces the first. */
 static int
 read_status(struct jscan *js, struct span_work *w)
 {
 	struct attr_val v;
 	const char *k;
 	size_t kn;
+	int8_t *slot;
 	int r;
 
-	if (jscan_peek(js) != JSCAN_OBJECT)
-		return jscan_skip(js);
+	w->status_code = w->code = -1;
+	if (jscan_peek(js) != JSCAN_OBJECT) {
+		if ((r = read_plain_value(js, WANT_VALUE, &v)) == 0)
+			w->status_code = status_value(&v);
+		return r;
+	}
 	if (jscan_object(js) == -1)
 		return -1;
 	while ((r = jscan_key(js, &k, &kn)) == 1) {
-		if (STR_EQ(k, kn, "status_code") || STR_EQ(k, kn, "code")) {
-			if ((r = read_plain_value(js, WANT_VALUE, &v)) == 0)
-				w->f.status = status_from_value(&v);
-		} else
+		slot = STR_EQ(k, kn, "status_code") ? &w->status_code :
+		    STR_EQ(k, kn, "code") ? &w->code : NULL;
+		if (slot != NULL && (r = read_plain_value(js, WANT_VALUE,
+		    &v)) == 0)
+			*slot = status_value(&v);
+		else if (slot == NULL)
 			r = jscan_skip(js);
 		if (r == -1)
 			return -1;
@@ -716,30 +841,21 @@ read_status(struct jscan *js, struct span_work *w)
 	return r;
 }
 
-/* An RFC 3339 string; a malformed one leaves the time absent. */
-static int
-read_time(struct jscan *js, int64_t *ns)
+/* What a span's own attributes set; a second "attributes" starts over. */
+static void
+attrs_reset(struct span_work *w)
 {
-	struct attr_val v;
+	struct span_fields *f = &w->f;
+	struct strref none = { NULL, 0 };
 
-	if (read_plain_value(js, WANT_VALUE, &v) == -1)
-		return -1;
-	if (v.type != VAL_STRING || span_parse_time(v.s.p, v.s.n, ns) == -1)
-		*ns = SPAN_TIME_NONE;
-	return 0;
-}
-
-/* OTLP nanoseconds, a decimal string or a number; 0 means unset. */
-static int
-read_unix_nano(struct jscan *js, int64_t *ns)
-{
-	struct attr_val v;
-	int64_t n;
-
-	if (read_plain_value(js, WANT_VALUE, &v) == -1)
-		return -1;
-	*ns = val_count(&v, &n) && n > 0 ? n : SPAN_TIME_NONE;
-	return 0;
+	f->tool_name = f->llm_model = f->agent_name = f->resource_uri = none;
+	f->workflow_type = f->session_title = f->engine = none;
+	f->signal_name = f->signal_prompt = none;
+	f->tokens_in = f->tokens_out = -1;
+	f->flags = 0;
+	w->genai_request_model = w->genai_response_model = none;
+	w->workflow_engine = w->attr_session_id = w->response = none;
+	w->response_escaped = w->has_tokens = false;
 }
 
 /* One member of a span object, whatever the format. */
@@ -748,38 +864,38 @@ read_span_member(struct jscan *js, struct span_work *w, const char *k,
     size_t kn)
 {
 	struct span_fields *f = &w->f;
+	struct attr_val v;
+	int i;
 
-	if (STR_EQ(k, kn, "name"))
-		return jscan_peek(js) == JSCAN_STRING ?
-		    jscan_string(js, &f->name.p, &f->name.n) : jscan_skip(js);
-	if (STR_EQ(k, kn, "attributes"))
+	if (STR_EQ(k, kn, "name")) {
+		if (read_plain_value(js, WANT_VALUE, &v) == -1)
+			return -1;
+		/* read_plain_value cut the text at a NUL (span_parse.h). */
+		f->name = v.type == VAL_STRING ? v.s : ref(NULL, 0);
+		return 0;
+	}
+	if (STR_EQ(k, kn, "attributes")) {
+		if (w->seen_attrs)
+			attrs_reset(w);
+		w->seen_attrs = true;
 		return read_attributes(js, w, SCOPE_SPAN);
+	}
+	if ((i = key_index(k, kn, false)) >= 0)
+		return read_key(js, w, i);
 	if (STR_EQ(k, kn, "context"))
 		return read_context(js, w);
-	if (STR_EQ(k, kn, "span_id") || STR_EQ(k, kn, "spanId"))
-		return read_id(js, &f->span_id, false);
-	if (STR_EQ(k, kn, "trace_id") || STR_EQ(k, kn, "traceId"))
-		return read_id(js, &f->trace_id, false);
-	if (STR_EQ(k, kn, "parent_id"))
-		return read_id(js, &f->parent_id, true);
-	if (STR_EQ(k, kn, "parent_span_id") || STR_EQ(k, kn, "parentSpanId"))
-		return read_id(js, &f->parent_id, false);
-	if (STR_EQ(k, kn, "start_time"))
-		return read_time(js, &f->start_ns);
-	if (STR_EQ(k, kn, "end_time"))
-		return read_time(js, &f->end_ns);
-	if (STR_EQ(k, kn, "startTimeUnixNano"))
-		return read_unix_nano(js, &f->start_ns);
-	if (STR_EQ(k, kn, "endTimeUnixNano"))
-		return read_unix_nano(js, &f->end_ns);
 	if (STR_EQ(k, kn, "kind"))
 		return read_kind(js, w);
 	if (STR_EQ(k, kn, "status"))
 		return read_status(js, w);
-	if (STR_EQ(k, kn, "events"))
+	if (STR_EQ(k, kn, "events")) {
+		w->event_signal = ref(NULL, 0);
 		return read_events(js, w);
-	if (STR_EQ(k, kn, "resource"))
+	}
+	if (STR_EQ(k, kn, "resource")) {
+		w->resource_session_id = ref(NULL, 0);
 		return read_resource(js, w);
+	}
 	return jscan_skip(js);
 }
 
@@ -789,6 +905,7 @@ work_init(struct span_work *w)
 	memset(w, 0, sizeof *w);
 	w->f.start_ns = w->f.end_ns = SPAN_TIME_NONE;
 	w->f.tokens_in = w->f.tokens_out = -1;
+	w->status_code = w->code = -1;
 }
 
 /* Anthropic input/output_tokens or OpenAI prompt/completion_tokens. */
@@ -850,6 +967,16 @@ response_tokens(struct jarena *arena, const struct span_work *w,
 	}
 }
 
+/* The fields spelled several ways, and the status, as span_parse.h's
+ * rules settle them. */
+static void
+settle_span(struct span_work *w)
+{
+	settle_keys(w);
+	w->f.status = w->status_code >= 0 ? (uint8_t)w->status_code :
+	    w->code >= 0 ? (uint8_t)w->code : SPAN_UNSET;
+}
+
 /* Settle precedence between candidates and store the span. */
 static void
 finish_span(struct span_parser *sp, struct span_work *w)
@@ -906,6 +1033,10 @@ read_otlp_span(struct span_parser *sp, struct jscan *js)
 	}
 	if (r == -1)
 		return -1;
+	settle_span(&w);
+	/* An OTLP span's resource is its resourceSpans entry's (set by
+	 * read_resource_spans), never a member of its own. */
+	w.resource_session_id = ref(NULL, 0);
 	if (w.f.span_id.p == NULL)
 		return not_a_span(sp, "span without spanId");
 	finish_span(sp, &w);
@@ -930,10 +1061,12 @@ read_each(struct span_parser *sp, struct jscan *js,
 	return r;
 }
 
-/* {"scope": ..., "spans": [...]} */
+/* {"scope": ..., "spans": [...]}; a second "spans" replaces the first
+ * (the last of a repeated key counts, span_parse.h). */
 static int
 read_scope_spans(struct span_parser *sp, struct jscan *js)
 {
+	size_t first = sp->nspans;
 	const char *k;
 	size_t kn;
 	int r;
@@ -943,9 +1076,10 @@ read_scope_spans(struct span_parser *sp, struct jscan *js)
 	if (jscan_object(js) == -1)
 		return -1;
 	while ((r = jscan_key(js, &k, &kn)) == 1) {
-		if (STR_EQ(k, kn, "spans"))
+		if (STR_EQ(k, kn, "spans")) {
+			sp->nspans = first;
 			r = read_each(sp, js, read_otlp_span);
-		else
+		} else
 			r = jscan_skip(js);
 		if (r == -1)
 			return -1;
@@ -953,16 +1087,38 @@ read_scope_spans(struct span_parser *sp, struct jscan *js)
 	return r;
 }
 
-/* {"resource": ..., "scopeSpans": [...]}; the resource may come last,
- * so its session.id is given to this entry's spans at the end. */
+/* The span_scope_keys[] index of k, or -1. */
+static int
+scope_key_index(const char *k, size_t kn)
+{
+	int i;
+
+	for (i = 0; span_scope_keys[i] != NULL; i++) {
+		if (str_eq(k, kn, span_scope_keys[i], strlen(span_scope_keys[i])))
+			return i;
+	}
+	return -1;
+}
+
+/*
+ * {"resource": ..., "scopeSpans": [...]}; the resource may come last,
+ * so its session.id is given to this entry's spans at the end.
+ *
+ * The spans come from the first span_scope_keys[] spelling whose (last)
+ * value is an array.  A list that can still win is read as it comes; one
+ * that cannot is skipped, its cursor kept, and read at the end only if a
+ * later key took the win from the one read (never, in real traces).
+ */
 static int
 read_resource_spans(struct span_parser *sp, struct jscan *js)
 {
 	struct span_work res;
+	struct jscan saved[SPAN_NSCOPE_KEYS];
+	bool is_array[SPAN_NSCOPE_KEYS] = { false };
 	size_t first = sp->nspans, i;
 	const char *k;
 	size_t kn;
-	int r;
+	int loaded = -1, win, s, r;
 
 	if (jscan_peek(js) != JSCAN_OBJECT)
 		return jscan_skip(js);
@@ -970,18 +1126,33 @@ read_resource_spans(struct span_parser *sp, struct jscan *js)
 		return -1;
 	work_init(&res);
 	while ((r = jscan_key(js, &k, &kn)) == 1) {
-		if (STR_EQ(k, kn, "resource"))
+		if (STR_EQ(k, kn, "resource")) {
+			res.resource_session_id = ref(NULL, 0);
 			r = read_resource(js, &res);
-		else if (STR_EQ(k, kn, "scopeSpans") ||
-		    STR_EQ(k, kn, "instrumentationLibrarySpans"))
-			r = read_each(sp, js, read_scope_spans);
-		else
+		} else if ((s = scope_key_index(k, kn)) >= 0) {
+			saved[s] = *js;
+			is_array[s] = jscan_peek(js) == JSCAN_ARRAY;
+			if (loaded == s)
+				loaded = -1;
+			if (is_array[s] && (s == 0 || !is_array[0])) {
+				sp->nspans = first;
+				loaded = s;
+				r = read_each(sp, js, read_scope_spans);
+			} else
+				r = jscan_skip(js);
+		} else
 			r = jscan_skip(js);
 		if (r == -1)
 			return -1;
 	}
 	if (r == -1)
 		return -1;
+	win = is_array[0] ? 0 : is_array[1] ? 1 : -1;
+	if (win != loaded) {
+		sp->nspans = first;
+		if (win >= 0 && read_each(sp, &saved[win], read_scope_spans) == -1)
+			return -1;
+	}
 	if (res.resource_session_id.p != NULL) {
 		for (i = first; i < sp->nspans; i++)
 			sp->spans[i].session_id = res.resource_session_id;
@@ -1010,6 +1181,7 @@ read_line(struct span_parser *sp, struct jscan *js)
 	while ((r = jscan_key(js, &k, &kn)) == 1) {
 		if (STR_EQ(k, kn, "resourceSpans")) {
 			batch = true;
+			sp->nspans = 0;	/* a repeated key: the last counts */
 			r = read_each(sp, js, read_resource_spans);
 		} else
 			r = read_span_member(js, &top, k, kn);
@@ -1020,6 +1192,7 @@ read_line(struct span_parser *sp, struct jscan *js)
 		return -1;
 	if (batch)
 		return sp->nspans > 0 ? 0 : not_a_span(sp, "no spans");
+	settle_span(&top);
 	if (top.f.span_id.p == NULL)
 		return not_a_span(sp, "no span id");
 	finish_span(sp, &top);
@@ -1095,6 +1268,143 @@ const char *
 span_parser_error(const struct span_parser *sp)
 {
 	return sp->error;
+}
+
+/* ---- field rules shared with span_detail.c (span_parse.h) ---------- */
+
+#define SK(s, f, r, ctx) { s, sizeof s - 1, f, r, ctx },
+const struct span_key span_keys[SPAN_NKEYS] = { SPAN_KEYS(SK) };
+#undef SK
+
+const char *const span_scope_keys[SPAN_NSCOPE_KEYS + 1] = {
+	"scopeSpans", "instrumentationLibrarySpans", NULL
+};
+
+const char *const span_any_value_keys[SPAN_NANY_KEYS + 1] = {
+	"stringValue", "boolValue", "bytesValue", "intValue", "doubleValue",
+	"arrayValue", "kvlistValue", NULL
+};
+
+size_t
+span_text_len(const char *s, size_t n)
+{
+	const char *nul = n > 0 ? memchr(s, '\0', n) : NULL;
+
+	return nul != NULL ? (size_t)(nul - s) : n;
+}
+
+bool
+span_id_trim(const char **s, size_t *n, bool *upper)
+{
+	const unsigned char *p = (const unsigned char *)*s;
+	size_t len = *n, i;
+	unsigned up = 0;
+
+	if (len >= 2 && p[0] == '0' && (p[1] == 'x' || p[1] == 'X')) {
+		p += 2;
+		len -= 2;
+	}
+	/* Three ids of every span come here: memchr and a loop without
+	 * an exit, which the compiler can vectorise. */
+	len = span_text_len((const char *)p, len);
+	for (i = 0; i < len; i++)
+		up |= (unsigned char)(p[i] - 'A') < 26u;
+	*upper = up != 0;
+	*s = (const char *)p;
+	*n = len;
+	return len > 0;
+}
+
+int
+span_time_int(int64_t v, int64_t *ns)
+{
+	if (v <= 0)
+		return -1;
+	*ns = v;
+	return 0;
+}
+
+int
+span_time_unix_nano(const char *s, size_t n, int64_t *ns)
+{
+	uint64_t v = 0;
+	size_t i;
+
+	n = span_text_len(s, n);
+	if (n == 0)
+		return -1;
+	for (i = 0; i < n - 1 && s[i] == '0'; i++)
+		;
+	/* 19 digits cannot overflow a uint64: no check per digit. */
+	if (n - i > 19)
+		return -1;
+	for (; i < n; i++) {
+		if (s[i] < '0' || s[i] > '9')
+			return -1;
+		v = v * 10 + (uint64_t)(s[i] - '0');
+	}
+	return v > INT64_MAX ? -1 : span_time_int((int64_t)v, ns);
+}
+
+/* s[0..n) behind an optional prefix (one of two), as one of names[]
+ * (lower case) ignoring ASCII case; its index, or -1.  Inlined with
+ * constant prefixes: every span has a kind and a status. */
+static inline int
+name_index(const char *s, size_t n, const char *prefix1, size_t l1,
+    const char *prefix2, size_t l2, const char *const *names, int nnames)
+{
+	int i;
+
+	n = span_text_len(s, n);
+	if (n >= l1 && memcmp(s, prefix1, l1) == 0) {
+		s += l1;
+		n -= l1;
+	} else if (n >= l2 && memcmp(s, prefix2, l2) == 0) {
+		s += l2;
+		n -= l2;
+	}
+	for (i = 0; i < nnames; i++) {
+		if (ascii_caseeq(s, n, names[i]))
+			return i;
+	}
+	return -1;
+}
+#define PREFIX(s) s, sizeof s - 1
+
+int
+span_status_from_text(const char *s, size_t n)
+{
+	static const char *const names[] = {
+		[SPAN_UNSET] = "unset", [SPAN_OK] = "ok", [SPAN_ERROR] = "error",
+	};
+
+	return name_index(s, n, PREFIX("StatusCode."), PREFIX("STATUS_CODE_"),
+	    names, 3);
+}
+
+int
+span_status_from_int(int64_t v)
+{
+	return v >= SPAN_UNSET && v <= SPAN_ERROR ? (int)v : -1;
+}
+
+int
+span_kind_from_text(const char *s, size_t n)
+{
+	static const char *const names[] = {
+		"unspecified", "internal", "server", "client", "producer",
+		"consumer",
+	};
+
+	return name_index(s, n, PREFIX("SpanKind."), PREFIX("SPAN_KIND_"),
+	    names, 6);
+}
+#undef PREFIX
+
+int
+span_kind_from_int(int64_t v)
+{
+	return v >= KIND_UNSPECIFIED && v <= KIND_CONSUMER ? (int)v : -1;
 }
 
 #define NS_PER_S INT64_C(1000000000)
@@ -1178,9 +1488,12 @@ take_zone(const char *p, const char *end, int64_t *off)
 int
 span_parse_time(const char *s, size_t n, int64_t *ns)
 {
-	const char *p = s + 19, *end = s + n;
+	const char *p = s + 19, *end;
 	int cc, yy, y, mo, d, h, mi, sec;
 	int64_t frac, off, secs;
+
+	n = span_text_len(s, n);
+	end = s + n;
 
 	/* YYYY-MM-DDTHH:MM:SS at fixed places, then fraction and zone. */
 	if (n < 19 || s[4] != '-' || s[7] != '-' || s[13] != ':' ||

@@ -119,7 +119,7 @@ def small_cases(d):
     # \u0000 in strings: name, key, value.
     add("nul", "nul.jsonl", around("nul",
         b'{"span_id":"nul-esc","trace_id":"t-nul","parent_span_id":"nul-root",'
-        b'"name":"nul-esc\\u0000hidden","start_time":"2025-01-01T12:00:03Z",'
+        b'"name":"nul-esc \\u0000hidden","start_time":"2025-01-01T12:00:03Z",'
         b'"attributes":{"k\\u0000":"v\\u0000w","mcp.state.s_json":"{\\"a\\\\u0000\\":1}"}}\n'),
         GOOD3 + ["esc"])
 

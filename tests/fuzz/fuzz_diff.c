@@ -7,14 +7,20 @@
  *
  * For every span span_parse_line reports, span_detail_parse must find the
  * same span and the same span id, parent id, trace id (both normalise:
- * lower case, no "0x"), name, start and end time, status and kind.
- * Lines jansson refuses (deeper than its 2048 levels, a NUL escape in a
- * key — jscan is laxer there, see jscan.h) are skipped: span_detail has
- * then no opinion, it reports a JSON error, which is no disagreement.
+ * lower case, no "0x"), name, start and end time, status and kind, and
+ * the labels and session meta the fast pass takes from attributes (tool,
+ * agent, resource uri, workflow type, model, engine, session title and
+ * id, signal name and prompt) must be span_detail's decoded strings of
+ * the same attributes.  Not compared: tokens, the paused flag and the
+ * presence flags behind the span type.
+ * Lines jansson refuses (deeper than its 2048 levels; jscan allows 10000,
+ * see jscan.h) are skipped: span_detail has then no opinion, it reports a
+ * JSON error, which is no disagreement.
  *
  * A disagreement aborts with the field, the span and both values.
  * FUZZ_DIFF_IGNORE=field,field,... (names as printed: span_id parent_id
- * trace_id name start end status kind missing) leaves fields out, so a
+ * trace_id name start end status kind missing, and the span_fields
+ * member names of the labels: tool_name llm_model ...) leaves fields out, so a
  * known, reported disagreement does not stop a search for the next one.
  */
 #include <stdbool.h>
@@ -22,7 +28,6 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
 #include "fuzz_util.h"
 #include "span.h"
@@ -134,9 +139,8 @@ same_time(const char *field, int span, int64_t fast, int64_t det,
 	disagree(field, span, a, strlen(a), b, line, size);
 }
 
-/* span_detail keeps the kind as written ("client" from
- * "SpanKind.client", anything else as is); the fast pass maps it to an
- * enum, case-insensitively, anything unknown to UNSPECIFIED. */
+/* span_detail names the kind as span_kind_name does, or has none (NULL)
+ * where the line has no kind it knows: the fast pass's UNSPECIFIED. */
 static enum span_kind
 detail_kind(const char *kind)
 {
@@ -145,10 +149,87 @@ detail_kind(const char *kind)
 	if (kind == NULL)
 		return KIND_UNSPECIFIED;
 	for (k = KIND_UNSPECIFIED; k <= KIND_CONSUMER; k++) {
-		if (strcasecmp(kind, span_kind_name((enum span_kind)k)) == 0)
+		if (strcmp(kind, span_kind_name((enum span_kind)k)) == 0)
 			return (enum span_kind)k;
 	}
-	return KIND_UNSPECIFIED;
+	return (enum span_kind)-1;	/* not a name: always a disagreement */
+}
+
+/* The decoded string of the last key in l, or NULL (absent, or a value
+ * that is not a string). */
+static const char *
+kv_str(const struct kv_list *l, const char *key)
+{
+	size_t i;
+
+	for (i = l->n; i > 0; i--) {
+		if (strcmp(l->v[i - 1].key, key) == 0)
+			return l->v[i - 1].str;
+	}
+	return NULL;
+}
+
+static const char *
+first_str(const struct kv_list *l, const char *a, const char *b,
+    const char *c)
+{
+	const char *s = kv_str(l, a);
+
+	if (s == NULL && b != NULL)
+		s = kv_str(l, b);
+	if (s == NULL && c != NULL)
+		s = kv_str(l, c);
+	return s;
+}
+
+/* signal_name of the first event named *signal* that has one. */
+static const char *
+event_signal(const struct span_detail *d)
+{
+	const char *s;
+	size_t i;
+
+	for (i = 0; i < d->nevents; i++) {
+		if (strstr(d->events[i].name, "signal") != NULL &&
+		    (s = kv_str(&d->events[i].attrs, "signal_name")) != NULL)
+			return s;
+	}
+	return NULL;
+}
+
+/* The labels and session meta the fast pass takes from attributes
+ * (span.h), against span_detail's attributes, resource and events. */
+static void
+compare_attrs(const struct span_fields *f, const struct span_detail *d,
+    int i, const uint8_t *line, size_t size)
+{
+	const struct kv_list *a = &d->attrs;
+	const char *sig;
+
+	same_string("tool_name", i, f->tool_name, kv_str(a, "mcp.tool.name"),
+	    false, line, size);
+	same_string("agent_name", i, f->agent_name,
+	    kv_str(a, "mcp.agent.name"), false, line, size);
+	same_string("resource_uri", i, f->resource_uri,
+	    kv_str(a, "mcp.resource.uri"), false, line, size);
+	same_string("workflow_type", i, f->workflow_type,
+	    kv_str(a, "mcp.workflow.type"), false, line, size);
+	same_string("session_title", i, f->session_title,
+	    kv_str(a, "mcp.session.title"), false, line, size);
+	same_string("signal_prompt", i, f->signal_prompt,
+	    kv_str(a, "mcp.signal.prompt"), false, line, size);
+	same_string("llm_model", i, f->llm_model, first_str(a, "mcp.llm.model",
+	    "gen_ai.request.model", "gen_ai.response.model"), false, line,
+	    size);
+	same_string("engine", i, f->engine, first_str(a, "mcp.engine.type",
+	    "mcp.workflow.engine", NULL), false, line, size);
+	same_string("session_id", i, f->session_id,
+	    kv_str(&d->resource, "session.id") != NULL ?
+	    kv_str(&d->resource, "session.id") : kv_str(a, "session.id"),
+	    false, line, size);
+	sig = kv_str(a, "mcp.signal.name");
+	same_string("signal_name", i, f->signal_name,
+	    sig != NULL ? sig : event_signal(d), false, line, size);
 }
 
 static void
@@ -170,6 +251,7 @@ compare(const struct span_fields *f, const struct span_detail *d, int i,
 	fk = span_kind_name((enum span_kind)f->kind);
 	if (!ignored("kind") && detail_kind(d->kind) != f->kind)
 		disagree("kind", i, fk, strlen(fk), d->kind, line, size);
+	compare_attrs(f, d, i, line, size);
 }
 
 int

@@ -11,11 +11,14 @@
 # Environment: FUZZ_SECONDS (60), FUZZ_TARGETS (all), FUZZ_DIR
 # ($top_builddir/fuzz-out), FUZZ_CC (clang, else clang-14), FUZZ_CRASHERS
 # (tests/fuzz/crashers), top_srcdir and top_builddir (make sets both;
-# alone they default to the tree this script is in).
+# alone they default to the tree this script is in), FUZZ_REQUIRE.
 #
 # There is no library built with clang to link against, so each target is
 # compiled together with the project sources it needs.  A missing clang or
-# libFuzzer runtime is a note, not a failure: this must never break a build.
+# libFuzzer runtime is said with the packages to install; it fails the run
+# only with FUZZ_REQUIRE=1 (`make fuzz` sets it: nothing was fuzzed).
+# Without clang, `make check` still replays every crasher and seed
+# (tests/fuzz-replay.test).
 
 set -u
 
@@ -34,6 +37,9 @@ fuzzsrc=$top_srcdir/tests/fuzz
 FUZZ_DIR=${FUZZ_DIR:-$top_builddir/fuzz-out}
 FUZZ_SECONDS=${FUZZ_SECONDS:-60}
 FUZZ_TARGETS=${FUZZ_TARGETS:-parse gz sse json_view chat filter diff}
+case $FUZZ_SECONDS in
+''|*[!0-9]*) echo "run.sh: FUZZ_SECONDS must be a number of seconds" >&2; exit 2 ;;
+esac
 FUZZ_CRASHERS=${FUZZ_CRASHERS:-$fuzzsrc/crashers}
 
 # Sanitizer reports must stop the run, or a finding scrolls by unkept.
@@ -61,9 +67,11 @@ find_cc() {
 }
 
 no_fuzzing() {
-	say "$1; skipping the fuzz targets."
-	say "to fuzz, install clang and its libFuzzer runtime:"
-	say "    apt-get install clang libclang-rt-14-dev"
+	say "$1: cannot fuzz."
+	say "install clang and its libFuzzer runtime (Debian):"
+	say "    ./bootstrap --fuzz     (or: apt-get install clang libclang-rt-14-dev)"
+	say "make check replays the kept crashers and seeds without them."
+	[ "${FUZZ_REQUIRE:-0}" = 1 ] && exit 1
 	exit 0
 }
 
