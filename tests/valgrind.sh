@@ -38,6 +38,9 @@ fi
 
 command -v valgrind >/dev/null || { echo "valgrind is not installed"; exit 77; }
 MIT_VALGRIND_LOGS=$(mktemp -d "${TMPDIR:-/tmp}/mit-vg.XXXXXX")
+# Sticky and writable by all: hostile_traces.test runs the program as
+# nobody to be refused a file, and its log must still be written.
+chmod 1777 "$MIT_VALGRIND_LOGS"
 # MIT_VALGRIND_KEEP=1 keeps every log (to read the "possibly lost" ones).
 if [ -n "${MIT_VALGRIND_KEEP:-}" ]; then
 	echo "valgrind: logs kept in $MIT_VALGRIND_LOGS"
