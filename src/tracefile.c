@@ -17,6 +17,13 @@
 #include "xmalloc.h"
 
 #define TRACEFILE_CHUNK (256 * 1024)
+/* Decoded bytes one tracefile_read may produce (a few tens of ms of
+ * parsing): its budget counts input bytes, and a gzip bomb turns 256 KiB
+ * of input into 256 MiB, a second the browser would not answer keys. */
+#define TRACEFILE_OUT_PER_READ (2u << 20)
+/* Deflate's largest expansion, assumed until a file shows its own. */
+#define DEFLATE_MAX_RATIO 1032
+#define RATIO_KNOWN_AFTER (64u * 1024)
 
 struct tracefile {
 	char *path;
@@ -281,11 +288,24 @@ tracefile_check_same(struct tracefile *tf, char **cause)
 	return 0;
 }
 
+/* Input to read next so that decoding it stays within
+ * TRACEFILE_OUT_PER_READ: the file's ratio so far, or deflate's worst
+ * before it is known.  Plain text has a ratio of 1. */
+static size_t
+tracefile_input_cap(const struct tracefile *tf)
+{
+	uint64_t in = gz_total_in(tf->gz), out = gz_total_out(tf->gz);
+	uint64_t ratio = in >= RATIO_KNOWN_AFTER ? out / in + 1 : DEFLATE_MAX_RATIO;
+
+	return (size_t)(TRACEFILE_OUT_PER_READ / ratio);
+}
+
 int
 tracefile_read(struct tracefile *tf, struct span_parser *parser, struct trace *trace,
     size_t max_bytes, char **cause)
 {
-	size_t done = 0, want;
+	uint64_t out0 = gz_total_out(tf->gz);
+	size_t done = 0, want, cap;
 	ssize_t n;
 	int rc = 1;
 
@@ -298,7 +318,11 @@ tracefile_read(struct tracefile *tf, struct span_parser *parser, struct trace *t
 	tf->parser = parser;
 	tf->trace = trace;
 	while (done < max_bytes) {
+		if (gz_total_out(tf->gz) - out0 >= TRACEFILE_OUT_PER_READ)
+			break; /* more next time (rc 1) */
 		want = max_bytes - done < TRACEFILE_CHUNK ? max_bytes - done : TRACEFILE_CHUNK;
+		if (want > (cap = tracefile_input_cap(tf)))
+			want = cap;
 		if ((n = tracefile_input(tf, want, cause)) == -1) {
 			tf->failed = true;
 			rc = -1;

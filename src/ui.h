@@ -36,6 +36,7 @@ struct ui_entry {
 	struct session_meta meta;    /* refreshed as it is read */
 	bool have_meta;
 	bool read_once;              /* read to its end at least once */
+	bool behind;                 /* grew since: ui_list_work reads on */
 	/* A remote session: meta comes from /sessions and events, not from
 	 * reading its trace; these own the strings meta points to. */
 	bool remote;

@@ -207,11 +207,12 @@ entry_read(struct ui *ui, struct ui_entry *e)
 		entry_refresh_meta(ui, e);
 	if (!more)
 		e->read_once = true;
+	e->behind = e->read_once && more;
 	return more;
 }
 
-/* Read sessions not read yet, round robin, until the deadline.  True when
- * some remain. */
+/* Read sessions not read yet, or behind their files, round robin, until
+ * the deadline.  True when some remain. */
 bool
 ui_list_work(struct ui *ui, int64_t deadline_ms)
 {
@@ -223,10 +224,10 @@ ui_list_work(struct ui *ui, int64_t deadline_ms)
 			return true;
 		if (l->next_read >= l->n)
 			l->next_read = 0;
-		if (!l->e[l->next_read].read_once) {
+		if (!l->e[l->next_read].read_once || l->e[l->next_read].behind) {
 			entry_read(ui, &l->e[l->next_read]);
 			tried = 0;
-			if (!l->e[l->next_read].read_once)
+			if (!l->e[l->next_read].read_once || l->e[l->next_read].behind)
 				continue;
 		}
 		l->next_read++;
@@ -234,16 +235,19 @@ ui_list_work(struct ui *ui, int64_t deadline_ms)
 	return false;
 }
 
-/* Re-read grown files of sessions already read (live sessions). */
+/* Look at grown files of sessions already read (live sessions): one
+ * slice each; a file that grew by more is left behind for ui_list_work,
+ * which reads on within the loop's budget, so a huge append (a gzip bomb)
+ * never holds a key back. */
 static void
 list_follow(struct ui *ui)
 {
 	size_t i;
 
 	for (i = 0; i < ui->list.n; i++) {
-		if (ui->list.e[i].read_once && !ui->list.e[i].remote)
-			while (entry_read(ui, &ui->list.e[i]))
-				;
+		if (ui->list.e[i].read_once && !ui->list.e[i].remote &&
+		    !ui->list.e[i].behind)
+			entry_read(ui, &ui->list.e[i]);
 	}
 }
 

@@ -18,6 +18,7 @@
 #include "span.h"
 #include "span_detail.h"
 #include "trace.h"
+#include "span_parse.h"
 #include "tracefile.h"
 #include "xmalloc.h"
 
@@ -327,6 +328,38 @@ START_TEST(test_status_rules)
 	ck_assert_int_eq(status_of(WF_ERR ROOT_OK), SESSION_FAILED);
 	ck_assert_int_eq(status_of(PAUSED ROOT_ERR), SESSION_PAUSED);  /* paused wins */
 	ck_assert_int_eq(status_of(""), SESSION_RUNNING);
+}
+END_TEST
+
+/* One read of a gzip file decodes a bounded amount, whatever its input
+ * budget: 64 MiB of zeros in 64 KiB of gzip must not be decoded in one
+ * call (the browser reads in slices between keys). */
+START_TEST(test_read_output_bounded)
+{
+	struct span_parser *sp = span_parser_new();
+	struct trace *t = trace_new();
+	struct tracefile *tf;
+	char path[512], *cause = NULL, *zeros = xcalloc(1, 1 << 20);
+	gzFile gz;
+	int k, rc;
+
+	snprintf(path, sizeof path, "%s/zeros.jsonl.gz", tmpdir);
+	ck_assert_ptr_nonnull(gz = gzopen(path, "wb9"));
+	for (k = 0; k < 64; k++)
+		ck_assert_int_eq(gzwrite(gz, zeros, 1 << 20), 1 << 20);
+	gzclose(gz);
+	free(zeros);
+	ck_assert_ptr_nonnull(tf = tracefile_open(path, 0, &cause));
+	rc = tracefile_read(tf, sp, t, 1 << 20, &cause);
+	ck_assert_int_eq(rc, 1); /* more to read: it stopped early */
+	ck_assert_uint_lt(tracefile_consumed(tf), 16 * 1024);
+	while ((rc = tracefile_read(tf, sp, t, 1 << 20, &cause)) == 1)
+		;
+	ck_assert_int_eq(rc, 0); /* and reads on to the end */
+	ck_assert_uint_eq(tracefile_consumed(tf), tracefile_size(tf));
+	tracefile_free(tf);
+	trace_free(t);
+	span_parser_free(sp);
 }
 END_TEST
 
@@ -866,6 +899,7 @@ model_suite(void)
 	tcase_add_checked_fixture(ts, setup_tmp, teardown_tmp);
 	tcase_add_test(ts, test_status_rules);
 	tcase_add_test(ts, test_meta_title_engine_counts);
+	tcase_add_test(ts, test_read_output_bounded);
 	tcase_add_test(ts, test_detail_fetched_back_by_offset);
 	tcase_add_test(ts, test_final_line_without_newline);
 	tcase_add_test(ts, test_session_ids_from_names);
