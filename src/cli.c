@@ -112,6 +112,18 @@ cli_report(struct session *s)
 		    session_first_bad(s) ? session_first_bad(s) : "?");
 }
 
+/* Duplicated ids and broken cycles, from the tree snapshot (build it
+ * first): they change where spans are shown, so they are said once. */
+static void
+cli_report_structure(struct session *s)
+{
+	struct buf b = BUF_INIT;
+
+	if (trace_describe_structure(session_trace(s), &b))
+		cli_error("warning: session %s: %s", session_id(s), buf_str(&b));
+	buf_free(&b);
+}
+
 static void
 cli_read_all(struct session *s)
 {
@@ -776,6 +788,7 @@ cli_dump(const struct source *src, const char *id, const struct cli_opts *o)
 	cli_report(s);
 	t = session_trace(s);
 	trace_update_tree(t);
+	cli_report_structure(s);
 	n = trace_nodes(t);
 	for (pos = 0; pos < n; pos++) {
 		node = trace_order(t, pos);
@@ -958,9 +971,12 @@ cli_tail(const struct source *src, const char *id, const struct cli_opts *o)
 		session_finish(s);
 		cli_tail_print(s, &printed, f, o);
 	}
+	trace_update_tree(session_trace(s));
+	cli_report_structure(s);
 	if (trace_stats(session_trace(s))->bad_lines > 0)
-		cli_error("warning: session %s: %llu bad lines (first: %s)", session_id(s),
+		cli_error("warning: session %s: %llu bad line%s (first: %s)", session_id(s),
 		    (unsigned long long)trace_stats(session_trace(s))->bad_lines,
+		    trace_stats(session_trace(s))->bad_lines == 1 ? "" : "s",
 		    session_first_bad(s) ? session_first_bad(s) : "?");
 	session_free(s);
 	filter_free(f);

@@ -207,6 +207,16 @@ section(struct vdoc *o, const char *title, size_t n)
 	vdoc_end_line(o);
 }
 
+/* Another, earlier span carries this span's id (trace_find gives the first). */
+static bool
+span_id_reused(struct trace *t, uint32_t span)
+{
+	const struct span *sp = trace_span(t, span);
+
+	return sp->id != STRTAB_EMPTY && trace_find(t, trace_str(t, sp->id),
+	    strtab_len(trace_strings(t), sp->id)) != span;
+}
+
 static void
 render_identity(struct span_view *v, struct vdoc *o)
 {
@@ -221,7 +231,11 @@ render_identity(struct span_view *v, struct vdoc *o)
 		buf_printf(&b, " \xc2\xb7 %s", trace_str(t, sp->label));
 	field(o, "Type", VS_NORMAL, buf_str(&b));
 	field(o, "Span", VS_NORMAL, d->span_id);
+	if (span_id_reused(t, v->span))
+		field(o, "", VS_WARN, "reused: the earlier span has the children");
 	field(o, "Parent", VS_NORMAL, d->parent_id != NULL ? d->parent_id : "(root)");
+	if (v->span < trace_tree_spans(t) && trace_is_cycle_break(t, v->span))
+		field(o, "", VS_WARN, "parent cycle: shown as a root");
 	field(o, "Trace", VS_NORMAL, d->trace_id);
 	field(o, "Kind", VS_NORMAL, d->kind);
 	buf_reset(&b);

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "buf.h"
 #include "xmalloc.h"
 
 /* The derived tree; every array is indexed by node unless said otherwise. */
@@ -20,6 +21,7 @@ struct trace_tree {
 	int64_t *roll_in, *roll_out;
 	uint8_t *mark;          /* NODE_* below */
 	uint32_t *ph_id;        /* placeholder k → missing id (strtab id) */
+	uint32_t ncycles;       /* parent cycles broken */
 };
 
 enum { NODE_ORPHAN = 1, NODE_CYCLE = 2 };
@@ -95,12 +97,15 @@ trace_intern(struct trace *t, struct strref r)
 	return strtab_intern(t->strs, r.p, r.n);
 }
 
-/* Remember the first span carrying each id. */
+/* Remember the first span carrying each id; count the spans that reuse
+ * one, so the tree can say why a span has no children of its own. */
 static void
 trace_index_id(struct trace *t, uint32_t strid, uint32_t span)
 {
 	uint32_t n;
 
+	if (strid == STRTAB_EMPTY)
+		return;
 	if (strid >= t->nby_id) {
 		n = t->nby_id ? t->nby_id : 1024;
 		while (n <= strid)
@@ -111,6 +116,8 @@ trace_index_id(struct trace *t, uint32_t strid, uint32_t span)
 	}
 	if (t->by_id[strid] == TRACE_NONE)
 		t->by_id[strid] = span;
+	else
+		t->stats.duplicate_ids++;
 }
 
 static void
@@ -373,6 +380,7 @@ trace_break_cycles(struct trace *t)
 			}
 			tr->parent[best] = TRACE_NONE;
 			tr->mark[best] |= NODE_CYCLE;
+			tr->ncycles++;
 		}
 		for (k = 0; k < n; k++)
 			state[walk[k]] = 2;
@@ -596,6 +604,28 @@ bool
 trace_is_cycle_break(struct trace *t, uint32_t node)
 {
 	return (trace_tree(t)->mark[node] & NODE_CYCLE) != 0;
+}
+
+uint32_t
+trace_cycles_broken(struct trace *t)
+{
+	return trace_tree(t)->ncycles;
+}
+
+bool
+trace_describe_structure(struct trace *t, struct buf *b)
+{
+	uint32_t dup = t->stats.duplicate_ids, cyc = trace_cycles_broken(t);
+
+	if (dup > 0)
+		buf_printf(b, "%u span%s reuse%s an earlier span's id (children go under the first)",
+		    dup, dup == 1 ? "" : "s", dup == 1 ? "s" : "");
+	if (dup > 0 && cyc > 0)
+		buf_adds(b, "; ");
+	if (cyc > 0)
+		buf_printf(b, "%u parent cycle%s broken: the earliest span of each is shown as a root",
+		    cyc, cyc == 1 ? "" : "s");
+	return dup > 0 || cyc > 0;
 }
 
 uint32_t

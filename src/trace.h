@@ -20,6 +20,8 @@
 #include "span.h"
 #include "strtab.h"
 
+struct buf;
+
 #define TRACE_NONE UINT32_MAX
 
 enum span_flag {
@@ -53,6 +55,7 @@ struct trace_stats {
 	int64_t tokens_in, tokens_out;
 	int64_t first_start, last_end; /* SPAN_TIME_NONE when none seen */
 	uint32_t roots;                /* spans with no parent id */
+	uint32_t duplicate_ids;        /* spans whose id an earlier span has */
 	uint32_t open_roots;           /* ... of which without end_time */
 	bool root_or_workflow_error;
 	bool paused;
@@ -115,6 +118,15 @@ bool trace_is_placeholder(struct trace *, uint32_t node);
 bool trace_is_orphan(struct trace *, uint32_t node);
 /* A span shown as a root because its parent chain looped back to it. */
 bool trace_is_cycle_break(struct trace *, uint32_t node);
+/* Parent cycles the snapshot broke (one span of each shown as a root). */
+uint32_t trace_cycles_broken(struct trace *);
+/*
+ * One line saying how the tree differs from what the spans claim —
+ * duplicated ids, broken cycles — appended to b; false (b untouched)
+ * when it does not.  Readers see a span at the root or without its
+ * children and deserve to know why.
+ */
+bool trace_describe_structure(struct trace *, struct buf *b);
 /* The missing parent id a placeholder stands for (strtab id). */
 uint32_t trace_placeholder_id(struct trace *, uint32_t node);
 /* Earliest start in the node's subtree (placeholders have no own time). */

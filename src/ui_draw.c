@@ -263,12 +263,14 @@ ui_status_right(struct ui *ui, struct buf *b)
 /*
  * What went wrong reading the session on screen (the open one, else the
  * selected list row), for the status bar: its first warning with how many
- * more, else its first bad line.  False when nothing did.
+ * more — an open session's duplicated ids and broken cycles count as one
+ * — else its first bad line.  False when nothing did.
  */
 static bool
 ui_status_warning(struct ui *ui, struct buf *b)
 {
 	struct session *s = NULL;
+	struct buf note = BUF_INIT;
 	size_t n;
 
 	if (ui->screen == SCREEN_SESSION)
@@ -277,12 +279,17 @@ ui_status_warning(struct ui *ui, struct buf *b)
 		s = ui->list.e[ui->list.sel].summary;
 	if (s == NULL)
 		return false;
-	if ((n = session_nwarnings(s)) > 0) {
-		buf_printf(b, "warning: %s", session_warning(s, 0));
+	n = session_nwarnings(s);
+	if (ui->screen == SCREEN_SESSION && trace_describe_structure(session_trace(s), &note))
+		n++;
+	if (n > 0) {
+		buf_printf(b, "warning: %s", session_nwarnings(s) > 0 ?
+		    session_warning(s, 0) : buf_str(&note));
 		if (n > 1)
 			buf_printf(b, "  (+%zu more)", n - 1);
 	} else if (session_first_bad(s) != NULL)
 		buf_printf(b, "bad line: %s", session_first_bad(s));
+	buf_free(&note);
 	return b->len > 0;
 }
 

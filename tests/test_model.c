@@ -76,6 +76,20 @@ shape(struct trace *t)
 	return out;
 }
 
+/* trace_describe_structure's line, "" when it has none. */
+static char *
+describe(struct trace *t)
+{
+	static char line[256];
+	struct buf b = BUF_INIT;
+
+	line[0] = '\0';
+	if (trace_describe_structure(t, &b))
+		snprintf(line, sizeof line, "%s", buf_str(&b));
+	buf_free(&b);
+	return line;
+}
+
 START_TEST(test_tree_order_children_first)
 {
 	struct trace *t = trace_new();
@@ -142,6 +156,9 @@ START_TEST(test_duplicate_ids_do_not_hang)
 	add(t, mk("y", "x", "child-of-x", 1, 2));
 	ck_assert_str_eq(shape(t), "0:root 1:x-first 2:child-of-x 1:x-again");
 	ck_assert_int_eq(trace_find(t, "x", 1), 1);
+	ck_assert_uint_eq(trace_stats(t)->duplicate_ids, 1);
+	ck_assert_uint_eq(trace_cycles_broken(t), 0);
+	ck_assert_str_eq(describe(t), "1 span reuses an earlier span's id (children go under the first)");
 	trace_free(t);
 }
 END_TEST
@@ -169,6 +186,14 @@ START_TEST(test_cycles_are_broken)
 	add(t, mk("d", "b", "d", 25, 26));
 	ck_assert_str_eq(shape(t), "0:b 1:c 2:a 1:d");
 	ck_assert(trace_is_cycle_break(t, 1));
+	add(t, mk("s", "s", "self", 0, 1));
+	add(t, mk("", NULL, "no-id", 0, 1));
+	add(t, mk("", NULL, "no-id-either", 0, 1));
+	trace_update_tree(t);
+	ck_assert_uint_eq(trace_cycles_broken(t), 2);
+	ck_assert_uint_eq(trace_stats(t)->duplicate_ids, 0); /* empty ids are not ids */
+	ck_assert_str_eq(describe(t),
+	    "2 parent cycles broken: the earliest span of each is shown as a root");
 	trace_free(t);
 }
 END_TEST
