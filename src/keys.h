@@ -49,6 +49,7 @@ enum key_where {
 	X(ACT_SEARCH_NEXT, KW_ANY, "next match", 'n') \
 	X(ACT_SEARCH_PREV, KW_ANY, "previous match", 'N') \
 	X(ACT_FILTER, KW_LIST | KW_TREE, "filter (type:tool status:error fetch ...)", 'f') \
+	X(ACT_WARNINGS, KW_ANY, "every warning of the session", 'w') \
 	X(ACT_HELP, KW_ANY, "this help", '?') \
 	X(ACT_REDRAW, KW_ANY, "redraw the screen", KEY_CTRL('l')) \
 	X(ACT_BACK, KW_ANY, "back; quit from the session list", 'q', KEY_ESC) \

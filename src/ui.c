@@ -302,16 +302,30 @@ ui_prompt_key(struct ui *ui, int key)
 	ui->dirty = true;
 }
 
+/* Keys while an overlay is shown: they scroll it (drawing clamps the
+ * scroll), Q quits, anything else closes it. */
 static void
-ui_help_key(struct ui *ui, enum key_action a)
+ui_overlay_key(struct ui *ui, enum key_action a)
 {
 	switch (a) {
-	case ACT_DOWN: ui->help_scroll++; break;
-	case ACT_UP: if (ui->help_scroll > 0) ui->help_scroll--; break;
+	case ACT_DOWN: ui->overlay_scroll++; break;
+	case ACT_UP: if (ui->overlay_scroll > 0) ui->overlay_scroll--; break;
+	case ACT_PAGE_DOWN: ui->overlay_scroll += ui->lay.h / 2; break;
+	case ACT_PAGE_UP:
+		ui->overlay_scroll = ui->overlay_scroll > ui->lay.h / 2 ?
+		    ui->overlay_scroll - ui->lay.h / 2 : 0;
+		break;
 	case ACT_QUIT: ui->quit = true; break;
-	default: ui->help = false; break;
+	default: ui->overlay = OVERLAY_NONE; break;
 	}
 	ui->dirty = true;
+}
+
+static void
+ui_open_overlay(struct ui *ui, enum ui_overlay which)
+{
+	ui->overlay = which;
+	ui->overlay_scroll = 0;
 }
 
 static void
@@ -372,8 +386,8 @@ ui_key(struct ui *ui, int key)
 		return;
 	}
 	a = keys_action(key, ui_where(ui));
-	if (ui->help) {
-		ui_help_key(ui, a);
+	if (ui->overlay != OVERLAY_NONE) {
+		ui_overlay_key(ui, a);
 		return;
 	}
 	if (a != ACT_NONE && ui->message != NULL) {
@@ -388,7 +402,8 @@ ui_key(struct ui *ui, int key)
 		return;
 	case ACT_QUIT: ui->quit = true; return;
 	case ACT_BACK: ui_back(ui); return;
-	case ACT_HELP: ui->help = true; ui->help_scroll = 0; return;
+	case ACT_HELP: ui_open_overlay(ui, OVERLAY_HELP); return;
+	case ACT_WARNINGS: ui_open_overlay(ui, OVERLAY_WARNINGS); return;
 	case ACT_REDRAW: clearok(curscr, TRUE); return;
 	case ACT_SEARCH: ui_open_prompt(ui, PROMPT_SEARCH); return;
 	case ACT_SEARCH_NEXT: ui_search(ui, 1); return;

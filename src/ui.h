@@ -90,6 +90,13 @@ struct ui_inspector {
 	char *error;                 /* why the span could not be shown */
 };
 
+/* Boxes drawn over the screen; any key but a scroll closes them. */
+enum ui_overlay {
+	OVERLAY_NONE,
+	OVERLAY_HELP,       /* the key table */
+	OVERLAY_WARNINGS,   /* everything that went wrong reading the session */
+};
+
 struct ui_layout {
 	int w, h;
 	int list_y, list_h;          /* session list rows */
@@ -107,8 +114,8 @@ struct ui {
 	struct ui_tree tree;
 	struct ui_inspector insp;
 	struct ui_layout lay;
-	bool help;                   /* help overlay shown */
-	int help_scroll;
+	enum ui_overlay overlay;     /* a box over the screen, until a key */
+	int overlay_scroll;
 	enum ui_prompt_kind prompt;  /* an input line is open */
 	struct buf input;            /* its text */
 	char *search;                /* last search text */

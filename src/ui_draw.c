@@ -14,6 +14,7 @@
 #include "filter.h"
 #include "text.h"
 #include "trace.h"
+#include "xmalloc.h"
 
 #define MIN_W 40
 #define MIN_H 8
@@ -260,37 +261,80 @@ ui_status_right(struct ui *ui, struct buf *b)
 	buf_adds(b, "  ? help ");
 }
 
+/* The session the status bar and the warnings box speak of: the open
+ * one, else the selected list row's; NULL when there is none. */
+static struct session *
+ui_session_on_screen(struct ui *ui)
+{
+	if (ui->screen == SCREEN_SESSION)
+		return ui->tree.s;
+	if (ui->list.nrows > 0 && ui->list.sel < ui->list.n)
+		return ui->list.e[ui->list.sel].summary;
+	return NULL;
+}
+
+/* One line of ui_session_problems: safe, no newline inside. */
+static void
+ui_problem_line(struct buf *out, const char *prefix, const char *msg, size_t n)
+{
+	buf_adds(out, prefix);
+	text_sanitize(out, msg, n, 0);
+	buf_addc(out, '\n');
+}
+
 /*
- * What went wrong reading the session on screen (the open one, else the
- * selected list row), for the status bar: its first warning with how many
- * more — an open session's duplicated ids and broken cycles count as one
- * — else its first bad line.  False when nothing did.
+ * Everything that went wrong reading the session on screen, one line of
+ * out each, as the status bar words it: its warnings; what the open
+ * tree moved (duplicated ids, broken cycles); its bad lines.  Returns
+ * how many lines.
  */
+static size_t
+ui_session_problems(struct ui *ui, struct buf *out)
+{
+	struct session *s = ui_session_on_screen(ui);
+	struct buf one = BUF_INIT;
+	uint64_t bad;
+	size_t i, n = 0;
+
+	if (s == NULL)
+		return 0;
+	for (i = 0; i < session_nwarnings(s); i++, n++)
+		ui_problem_line(out, "warning: ", session_warning(s, i),
+		    strlen(session_warning(s, i)));
+	if (ui->screen == SCREEN_SESSION && trace_describe_structure(session_trace(s), &one)) {
+		ui_problem_line(out, "warning: ", one.p, one.len);
+		n++;
+	}
+	bad = trace_stats(session_trace(s))->bad_lines;
+	if (bad > 0 && session_first_bad(s) != NULL) {
+		buf_reset(&one);
+		if (bad > 1)
+			buf_printf(&one, "first of %llu bad lines: ", (unsigned long long)bad);
+		else
+			buf_adds(&one, "bad line: ");
+		ui_problem_line(out, buf_str(&one), session_first_bad(s),
+		    strlen(session_first_bad(s)));
+		n++;
+	}
+	buf_free(&one);
+	return n;
+}
+
+/* For the status bar: the first thing that went wrong reading the session
+ * on screen, and how many more (w shows them).  False when nothing did. */
 static bool
 ui_status_warning(struct ui *ui, struct buf *b)
 {
-	struct session *s = NULL;
-	struct buf note = BUF_INIT;
-	size_t n;
+	struct buf all = BUF_INIT;
+	size_t n = ui_session_problems(ui, &all);
 
-	if (ui->screen == SCREEN_SESSION)
-		s = ui->tree.s;
-	else if (ui->list.nrows > 0 && ui->list.sel < ui->list.n)
-		s = ui->list.e[ui->list.sel].summary;
-	if (s == NULL)
-		return false;
-	n = session_nwarnings(s);
-	if (ui->screen == SCREEN_SESSION && trace_describe_structure(session_trace(s), &note))
-		n++;
 	if (n > 0) {
-		buf_printf(b, "warning: %s", session_nwarnings(s) > 0 ?
-		    session_warning(s, 0) : buf_str(&note));
+		buf_add(b, all.p, (size_t)((char *)memchr(all.p, '\n', all.len) - all.p));
 		if (n > 1)
-			buf_printf(b, "  (+%zu more)", n - 1);
-	} else if (session_first_bad(s) != NULL)
-		buf_printf(b, "bad line: %s", session_first_bad(s));
-	buf_free(&note);
-	return b->len > 0;
+			buf_printf(b, "  (+%zu more: w)", n - 1);
+	}
+	buf_free(&all);
+	return n > 0;
 }
 
 static void
@@ -340,40 +384,115 @@ where_name(unsigned where)
 	return "";
 }
 
+/*
+ * Clear a box of up to max_w columns for nlines lines of content, centred,
+ * with rules above and below and title on the top one; clamp the
+ * overlay's scroll to the content.  *x and *y receive where content goes,
+ * *w its width and *rows how many lines fit.
+ */
+static void
+ui_draw_box(struct ui *ui, int max_w, int nlines, const char *title,
+    int *x, int *y, int *w, int *rows)
+{
+	int bw = ui->lay.w - 4 < max_w ? ui->lay.w - 4 : max_w;
+	int bh = ui->lay.h - 2 < nlines + 4 ? ui->lay.h - 2 : nlines + 4;
+	int x0 = (ui->lay.w - bw) / 2, y0 = (ui->lay.h - bh) / 2, i;
+
+	if (ui->overlay_scroll > nlines - (bh - 4))
+		ui->overlay_scroll = nlines - (bh - 4) > 0 ? nlines - (bh - 4) : 0;
+	for (i = 0; i < bh; i++)
+		ui_fill(y0 + i, x0, bw, A_NORMAL);
+	attrset(A_BOLD);
+	mvhline(y0, x0, ACS_HLINE, bw);
+	mvhline(y0 + bh - 1, x0, ACS_HLINE, bw);
+	attrset(A_NORMAL);
+	ui_put(y0, x0 + 2, bw - 4, title, strlen(title), VS_HEADER, false);
+	*x = x0 + 2;
+	*y = y0 + 2;
+	*w = bw - 4;
+	*rows = bh - 4;
+}
+
 static void
 ui_draw_help(struct ui *ui)
 {
 	const struct key_row *rows;
-	char keys[64], line[256];
-	int n, i, w, h, x0, y0, y;
+	const char *foot = " mouse: click selects, double-click opens, wheel scrolls ";
+	char keys[64];
+	int n, i, x, y, w, h;
 
 	rows = keys_table(&n);
-	w = ui->lay.w - 4 < 76 ? ui->lay.w - 4 : 76;
-	h = ui->lay.h - 2 < n + 4 ? ui->lay.h - 2 : n + 4;
-	x0 = (ui->lay.w - w) / 2;
-	y0 = (ui->lay.h - h) / 2;
-	if (ui->help_scroll > n - (h - 4))
-		ui->help_scroll = n - (h - 4) > 0 ? n - (h - 4) : 0;
-	for (y = 0; y < h; y++)
-		ui_fill(y0 + y, x0, w, A_NORMAL);
-	attrset(A_BOLD);
-	mvhline(y0, x0, ACS_HLINE, w);
-	mvhline(y0 + h - 1, x0, ACS_HLINE, w);
-	attrset(A_NORMAL);
-	snprintf(line, sizeof line, " Keys  (scroll with j/k; q or ? closes) ");
-	ui_put(y0, x0 + 2, w - 4, line, strlen(line), VS_HEADER, false);
-	for (i = 0; i < h - 4 && i + ui->help_scroll < n; i++) {
-		const struct key_row *r = &rows[i + ui->help_scroll];
+	ui_draw_box(ui, 76, n, " Keys  (scroll with j/k; q or ? closes) ", &x, &y, &w, &h);
+	for (i = 0; i < h && i + ui->overlay_scroll < n; i++) {
+		const struct key_row *r = &rows[i + ui->overlay_scroll];
 
 		keys_names(r, keys, sizeof keys);
-		ui_put(y0 + 2 + i, x0 + 2, 16, keys, strlen(keys), VS_KEY, false);
-		ui_put(y0 + 2 + i, x0 + 19, w - 21 - 11, r->help, strlen(r->help),
-		    VS_NORMAL, false);
-		ui_put(y0 + 2 + i, x0 + w - 12, 11, where_name(r->where),
+		ui_put(y + i, x, 16, keys, strlen(keys), VS_KEY, false);
+		ui_put(y + i, x + 17, w - 17 - 11, r->help, strlen(r->help), VS_NORMAL, false);
+		ui_put(y + i, x + w - 10, 11, where_name(r->where),
 		    strlen(where_name(r->where)), VS_DIM, false);
 	}
-	snprintf(line, sizeof line, " mouse: click selects, double-click opens, wheel scrolls ");
-	ui_put(y0 + h - 1, x0 + 2, w - 4, line, strlen(line), VS_DIM, false);
+	ui_put(y + h + 1, x, w, foot, strlen(foot), VS_DIM, false);
+}
+
+/* Wrapped lines of the warnings box, pointing into its text. */
+struct ui_wrapped {
+	struct { const char *p; size_t n; bool first; } *line;
+	size_t n, cap;
+	const char *para;      /* the message being wrapped */
+};
+
+static void
+ui_wrapped_add(void *arg, const char *line, size_t n)
+{
+	struct ui_wrapped *wr = arg;
+
+	if (wr->n == wr->cap) {
+		wr->cap = wr->cap ? wr->cap * 2 : 16;
+		wr->line = xreallocarray(wr->line, wr->cap, sizeof *wr->line);
+	}
+	wr->line[wr->n].p = line;
+	wr->line[wr->n].n = n;
+	wr->line[wr->n].first = line == wr->para;
+	wr->n++;
+}
+
+/* Every problem of the session on screen, each wrapped, the lines after
+ * a message's first indented, so that long file names can be read. */
+static void
+ui_draw_warnings(struct ui *ui)
+{
+	struct buf all = BUF_INIT, title = BUF_INIT;
+	struct ui_wrapped wr = { NULL, 0, 0, NULL };
+	struct session *s = ui_session_on_screen(ui);
+	const char *p, *nl, *none = "Nothing went wrong reading this session.";
+	int x, y, w, h, width, i;
+	size_t k;
+
+	ui_session_problems(ui, &all);
+	width = (ui->lay.w - 4 < 100 ? ui->lay.w - 4 : 100) - 4;
+	for (p = all.p; p != NULL && p < all.p + all.len; p = nl + 1) {
+		nl = memchr(p, '\n', (size_t)(all.p + all.len - p));
+		wr.para = p;
+		text_wrap(p, (size_t)(nl - p), width > 4 ? width - 2 : 2, ui_wrapped_add, &wr);
+	}
+	buf_adds(&title, " Warnings");
+	if (s != NULL) {
+		buf_adds(&title, ": ");
+		text_sanitize(&title, session_id(s), strlen(session_id(s)), 0);
+	}
+	buf_adds(&title, "  (j/k scroll; q or w closes) ");
+	ui_draw_box(ui, 100, wr.n > 0 ? (int)wr.n : 1, buf_str(&title), &x, &y, &w, &h);
+	if (wr.n == 0)
+		ui_put(y, x, w, none, strlen(none), VS_DIM, false);
+	for (i = 0; i < h && (size_t)(i + ui->overlay_scroll) < wr.n; i++) {
+		k = (size_t)(i + ui->overlay_scroll);
+		ui_put(y + i, x + (wr.line[k].first ? 0 : 2), w - 2, wr.line[k].p, wr.line[k].n,
+		    VS_WARN, false);
+	}
+	free(wr.line);
+	buf_free(&title);
+	buf_free(&all);
 }
 
 void
@@ -394,7 +513,9 @@ ui_draw(struct ui *ui)
 		ui_inspector_draw(ui);
 	}
 	ui_draw_status(ui);
-	if (ui->help)
+	if (ui->overlay == OVERLAY_HELP)
 		ui_draw_help(ui);
+	else if (ui->overlay == OVERLAY_WARNINGS)
+		ui_draw_warnings(ui);
 	refresh();
 }
