@@ -402,15 +402,6 @@ session_size(const struct session *s)
 	return s->size;
 }
 
-/* Token counts come from the trace and may be as large as INT64_MAX. */
-static int64_t
-session_tokens(int64_t in, int64_t out)
-{
-	in = in > 0 ? in : 0;
-	out = out > 0 ? out : 0;
-	return in > INT64_MAX - out ? INT64_MAX : in + out;
-}
-
 void
 session_subject(const struct session_meta *m, struct filter_subject *fs)
 {
@@ -421,7 +412,7 @@ session_subject(const struct session_meta *m, struct filter_subject *fs)
 	fs->field[FF_ENGINE] = m->engine;
 	fs->duration_ns = m->started_at != SPAN_TIME_NONE && m->ended_at != SPAN_TIME_NONE ?
 	    m->ended_at - m->started_at : -1;
-	fs->tokens = session_tokens(m->tokens_in, m->tokens_out);
+	fs->tokens = tokens_add(m->tokens_in, m->tokens_out);
 }
 
 void
@@ -441,7 +432,7 @@ session_span_subject(struct session *s, uint32_t i, struct filter_subject *fs)
 	fs->field[FF_PARENT] = trace_str(t, sp->parent);
 	fs->duration_ns = sp->start_ns != SPAN_TIME_NONE && sp->end_ns != SPAN_TIME_NONE ?
 	    sp->end_ns - sp->start_ns : -1;
-	fs->tokens = session_tokens(sp->tok_in, sp->tok_out);
+	fs->tokens = tokens_add(sp->tok_in, sp->tok_out);
 	if (sp->tok_in < 0 && sp->tok_out < 0)
 		fs->tokens = -1;
 }

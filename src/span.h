@@ -87,6 +87,19 @@ struct span_fields {
 	uint32_t index_in_line;      /* position among the spans of its line (OTLP) */
 };
 
+/*
+ * Token counts are untrusted: a span or a server may claim INT64_MAX.
+ * The sum of two counts, an unknown (negative) one counting as none,
+ * stops at INT64_MAX instead of wrapping (signed overflow is undefined).
+ */
+static inline int64_t
+tokens_add(int64_t a, int64_t b)
+{
+	a = a > 0 ? a : 0;
+	b = b > 0 ? b : 0;
+	return a > INT64_MAX - b ? INT64_MAX : a + b;
+}
+
 /* SPEC §3 type rules, first match wins.  has_parent: parent id present. */
 enum span_type span_classify(const struct span_fields *);
 

@@ -127,14 +127,6 @@ trace_first(struct trace *t, uint32_t *slot, struct strref r)
 		*slot = trace_intern(t, r);
 }
 
-/* Token counts are untrusted: a span may claim INT64_MAX.  Sums stop
- * there instead of wrapping negative (signed overflow is undefined). */
-static int64_t
-trace_sat_add(int64_t a, int64_t b)
-{
-	return a > INT64_MAX - b ? INT64_MAX : a + b;
-}
-
 static void
 trace_count_stats(struct trace *t, const struct span *s, const struct span_fields *f)
 {
@@ -145,9 +137,9 @@ trace_count_stats(struct trace *t, const struct span *s, const struct span_field
 	if (s->status == SPAN_ERROR)
 		st->errors++;
 	if (s->tok_in > 0)
-		st->tokens_in = trace_sat_add(st->tokens_in, s->tok_in);
+		st->tokens_in = tokens_add(st->tokens_in, s->tok_in);
 	if (s->tok_out > 0)
-		st->tokens_out = trace_sat_add(st->tokens_out, s->tok_out);
+		st->tokens_out = tokens_add(st->tokens_out, s->tok_out);
 	if (s->start_ns != SPAN_TIME_NONE &&
 	    (st->first_start == SPAN_TIME_NONE || s->start_ns < st->first_start))
 		st->first_start = s->start_ns;
@@ -491,8 +483,8 @@ trace_rollup(struct trace *t)
 		if (p == TRACE_NONE)
 			continue;
 		tr->size[p] += tr->size[node];
-		tr->roll_in[p] = trace_sat_add(tr->roll_in[p], tr->roll_in[node]);
-		tr->roll_out[p] = trace_sat_add(tr->roll_out[p], tr->roll_out[node]);
+		tr->roll_in[p] = tokens_add(tr->roll_in[p], tr->roll_in[node]);
+		tr->roll_out[p] = tokens_add(tr->roll_out[p], tr->roll_out[node]);
 		if (tr->start[node] < tr->start[p])
 			tr->start[p] = tr->start[node];
 	}

@@ -86,7 +86,7 @@ event_heartbeat(struct ui *ui, struct ui_entry *e, const struct insp_event *ev)
 		e->counts = true;
 	}
 	if (ev->tokens_delta > 0)
-		e->meta.tokens_in += ev->tokens_delta;
+		e->meta.tokens_in = tokens_add(e->meta.tokens_in, ev->tokens_delta);
 	/* The open session has new spans: fetch them now. */
 	if (ui->screen == SCREEN_SESSION && ui->tree.remote != NULL &&
 	    strcmp(ui->tree.id, e->ref.id) == 0)

@@ -491,8 +491,7 @@ draw_row(struct ui *ui, int y, uint32_t node, bool sel)
 	out = trace_rollup_out(tr, node);
 	if (in > 0 || out > 0) {
 		buf_reset(&b);
-		/* Untrusted counts: saturate rather than overflow. */
-		fmt_count(&b, in > INT64_MAX - out ? INT64_MAX : in + out);
+		fmt_count(&b, tokens_add(in, out));
 		ui_put(y, right + 10 + 7 - text_width(b.p, b.len), 7, b.p, b.len, VS_NUMBER, sel);
 	}
 	if (bar_w > 0)

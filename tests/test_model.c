@@ -253,6 +253,15 @@ START_TEST(test_token_rollup)
 	ck_assert_int_eq(trace_stats(t)->tokens_in, INT64_MAX);
 	ck_assert_int_eq(trace_stats(t)->tokens_out, INT64_MAX);
 	trace_free(t);
+
+	/* The one sum every module uses (a server's heartbeat deltas too):
+	 * unknown (-1) counts add nothing. */
+	ck_assert_int_eq(tokens_add(-1, 7), 7);
+	ck_assert_int_eq(tokens_add(7, -1), 7);
+	ck_assert_int_eq(tokens_add(-1, -1), 0);
+	ck_assert_int_eq(tokens_add(INT64_MAX - 3, 3), INT64_MAX);
+	ck_assert_int_eq(tokens_add(INT64_MAX - 3, 4), INT64_MAX);
+	ck_assert_int_eq(tokens_add(INT64_MAX, INT64_MAX), INT64_MAX);
 }
 END_TEST
 
