@@ -3,10 +3,12 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "xmalloc.h"
 
@@ -35,6 +37,36 @@ source_default_dir(void)
 	return xasprintf("%s/.mcp_traces", home != NULL && *home != '\0' ? home : ".");
 }
 
+/*
+ * A named pipe (what a shell's <(command) passes) is read exactly as
+ * standard input is: open it and put it on descriptor 0, so that the
+ * spool, the browser's /dev/tty keys and end-of-input need nothing new.
+ * The open waits for a writer, as cat(1) does.
+ */
+static int
+source_take_pipe(const char *path, char **cause)
+{
+	int fd;
+
+	do
+		fd = open(path, O_RDONLY);
+	while (fd == -1 && errno == EINTR);
+	if (fd == -1) {
+		*cause = xasprintf("cannot open %s: %s", path, strerror(errno));
+		return -1;
+	}
+	if (fd != STDIN_FILENO) {
+		if (dup2(fd, STDIN_FILENO) == -1) {
+			*cause = xasprintf("cannot read %s as standard input: %s", path,
+			    strerror(errno));
+			close(fd);
+			return -1;
+		}
+		close(fd);
+	}
+	return 0;
+}
+
 int
 source_init(struct source *src, const char *arg, char **cause)
 {
@@ -56,8 +88,17 @@ source_init(struct source *src, const char *arg, char **cause)
 		return -1;
 	} else if (S_ISDIR(st.st_mode))
 		src->kind = SOURCE_DIR;
-	else
+	else if (S_ISREG(st.st_mode))
 		src->kind = SOURCE_FILE;
+	else if (S_ISFIFO(st.st_mode) && source_take_pipe(where, cause) == 0)
+		src->kind = SOURCE_STDIN;
+	else {
+		if (!S_ISFIFO(st.st_mode))
+			*cause = xasprintf("cannot read %s: not a trace file, directory "
+			    "or pipe", where);
+		free(where);
+		return -1;
+	}
 	src->where = where;
 	return 0;
 }
@@ -227,17 +268,22 @@ source_scan_one(const char *path, bool is_stdin, struct session_ref **refs, size
 	struct source_entry e;
 	struct stat st;
 	unsigned chunk;
-	char *id = is_stdin ? NULL : source_session_id(path, &chunk);
+	char *id;
 	const char *base;
 
-	if (id == NULL) {
+	/* A pipe's own name (/dev/fd/63) says nothing; a mkfifo's may. */
+	if (is_stdin && (strcmp(path, "-") == 0 || strncmp(path, "/dev/fd/", 8) == 0 ||
+	    strncmp(path, "/proc/", 6) == 0))
+		id = xstrdup("stdin");
+	else if ((id = source_session_id(path, &chunk)) == NULL) {
 		/* Any other file name: the name itself, so it stays recognisable. */
 		base = strrchr(path, '/');
-		id = xstrdup(is_stdin ? "stdin" : base != NULL ? base + 1 : path);
+		id = xstrdup(base != NULL ? base + 1 : path);
 	}
 	memset(&e, 0, sizeof e);
 	e.id = id;
-	e.path = xstrdup(path);
+	/* Standard input, where a named pipe was put too, is read as "-". */
+	e.path = xstrdup(is_stdin ? "-" : path);
 	if (!is_stdin && stat(path, &st) == 0) {
 		e.mtime = st.st_mtime;
 		e.bytes = (uint64_t)st.st_size;
@@ -261,7 +307,7 @@ source_scan(const struct source *src, struct session_ref **refs, size_t *n,
 	case SOURCE_FILE:
 		return source_scan_one(src->where, false, refs, n);
 	case SOURCE_STDIN:
-		return source_scan_one("-", true, refs, n);
+		return source_scan_one(src->where, true, refs, n);
 	case SOURCE_URL:
 		break;
 	}

@@ -18,7 +18,7 @@ enum source_kind { SOURCE_DIR, SOURCE_FILE, SOURCE_STDIN, SOURCE_URL };
 
 struct source {
 	enum source_kind kind;
-	char *where;  /* directory, file path, "-" or URL; owned */
+	char *where;  /* directory, file path, "-", pipe path or URL; owned */
 };
 
 /* A session as found by a scan, before any of it is read. */
@@ -35,8 +35,10 @@ struct session_ref {
 };
 
 /* Decide what kind of source `arg` names (NULL = the default directory:
- * $MCP_TRACES_DIR, else ~/.mcp_traces).  Returns -1 with *cause when a
- * path does not exist or is not a trace file or directory. */
+ * $MCP_TRACES_DIR, else ~/.mcp_traces).  A named pipe, such as a shell's
+ * <(command), is opened (waiting for a writer) and moved onto standard
+ * input: it is then SOURCE_STDIN.  Returns -1 with *cause when a path
+ * does not exist or is not a trace file, directory or pipe. */
 int source_init(struct source *, const char *arg, char **cause);
 void source_clear(struct source *);
 /* True when arg looks like a source rather than a session id: "-", a URL,
