@@ -66,12 +66,16 @@ struct insp_trace {
 };
 
 static char *insp_safe(char *);
+static void insp_sessions_abandon(struct inspector *);
 
 struct inspector {
 	char *base;             /* .../_inspector */
 	struct http *http;
 	uint64_t spool_max;
 	struct insp_trace *traces; /* every trace opened, for reuse */
+	/* /sessions requests in flight: http_free aborts them without their
+	 * done callback, so inspector_free frees what they hold. */
+	struct insp_get_sessions *getting;
 };
 
 static int64_t
@@ -206,6 +210,7 @@ inspector_free(struct inspector *ins)
 		insp_trace_free(t);
 	}
 	http_free(ins->http);
+	insp_sessions_abandon(ins);
 	free(ins->base);
 	free(ins);
 }
@@ -339,6 +344,7 @@ out:
 
 struct insp_get_sessions {
 	struct inspector *ins;
+	struct insp_get_sessions *next; /* in ins->getting */
 	char *url;
 	struct buf body;
 	bool too_large;
@@ -504,6 +510,40 @@ inspector_sessions_free(struct insp_session *s, size_t n)
 }
 
 static void
+insp_get_sessions_free(struct insp_get_sessions *g)
+{
+	buf_free(&g->body);
+	free(g->url);
+	free(g);
+}
+
+/* Take g off its inspector's list of requests in flight. */
+static void
+insp_sessions_forget(struct insp_get_sessions *g)
+{
+	struct insp_get_sessions **pp;
+
+	for (pp = &g->ins->getting; *pp != NULL; pp = &(*pp)->next) {
+		if (*pp == g) {
+			*pp = g->next;
+			break;
+		}
+	}
+}
+
+/* After http_free: the requests it aborted hold what nothing else frees. */
+static void
+insp_sessions_abandon(struct inspector *ins)
+{
+	struct insp_get_sessions *g;
+
+	while ((g = ins->getting) != NULL) {
+		ins->getting = g->next;
+		insp_get_sessions_free(g);
+	}
+}
+
+static void
 insp_sessions_done(void *arg, struct http_req *r, const char *error)
 {
 	struct insp_get_sessions *g = arg;
@@ -520,12 +560,11 @@ insp_sessions_done(void *arg, struct http_req *r, const char *error)
 	else if (inspector_parse_sessions(buf_str(&g->body), g->body.len, &s, &n) == -1)
 		why = insp_safe(xasprintf("%s did not answer with a session list (%s)",
 		    g->url, ct != NULL ? ct : "no Content-Type"));
+	insp_sessions_forget(g);
 	g->fn(g->arg, s, n, why);
 	inspector_sessions_free(s, n);
 	free(why);
-	buf_free(&g->body);
-	free(g->url);
-	free(g);
+	insp_get_sessions_free(g);
 }
 
 void
@@ -544,6 +583,8 @@ inspector_get_sessions(struct inspector *ins, insp_sessions_fn fn, void *arg)
 	req.body = insp_sessions_body;
 	req.done = insp_sessions_done;
 	req.arg = g;
+	g->next = ins->getting;
+	ins->getting = g;
 	http_start(ins->http, &req);
 }
 
