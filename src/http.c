@@ -6,6 +6,16 @@
  * owner's single poll() can include them.  Completed transfers are
  * reported from http_perform, outside libcurl's callbacks, so a done
  * callback may start new requests.
+ *
+ * Body handling is budgeted per turn of the owner's loop (WORK_MS).  Body
+ * bytes that arrive past the budget are held here, never handed back to
+ * libcurl with CURL_WRITEFUNC_PAUSE: libcurl 7.88 (Debian 12) ends a
+ * transfer whose last piece was paused and drops that piece, which lost
+ * the end of traces on a busy machine.  Held bytes go to the body handler
+ * in the next turns, before the transfer's done callback.  A transfer
+ * holding HOLD_MAX stops receiving (curl_easy_pause from outside its
+ * callbacks, with nothing of it left inside libcurl to drop) until half
+ * of that has been handled.
  */
 #include "config.h"
 
@@ -13,11 +23,13 @@
 
 #include <curl/curl.h>
 #include <poll.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <time.h>
 
+#include "buf.h"
 #include "xmalloc.h"
 
 #define CONNECT_TIMEOUT_MS 5000
@@ -28,6 +40,11 @@
  * turn of the owner's loop: a gzip bomb of a trace decodes a megabyte a
  * millisecond, and the loop must go back to the keyboard. */
 #define WORK_MS 8
+/* Held body bytes at which a transfer stops receiving, and the piece the
+ * body handler is given at a time from them (a gzip bomb's 16 KiB decode
+ * to 16 MiB: about the budget). */
+#define HOLD_MAX (4u << 20)
+#define HOLD_PIECE (16u << 10)
 
 struct http_sock {
 	curl_socket_t fd;
@@ -54,7 +71,11 @@ struct http_req {
 	char *errbody;             /* the start of an error answer's body */
 	size_t errlen;
 	bool errbody_full;         /* we ended the transfer there */
-	bool paused;               /* out of budget; resumed next perform */
+	struct buf held;           /* body bytes taken but not yet handled */
+	size_t held_off;           /* how many of them have been */
+	bool recv_paused;          /* held is full: not receiving */
+	bool finished;             /* libcurl is done; easy is NULL */
+	bool failed;               /* finished with the error in errbuf */
 	char errbuf[CURL_ERROR_SIZE];
 	struct http_req *next;
 };
@@ -72,7 +93,7 @@ struct http {
 	CURL **pending;
 	size_t npending;
 	int64_t work_until;        /* monotonic ms; -1 while no perform runs */
-	bool any_paused;
+	int work_ms;               /* WORK_MS; tests set 0 */
 };
 
 static int64_t
@@ -128,6 +149,7 @@ http_new(const char *token)
 	h->multi = curl_multi_init();
 	h->timer_at = -1;
 	h->work_until = -1;
+	h->work_ms = WORK_MS;
 	if (token != NULL && *token != '\0')
 		h->token = xasprintf("X-Inspector-Token: %s", token);
 	curl_multi_setopt(h->multi, CURLMOPT_SOCKETFUNCTION, http_on_socket);
@@ -148,31 +170,42 @@ http_req_free(struct http_req *r)
 	}
 	free(r->hdrs);
 	free(r->errbody);
+	buf_free(&r->held);
 	curl_slist_free_all(r->headers);
 	free(r);
 }
 
+/* Hand r's transfer back to libcurl for good; r itself stays listed. */
 static void
-http_unlink(struct http *h, struct http_req *r)
+http_release_easy(struct http *h, struct http_req *r)
 {
-	struct http_req **pp;
 	size_t i;
 
+	if (r->easy == NULL)
+		return;
 	for (i = 0; i < h->npending; i++) {
 		if (h->pending[i] == r->easy) {
 			h->pending[i] = h->pending[--h->npending];
 			break;
 		}
 	}
+	curl_multi_remove_handle(h->multi, r->easy);
+	curl_easy_cleanup(r->easy);
+	r->easy = NULL;
+}
 
+static void
+http_unlink(struct http *h, struct http_req *r)
+{
+	struct http_req **pp;
+
+	http_release_easy(h, r);
 	for (pp = &h->reqs; *pp != NULL; pp = &(*pp)->next) {
 		if (*pp == r) {
 			*pp = r->next;
 			break;
 		}
 	}
-	curl_multi_remove_handle(h->multi, r->easy);
-	curl_easy_cleanup(r->easy);
 }
 
 void
@@ -225,19 +258,24 @@ http_on_header(char *line, size_t size, size_t n, void *arg)
 	return len;
 }
 
+static bool
+http_over_budget(const struct http *h)
+{
+	return h->work_until >= 0 && http_now_ms() >= h->work_until;
+}
+
+static size_t
+http_held(const struct http_req *r)
+{
+	return r->held.len - r->held_off;
+}
+
 static size_t
 http_on_body(char *buf, size_t size, size_t n, void *arg)
 {
 	struct http_req *r = arg;
 	size_t len = size * n;
 
-	/* Out of time this turn: libcurl keeps the piece and gives it again
-	 * once unpaused, so nothing is lost or repeated. */
-	if (r->http->work_until >= 0 && http_now_ms() >= r->http->work_until) {
-		r->paused = true;
-		r->http->any_paused = true;
-		return CURL_WRITEFUNC_PAUSE;
-	}
 	if (r->status == 0)
 		curl_easy_getinfo(r->easy, CURLINFO_RESPONSE_CODE, &r->status);
 	r->received += len;
@@ -255,7 +293,14 @@ http_on_body(char *buf, size_t size, size_t n, void *arg)
 		r->errlen += len;
 		return r->errbody_full ? 0 : size * n;
 	}
-	if (r->body != NULL && r->body(r->arg, r, buf, len) != 0)
+	if (r->body == NULL)
+		return len;
+	/* Out of time this turn, or earlier bytes wait: keep these after them. */
+	if (http_held(r) > 0 || http_over_budget(r->http)) {
+		buf_add(&r->held, buf, len);
+		return len;
+	}
+	if (r->body(r->arg, r, buf, len) != 0)
 		return 0; /* aborts the transfer */
 	return len;
 }
@@ -310,6 +355,9 @@ http_start(struct http *h, const struct http_get *g)
 	 * paths (the caller escapes ids so that none remain). */
 	curl_easy_setopt(r->easy, CURLOPT_PATH_AS_IS, 1L);
 	curl_easy_setopt(r->easy, CURLOPT_PROTOCOLS_STR, "http,https");
+	/* One transfer per connection: pausing one (a full hold) then stops
+	 * exactly its socket, with nothing of it buffered in libcurl. */
+	curl_easy_setopt(r->easy, CURLOPT_HTTP_VERSION, (long)CURL_HTTP_VERSION_1_1);
 	if (!g->stream) {
 		curl_easy_setopt(r->easy, CURLOPT_LOW_SPEED_LIMIT, 1L);
 		curl_easy_setopt(r->easy, CURLOPT_LOW_SPEED_TIME, (long)STALL_SECONDS);
@@ -345,6 +393,59 @@ http_socket_action(struct http *h, curl_socket_t fd, int flags)
 	curl_multi_socket_action(h->multi, fd, flags, &running);
 	h->in_curl = false;
 	http_add_pending(h);
+}
+
+/*
+ * Give r's held bytes to its body handler, a piece at a time while the
+ * turn's budget lasts, and at least one piece a turn.  -1 when the
+ * handler refused them (the transfer is then to end as failed).
+ */
+static int
+http_handle_held(struct http *h, struct http_req *r)
+{
+	size_t piece;
+
+	do {
+		piece = http_held(r) < HOLD_PIECE ? http_held(r) : HOLD_PIECE;
+		if (r->body(r->arg, r, r->held.p + r->held_off, piece) != 0) {
+			buf_reset(&r->held);
+			r->held_off = 0;
+			return -1;
+		}
+		r->held_off += piece;
+	} while (http_held(r) > 0 && !http_over_budget(h));
+	if (http_held(r) == 0) {
+		buf_reset(&r->held);
+		r->held_off = 0;
+	}
+	return 0;
+}
+
+/* The handler refused held bytes: end the transfer as libcurl would have
+ * had it refused them at once. */
+static void
+http_fail_written(struct http *h, struct http_req *r)
+{
+	http_release_easy(h, r);
+	r->finished = r->failed = true;
+	snprintf(r->errbuf, sizeof r->errbuf, "%s", curl_easy_strerror(CURLE_WRITE_ERROR));
+}
+
+void
+http_set_budget_ms(struct http *h, int ms)
+{
+	h->work_ms = ms;
+}
+
+size_t
+http_held_max(const struct http *h)
+{
+	const struct http_req *r;
+	size_t max = 0;
+
+	for (r = h->reqs; r != NULL; r = r->next)
+		max = http_held(r) > max ? http_held(r) : max;
+	return max;
 }
 
 void
@@ -417,65 +518,121 @@ http_pollfds(struct http *h, struct pollfd *fds, int max)
 	return n;
 }
 
+/* Held bytes or a finished transfer wait for the next perform. */
+static bool
+http_work_waiting(const struct http *h)
+{
+	const struct http_req *r;
+
+	for (r = h->reqs; r != NULL; r = r->next) {
+		if (http_held(r) > 0 || r->finished)
+			return true;
+	}
+	return false;
+}
+
 long
 http_timeout_ms(struct http *h)
 {
 	int64_t left;
 
-	if (h->any_paused)
-		return 0; /* a paused transfer waits for the next perform */
+	if (http_work_waiting(h))
+		return 0;
 	if (h->timer_at < 0)
 		return -1;
 	left = h->timer_at - http_now_ms();
 	return left < 0 ? 0 : (long)left;
 }
 
-/* Report finished transfers; done callbacks run outside libcurl. */
+/* Note the transfers libcurl has finished; they are reported once their
+ * held bytes are handled (http_report). */
 static void
 http_reap(struct http *h)
 {
 	struct http_req *r;
 	CURLMsg *msg;
 	int left;
-	const char *error;
 
 	while ((msg = curl_multi_info_read(h->multi, &left)) != NULL) {
 		if (msg->msg != CURLMSG_DONE)
 			continue;
 		curl_easy_getinfo(msg->easy_handle, CURLINFO_PRIVATE, (char **)&r);
 		curl_easy_getinfo(r->easy, CURLINFO_RESPONSE_CODE, &r->status);
-		error = NULL;
 		/* Hanging up on a long error page is not a failure. */
-		if (msg->data.result != CURLE_OK &&
-		    !(r->errbody_full && msg->data.result == CURLE_WRITE_ERROR))
-			error = r->errbuf[0] != '\0' ? r->errbuf :
-			    curl_easy_strerror(msg->data.result);
+		r->failed = msg->data.result != CURLE_OK &&
+		    !(r->errbody_full && msg->data.result == CURLE_WRITE_ERROR);
+		if (r->failed && r->errbuf[0] == '\0')
+			snprintf(r->errbuf, sizeof r->errbuf, "%s",
+			    curl_easy_strerror(msg->data.result));
+		http_release_easy(h, r);
+		r->finished = true;
+	}
+}
+
+/* The next finished transfer with nothing left held, or NULL. */
+static struct http_req *
+http_next_done(struct http *h)
+{
+	struct http_req *r;
+
+	for (r = h->reqs; r != NULL; r = r->next) {
+		if (r->finished && http_held(r) == 0)
+			return r;
+	}
+	return NULL;
+}
+
+/* Call the done callbacks.  One at a time, looking afresh each time: a
+ * callback may start or cancel other requests. */
+static void
+http_report(struct http *h)
+{
+	struct http_req *r;
+
+	while ((r = http_next_done(h)) != NULL) {
 		http_unlink(h, r);
 		if (r->done != NULL)
-			r->done(r->arg, r, error);
+			r->done(r->arg, r, r->failed ? r->errbuf : NULL);
 		http_req_free(r);
 	}
 }
 
-/* Resume the transfers the last turn paused (their data is delivered from
- * inside curl_easy_pause, so this counts as being inside libcurl). */
+/* Hand held bytes to their handlers while the turn's budget lasts (each
+ * transfer gets at least a piece), and let a paused transfer receive again
+ * once half its hold is free.  A handler may start requests (they join at
+ * the head of the list) but not cancel one: done callbacks and the
+ * owner's timers do that, and they run later. */
 static void
-http_resume(struct http *h)
+http_handle_all_held(struct http *h)
 {
 	struct http_req *r;
 
-	if (!h->any_paused)
-		return;
-	h->any_paused = false;
 	for (r = h->reqs; r != NULL; r = r->next) {
-		if (!r->paused)
-			continue;
-		r->paused = false;
-		h->in_curl = true;
-		curl_easy_pause(r->easy, CURLPAUSE_CONT);
-		h->in_curl = false;
+		if (http_held(r) > 0 && http_handle_held(h, r) == -1)
+			http_fail_written(h, r);
+		if (r->recv_paused && r->easy != NULL && http_held(r) < HOLD_MAX / 2) {
+			r->recv_paused = false;
+			h->in_curl = true;
+			curl_easy_pause(r->easy, CURLPAUSE_CONT);
+			h->in_curl = false;
+		}
 	}
 	http_add_pending(h);
+}
+
+/* Stop receiving for transfers whose hold is full.  Everything they
+ * received has been taken out of libcurl, so a pause drops nothing. */
+static void
+http_pause_full(struct http *h)
+{
+	struct http_req *r;
+
+	for (r = h->reqs; r != NULL; r = r->next) {
+		if (!r->recv_paused && r->easy != NULL && http_held(r) >= HOLD_MAX) {
+			r->recv_paused = true;
+			curl_easy_pause(r->easy, CURLPAUSE_RECV);
+		}
+	}
 }
 
 void
@@ -483,9 +640,8 @@ http_perform(struct http *h, const struct pollfd *fds, int n)
 {
 	int i, k, flags;
 
-	h->work_until = http_now_ms() + WORK_MS;
-	http_resume(h);
-
+	h->work_until = http_now_ms() + h->work_ms;
+	http_handle_all_held(h);
 	for (i = 0; i < n; i++) {
 		if (fds[i].revents == 0)
 			continue;
@@ -510,6 +666,8 @@ http_perform(struct http *h, const struct pollfd *fds, int n)
 	}
 	h->work_until = -1;
 	http_reap(h);
+	http_pause_full(h);
+	http_report(h);
 }
 
 void

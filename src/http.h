@@ -49,6 +49,13 @@ struct http *http_new(const char *token);
 void http_free(struct http *);          /* aborts transfers without callbacks */
 
 struct http_req *http_start(struct http *, const struct http_get *);
+/* Body handling one http_perform does before the rest waits for the next
+ * (8 ms; a transfer still gets one piece a turn).  Tests set 0 to make
+ * every byte wait.  Bytes that wait are held here, in order, before the
+ * done callback; a transfer holding 4 MiB stops receiving until half of
+ * that is handled.  http_held_max: the most one transfer holds now. */
+void http_set_budget_ms(struct http *, int ms);
+size_t http_held_max(const struct http *);
 /* Abort a transfer; its done callback is not called. */
 void http_cancel(struct http *, struct http_req *);
 
