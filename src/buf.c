@@ -205,6 +205,18 @@ buf_reset(struct buf *b)
 }
 
 void
+buf_drop_front(struct buf *b, size_t n)
+{
+	if (n >= b->len) {
+		buf_reset(b);
+		return;
+	}
+	memmove(b->p, b->p + n, b->len - n);
+	b->len -= n;
+	b->p[b->len] = '\0';
+}
+
+void
 buf_free(struct buf *b)
 {
 	free(b->p);

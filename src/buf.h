@@ -29,6 +29,7 @@ void buf_vprintf(struct buf *, const char *, va_list) __attribute__((format(prin
  * output printed on a terminal is as safe as text output, and exact. */
 void buf_add_json_string(struct buf *, const char *s, size_t n);
 void buf_reset(struct buf *);       /* len = 0, keeps memory */
+void buf_drop_front(struct buf *, size_t n); /* remove the first n bytes */
 void buf_free(struct buf *);
 char *buf_detach(struct buf *);     /* caller frees; never NULL */
 const char *buf_str(const struct buf *); /* "" when empty */

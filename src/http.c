@@ -43,7 +43,7 @@
 /* Held body bytes at which a transfer stops receiving, and the piece the
  * body handler is given at a time from them (a gzip bomb's 16 KiB decode
  * to 16 MiB: about the budget). */
-#define HOLD_MAX (4u << 20)
+#define HOLD_MAX (1u << 20)
 #define HOLD_PIECE (16u << 10)
 
 struct http_sock {
@@ -414,8 +414,10 @@ http_handle_held(struct http *h, struct http_req *r)
 		}
 		r->held_off += piece;
 	} while (http_held(r) > 0 && !http_over_budget(h));
-	if (http_held(r) == 0) {
-		buf_reset(&r->held);
+	/* Handled bytes go once they are half the buffer, so that a hold that
+	 * never empties (a busy stream) does not grow without end. */
+	if (r->held_off >= r->held.len / 2) {
+		buf_drop_front(&r->held, r->held_off);
 		r->held_off = 0;
 	}
 	return 0;

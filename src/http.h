@@ -52,7 +52,7 @@ struct http_req *http_start(struct http *, const struct http_get *);
 /* Body handling one http_perform does before the rest waits for the next
  * (8 ms; a transfer still gets one piece a turn).  Tests set 0 to make
  * every byte wait.  Bytes that wait are held here, in order, before the
- * done callback; a transfer holding 4 MiB stops receiving until half of
+ * done callback; a transfer holding 1 MiB stops receiving until half of
  * that is handled.  http_held_max: the most one transfer holds now. */
 void http_set_budget_ms(struct http *, int ms);
 size_t http_held_max(const struct http *);

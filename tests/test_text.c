@@ -35,6 +35,27 @@ san_n(const char *s, size_t n, unsigned flags)
 	ck_assert(text_is_safe((want), strlen(want)));			\
 } while (0)
 
+START_TEST(test_buf_drop_front)
+{
+	struct buf b = BUF_INIT;
+
+	buf_drop_front(&b, 3);
+	ck_assert_uint_eq(b.len, 0);
+	buf_adds(&b, "abcdef");
+	buf_drop_front(&b, 0);
+	ck_assert_str_eq(buf_str(&b), "abcdef");
+	buf_drop_front(&b, 2);
+	ck_assert_str_eq(buf_str(&b), "cdef");
+	ck_assert_uint_eq(b.len, 4);
+	buf_adds(&b, "gh");
+	ck_assert_str_eq(buf_str(&b), "cdefgh");
+	buf_drop_front(&b, 99);
+	ck_assert_str_eq(buf_str(&b), "");
+	ck_assert_uint_eq(b.len, 0);
+	buf_free(&b);
+}
+END_TEST
+
 START_TEST(test_sanitize_plain)
 {
 	CHECK_SAN("", "");
@@ -389,6 +410,7 @@ text_suite(void)
 	TCase *tc;
 
 	tc = tcase_create("sanitize");
+	tcase_add_test(tc, test_buf_drop_front);
 	tcase_add_test(tc, test_sanitize_plain);
 	tcase_add_test(tc, test_sanitize_c0);
 	tcase_add_test(tc, test_sanitize_nul);
