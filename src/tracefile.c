@@ -44,6 +44,10 @@ struct tracefile {
 	char *first_bad;
 	bool failed;
 	bool bomb;           /* reading stopped: it decompresses too far */
+	/* A pretty-printed object being read (see tracefile_pretty_line). */
+	bool in_object;
+	uint64_t object_off;
+	uint64_t object_line;
 	unsigned char *chunk;
 	/* Valid during one tracefile_read: where spans go. */
 	struct span_parser *parser;
@@ -198,6 +202,58 @@ tracefile_index_fetched(struct tracefile *tf, size_t len, uint64_t off)
 	free(line);
 }
 
+/* Whether a line is c in its first column, trailing spaces aside: the
+ * braces of nested objects are indented. */
+static bool
+tracefile_line_is(const char *line, size_t len, char c)
+{
+	while (len > 0 && (line[len - 1] == ' ' || line[len - 1] == '\t'))
+		len--;
+	return len == 1 && *line == c;
+}
+
+/* The pretty-printed object that started at object_off ends at end: index
+ * it as one span line, read back whole, numbered by its first line. */
+static void
+tracefile_close_object(struct tracefile *tf, uint64_t end)
+{
+	uint64_t line_no = tf->line_no, len = end - tf->object_off;
+	char why[96];
+
+	tf->in_object = false;
+	tf->line_no = tf->object_line;
+	if (len > TRACEFILE_MAX_LINE) {
+		snprintf(why, sizeof why, "object of %llu bytes is longer than the "
+		    "limit of %u MiB", (unsigned long long)len, TRACEFILE_MAX_LINE >> 20);
+		tracefile_bad(tf, why);
+	} else
+		tracefile_index_fetched(tf, (size_t)len, tf->object_off);
+	tf->line_no = line_no;
+}
+
+/*
+ * Pretty-printed JSON (the OpenTelemetry SDK's to_json() with its default
+ * indent, which ConsoleSpanExporter writes; jq's output): an object starts
+ * on a line that is just "{" and ends on the next line that is just "}",
+ * both in the first column; the lines between are indented.  True when the line was part of one.
+ * (line is NULL for a line too long to hold: never a brace.)
+ */
+static bool
+tracefile_pretty_line(struct tracefile *tf, const char *line, size_t len, uint64_t off)
+{
+	if (!tf->in_object) {
+		if (line == NULL || !tracefile_line_is(line, len, '{'))
+			return false;
+		tf->in_object = true;
+		tf->object_off = off;
+		tf->object_line = tf->line_no;
+		return true;
+	}
+	if (line != NULL && tracefile_line_is(line, len, '}'))
+		tracefile_close_object(tf, off + len);
+	return true;
+}
+
 static int
 tracefile_on_line(void *arg, const char *line, size_t len, uint64_t off)
 {
@@ -205,6 +261,8 @@ tracefile_on_line(void *arg, const char *line, size_t len, uint64_t off)
 	char why[80];
 
 	tf->line_no++;
+	if (tracefile_pretty_line(tf, line, len, off))
+		return 0;
 	if (line == NULL && len > TRACEFILE_MAX_LINE) {
 		snprintf(why, sizeof why, "line of %zu bytes is longer than the "
 		    "limit of %u MiB", len, TRACEFILE_MAX_LINE >> 20);
@@ -361,21 +419,31 @@ tracefile_finish(struct tracefile *tf, struct span_parser *parser, struct trace 
 {
 	size_t n = lines_pending(tf->lines);
 	uint64_t off = lines_offset(tf->lines);
-	char *cause = NULL, *line;
-	long got;
+	char *cause = NULL, *line = NULL;
+	bool whole = false;
 
-	if (n == 0 || n > TRACEFILE_MAX_LINE)
-		return;
-	line = xmalloc(n);
-	got = gz_read_at(tf->fd, gz_index(tf->gz), off, line, n, &cause);
-	if (got == (long)n && span_parse_line(parser, line, n) > 0) {
-		tf->parser = parser;
-		tf->trace = trace;
+	if (n > 0 && n <= TRACEFILE_MAX_LINE) {
+		line = xmalloc(n);
+		whole = gz_read_at(tf->fd, gz_index(tf->gz), off, line, n, &cause) == (long)n;
+	}
+	tf->parser = parser;
+	tf->trace = trace;
+	if (tf->in_object) {
+		/* The closing brace may be the file's last byte. */
+		if (whole && tracefile_line_is(line, n, '}')) {
+			tf->line_no++;
+			tracefile_close_object(tf, off + n);
+		} else {
+			tf->in_object = false;
+			tf->line_no = tf->object_line;
+			tracefile_bad(tf, "a pretty-printed object starts here and never ends");
+		}
+	} else if (whole && span_parse_line(parser, line, n) > 0) {
 		tf->line_no++;
 		tracefile_index_line(tf, line, n, off);
-		tf->parser = NULL;
-		tf->trace = NULL;
 	}
+	tf->parser = NULL;
+	tf->trace = NULL;
 	free(cause);
 	free(line);
 }
