@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -28,11 +29,9 @@
 struct tracefile {
 	char *path;
 	uint16_t index;
-	int fd;              /* the file, or the spool of standard input */
-	int in_fd;           /* where new bytes come from (== fd for files) */
-	bool spooled;        /* reading stdin into fd */
+	int fd;              /* the file, or (a descriptor of) the stdin spool */
+	bool spooled;        /* standard input, through the stdin spool */
 	bool by_fd;          /* opened from a descriptor: no path to check */
-	bool in_eof;         /* stdin reached its end */
 	dev_t dev;
 	ino_t ino;
 	struct gz *gz;
@@ -54,6 +53,22 @@ struct tracefile {
 	struct trace *trace;
 };
 
+/*
+ * Standard input can be read once, but several tracefiles read "-": the
+ * browser's list row and its open session both do.  Each used to take
+ * what it read away from the other (a trace arriving after the first
+ * frame went to the list row and never showed).  So stdin is copied into
+ * one spool for the process, an unlinked file; every "-" reads the spool
+ * at its own offset through its own descriptor, and whoever has caught
+ * up with it reads stdin on into it.  The spool lives until exit.
+ */
+static struct {
+	pthread_mutex_t lock;
+	int fd;              /* -1 until the first "-" */
+	uint64_t size;       /* bytes of stdin copied so far */
+	bool eof;            /* stdin has ended */
+} stdin_spool = { PTHREAD_MUTEX_INITIALIZER, -1, 0, false };
+
 static int
 tracefile_spool(char **cause)
 {
@@ -72,6 +87,59 @@ tracefile_spool(char **cause)
 	return fd;
 }
 
+/* A descriptor of the stdin spool for one tracefile (created on first use). */
+static int
+tracefile_stdin_fd(char **cause)
+{
+	int fd = -1;
+
+	pthread_mutex_lock(&stdin_spool.lock);
+	if (stdin_spool.fd == -1)
+		stdin_spool.fd = tracefile_spool(cause);
+	if (stdin_spool.fd != -1 && (fd = fcntl(stdin_spool.fd, F_DUPFD_CLOEXEC, 0)) == -1)
+		*cause = xasprintf("cannot read standard input: %s", strerror(errno));
+	pthread_mutex_unlock(&stdin_spool.lock);
+	return fd;
+}
+
+/* Up to want bytes of stdin at offset at: from the spool when it has them,
+ * else read on from stdin (non-blocking in the browser: nothing yet is not
+ * the end) into the spool.  0 at the end of stdin or of what it has sent. */
+static ssize_t
+tracefile_stdin_input(struct tracefile *tf, uint64_t at, size_t want, char **cause)
+{
+	ssize_t n = 0;
+
+	pthread_mutex_lock(&stdin_spool.lock);
+	if (at < stdin_spool.size) {
+		if (want > stdin_spool.size - at)
+			want = (size_t)(stdin_spool.size - at);
+		do
+			n = pread(tf->fd, tf->chunk, want, (off_t)at);
+		while (n == -1 && errno == EINTR);
+		if (n == -1)
+			*cause = xasprintf("cannot read the spool of standard input: %s",
+			    strerror(errno));
+	} else if (!stdin_spool.eof) {
+		do
+			n = read(STDIN_FILENO, tf->chunk, want);
+		while (n == -1 && errno == EINTR);
+		if (n == -1 && (errno == EAGAIN || errno == EWOULDBLOCK))
+			n = 0;
+		else if (n == -1)
+			*cause = xasprintf("cannot read standard input: %s", strerror(errno));
+		else if (n == 0)
+			stdin_spool.eof = true;
+		else if (pwrite(tf->fd, tf->chunk, (size_t)n, (off_t)at) != n) {
+			*cause = xasprintf("cannot spool standard input: %s", strerror(errno));
+			n = -1;
+		} else
+			stdin_spool.size += (uint64_t)n;
+	}
+	pthread_mutex_unlock(&stdin_spool.lock);
+	return n;
+}
+
 static struct tracefile *
 tracefile_new(const char *name, int fd, uint16_t index)
 {
@@ -80,7 +148,6 @@ tracefile_new(const char *name, int fd, uint16_t index)
 	tf->path = xstrdup(name);
 	tf->index = index;
 	tf->fd = fd;
-	tf->in_fd = fd;
 	tf->gz = gz_new();
 	tf->lines = lines_new(TRACEFILE_MAX_LINE);
 	lines_set_hold(tf->lines, TRACEFILE_HOLD);
@@ -96,11 +163,10 @@ tracefile_open(const char *path, uint16_t index, char **cause)
 	int fd;
 
 	if (strcmp(path, "-") == 0) {
-		if ((fd = tracefile_spool(cause)) == -1)
+		if ((fd = tracefile_stdin_fd(cause)) == -1)
 			return NULL;
 		tf = tracefile_new("<stdin>", fd, index);
 		tf->spooled = true;
-		tf->in_fd = STDIN_FILENO;
 		return tf;
 	}
 	/* O_NONBLOCK: opening a pipe must not wait for a writer. */
@@ -290,32 +356,17 @@ tracefile_on_text(void *arg, const char *buf, size_t len)
 }
 
 /* Fetch the next input bytes: from the file at the consumed offset, or
- * from standard input (copying them to the spool).  0 at end. */
+ * from standard input through its spool.  0 at end. */
 static ssize_t
 tracefile_input(struct tracefile *tf, size_t want, char **cause)
 {
 	ssize_t n;
 
-	if (tf->spooled) {
-		if (tf->in_eof)
-			return 0;
-		do
-			n = read(tf->in_fd, tf->chunk, want);
-		while (n == -1 && errno == EINTR);
-		/* The browser reads a non-blocking stdin: nothing yet is not the end. */
-		if (n == -1 && (errno == EAGAIN || errno == EWOULDBLOCK))
-			return 0;
-		if (n > 0 && pwrite(tf->fd, tf->chunk, (size_t)n, (off_t)tf->consumed) != n) {
-			*cause = xasprintf("cannot spool standard input: %s", strerror(errno));
-			return -1;
-		}
-		if (n == 0)
-			tf->in_eof = true;
-	} else {
-		do
-			n = pread(tf->fd, tf->chunk, want, (off_t)tf->consumed);
-		while (n == -1 && errno == EINTR);
-	}
+	if (tf->spooled)
+		return tracefile_stdin_input(tf, tf->consumed, want, cause);
+	do
+		n = pread(tf->fd, tf->chunk, want, (off_t)tf->consumed);
+	while (n == -1 && errno == EINTR);
 	if (n == -1)
 		*cause = xasprintf("cannot read %s: %s", tf->path, strerror(errno));
 	return n;
