@@ -90,12 +90,15 @@ source_init(struct source *src, const char *arg, char **cause)
 		src->kind = SOURCE_DIR;
 	else if (S_ISREG(st.st_mode))
 		src->kind = SOURCE_FILE;
-	else if (S_ISFIFO(st.st_mode) && source_take_pipe(where, cause) == 0)
+	else if (S_ISFIFO(st.st_mode)) {
+		if (source_take_pipe(where, cause) == -1) {
+			free(where);
+			return -1;
+		}
 		src->kind = SOURCE_STDIN;
-	else {
-		if (!S_ISFIFO(st.st_mode))
-			*cause = xasprintf("cannot read %s: not a trace file, directory "
-			    "or pipe", where);
+	} else {
+		*cause = xasprintf("cannot read %s: not a trace file, directory or pipe",
+		    where);
 		free(where);
 		return -1;
 	}

@@ -102,12 +102,14 @@ tracefile_stdin_fd(char **cause)
 	return fd;
 }
 
-/* Up to want bytes of stdin at offset at: from the spool when it has them,
- * else read on from stdin (non-blocking in the browser: nothing yet is not
- * the end) into the spool.  0 at the end of stdin or of what it has sent. */
+/* Up to want bytes of stdin from where tf has consumed to: from the spool
+ * when it has them, else read on from stdin (non-blocking in the browser:
+ * nothing yet is not the end) into the spool.  0 at the end of stdin or of
+ * what it has sent. */
 static ssize_t
-tracefile_stdin_input(struct tracefile *tf, uint64_t at, size_t want, char **cause)
+tracefile_stdin_input(struct tracefile *tf, size_t want, char **cause)
 {
+	uint64_t at = tf->consumed;
 	ssize_t n = 0;
 
 	pthread_mutex_lock(&stdin_spool.lock);
@@ -301,8 +303,9 @@ tracefile_close_object(struct tracefile *tf, uint64_t end)
  * Pretty-printed JSON (the OpenTelemetry SDK's to_json() with its default
  * indent, which ConsoleSpanExporter writes; jq's output): an object starts
  * on a line that is just "{" and ends on the next line that is just "}",
- * both in the first column; the lines between are indented.  True when the line was part of one.
- * (line is NULL for a line too long to hold: never a brace.)
+ * both in the first column; the lines between are indented.  True when
+ * the line was part of one.  (line is NULL for a line too long to hold:
+ * never a brace.)
  */
 static bool
 tracefile_pretty_line(struct tracefile *tf, const char *line, size_t len, uint64_t off)
@@ -363,7 +366,7 @@ tracefile_input(struct tracefile *tf, size_t want, char **cause)
 	ssize_t n;
 
 	if (tf->spooled)
-		return tracefile_stdin_input(tf, tf->consumed, want, cause);
+		return tracefile_stdin_input(tf, want, cause);
 	do
 		n = pread(tf->fd, tf->chunk, want, (off_t)tf->consumed);
 	while (n == -1 && errno == EINTR);
