@@ -8,9 +8,7 @@
  * The server is a thread of this process on 127.0.0.1 that answers one
  * request per test from a script of writes.
  */
-#include <arpa/inet.h>
 #include <check.h>
-#include <netinet/in.h>
 #include <poll.h>
 #include <pthread.h>
 #include <stdio.h>
@@ -22,6 +20,7 @@
 
 #include "buf.h"
 #include "http.h"
+#include "loopback.h"
 
 /* One answer: its head, then a body of body_len pattern bytes sent in
  * npieces writes with pause_ms between them. */
@@ -131,18 +130,7 @@ on_done(void *arg, struct http_req *r, const char *error)
 static void
 start_server(struct script *sc, pthread_t *th, char *url, size_t urlsz)
 {
-	struct sockaddr_in sa;
-	socklen_t len = sizeof sa;
-
-	sc->lfd = socket(AF_INET, SOCK_STREAM, 0);
-	ck_assert_int_ge(sc->lfd, 0);
-	memset(&sa, 0, sizeof sa);
-	sa.sin_family = AF_INET;
-	sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	ck_assert_int_eq(bind(sc->lfd, (struct sockaddr *)&sa, sizeof sa), 0);
-	ck_assert_int_eq(listen(sc->lfd, 1), 0);
-	ck_assert_int_eq(getsockname(sc->lfd, (struct sockaddr *)&sa, &len), 0);
-	snprintf(url, urlsz, "http://127.0.0.1:%u/x", (unsigned)ntohs(sa.sin_port));
+	sc->lfd = loopback_listen(1, "/x", url, urlsz);
 	ck_assert_int_eq(pthread_create(th, NULL, serve, sc), 0);
 }
 

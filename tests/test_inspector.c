@@ -3,19 +3,16 @@
  * trace URL escaping, the error-body line and the spool size setting; and
  * that quitting with a request in flight loses nothing (under valgrind
  * and ASan, which make check-all runs it with). */
-#include <arpa/inet.h>
 #include <check.h>
-#include <stdio.h>
-#include <netinet/in.h>
 #include <poll.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/socket.h>
 #include <unistd.h>
 
 #include "buf.h"
 #include "http.h"
 #include "inspector.h"
+#include "loopback.h"
 #include "span.h"
 
 #define TEXT(s) s, sizeof s - 1
@@ -177,22 +174,12 @@ sessions_never(void *arg, const struct insp_session *s, size_t n, const char *er
  * request is still in flight when the program quits. */
 START_TEST(free_with_sessions_in_flight)
 {
-	struct sockaddr_in sa;
-	socklen_t len = sizeof sa;
 	struct inspector *ins;
 	struct pollfd fds[8];
 	char url[64], *cause = NULL;
 	int lfd, i, n;
 
-	lfd = socket(AF_INET, SOCK_STREAM, 0);
-	ck_assert_int_ge(lfd, 0);
-	memset(&sa, 0, sizeof sa);
-	sa.sin_family = AF_INET;
-	sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	ck_assert_int_eq(bind(lfd, (struct sockaddr *)&sa, sizeof sa), 0);
-	ck_assert_int_eq(listen(lfd, 4), 0);
-	ck_assert_int_eq(getsockname(lfd, (struct sockaddr *)&sa, &len), 0);
-	snprintf(url, sizeof url, "http://127.0.0.1:%u", (unsigned)ntohs(sa.sin_port));
+	lfd = loopback_listen(4, "", url, sizeof url);
 	ins = inspector_new(url, NULL, &cause);
 	ck_assert_msg(ins != NULL, "%s", cause);
 	inspector_get_sessions(ins, sessions_never, NULL);
