@@ -20,7 +20,9 @@
 #include <jansson.h>
 
 #include "buf.h"
+#include "jscan.h"
 #include "json_view.h"
+#include "span_parse.h"
 #include "text.h"
 
 /* Indent of message content, and the step for anything nested in it. */
@@ -963,49 +965,26 @@ chat_stop_reason(const json_t *resp)
 	return chat_str(json_array_get(choices, 0), "finish_reason");
 }
 
-static int64_t
-chat_count(const json_t *usage, const char *key, const char *alt)
-{
-	const json_t *v = json_object_get(usage, key);
-
-	if (!json_is_integer(v))
-		v = json_object_get(usage, alt);
-	return json_is_integer(v) && json_integer_value(v) >= 0 ?
-	    json_integer_value(v) : -1;
-}
-
-/* Add one usage object's counts to a running total (-1: none yet). */
+/*
+ * "812 in · 120 out" from the facts (the index pass's figures), else from
+ * the response by SPEC §3's one rule, span_response_tokens, which reads a
+ * text cut at 30 KB as far as it goes (jansson would refuse all of it).
+ */
 static void
-chat_add_usage(const json_t *usage, int64_t sum[3])
-{
-	int64_t v[3];
-	int i;
-
-	v[0] = chat_count(usage, "input_tokens", "prompt_tokens");
-	v[1] = chat_count(usage, "output_tokens", "completion_tokens");
-	v[2] = chat_count(usage, "total_tokens", "total_tokens");
-	for (i = 0; i < 3; i++) {
-		if (v[i] >= 0 && sum[i] <= INT64_MAX - v[i])
-			sum[i] = sum[i] < 0 ? v[i] : sum[i] + v[i];
-	}
-}
-
-/* "812 in · 120 out" from the facts, else from the response's usage (a
- * list of responses — one per tool round — adds up). */
-static void
-chat_tokens(struct chat *c, const struct chat_facts *f, const json_t *resp,
+chat_tokens(struct chat *c, const struct chat_facts *f, const char *response,
     struct buf *b)
 {
 	int64_t t[3] = { f->tokens_in, f->tokens_out, -1 };
-	const json_t *e;
-	size_t i;
+	struct span_tokens st;
+	struct jarena *arena;
 
-	if (t[0] < 0 && t[1] < 0) {
-		if (json_is_array(resp)) {
-			json_array_foreach(resp, i, e)
-				chat_add_usage(json_object_get(e, "usage"), t);
-		} else
-			chat_add_usage(json_object_get(resp, "usage"), t);
+	if (t[0] < 0 && t[1] < 0 && response != NULL) {
+		arena = jarena_new();
+		span_response_tokens(arena, response, strlen(response), &st);
+		jarena_free(arena);
+		t[0] = st.in;
+		t[1] = st.out;
+		t[2] = st.total;
 	}
 	if (t[0] >= 0 && t[1] >= 0)
 		buf_printf(b, "%" PRId64 " in %s %" PRId64 " out", t[0],
@@ -1029,7 +1008,8 @@ chat_fact(struct chat *c, const char *label, enum vstyle st, const char *value)
 }
 
 static void
-chat_facts(struct chat *c, const struct chat_facts *f, const json_t *resp)
+chat_facts(struct chat *c, const struct chat_facts *f, const json_t *resp,
+    const char *response_json)
 {
 	struct buf tokens = BUF_INIT;
 	struct buf from = BUF_INIT;
@@ -1039,7 +1019,7 @@ chat_facts(struct chat *c, const struct chat_facts *f, const json_t *resp)
 		model = chat_response_str(resp, "model");
 	if (stop == NULL)
 		stop = chat_stop_reason(resp);
-	chat_tokens(c, f, resp, &tokens);
+	chat_tokens(c, f, response_json, &tokens);
 	chat_fact(c, "model     ", VS_ACCENT, model);
 	chat_fact(c, "provider  ", VS_NORMAL, f->provider);
 	chat_fact(c, "tokens    ", VS_NUMBER, buf_str(&tokens));
@@ -1069,7 +1049,7 @@ chat_conversation(struct chat *c, const char *prompt_json,
 	json_t *prompt = chat_parse(prompt_json);
 	json_t *resp = chat_parse(response_json);
 
-	chat_facts(c, f, resp);
+	chat_facts(c, f, resp, response_json);
 	if (prompt_json != NULL) {
 		c->role = "user";
 		chat_part(c, "prompt", prompt_json, prompt);

@@ -908,63 +908,148 @@ work_init(struct span_work *w)
 	w->status_code = w->code = -1;
 }
 
-/* Anthropic input/output_tokens or OpenAI prompt/completion_tokens. */
+/*
+ * SPEC §3's token rule for an mcp.llm.response_json document, the one copy
+ * (the index pass and the chat view both call span_response_tokens).
+ *
+ * A usage object: Anthropic input/output_tokens, else OpenAI
+ * prompt/completion_tokens; total_tokens on the side.  A key written twice
+ * counts with its last value.  A count is taken only once the scanner has
+ * read past it (the ',' or '}' after it), so a document cut inside a number
+ * never yields the number's first digits.
+ */
+#define USAGE_NKEYS 5
+struct usage_read {
+	int64_t v[USAGE_NKEYS]; /* input, output, prompt, completion, total */
+};
+
 static void
-read_usage(struct jscan *js, struct span_fields *f)
+usage_commit(struct usage_read *u, int64_t *pending, int slot)
 {
+	if (slot >= 0)
+		u->v[slot] = *pending;
+	*pending = -1;
+}
+
+static void
+read_usage(struct jscan *js, struct usage_read *u)
+{
+	static const char *const keys[USAGE_NKEYS] = { "input_tokens", "output_tokens",
+		"prompt_tokens", "completion_tokens", "total_tokens" };
 	struct jnum num;
 	const char *k;
-	size_t kn;
-	int64_t *to;
+	size_t kn, i;
+	int64_t pending = -1;
+	int slot = -1, r;
 
+	for (i = 0; i < USAGE_NKEYS; i++)
+		u->v[i] = -1;
 	if (jscan_object(js) == -1)
 		return;
-	while (jscan_key(js, &k, &kn) == 1) {
-		if (STR_EQ(k, kn, "input_tokens") ||
-		    STR_EQ(k, kn, "prompt_tokens"))
-			to = &f->tokens_in;
-		else if (STR_EQ(k, kn, "output_tokens") ||
-		    STR_EQ(k, kn, "completion_tokens"))
-			to = &f->tokens_out;
-		else
-			to = NULL;
-		if (to != NULL && jscan_peek(js) == JSCAN_NUMBER) {
+	while ((r = jscan_key(js, &k, &kn)) != -1) {
+		usage_commit(u, &pending, slot);
+		slot = -1;
+		if (r == 0)
+			return;
+		for (i = 0; i < USAGE_NKEYS; i++) {
+			if (kn == strlen(keys[i]) && memcmp(k, keys[i], kn) == 0)
+				break;
+		}
+		if (i < USAGE_NKEYS && jscan_peek(js) == JSCAN_NUMBER) {
 			if (jscan_number(js, &num) == -1)
 				return;
-			if (num.class == JNUM_INT && num.i >= 0)
-				*to = num.i;
+			slot = (int)i;
+			pending = num.class == JNUM_INT && num.i >= 0 ? num.i : -1;
 		} else if (jscan_skip(js) == -1)
 			return;
 	}
 }
 
+static int64_t
+usage_sum(int64_t a, int64_t b)
+{
+	if (b < 0)
+		return a;
+	if (a < 0)
+		return b;
+	return a <= INT64_MAX - b ? a + b : INT64_MAX;
+}
+
+/* Add one message's "usage" (its last one, if written twice). */
+static void
+read_message(struct jscan *js, struct span_tokens *t)
+{
+	struct usage_read u, last;
+	const char *k;
+	size_t kn;
+	bool seen = false;
+	int r;
+
+	if (jscan_object(js) == -1)
+		return;
+	while ((r = jscan_key(js, &k, &kn)) == 1) {
+		if (STR_EQ(k, kn, "usage")) {
+			read_usage(js, &u);
+			last = u;
+			seen = true;
+			if (js->error != NULL)
+				break;
+		} else if (jscan_skip(js) == -1)
+			break;
+	}
+	if (!seen)
+		return;
+	t->in = usage_sum(t->in, last.v[0] >= 0 ? last.v[0] : last.v[2]);
+	t->out = usage_sum(t->out, last.v[1] >= 0 ? last.v[1] : last.v[3]);
+	t->total = usage_sum(t->total, last.v[4]);
+}
+
+void
+span_response_tokens(struct jarena *arena, const char *s, size_t n,
+    struct span_tokens *t)
+{
+	struct jscan js;
+
+	t->in = t->out = t->total = -1;
+	jscan_init(&js, s, n, arena);
+	switch (jscan_peek(&js)) {
+	case JSCAN_OBJECT:
+		read_message(&js, t);
+		break;
+	case JSCAN_ARRAY:
+		if (jscan_array(&js) == -1)
+			break;
+		while (jscan_elem(&js) == 1 && js.error == NULL) {
+			if (jscan_peek(&js) == JSCAN_OBJECT)
+				read_message(&js, t);
+			else if (jscan_skip(&js) == -1)
+				break;
+		}
+		break;
+	default:
+		break;
+	}
+}
+
 /*
- * Tokens from the top-level "usage" of the response document, a JSON text
- * inside the attribute's string.  The document is the LLM's and may be
- * cut short (SPEC: *_json values are truncated at 30 KB), so whatever was
- * read before an error is kept and the line is never made bad by it.
+ * Tokens from the response document, a JSON text inside the attribute's
+ * string.  The document is the LLM's and may be cut short (SPEC: *_json
+ * values are truncated at 30 KB), so whatever was read before an error is
+ * kept and the line is never made bad by it.
  */
 static void
 response_tokens(struct jarena *arena, const struct span_work *w,
     struct span_fields *f)
 {
-	struct jscan js;
-	const char *s = w->response.p, *k;
-	size_t n = w->response.n, kn;
+	struct span_tokens t;
+	const char *s = w->response.p;
+	size_t n = w->response.n;
 
 	if (w->response_escaped)
 		jscan_unescape(arena, s, n, &s, &n);
-	jscan_init(&js, s, n, arena);
-	if (jscan_object(&js) == -1)
-		return;
-	while (jscan_key(&js, &k, &kn) == 1) {
-		if (STR_EQ(k, kn, "usage")) {
-			read_usage(&js, f);
-			return;
-		}
-		if (jscan_skip(&js) == -1)
-			return;
-	}
+	span_response_tokens(arena, s, n, &t);
+	f->tokens_in = t.in;
+	f->tokens_out = t.out;
 }
 
 /* The fields spelled several ways, and the status, as span_parse.h's

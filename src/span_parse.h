@@ -35,6 +35,22 @@ const struct span_fields *span_parser_span(const struct span_parser *, int i);
 const char *span_parser_error(const struct span_parser *);
 
 /*
+ * Tokens of an mcp.llm.response_json document (SPEC §3), the one rule the
+ * index pass and the chat view share: the "usage" of a response message,
+ * or the sum over a JSON array of them (the inspector's after_llm_generate
+ * writes one message per tool round).  Anthropic input/output_tokens, else
+ * OpenAI prompt/completion_tokens; total_tokens beside.  A document cut
+ * short (30 KB) keeps every count read before the cut.  -1: none.  s is
+ * the decoded text; arena takes decoded strings (reset by the caller).
+ */
+struct jarena;
+struct span_tokens {
+	int64_t in, out, total;
+};
+void span_response_tokens(struct jarena *, const char *s, size_t n,
+    struct span_tokens *);
+
+/*
  * Field rules, shared with span_detail.c so that the tree, the list and
  * the filters (this pass) and the inspector (span_detail) never disagree:
  * each rule lives here once and both parsers call it.
