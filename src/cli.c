@@ -856,6 +856,10 @@ cli_arrival_depth(struct trace *t, uint32_t i, bool *orphan)
 	return depth;
 }
 
+/* "HH:MM:SS.mmmmmm  " before a tailed span's name: where its detail
+ * lines are indented from. */
+#define TAIL_TIME_WIDTH 21
+
 static void
 cli_tail_text(struct buf *b, struct trace *t, uint32_t i)
 {
@@ -894,8 +898,13 @@ cli_tail_print(struct session *s, uint32_t *printed, const struct filter *f,
 		if (o->json) {
 			depth = cli_arrival_depth(t, *printed, &orphan);
 			cli_span_json(&b, s, *printed, depth, orphan, o->detail);
-		} else
+		} else {
 			cli_tail_text(&b, t, *printed);
+			/* The same detail as --dump --detail, under the name
+			 * (after the time column). */
+			if (o->detail)
+				cli_detail_text(&b, s, *printed, TAIL_TIME_WIDTH);
+		}
 		if (b.len > 65536)
 			cli_flush(&b);
 	}

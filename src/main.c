@@ -31,7 +31,7 @@ static const char usage_text[] =
 "       mcp-inspect-tui --list [--json] [SOURCE]     print the session list\n"
 "       mcp-inspect-tui --dump [ID] [--json] [--detail] [SOURCE]\n"
 "                                                   print a session's span tree\n"
-"       mcp-inspect-tui --tail [ID] [--json] [SOURCE]\n"
+"       mcp-inspect-tui --tail [ID] [--json] [--detail] [SOURCE]\n"
 "                                                   print spans as they are written\n"
 "       mcp-inspect-tui --events [--json] URL        print inspector events as they arrive\n"
 "\n"
