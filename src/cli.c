@@ -97,6 +97,9 @@ cli_flush(struct buf *b)
 	buf_reset(b);
 }
 
+/* Bad lines --dump lists on stderr, one each, before it counts the rest. */
+#define CLI_BAD_LINES_SHOWN 100
+
 /* Report what went wrong while reading, one line each. */
 static void
 cli_report(struct session *s)
@@ -110,6 +113,21 @@ cli_report(struct session *s)
 		cli_error("warning: session %s: %llu bad line%s (first: %s)", session_id(s),
 		    (unsigned long long)st->bad_lines, st->bad_lines == 1 ? "" : "s",
 		    session_first_bad(s) ? session_first_bad(s) : "?");
+}
+
+/* --dump: after the count and the first, every further bad line, one
+ * each, up to CLI_BAD_LINES_SHOWN; then how many more there were. */
+static void
+cli_report_bad_lines(struct session *s)
+{
+	uint64_t bad = trace_stats(session_trace(s))->bad_lines, shown = 1;
+	size_t i, kept = session_nbad_kept(s);
+
+	for (i = 1; i < kept && shown < CLI_BAD_LINES_SHOWN; i++, shown++)
+		cli_error("warning: bad line: %s", session_bad_line(s, i));
+	if (bad > shown)
+		cli_error("warning: session %s: %llu more bad lines not shown",
+		    session_id(s), (unsigned long long)(bad - shown));
 }
 
 /* Duplicated ids and broken cycles, from the tree snapshot (build it
@@ -336,8 +354,10 @@ cli_report_summary(const struct session_summary *sum)
 		    sum->first_bad ? sum->first_bad : "?");
 }
 
+/* first_bad: the first bad line's "FILE:LINE: why", or NULL. */
 static void
-cli_list_json_row(struct buf *b, const struct session_meta *m, bool first)
+cli_list_json_row(struct buf *b, const struct session_meta *m,
+    const char *first_bad, bool first)
 {
 	buf_adds(b, first ? "\n" : ",\n");
 	buf_adds(b, "{\"id\":");
@@ -355,9 +375,12 @@ cli_list_json_row(struct buf *b, const struct session_meta *m, bool first)
 	buf_adds(b, ",\"duration_ms\":");
 	cli_add_json_ms(b, m->started_at, m->ended_at);
 	buf_printf(b, ",\"span_count\":%u,\"error_count\":%u,\"bad_lines\":%llu,"
-	    "\"tokens_in\":%lld,\"tokens_out\":%lld}", m->span_count, m->error_count,
+	    "\"tokens_in\":%lld,\"tokens_out\":%lld", m->span_count, m->error_count,
 	    (unsigned long long)m->bad_lines, (long long)m->tokens_in,
 	    (long long)m->tokens_out);
+	buf_adds(b, ",\"first_bad_line\":");
+	cli_add_json_str(b, first_bad);
+	buf_addc(b, '}');
 }
 
 /* Pad the column that starts at `from` to width; a value too wide for
@@ -489,7 +512,8 @@ cli_list(const struct source *src, const struct cli_opts *o)
 		    "TOKENS IN/OUT ENGINE    ID  TITLE\n");
 	for (i = 0; i < kept; i++) {
 		if (o->json)
-			cli_list_json_row(&b, &sums[i].meta, i == 0);
+			cli_list_json_row(&b, &sums[i].meta, sums[i].first_bad,
+			    i == 0);
 		else
 			cli_list_text_row(&b, &sums[i].meta);
 		session_summary_clear(&sums[i]);
@@ -786,6 +810,8 @@ cli_dump(const struct source *src, const char *id, const struct cli_opts *o)
 	}
 	cli_read_all(s);
 	cli_report(s);
+	if (trace_stats(session_trace(s))->bad_lines > 1)
+		cli_report_bad_lines(s);
 	t = session_trace(s);
 	trace_update_tree(t);
 	cli_report_structure(s);

@@ -383,6 +383,34 @@ session_first_bad(const struct session *s)
 	return NULL;
 }
 
+size_t
+session_nbad_kept(const struct session *s)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < s->npaths; i++) {
+		if (s->files[i] != NULL)
+			n += tracefile_nbad_kept(s->files[i]);
+	}
+	return n;
+}
+
+const char *
+session_bad_line(const struct session *s, size_t k)
+{
+	size_t i, n;
+
+	for (i = 0; i < s->npaths; i++) {
+		if (s->files[i] == NULL)
+			continue;
+		n = tracefile_nbad_kept(s->files[i]);
+		if (k < n)
+			return tracefile_bad_line(s->files[i], k);
+		k -= n;
+	}
+	return NULL;
+}
+
 uint64_t
 session_consumed(const struct session *s)
 {

@@ -76,6 +76,11 @@ char *session_span_line(struct session *, uint32_t i, char **cause);
 size_t session_nwarnings(const struct session *);
 const char *session_warning(const struct session *, size_t i);
 const char *session_first_bad(const struct session *);
+/* Every bad line's message ("FILE:LINE: why"), files in reading order,
+ * as far as each file keeps them (TRACEFILE_BAD_KEPT); the trace's
+ * bad_lines counts them all. */
+size_t session_nbad_kept(const struct session *);
+const char *session_bad_line(const struct session *, size_t i);
 /* Input consumed and total input known, for progress. */
 uint64_t session_consumed(const struct session *);
 uint64_t session_size(const struct session *);

@@ -40,7 +40,8 @@ struct tracefile {
 	uint64_t size;       /* file size when last looked at */
 	uint64_t line_no;    /* lines delivered, for messages */
 	uint64_t bad_lines;
-	char *first_bad;
+	char **bad;          /* "FILE:LINE: why" of the first TRACEFILE_BAD_KEPT */
+	size_t nbad;
 	bool failed;
 	bool bomb;           /* reading stopped: it decompresses too far */
 	/* A pretty-printed object being read (see tracefile_pretty_line). */
@@ -219,7 +220,9 @@ tracefile_free(struct tracefile *tf)
 	gz_free(tf->gz);
 	lines_free(tf->lines);
 	free(tf->chunk);
-	free(tf->first_bad);
+	while (tf->nbad > 0)
+		free(tf->bad[--tf->nbad]);
+	free(tf->bad);
 	free(tf->path);
 	free(tf);
 }
@@ -229,9 +232,13 @@ tracefile_bad(struct tracefile *tf, const char *why)
 {
 	tf->bad_lines++;
 	trace_add_bad_lines(tf->trace, 1);
-	if (tf->first_bad == NULL)
-		tf->first_bad = xasprintf("%s:%llu: %s", tf->path,
+	/* Each is kept, up to a bound: a file of garbage costs a count,
+	 * not memory without end. */
+	if (tf->nbad < TRACEFILE_BAD_KEPT) {
+		tf->bad = xreallocarray(tf->bad, tf->nbad + 1, sizeof *tf->bad);
+		tf->bad[tf->nbad++] = xasprintf("%s:%llu: %s", tf->path,
 		    (unsigned long long)tf->line_no, why);
+	}
 }
 
 static void
@@ -562,5 +569,17 @@ tracefile_bad_lines(const struct tracefile *tf)
 const char *
 tracefile_first_bad(const struct tracefile *tf)
 {
-	return tf->first_bad;
+	return tf->nbad > 0 ? tf->bad[0] : NULL;
+}
+
+size_t
+tracefile_nbad_kept(const struct tracefile *tf)
+{
+	return tf->nbad;
+}
+
+const char *
+tracefile_bad_line(const struct tracefile *tf, size_t i)
+{
+	return tf->bad[i];
 }

@@ -77,5 +77,11 @@ uint64_t tracefile_size(const struct tracefile *);
  * ("FILE:LINE: why"), NULL when none. */
 uint64_t tracefile_bad_lines(const struct tracefile *);
 const char *tracefile_first_bad(const struct tracefile *);
+/* Each bad line's message, in file order, for the first
+ * TRACEFILE_BAD_KEPT of them (the rest are only counted); valid while
+ * the tracefile lives. */
+#define TRACEFILE_BAD_KEPT 1000
+size_t tracefile_nbad_kept(const struct tracefile *);
+const char *tracefile_bad_line(const struct tracefile *, size_t i);
 
 #endif

@@ -282,14 +282,36 @@ ui_problem_line(struct buf *out, const char *prefix, const char *msg, size_t n)
 	buf_addc(out, '\n');
 }
 
+/* After the first bad line, each further one kept, and how many more
+ * were only counted.  Returns how many lines. */
+static size_t
+ui_each_bad_line(struct session *s, uint64_t bad, struct buf *out)
+{
+	struct buf more = BUF_INIT;
+	size_t i, kept = session_nbad_kept(s);
+	const char *line;
+
+	for (i = 1; i < kept; i++) {
+		line = session_bad_line(s, i);
+		ui_problem_line(out, "bad line: ", line, strlen(line));
+	}
+	if (bad <= kept)
+		return kept - 1;
+	buf_printf(&more, "%llu more bad lines, counted but not kept",
+	    (unsigned long long)(bad - kept));
+	ui_problem_line(out, "", more.p, more.len);
+	buf_free(&more);
+	return kept;
+}
+
 /*
  * Everything that went wrong reading the session on screen, one line of
  * out each, as the status bar words it: its warnings; what the open
- * tree moved (duplicated ids, broken cycles); its bad lines.  Returns
- * how many lines.
+ * tree moved (duplicated ids, broken cycles); its bad lines, the first
+ * only or (each_bad, for w) every one kept.  Returns how many lines.
  */
 static size_t
-ui_session_problems(struct ui *ui, struct buf *out)
+ui_session_problems(struct ui *ui, struct buf *out, bool each_bad)
 {
 	struct session *s = ui_session_on_screen(ui);
 	struct buf one = BUF_INIT;
@@ -315,6 +337,8 @@ ui_session_problems(struct ui *ui, struct buf *out)
 		ui_problem_line(out, buf_str(&one), session_first_bad(s),
 		    strlen(session_first_bad(s)));
 		n++;
+		if (each_bad)
+			n += ui_each_bad_line(s, bad, out);
 	}
 	buf_free(&one);
 	return n;
@@ -326,7 +350,7 @@ static bool
 ui_status_warning(struct ui *ui, struct buf *b)
 {
 	struct buf all = BUF_INIT;
-	size_t n = ui_session_problems(ui, &all);
+	size_t n = ui_session_problems(ui, &all, false);
 
 	if (n > 0) {
 		buf_add(b, all.p, (size_t)((char *)memchr(all.p, '\n', all.len) - all.p));
@@ -469,7 +493,7 @@ ui_draw_warnings(struct ui *ui)
 	int x, y, w, h, width, i;
 	size_t k;
 
-	ui_session_problems(ui, &all);
+	ui_session_problems(ui, &all, true);
 	width = (ui->lay.w - 4 < 100 ? ui->lay.w - 4 : 100) - 4;
 	for (p = all.p; p != NULL && p < all.p + all.len; p = nl + 1) {
 		nl = memchr(p, '\n', (size_t)(all.p + all.len - p));
