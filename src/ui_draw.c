@@ -208,7 +208,12 @@ ui_draw_title(struct ui *ui)
 	session_meta_get(ui->tree.s, &m);
 	buf_printf(&b, " %s  ", m.title);
 	x = ui_put(0, 0, ui->lay.w, b.p, b.len, VS_HEADER, true);
-	word = status_word_style(m.status, &vs);
+	/* The status waits for the whole read (the root is written last). */
+	if (ui->tree.loading) {
+		word = "loading";
+		vs = VS_DIM;
+	} else
+		word = status_word_style(m.status, &vs);
 	x += ui_put(0, x, ui->lay.w - x, word, strlen(word), vs, true);
 	buf_reset(&b);
 	if (m.status == SESSION_PAUSED && m.signal_name != NULL)

@@ -273,6 +273,13 @@ row_cmp(const void *pa, const void *pb)
 	return strcmp(a->ref.id, b->ref.id);
 }
 
+/* Still reading what the files held when the list found them. */
+static bool
+entry_loading(const struct ui_entry *e)
+{
+	return !e->remote && !e->read_once;
+}
+
 static bool
 entry_matches(const struct ui *ui, const struct ui_entry *e)
 {
@@ -281,9 +288,11 @@ entry_matches(const struct ui *ui, const struct ui_entry *e)
 
 	if (ui->list.filter == NULL)
 		return true;
-	if (e->have_meta)
+	if (e->have_meta) {
 		session_subject(&e->meta, &fs);
-	else {
+		if (entry_loading(e))
+			fs.field[FF_STATUS] = NULL;
+	} else {
 		memset(&m, 0, sizeof m);
 		m.id = e->ref.id;
 		m.title = e->ref.id;
@@ -342,7 +351,7 @@ select_row(struct ui *ui, long r)
 static const char *
 status_marker(const struct ui *ui, const struct ui_entry *e, enum vstyle *st)
 {
-	if (!e->have_meta) {
+	if (!e->have_meta || entry_loading(e)) {
 		*st = VS_DIM;
 		return ui->utf8 ? "\xe2\x80\xa6" : ".";
 	}
@@ -443,7 +452,10 @@ draw_row(struct ui *ui, int y, const struct ui_entry *e, bool sel)
 			cell(y, C_TITLE, w - C_TITLE, e->ref.id, VS_NORMAL, sel);
 		return;
 	}
-	cell(y, C_STATUS, 10, session_status_name(m->status), st, sel);
+	/* A local session's status is known once all of it was read: the
+	 * root is written last, so until then it would read "running". */
+	cell(y, C_STATUS, 10, entry_loading(e) ? "loading" :
+	    session_status_name(m->status), entry_loading(e) ? VS_DIM : st, sel);
 	if (m->started_at != SPAN_TIME_NONE)
 		fmt_time_short(&b, m->started_at);
 	cell(y, C_START, 19, buf_str(&b), VS_NORMAL, sel);
@@ -469,6 +481,10 @@ draw_row(struct ui *ui, int y, const struct ui_entry *e, bool sel)
 		x += ui_put(y, x, w - x, b.p, b.len, VS_WARN, sel);
 	buf_reset(&b);
 	buf_printf(&b, "  %s", m->id);
+	if (entry_loading(e) && e->summary != NULL &&
+	    session_size(e->summary) > 0)
+		buf_printf(&b, "  %d%% read", (int)(session_consumed(e->summary) *
+		    100 / session_size(e->summary)));
 	if (m->bad_lines)
 		buf_printf(&b, "  %llu bad line%s", (unsigned long long)m->bad_lines,
 		    m->bad_lines == 1 ? "" : "s");
