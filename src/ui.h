@@ -37,6 +37,8 @@ struct ui_entry {
 	bool have_meta;
 	bool read_once;              /* read to its end at least once */
 	bool behind;                 /* grew since: ui_list_work reads on */
+	bool gone;                   /* its files went away: meta is the last
+	                                read, nothing more is read */
 	/* A remote session: meta comes from /sessions and events, not from
 	 * reading its trace; these own the strings meta points to. */
 	bool remote;

@@ -193,6 +193,7 @@ ui_draw_title(struct ui *ui)
 {
 	struct buf b = BUF_INIT;
 	struct session_meta m;
+	struct ui_entry *e;
 	enum vstyle vs;
 	const char *word;
 	int x;
@@ -220,7 +221,10 @@ ui_draw_title(struct ui *ui)
 		buf_printf(&b, "  waiting on %s%s%s", m.signal_name,
 		    m.signal_prompt ? ": " : "", m.signal_prompt ? m.signal_prompt : "");
 	buf_printf(&b, "  %s", m.id);
-	ui_put(0, x, ui->lay.w - x, b.p, b.len, VS_NORMAL, true);
+	x += ui_put(0, x, ui->lay.w - x, b.p, b.len, VS_NORMAL, true);
+	/* Deleted while open: what was read stays on screen, marked. */
+	if ((e = ui_list_entry(ui, ui->tree.id, false)) != NULL && e->gone)
+		ui_put(0, x, ui->lay.w - x, "  files gone", 12, VS_WARN, true);
 	session_meta_clear(&m);
 	buf_free(&b);
 }

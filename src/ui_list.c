@@ -8,6 +8,8 @@
  */
 #include "ui.h"
 
+#include <sys/stat.h>
+
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -115,14 +117,56 @@ ui_list_entry(struct ui *ui, const char *id, bool add)
 	return e;
 }
 
+/*
+ * A session whose files went away (deleted, moved): its row stays with
+ * the figures last read, marked gone, and is read no more (a reader on a
+ * deleted file would only collect "cannot open" warnings and turn the
+ * row's status to failed).  Reading resumes if the files come back.
+ */
+static void
+entry_gone(struct ui *ui, struct ui_entry *e)
+{
+	if (e->remote || e->gone)
+		return;
+	/* The summary stays: the row's meta points into it. */
+	e->gone = true;
+	e->behind = false;
+	ui->list.order_dirty = true;
+	ui->dirty = true;
+}
+
+/* A single trace file named on the command line: gone when no file of
+ * its session is there any more. */
+static void
+list_check_files(struct ui *ui)
+{
+	struct stat st;
+	struct ui_entry *e;
+	size_t i, k;
+
+	for (i = 0; i < ui->list.n; i++) {
+		e = &ui->list.e[i];
+		if (e->remote || e->gone || e->ref.spooled)
+			continue;
+		for (k = 0; k < e->ref.nfiles; k++) {
+			if (stat(e->ref.files[k], &st) == 0)
+				break;
+		}
+		if (k == e->ref.nfiles && e->ref.nfiles > 0)
+			entry_gone(ui, e);
+	}
+}
+
 /* Merge a scan into the list: new sessions are added; a session that
- * gained a file (a rotated chunk) is read again from its start. */
+ * gained a file (a rotated chunk) is read again from its start; one no
+ * longer found is gone. */
 void
 ui_list_rescan(struct ui *ui)
 {
 	struct session_ref *refs;
 	struct ui_entry *e;
-	size_t n, i;
+	size_t n, i, nold = ui->list.n;
+	bool *seen;
 	long k;
 	char *cause = NULL;
 
@@ -131,11 +175,14 @@ ui_list_rescan(struct ui *ui)
 		free(cause);
 		return;
 	}
+	seen = xcalloc(ui->list.n ? ui->list.n : 1, sizeof *seen);
 	for (i = 0; i < n; i++) {
 		k = entry_find(ui, refs[i].id);
 		if (k >= 0) {
 			e = &ui->list.e[k];
-			if (!same_files(&e->ref, &refs[i])) {
+			seen[k] = true;
+			/* Back again (a new file): read it afresh. */
+			if (e->gone || !same_files(&e->ref, &refs[i])) {
 				struct session_meta keep = e->meta;
 				bool had = e->have_meta;
 
@@ -149,6 +196,11 @@ ui_list_rescan(struct ui *ui)
 		}
 		entry_add(ui, &refs[i]);
 	}
+	for (i = 0; i < nold; i++) {
+		if (!seen[i])
+			entry_gone(ui, &ui->list.e[i]);
+	}
+	free(seen);
 	session_refs_free(refs, n);
 }
 
@@ -224,10 +276,13 @@ ui_list_work(struct ui *ui, int64_t deadline_ms)
 			return true;
 		if (l->next_read >= l->n)
 			l->next_read = 0;
-		if (!l->e[l->next_read].read_once || l->e[l->next_read].behind) {
+		if (!l->e[l->next_read].gone && (!l->e[l->next_read].read_once ||
+		    l->e[l->next_read].behind)) {
 			entry_read(ui, &l->e[l->next_read]);
 			tried = 0;
-			if (!l->e[l->next_read].read_once || l->e[l->next_read].behind)
+			if (!l->e[l->next_read].gone &&
+			    (!l->e[l->next_read].read_once ||
+			    l->e[l->next_read].behind))
 				continue;
 		}
 		l->next_read++;
@@ -246,7 +301,7 @@ list_follow(struct ui *ui)
 
 	for (i = 0; i < ui->list.n; i++) {
 		if (ui->list.e[i].read_once && !ui->list.e[i].remote &&
-		    !ui->list.e[i].behind)
+		    !ui->list.e[i].behind && !ui->list.e[i].gone)
 			entry_read(ui, &ui->list.e[i]);
 	}
 }
@@ -277,7 +332,7 @@ row_cmp(const void *pa, const void *pb)
 static bool
 entry_loading(const struct ui_entry *e)
 {
-	return !e->remote && !e->read_once;
+	return !e->remote && !e->read_once && !e->gone;
 }
 
 static bool
@@ -351,6 +406,10 @@ select_row(struct ui *ui, long r)
 static const char *
 status_marker(const struct ui *ui, const struct ui_entry *e, enum vstyle *st)
 {
+	if (e->gone) {
+		*st = VS_DIM;
+		return ui->utf8 ? "\xe2\x88\x85" : "-";
+	}
 	if (!e->have_meta || entry_loading(e)) {
 		*st = VS_DIM;
 		return ui->utf8 ? "\xe2\x80\xa6" : ".";
@@ -447,15 +506,17 @@ draw_row(struct ui *ui, int y, const struct ui_entry *e, bool sel)
 	}
 	cell(y, C_MARK, 2, mark, st, sel);
 	if (!e->have_meta) {
-		cell(y, C_STATUS, w - C_STATUS, "reading", VS_DIM, sel);
+		cell(y, C_STATUS, w - C_STATUS, e->gone ? "gone" : "reading",
+		    VS_DIM, sel);
 		if (C_TITLE < w)
 			cell(y, C_TITLE, w - C_TITLE, e->ref.id, VS_NORMAL, sel);
 		return;
 	}
 	/* A local session's status is known once all of it was read: the
 	 * root is written last, so until then it would read "running". */
-	cell(y, C_STATUS, 10, entry_loading(e) ? "loading" :
-	    session_status_name(m->status), entry_loading(e) ? VS_DIM : st, sel);
+	cell(y, C_STATUS, 10, e->gone ? "gone" : entry_loading(e) ? "loading" :
+	    session_status_name(m->status), e->gone || entry_loading(e) ?
+	    VS_DIM : st, sel);
 	if (m->started_at != SPAN_TIME_NONE)
 		fmt_time_short(&b, m->started_at);
 	cell(y, C_START, 19, buf_str(&b), VS_NORMAL, sel);
@@ -489,6 +550,12 @@ draw_row(struct ui *ui, int y, const struct ui_entry *e, bool sel)
 		buf_printf(&b, "  %llu bad line%s", (unsigned long long)m->bad_lines,
 		    m->bad_lines == 1 ? "" : "s");
 	x += ui_put(y, x, w - x, b.p, b.len, VS_DIM, sel);
+	if (e->gone) {
+		buf_reset(&b);
+		buf_printf(&b, "  files gone, last read: %s",
+		    session_status_name(m->status));
+		x += ui_put(y, x, w - x, b.p, b.len, VS_WARN, sel);
+	}
 	/* A file that could not be read; the status bar says which and why. */
 	buf_reset(&b);
 	if (e->summary != NULL && session_nwarnings(e->summary) > 0)
@@ -609,5 +676,7 @@ ui_list_tick(struct ui *ui)
 		return; /* the event stream keeps remote rows current */
 	if (ui->src.kind == SOURCE_DIR)
 		ui_list_rescan(ui);
+	else if (ui->src.kind == SOURCE_FILE)
+		list_check_files(ui);
 	list_follow(ui);
 }

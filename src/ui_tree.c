@@ -284,6 +284,13 @@ ui_tree_open(struct ui *ui, size_t entry)
 	struct ui_entry *e = &ui->list.e[entry];
 	struct session_ref ref;
 
+	/* Nothing is left to read: say so once, instead of an empty
+	 * "running" session and a "cannot open" warning. */
+	if (e->gone) {
+		ui_message(ui, true, "session %s: its files are gone; the list "
+		    "keeps what was last read", e->ref.id);
+		return;
+	}
 	ui_tree_close(ui);
 	ui->t_open_us = ui_now_us();
 	ui->logged_open = ui->logged_loaded = false;
