@@ -469,6 +469,19 @@ cli_remote_meta(struct session_meta *m, const struct insp_session *s)
 	m->ended_at = s->ended_at;
 }
 
+/* A real inspector's rotated session: /trace/ID served the base file
+ * only, so the status read from it is a guess from part of the trace;
+ * the inspector's stands (with its title and times, which it read from
+ * every file), and what is missing is said (SPEC §4). */
+static void
+cli_remote_partial(struct session_meta *m, const struct insp_session *s)
+{
+	cli_error("warning: session %s: %u rotated chunk%s not served by the "
+	    "inspector (counts are of the base file; status, title and times "
+	    "are the inspector's)", s->id, s->chunks, s->chunks == 1 ? "" : "s");
+	cli_remote_meta(m, s);
+}
+
 int
 cli_list(const struct source *src, const struct cli_opts *o)
 {
@@ -494,6 +507,8 @@ cli_list(const struct source *src, const struct cli_opts *o)
 	for (i = 0; i < n; i++) {
 		if (remote.ins != NULL && sums[i].meta.span_count == 0)
 			cli_remote_meta(&sums[i].meta, &remote.s[i]);
+		else if (remote.ins != NULL && remote.s[i].chunks > 0)
+			cli_remote_partial(&sums[i].meta, &remote.s[i]);
 		cli_report_summary(&sums[i]);
 		session_subject(&sums[i].meta, &fs);
 		if (f != NULL && !filter_match(f, &fs)) {
@@ -536,6 +551,42 @@ cli_list(const struct source *src, const struct cli_opts *o)
  * --dump and --tail
  */
 
+/* A session /sessions did not list, fetched by its full id with
+ * /trace/ID as one more row of r.  NULL after reporting. */
+static struct session *
+cli_open_unlisted(struct cli_remote *r, const char *id)
+{
+	struct insp_trace *t[2];
+	struct session_ref *ref;
+	struct session *s;
+
+	t[0] = inspector_trace(r->ins, id);
+	t[1] = NULL;
+	http_run(inspector_http(r->ins), cli_traces_idle, t);
+	if (insp_trace_http_status(t[0]) == 404) {
+		cli_error("unknown session '%s' at %s", id, inspector_base(r->ins));
+		return NULL;
+	}
+	if (insp_trace_error(t[0]) != NULL) {
+		cli_error("%s%s", insp_trace_truncated(t[0]) ? "warning: " : "",
+		    insp_trace_error(t[0]));
+		if (!insp_trace_truncated(t[0]))
+			return NULL;
+	}
+	r->trace = t[0];
+	ref = xcalloc(1, sizeof *ref);
+	ref->id = xstrdup(id);
+	ref->files = xcalloc(1, sizeof *ref->files);
+	ref->files[0] = xasprintf("%s/trace/%s", inspector_base(r->ins), id);
+	ref->nfiles = 1;
+	ref->spooled = true;
+	ref->fd = insp_trace_fd(t[0]);
+	ref->bytes = insp_trace_bytes(t[0]);
+	s = session_new(ref);
+	session_refs_free(ref, 1);
+	return s;
+}
+
 /* The remote session named by id (exact, else a unique prefix), or the
  * one started last; its trace downloaded.  NULL after reporting. */
 static struct session *
@@ -560,14 +611,23 @@ cli_open_remote(struct cli_remote *r, const char *id)
 			matches++;
 		}
 	}
+	/* /sessions leaves out what it cannot summarise (a torn last gzip
+	 * member): a full id is still asked for, and only a 404 makes it
+	 * unknown. */
+	if (pick == SIZE_MAX && id != NULL)
+		return cli_open_unlisted(r, id);
 	if (pick == SIZE_MAX || matches > 1) {
 		if (id == NULL)
 			cli_error("no sessions at %s", inspector_base(r->ins));
 		else
-			cli_error(matches > 1 ? "session id '%s' is ambiguous at %s: give more of it" :
-			    "unknown session '%s' at %s", id, inspector_base(r->ins));
+			cli_error("session id '%s' is ambiguous at %s: give more of it",
+			    id, inspector_base(r->ins));
 		return NULL;
 	}
+	if (r->s[pick].chunks > 0)
+		cli_error("warning: session %s: %u rotated chunk%s not served by "
+		    "the inspector: only the base file is shown", r->s[pick].id,
+		    r->s[pick].chunks, r->s[pick].chunks == 1 ? "" : "s");
 	ref = cli_remote_refs(r, &pick, 1, true, &nfailed);
 	s = nfailed == 0 ? session_new(ref) : NULL;
 	session_refs_free(ref, 1);

@@ -17,6 +17,7 @@
 #include "buf.h"
 #include "gz.h"
 #include "http.h"
+#include "insp_chunks.h"
 #include "jscan.h"
 #include "span.h"
 #include "span_parse.h"
@@ -62,6 +63,7 @@ struct insp_trace {
 	struct http_req *req;
 	struct gz *gz;          /* decodes a gzip body */
 	bool body_gzip;
+	long http_status;       /* of the last answer */
 	struct insp_trace *next;
 };
 
@@ -480,8 +482,10 @@ inspector_parse_sessions(const char *json, size_t len, struct insp_session **out
 		if (r == -1)
 			goto out;
 	}
-	if (r == 0 && found && jscan_finish(&js) == 0)
+	if (r == 0 && found && jscan_finish(&js) == 0) {
+		insp_chunks_fold(s, &k);
 		rc = 0;
+	}
 out:
 	if (rc == -1) {
 		inspector_sessions_free(s, k);
@@ -754,6 +758,7 @@ insp_trace_done(void *arg, struct http_req *r, const char *error)
 	bool wrote_why = error != NULL && t->error != NULL; /* the body handler said */
 
 	t->req = NULL;
+	t->http_status = error != NULL ? 0 : st;
 	gz_free(t->gz);
 	t->gz = NULL;
 	t->skip = 0;
@@ -771,6 +776,12 @@ insp_trace_done(void *arg, struct http_req *r, const char *error)
 		t->loaded = true;
 	}
 	free(url);
+}
+
+long
+insp_trace_http_status(const struct insp_trace *t)
+{
+	return t->http_status;
 }
 
 char *

@@ -17,6 +17,8 @@ struct http;
 struct insp_session {
 	char *id, *status, *engine, *title;
 	int64_t started_at, ended_at;   /* Unix ns, SPAN_TIME_NONE when absent */
+	unsigned chunks;   /* rotated chunk rows folded in (insp_chunks.h):
+	                      files of the session /trace/ID does not serve */
 };
 
 struct buf;
@@ -24,7 +26,7 @@ struct buf;
 /* Parse a /sessions answer {"sessions":[SessionMeta…]} into *out (n
  * entries; free with inspector_sessions_free).  Invalid UTF-8 is read as
  * U+FFFD; an element that is not an object with a non-empty string id is
- * skipped.  -1 (nothing in *out) when the text is not that shape. */
+ * skipped; a real inspector's chunk rows are folded (insp_chunks.h).  -1 (nothing in *out) when the text is not that shape. */
 int inspector_parse_sessions(const char *json, size_t len, struct insp_session **out,
     size_t *n);
 void inspector_sessions_free(struct insp_session *, size_t n);
@@ -79,6 +81,9 @@ const char *insp_trace_error(const struct insp_trace *);
  * left, or at corrupt gzip data — and is not asked for again; the text
  * before the stop is in the spool and reads (insp_trace_error says why). */
 bool insp_trace_truncated(const struct insp_trace *);
+/* The HTTP status of the last answer (0 before any): a 404 is what
+ * makes a session id unknown. */
+long insp_trace_http_status(const struct insp_trace *);
 uint64_t insp_trace_bytes(const struct insp_trace *); /* text received */
 /* Ask for new text, unless a request is already running. */
 void insp_trace_tail(struct insp_trace *);

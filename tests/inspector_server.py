@@ -41,6 +41,12 @@ JSON bodies and answers; paths in controls are relative to the prefix):
                                           [--keepalive S] [--prefix /_inspector]
     python3 tests/inspector_server.py --scan DIR      # print /sessions and exit
 
+    --real: behave like the real inspector where it differs from the contract
+    (SPEC §4, last bullet): /sessions lists each rotated chunk file as a
+    session "ID.jsonl.chunk_N" (status from that chunk alone) and leaves out
+    files with a torn gzip member; /trace/ID serves the base file only, and
+    refuses chunk ids (400: a "." is outside the id alphabet).
+
 Python 3.11 standard library only.
 """
 
@@ -476,6 +482,48 @@ def scan_sessions(directory):
     metas = [session_meta(sid, paths) for sid, paths in TraceDir(directory).sessions().items()]
     metas.sort(key=lambda m: (m["started_at"], m["id"]), reverse=True)
     return metas
+
+
+def scan_sessions_real(directory):
+    """/sessions as a real inspector answers it (--real): every file is a
+    session of its own, a rotated chunk ID.jsonl.chunk_N.jsonl[.gz] as
+    "ID.jsonl.chunk_N" with a status from that chunk alone, and a file it
+    cannot summarise (a torn last gzip member) is left out."""
+    try:
+        names = sorted(os.listdir(directory))
+    except OSError:
+        return []
+    metas = []
+    for name in names:
+        path = os.path.join(directory, name)
+        if not os.path.isfile(path):
+            continue
+        sid = None
+        for suffix in (".jsonl.gz", ".jsonl", ".json"):
+            if name.endswith(suffix) and len(name) > len(suffix):
+                sid = name[:-len(suffix)]
+                break
+        if sid is None:
+            continue
+        try:
+            with open(path, "rb") as f:
+                data = f.read()
+        except OSError:
+            continue
+        if is_gzip_name(path) or data[:2] == GZIP_MAGIC:
+            _, problem = gunzip_all(data)
+            if problem is not None:
+                continue  # the real scan raises on it and skips the file
+        metas.append(session_meta(sid, [path]))
+    metas.sort(key=lambda m: (m["started_at"], m["id"]), reverse=True)
+    return metas
+
+
+def real_trace_files(paths):
+    """--real: /trace/ID serves the base file only (chunks have ids of
+    their own, which /trace/ refuses)."""
+    base = [p for p in paths if not CHUNK_RE.match(os.path.basename(p))]
+    return base[:1]
 
 
 # ---------------------------------------------------------------------------
@@ -939,7 +987,8 @@ class InspectorHandler(BaseHTTPRequestHandler):
 
     def _sessions(self):
         srv = self.server
-        metas = {m["id"]: m for m in scan_sessions(srv.traces.path)}
+        scan = scan_sessions_real if srv.real else scan_sessions
+        metas = {m["id"]: m for m in scan(srv.traces.path)}
         metas.update(srv.controls.extra_sessions())
         sessions = sorted(metas.values(),
                           key=lambda m: (str(m.get("started_at") or ""), str(m.get("id"))),
@@ -954,6 +1003,8 @@ class InspectorHandler(BaseHTTPRequestHandler):
         if not ID_RE.fullmatch(sid):
             raise HTTPError(400, "Invalid session id")
         paths = self.server.traces.files(sid)
+        if paths and self.server.real:
+            paths = real_trace_files(paths)
         if not paths:
             raise HTTPError(404, "Session not found: %s" % sid)
         raw, etag = read_files(paths)
@@ -1198,6 +1249,7 @@ class InspectorServer(ThreadingHTTPServer):
         self.token = opts.token
         self.keepalive = opts.keepalive
         self.verbose = opts.verbose
+        self.real = opts.real
         self.controls = Controls(opts.prefix)
         self.hub = EventHub()
         self.log = RequestLog()
@@ -1313,6 +1365,11 @@ def parse_args(argv):
                    help="seconds of silence before a keep-alive Heartbeat (30)")
     p.add_argument("--prefix", default="/_inspector", help='API prefix ("" for none)')
     p.add_argument("--verbose", action="store_true", help="log requests on stderr")
+    p.add_argument("--real", action="store_true",
+                   help="behave like a real inspector: chunk files listed as "
+                        "sessions (ID.jsonl.chunk_N), /trace/ID serves the base "
+                        "file only, files with a torn gzip member left out of "
+                        "/sessions")
     opts = p.parse_args(argv)
     if opts.scan is None and opts.dir is None:
         p.error("a trace directory is needed")
@@ -1329,7 +1386,8 @@ def parse_args(argv):
 def main(argv=None):
     opts = parse_args(sys.argv[1:] if argv is None else argv)
     if opts.scan is not None:
-        json.dump({"sessions": scan_sessions(opts.scan)}, sys.stdout)
+        scan = scan_sessions_real if opts.real else scan_sessions
+        json.dump({"sessions": scan(opts.scan)}, sys.stdout)
         sys.stdout.write("\n")
         return 0
     if not os.path.isdir(opts.dir):
