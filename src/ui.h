@@ -43,6 +43,8 @@ struct ui_entry {
 	 * reading its trace; these own the strings meta points to. */
 	bool remote;
 	bool counts;                 /* span and token counts are known */
+	unsigned chunks;             /* rotated chunks /trace/ID does not serve
+	                                (a real inspector): the trace is partial */
 	char *r_engine, *r_signal, *r_prompt;
 };
 

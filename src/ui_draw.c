@@ -196,6 +196,7 @@ ui_draw_title(struct ui *ui)
 	struct ui_entry *e;
 	enum vstyle vs;
 	const char *word;
+	bool partial;
 	int x;
 
 	ui_fill(0, 0, ui->lay.w, A_REVERSE);
@@ -207,10 +208,16 @@ ui_draw_title(struct ui *ui)
 		return;
 	}
 	session_meta_get(ui->tree.s, &m);
-	buf_printf(&b, " %s  ", m.title);
+	e = ui_list_entry(ui, ui->tree.id, false);
+	/* A partly served trace (a real inspector's rotated session): the
+	 * inspector's status and title stand, not a guess from the part. */
+	partial = e != NULL && e->remote && e->chunks > 0 && e->have_meta;
+	if (partial)
+		m.status = e->meta.status;
+	buf_printf(&b, " %s  ", partial ? e->meta.title : m.title);
 	x = ui_put(0, 0, ui->lay.w, b.p, b.len, VS_HEADER, true);
 	/* The status waits for the whole read (the root is written last). */
-	if (ui->tree.loading) {
+	if (ui->tree.loading && !partial) {
 		word = "loading";
 		vs = VS_DIM;
 	} else
@@ -223,8 +230,14 @@ ui_draw_title(struct ui *ui)
 	buf_printf(&b, "  %s", m.id);
 	x += ui_put(0, x, ui->lay.w - x, b.p, b.len, VS_NORMAL, true);
 	/* Deleted while open: what was read stays on screen, marked. */
-	if ((e = ui_list_entry(ui, ui->tree.id, false)) != NULL && e->gone)
+	if (e != NULL && e->gone)
 		ui_put(0, x, ui->lay.w - x, "  files gone", 12, VS_WARN, true);
+	if (partial) {
+		buf_reset(&b);
+		buf_printf(&b, "  %u rotated chunk%s not served", e->chunks,
+		    e->chunks == 1 ? "" : "s");
+		ui_put(0, x, ui->lay.w - x, b.p, b.len, VS_WARN, true);
+	}
 	session_meta_clear(&m);
 	buf_free(&b);
 }

@@ -550,6 +550,12 @@ draw_row(struct ui *ui, int y, const struct ui_entry *e, bool sel)
 		buf_printf(&b, "  %llu bad line%s", (unsigned long long)m->bad_lines,
 		    m->bad_lines == 1 ? "" : "s");
 	x += ui_put(y, x, w - x, b.p, b.len, VS_DIM, sel);
+	if (e->chunks > 0) {
+		buf_reset(&b);
+		buf_printf(&b, "  %u rotated chunk%s not served", e->chunks,
+		    e->chunks == 1 ? "" : "s");
+		x += ui_put(y, x, w - x, b.p, b.len, VS_WARN, sel);
+	}
 	if (e->gone) {
 		buf_reset(&b);
 		buf_printf(&b, "  files gone, last read: %s",

@@ -73,6 +73,7 @@ on_sessions(void *arg, const struct insp_session *s, size_t n, const char *error
 		e = ui_list_entry(ui, s[i].id, true);
 		entry_set(e, s[i].title, s[i].engine, s[i].status, s[i].started_at,
 		    s[i].ended_at);
+		e->chunks = s[i].chunks;
 	}
 	ui->list.order_dirty = true;
 	ui->dirty = true;
