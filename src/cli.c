@@ -354,6 +354,30 @@ cli_report_summary(const struct session_summary *sum)
 		    sum->first_bad ? sum->first_bad : "?");
 }
 
+/*
+ * {"line":N,"reason":"…"} of a bad line's message "FILE:N: why", or null.
+ * The file is left out: it is a path here and a URL over HTTP, and the
+ * output is the same for both (stderr and the browser's w name it).
+ */
+static void
+cli_add_json_bad_line(struct buf *b, const char *msg)
+{
+	const char *p, *q;
+
+	for (p = msg; p != NULL && (p = strchr(p, ':')) != NULL; p++) {
+		for (q = p + 1; *q >= '0' && *q <= '9'; q++)
+			;
+		if (q > p + 1 && q[0] == ':' && q[1] == ' ') {
+			buf_printf(b, "{\"line\":%.*s,\"reason\":", (int)(q - p - 1),
+			    p + 1);
+			cli_add_json_str(b, q + 2);
+			buf_addc(b, '}');
+			return;
+		}
+	}
+	buf_adds(b, "null");
+}
+
 /* first_bad: the first bad line's "FILE:LINE: why", or NULL. */
 static void
 cli_list_json_row(struct buf *b, const struct session_meta *m,
@@ -379,7 +403,7 @@ cli_list_json_row(struct buf *b, const struct session_meta *m,
 	    (unsigned long long)m->bad_lines, (long long)m->tokens_in,
 	    (long long)m->tokens_out);
 	buf_adds(b, ",\"first_bad_line\":");
-	cli_add_json_str(b, first_bad);
+	cli_add_json_bad_line(b, first_bad);
 	buf_addc(b, '}');
 }
 
