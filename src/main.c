@@ -55,6 +55,9 @@ static const char usage_text[] =
 "  -h, --help           show this help and exit\n"
 "  -V, --version        show the version and exit\n"
 "\n"
+"Defaults for the source, token and colours may be set in\n"
+"$XDG_CONFIG_HOME/mcp-inspect-tui/config (see mcp-inspect-tui(1), FILES).\n"
+"\n"
 "Exit status: 0 success, 1 runtime failure, 2 usage error.\n";
 
 static void
