@@ -30,6 +30,10 @@
 #define CLI_TAIL_REMOTE_MS 1000
 
 static volatile sig_atomic_t cli_stop;
+/* The first error writing standard output (0 while none): a full disk or
+ * a closed descriptor must not pass for success (SIGPIPE still ends the
+ * process the usual way). */
+static int cli_write_errno;
 
 /* Messages carry paths, ids and servers' words (a Content-Type, a
  * status line), all untrusted: sanitised, they are always one line and
@@ -93,8 +97,37 @@ cli_add_json_ms(struct buf *b, int64_t start, int64_t end)
 static void
 cli_flush(struct buf *b)
 {
-	fwrite(b->p != NULL ? b->p : "", 1, b->len, stdout);
+	errno = 0;
+	if (fwrite(b->p != NULL ? b->p : "", 1, b->len, stdout) != b->len &&
+	    cli_write_errno == 0)
+		cli_write_errno = errno != 0 ? errno : EIO;
 	buf_reset(b);
+}
+
+/* Flush standard output; false once any write to it has failed. */
+static bool
+cli_output_ok(void)
+{
+	errno = 0;
+	if ((fflush(stdout) == EOF || ferror(stdout)) && cli_write_errno == 0)
+		cli_write_errno = errno != 0 ? errno : EIO;
+	return cli_write_errno == 0;
+}
+
+int
+cli_output_close(void)
+{
+	bool ok = cli_output_ok();
+
+	errno = 0;
+	if (fclose(stdout) == EOF && ok) {
+		cli_write_errno = errno != 0 ? errno : EIO;
+		ok = false;
+	}
+	if (ok)
+		return 0;
+	cli_error("cannot write standard output: %s", strerror(cli_write_errno));
+	return -1;
 }
 
 /* Report what went wrong while reading, one line each. */
@@ -901,7 +934,7 @@ cli_tail_print(struct session *s, uint32_t *printed, const struct filter *f,
 	}
 	cli_flush(&b);
 	buf_free(&b);
-	fflush(stdout);
+	cli_output_ok();
 }
 
 static bool
@@ -956,7 +989,7 @@ cli_tail(const struct source *src, const char *id, const struct cli_opts *o)
 	sa.sa_handler = cli_on_signal;
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
-	while (!cli_stop) {
+	while (!cli_stop && cli_write_errno == 0) {
 		more = session_read(s, 4 * 1024 * 1024);
 		cli_tail_print(s, &printed, f, o);
 		for (; warned < session_nwarnings(s); warned++)
@@ -1062,8 +1095,8 @@ cli_on_event(void *arg, const char *data, size_t len, const char *id)
 	else
 		cli_event_text(b, data, len);
 	buf_addc(b, '\n');
-	fwrite(b->p, 1, b->len, stdout);
-	fflush(stdout);
+	cli_flush(b);
+	cli_output_ok();
 }
 
 static void
@@ -1113,7 +1146,7 @@ cli_events(const struct source *src, const struct cli_opts *o)
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
 	ev = inspector_events(ins, cli_on_event, cli_on_conn, cli_on_notice, &ce);
-	while (!cli_stop) {
+	while (!cli_stop && cli_write_errno == 0) {
 		n = http_pollfds(inspector_http(ins), fds, 64);
 		wait = insp_events_tick(ev);
 		t = http_timeout_ms(inspector_http(ins));
