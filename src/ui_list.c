@@ -127,10 +127,11 @@ ui_list_rescan(struct ui *ui)
 	char *cause = NULL;
 
 	if (source_scan(&ui->src, &refs, &n, &cause) == -1) {
-		ui_message(ui, true, "%s", cause);
+		ui_message_cause(ui, UI_CAUSE_SOURCE, cause);
 		free(cause);
 		return;
 	}
+	ui_message_cause(ui, UI_CAUSE_SOURCE, NULL);
 	for (i = 0; i < n; i++) {
 		k = entry_find(ui, refs[i].id);
 		if (k >= 0) {
