@@ -966,6 +966,24 @@ cli_tail_wait(const struct source *src, struct cli_remote *r)
 	}
 }
 
+/* Rotated chunks written since the session was opened join it (issue
+ * 19: every span after a rotation was lost).  Looked for once a second:
+ * it reads the directory. */
+static void
+cli_tail_chunks(const struct source *src, struct session *s, unsigned *turn)
+{
+	struct session_ref *ref;
+	char *cause = NULL;
+
+	if (src->kind != SOURCE_DIR || (*turn)++ % (1000 / CLI_TAIL_INTERVAL_MS) != 0)
+		return;
+	if (source_session_files(src, session_id(s), &ref, &cause) == 1) {
+		session_add_files(s, ref);
+		session_refs_free(ref, 1);
+	}
+	free(cause);
+}
+
 int
 cli_tail(const struct source *src, const char *id, const struct cli_opts *o)
 {
@@ -975,6 +993,7 @@ cli_tail(const struct source *src, const char *id, const struct cli_opts *o)
 	struct filter *f;
 	uint32_t printed = 0;
 	size_t warned = 0;
+	unsigned turn = 1;
 	int failed, more;
 
 	f = cli_filter(o, &failed);
@@ -999,6 +1018,7 @@ cli_tail(const struct source *src, const char *id, const struct cli_opts *o)
 		if (src->kind == SOURCE_STDIN)
 			break;
 		cli_tail_wait(src, &remote);
+		cli_tail_chunks(src, s, &turn);
 	}
 	if (src->kind == SOURCE_STDIN) {
 		session_finish(s);

@@ -20,6 +20,7 @@ struct session {
 	char **paths;
 	size_t npaths;
 	struct tracefile **files; /* opened lazily; NULL until then or if it failed */
+	bool *dead;               /* the file could not be opened (warned once) */
 	size_t cur;               /* file being read */
 	struct span_parser *parser;
 	struct trace *trace;
@@ -41,6 +42,7 @@ session_create(const struct session_ref *ref, struct trace *trace)
 	for (i = 0; i < ref->nfiles; i++)
 		s->paths[i] = xstrdup(ref->files[i]);
 	s->files = xcalloc(ref->nfiles ? ref->nfiles : 1, sizeof *s->files);
+	s->dead = xcalloc(ref->nfiles ? ref->nfiles : 1, sizeof *s->dead);
 	s->parser = span_parser_new();
 	s->trace = trace;
 	s->size = ref->bytes;
@@ -75,6 +77,7 @@ session_free(struct session *s)
 		free(s->warnings[i]);
 	free(s->warnings);
 	free(s->files);
+	free(s->dead);
 	free(s->paths);
 	span_parser_free(s->parser);
 	trace_free(s->trace);
@@ -97,15 +100,14 @@ session_file(struct session *s, size_t i)
 {
 	char *cause = NULL;
 
-	if (s->files[i] == NULL && s->paths[i] != NULL) {
+	if (s->files[i] == NULL && !s->dead[i]) {
 		if (s->spool_fd != -1 && i == 0)
 			s->files[i] = tracefile_open_fd(s->paths[i], s->spool_fd, 0, &cause);
 		else
 			s->files[i] = tracefile_open(s->paths[i], (uint16_t)i, &cause);
 		if (s->files[i] == NULL) {
 			session_warn(s, cause);
-			free(s->paths[i]);
-			s->paths[i] = NULL;
+			s->dead[i] = true;
 		}
 	}
 	return s->files[i];
@@ -135,6 +137,43 @@ session_read(struct session *s, size_t max_bytes)
 			return 1;
 	}
 	return 0;
+}
+
+/*
+ * The exporter rotates a session into ID.jsonl.chunk_N.jsonl.gz files
+ * while it runs, and every span after a rotation is in a chunk this
+ * session did not have when it was opened.  Files of ref that are new are
+ * appended, in ref's (chunk) order, and read after the ones before: each
+ * span once, none lost.
+ */
+int
+session_add_files(struct session *s, const struct session_ref *ref)
+{
+	size_t i, j, found = 0, n = s->npaths;
+
+	if (s->spool_fd != -1)
+		return -1;
+	for (i = 0; i < ref->nfiles; i++) {
+		for (j = 0; j < n; j++) {
+			if (strcmp(ref->files[i], s->paths[j]) == 0)
+				break;
+		}
+		if (j < n) {
+			found++;
+			continue;
+		}
+		if (s->npaths >= UINT16_MAX)
+			return -1; /* a span's file number is 16 bits */
+		s->paths = xreallocarray(s->paths, s->npaths + 1, sizeof *s->paths);
+		s->files = xreallocarray(s->files, s->npaths + 1, sizeof *s->files);
+		s->dead = xreallocarray(s->dead, s->npaths + 1, sizeof *s->dead);
+		s->paths[s->npaths] = xstrdup(ref->files[i]);
+		s->files[s->npaths] = NULL;
+		s->dead[s->npaths] = false;
+		s->npaths++;
+	}
+	/* A file that went away keeps what was read from it. */
+	return found == n ? (int)(s->npaths - n) : -1;
 }
 
 void

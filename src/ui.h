@@ -197,6 +197,7 @@ void ui_tree_open(struct ui *, size_t entry);
 void ui_tree_close(struct ui *);
 bool ui_tree_work(struct ui *, int64_t deadline_ms);
 void ui_tree_follow(struct ui *);
+void ui_tree_add_files(struct ui *, const struct session_ref *);
 void ui_tree_rows(struct ui *);
 void ui_tree_draw(struct ui *);
 void ui_tree_action(struct ui *, enum key_action);

@@ -115,13 +115,41 @@ ui_list_entry(struct ui *ui, const char *id, bool add)
 	return e;
 }
 
+/* The entry's files changed: rotated chunks were added (read on into
+ * them, row and open session alike), or a file went away (the row is read
+ * again from its start; its figures stay shown meanwhile). */
+static void
+entry_new_files(struct ui *ui, struct ui_entry *e, const struct session_ref *r)
+{
+	struct session_meta keep = e->meta;
+	struct session *summary = NULL;
+	bool had = e->have_meta, open = ui->tree.id == e->ref.id;
+
+	if (open && ui->tree.s != NULL)
+		ui_tree_add_files(ui, r);
+	if (e->summary != NULL && session_add_files(e->summary, r) >= 0) {
+		summary = e->summary;
+		e->summary = NULL;
+	}
+	e->have_meta = false;
+	entry_clear(e);
+	entry_copy_ref(e, r);
+	e->meta = keep;
+	e->have_meta = had;
+	if (summary != NULL) {
+		e->summary = summary;
+		e->read_once = true;
+	}
+	if (open)
+		ui->tree.id = e->ref.id;
+}
+
 /* Merge a scan into the list: new sessions are added; a session that
- * gained a file (a rotated chunk) is read again from its start. */
+ * gained a file (a rotated chunk) reads on into it (entry_new_files). */
 void
 ui_list_rescan(struct ui *ui)
 {
 	struct session_ref *refs;
-	struct ui_entry *e;
 	size_t n, i;
 	long k;
 	char *cause = NULL;
@@ -135,17 +163,8 @@ ui_list_rescan(struct ui *ui)
 	for (i = 0; i < n; i++) {
 		k = entry_find(ui, refs[i].id);
 		if (k >= 0) {
-			e = &ui->list.e[k];
-			if (!same_files(&e->ref, &refs[i])) {
-				struct session_meta keep = e->meta;
-				bool had = e->have_meta;
-
-				e->have_meta = false;
-				entry_clear(e);
-				entry_copy_ref(e, &refs[i]);
-				e->meta = keep;
-				e->have_meta = had;
-			}
+			if (!same_files(&ui->list.e[k].ref, &refs[i]))
+				entry_new_files(ui, &ui->list.e[k], &refs[i]);
 			continue;
 		}
 		entry_add(ui, &refs[i]);
