@@ -94,6 +94,24 @@ session_warn(struct session *s, char *msg)
 	s->warnings[s->nwarnings++] = msg;
 }
 
+/* One more file to read after the others: a new rotated chunk, or a file
+ * rewritten in place read again as a new one (its spans before keep their
+ * file number).  -1 past the 16 bits of a span's file number. */
+static int
+session_append_path(struct session *s, const char *path)
+{
+	if (s->npaths >= UINT16_MAX)
+		return -1;
+	s->paths = xreallocarray(s->paths, s->npaths + 1, sizeof *s->paths);
+	s->files = xreallocarray(s->files, s->npaths + 1, sizeof *s->files);
+	s->dead = xreallocarray(s->dead, s->npaths + 1, sizeof *s->dead);
+	s->paths[s->npaths] = xstrdup(path);
+	s->files[s->npaths] = NULL;
+	s->dead[s->npaths] = false;
+	s->npaths++;
+	return 0;
+}
+
 /* Open file i on first use; a failure becomes a warning. */
 static struct tracefile *
 session_file(struct session *s, size_t i)
@@ -133,6 +151,8 @@ session_read(struct session *s, size_t max_bytes)
 		rc = tracefile_read(tf, s->parser, s->trace, max_bytes, &cause);
 		if (rc == -1)
 			session_warn(s, cause);
+		if (rc == -1 && tracefile_rewritten(tf))
+			session_append_path(s, s->paths[i]);
 		if (rc == 1)
 			return 1;
 	}
@@ -149,31 +169,28 @@ session_read(struct session *s, size_t max_bytes)
 int
 session_add_files(struct session *s, const struct session_ref *ref)
 {
-	size_t i, j, found = 0, n = s->npaths;
+	size_t i, j, n = s->npaths;
+	bool gone = false;
 
 	if (s->spool_fd != -1)
 		return -1;
+	/* A file that went away keeps what was read from it. */
+	for (j = 0; j < n && !gone; j++) {
+		for (i = 0; i < ref->nfiles; i++) {
+			if (strcmp(ref->files[i], s->paths[j]) == 0)
+				break;
+		}
+		gone = i == ref->nfiles;
+	}
 	for (i = 0; i < ref->nfiles; i++) {
 		for (j = 0; j < n; j++) {
 			if (strcmp(ref->files[i], s->paths[j]) == 0)
 				break;
 		}
-		if (j < n) {
-			found++;
-			continue;
-		}
-		if (s->npaths >= UINT16_MAX)
-			return -1; /* a span's file number is 16 bits */
-		s->paths = xreallocarray(s->paths, s->npaths + 1, sizeof *s->paths);
-		s->files = xreallocarray(s->files, s->npaths + 1, sizeof *s->files);
-		s->dead = xreallocarray(s->dead, s->npaths + 1, sizeof *s->dead);
-		s->paths[s->npaths] = xstrdup(ref->files[i]);
-		s->files[s->npaths] = NULL;
-		s->dead[s->npaths] = false;
-		s->npaths++;
+		if (j == n && session_append_path(s, ref->files[i]) == -1)
+			return -1;
 	}
-	/* A file that went away keeps what was read from it. */
-	return found == n ? (int)(s->npaths - n) : -1;
+	return gone ? -1 : (int)(s->npaths - n);
 }
 
 void

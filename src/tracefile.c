@@ -25,6 +25,8 @@
 /* Deflate's largest expansion, assumed until a file shows its own. */
 #define DEFLATE_MAX_RATIO 1032
 #define RATIO_KNOWN_AFTER (64u * 1024)
+/* Input bytes remembered to tell an append from a rewrite. */
+#define TRACEFILE_LAST 64
 
 struct tracefile {
 	char *path;
@@ -42,7 +44,12 @@ struct tracefile {
 	uint64_t bad_lines;
 	char *first_bad;
 	bool failed;
+	bool rewritten;      /* truncated and written again (copytruncate) */
 	bool bomb;           /* reading stopped: it decompresses too far */
+	/* The last input bytes read, which end at consumed: still there when
+	 * the file has only grown, different when it was rewritten. */
+	unsigned char last[TRACEFILE_LAST];
+	size_t nlast;
 	/* A pretty-printed object being read (see tracefile_pretty_line). */
 	bool in_object;
 	uint64_t object_off;
@@ -215,7 +222,8 @@ tracefile_free(struct tracefile *tf)
 {
 	if (tf == NULL)
 		return;
-	close(tf->fd);
+	if (tf->fd != -1)
+		close(tf->fd);
 	gz_free(tf->gz);
 	lines_free(tf->lines);
 	free(tf->chunk);
@@ -375,7 +383,47 @@ tracefile_input(struct tracefile *tf, size_t want, char **cause)
 	return n;
 }
 
-/* A followed file that shrank or was replaced cannot be resumed. */
+/* Whether the bytes read last are still where they were. */
+static bool
+tracefile_last_same(struct tracefile *tf)
+{
+	unsigned char now[TRACEFILE_LAST];
+	ssize_t n;
+
+	if (tf->nlast == 0)
+		return true;
+	do
+		n = pread(tf->fd, now, tf->nlast, (off_t)(tf->consumed - tf->nlast));
+	while (n == -1 && errno == EINTR);
+	return n == (ssize_t)tf->nlast && memcmp(now, tf->last, tf->nlast) == 0;
+}
+
+/* Remember the last bytes of what was just read (they end at consumed). */
+static void
+tracefile_keep_last(struct tracefile *tf, const unsigned char *p, size_t n)
+{
+	if (n >= TRACEFILE_LAST) {
+		memcpy(tf->last, p + n - TRACEFILE_LAST, TRACEFILE_LAST);
+		tf->nlast = TRACEFILE_LAST;
+		return;
+	}
+	if (tf->nlast + n > TRACEFILE_LAST) {
+		memmove(tf->last, tf->last + tf->nlast + n - TRACEFILE_LAST,
+		    TRACEFILE_LAST - n);
+		tf->nlast = TRACEFILE_LAST - n;
+	}
+	memcpy(tf->last + tf->nlast, p, n);
+	tf->nlast += n;
+}
+
+/*
+ * A followed file that was replaced cannot be resumed.  One that was
+ * truncated and written again in place (logrotate's copytruncate) is
+ * read again from its start: it is smaller than what was read, or, when
+ * the new content already outgrew the read offset, the bytes read last
+ * are no longer there (GNU tail -F says "file truncated" and does the
+ * same; looking only at the size lost every span up to the old offset).
+ */
 static int
 tracefile_check_same(struct tracefile *tf, char **cause)
 {
@@ -390,9 +438,20 @@ tracefile_check_same(struct tracefile *tf, char **cause)
 		return -1;
 	}
 	if (fstat(tf->fd, &st) == 0) {
-		if ((uint64_t)st.st_size < tf->consumed) {
-			*cause = xasprintf("%s shrank while being read; "
-			    "showing what was read before", tf->path);
+		if ((uint64_t)st.st_size < tf->consumed || (tf->by_fd == false &&
+		    (uint64_t)st.st_size != tf->size && !tracefile_last_same(tf))) {
+			*cause = xasprintf("%s was truncated; "
+			    "reading it again from its start", tf->path);
+			tf->rewritten = !tf->by_fd;
+			if (tf->rewritten) {
+				/* Its text is read again by a new reader. */
+				close(tf->fd);
+				tf->fd = -1;
+			} else {
+				free(*cause);
+				*cause = xasprintf("%s shrank while being read; "
+				    "showing what was read before", tf->path);
+			}
 			return -1;
 		}
 		tf->size = (uint64_t)st.st_size;
@@ -446,6 +505,7 @@ tracefile_read(struct tracefile *tf, struct span_parser *parser, struct trace *t
 		}
 		tf->consumed += (uint64_t)n;
 		done += (size_t)n;
+		tracefile_keep_last(tf, tf->chunk, (size_t)n);
 		if (gz_feed(tf->gz, tf->chunk, (size_t)n, tracefile_on_text, tf, cause) == -1) {
 			char *why = *cause;
 
@@ -476,6 +536,8 @@ tracefile_finish(struct tracefile *tf, struct span_parser *parser, struct trace 
 	char *cause = NULL, *line = NULL;
 	bool whole = false;
 
+	if (tf->rewritten)
+		return;
 	if (n > 0 && n <= TRACEFILE_MAX_LINE) {
 		line = xmalloc(n);
 		whole = gz_read_at(tf->fd, gz_index(tf->gz), off, line, n, &cause) == (long)n;
@@ -505,8 +567,15 @@ tracefile_finish(struct tracefile *tf, struct span_parser *parser, struct trace 
 char *
 tracefile_line(struct tracefile *tf, uint64_t off, uint32_t len, char **cause)
 {
-	char *line = xmalloc((size_t)len + 1);
+	char *line;
 	long got;
+
+	if (tf->rewritten) {
+		*cause = xasprintf("%s was rewritten after this span was read; its "
+		    "text is gone", tf->path);
+		return NULL;
+	}
+	line = xmalloc((size_t)len + 1);
 
 	got = gz_read_at(tf->fd, gz_index(tf->gz), off, line, len, cause);
 	if (got < 0) {
@@ -521,6 +590,12 @@ tracefile_line(struct tracefile *tf, uint64_t off, uint32_t len, char **cause)
 	}
 	line[len] = '\0';
 	return line;
+}
+
+bool
+tracefile_rewritten(const struct tracefile *tf)
+{
+	return tf->rewritten;
 }
 
 const char *

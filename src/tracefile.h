@@ -64,6 +64,10 @@ void tracefile_finish(struct tracefile *, struct span_parser *, struct trace *);
  * NUL-terminated; NULL with *cause on failure. */
 char *tracefile_line(struct tracefile *, uint64_t off, uint32_t len, char **cause);
 
+/* True after tracefile_read failed because the file was truncated and
+ * written again in place: its new content is read by a new tracefile
+ * (the spans read before stay, their text is gone). */
+bool tracefile_rewritten(const struct tracefile *);
 const char *tracefile_path(const struct tracefile *);
 /* True when it was read without failing and nothing came out of it (an
  * empty file, or gzip members that hold no text). */
