@@ -141,6 +141,22 @@ gz_free(struct gz *gz)
 	free(gz);
 }
 
+void
+gz_trim(struct gz *gz)
+{
+	if (gz_pending(gz))
+		return;
+	if (gz->inflating) {
+		inflateEnd(&gz->strm);
+		memset(&gz->strm, 0, sizeof gz->strm);
+		gz->strm.zalloc = gz_zalloc;
+		gz->strm.zfree = gz_zfree;
+		gz->inflating = false;
+	}
+	free(gz->outbuf);
+	gz->outbuf = NULL;
+}
+
 bool
 gz_pending(const struct gz *gz)
 {

@@ -43,7 +43,6 @@ session_create(const struct session_ref *ref, struct trace *trace)
 		s->paths[i] = xstrdup(ref->files[i]);
 	s->files = xcalloc(ref->nfiles ? ref->nfiles : 1, sizeof *s->files);
 	s->dead = xcalloc(ref->nfiles ? ref->nfiles : 1, sizeof *s->dead);
-	s->parser = span_parser_new();
 	s->trace = trace;
 	s->size = ref->bytes;
 	s->spool_fd = ref->spooled ? fcntl(ref->fd, F_DUPFD_CLOEXEC, 0) : -1;
@@ -144,6 +143,8 @@ session_read(struct session *s, size_t max_bytes)
 	size_t i;
 	int rc;
 
+	if (s->parser == NULL)
+		s->parser = span_parser_new();
 	for (i = 0; i < s->npaths; i++) {
 		if ((tf = session_file(s, i)) == NULL)
 			continue;
@@ -156,6 +157,10 @@ session_read(struct session *s, size_t max_bytes)
 		if (rc == 1)
 			return 1;
 	}
+	/* Caught up: the parser's arena (tens of KiB once used) goes until
+	 * more is read; thousands of idle list rows would keep it. */
+	span_parser_free(s->parser);
+	s->parser = NULL;
 	return 0;
 }
 
@@ -198,6 +203,8 @@ session_finish(struct session *s)
 {
 	size_t i;
 
+	if (s->parser == NULL)
+		s->parser = span_parser_new();
 	for (i = 0; i < s->npaths; i++) {
 		if (s->files[i] == NULL)
 			continue;

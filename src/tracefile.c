@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -54,7 +55,12 @@ struct tracefile {
 	bool in_object;
 	uint64_t object_off;
 	uint64_t object_line;
-	unsigned char *chunk;
+	unsigned char *chunk; /* input buffer, only while reading (NULL idle) */
+	/* Open descriptors of files read by path are a bounded set, most
+	 * recently used first (tracefile_hold); fd is -1 while closed. */
+	struct tracefile *lru_prev, *lru_next;
+	bool lru_linked;
+	int busy;            /* holds on fd: not closed while > 0 */
 	/* Valid during one tracefile_read: where spans go. */
 	struct span_parser *parser;
 	struct trace *trace;
@@ -149,6 +155,167 @@ tracefile_stdin_input(struct tracefile *tf, size_t want, char **cause)
 	return n;
 }
 
+/*
+ * A browser lists thousands of sessions, and a session can have a thousand
+ * rotated chunks: holding a descriptor for each ran into the descriptor
+ * limit ("Too many open files", rows never read, 251 of 1 000 chunks).
+ * Files read by path are opened when used and closed when the set of open
+ * ones grows past a quarter of the limit, least recently used first; a
+ * file is reopened (and checked to be the same file) when it is read
+ * again.  A file being read or fetched from is held and never closed.
+ */
+static struct {
+	pthread_mutex_t lock;
+	struct tracefile *head, *tail; /* head most recently used */
+	size_t n, cap;
+} tf_lru = { PTHREAD_MUTEX_INITIALIZER, NULL, NULL, 0, 0 };
+
+static size_t
+tracefile_lru_cap(void)
+{
+	const char *env = getenv("MCP_INSPECT_TUI_MAX_FDS");
+	struct rlimit rl;
+	size_t cap = TRACEFILE_MAX_OPEN;
+
+	if (env != NULL && atoi(env) > 0)
+		return (size_t)atoi(env);
+	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY &&
+	    rl.rlim_cur / 4 < cap)
+		cap = rl.rlim_cur / 4;
+	return cap < 4 ? 4 : cap;
+}
+
+static void
+tracefile_lru_unlink(struct tracefile *tf)
+{
+	if (!tf->lru_linked)
+		return;
+	if (tf->lru_prev != NULL)
+		tf->lru_prev->lru_next = tf->lru_next;
+	else
+		tf_lru.head = tf->lru_next;
+	if (tf->lru_next != NULL)
+		tf->lru_next->lru_prev = tf->lru_prev;
+	else
+		tf_lru.tail = tf->lru_prev;
+	tf->lru_prev = tf->lru_next = NULL;
+	tf->lru_linked = false;
+	tf_lru.n--;
+}
+
+static void
+tracefile_lru_push(struct tracefile *tf)
+{
+	tf->lru_prev = NULL;
+	tf->lru_next = tf_lru.head;
+	if (tf_lru.head != NULL)
+		tf_lru.head->lru_prev = tf;
+	tf_lru.head = tf;
+	if (tf_lru.tail == NULL)
+		tf_lru.tail = tf;
+	tf->lru_linked = true;
+	tf_lru.n++;
+}
+
+/* Close least recently used descriptors not held until at most keep are
+ * open (lock held). */
+static void
+tracefile_lru_trim(size_t keep)
+{
+	struct tracefile *tf = tf_lru.tail, *prev;
+
+	while (tf != NULL && tf_lru.n > keep) {
+		prev = tf->lru_prev;
+		if (tf->busy == 0) {
+			tracefile_lru_unlink(tf);
+			close(tf->fd);
+			tf->fd = -1;
+		}
+		tf = prev;
+	}
+}
+
+/* Open path, making room among our own descriptors when the process is
+ * at its limit (lock held). */
+static int
+tracefile_lru_open(const char *path)
+{
+	int fd;
+
+	if (tf_lru.cap == 0)
+		tf_lru.cap = tracefile_lru_cap();
+	tracefile_lru_trim(tf_lru.cap > 0 ? tf_lru.cap - 1 : 0);
+	/* O_NONBLOCK: opening a pipe must not wait for a writer. */
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+	if (fd == -1 && (errno == EMFILE || errno == ENFILE)) {
+		tracefile_lru_trim(0);
+		fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+	}
+	return fd;
+}
+
+/* A file read by path joins the open set (lock held). */
+static void
+tracefile_lru_add(struct tracefile *tf)
+{
+	tracefile_lru_push(tf);
+	tracefile_lru_trim(tf_lru.cap);
+}
+
+/*
+ * Hold tf's descriptor for one operation, reopening it if it was closed;
+ * -1 with *cause when it cannot be opened again or is another file now.
+ */
+static int
+tracefile_hold(struct tracefile *tf, char **cause)
+{
+	struct stat st;
+	int fd, rc = 0;
+
+	if (tf->spooled || tf->by_fd) {
+		tf->busy++;
+		return 0;
+	}
+	pthread_mutex_lock(&tf_lru.lock);
+	if (tf->fd == -1) {
+		if ((fd = tracefile_lru_open(tf->path)) == -1) {
+			*cause = xasprintf("cannot open %s again: %s", tf->path,
+			    strerror(errno));
+			rc = -1;
+		} else if (fstat(fd, &st) == -1 || st.st_dev != tf->dev ||
+		    st.st_ino != tf->ino) {
+			*cause = xasprintf("%s was replaced while being read; "
+			    "showing what was read before", tf->path);
+			close(fd);
+			rc = -1;
+		} else {
+			tf->fd = fd;
+			tracefile_lru_push(tf);
+		}
+	} else if (tf->lru_linked) {
+		tracefile_lru_unlink(tf);
+		tracefile_lru_push(tf);
+	}
+	if (rc == 0)
+		tf->busy++;
+	pthread_mutex_unlock(&tf_lru.lock);
+	return rc;
+}
+
+static void
+tracefile_release(struct tracefile *tf)
+{
+	if (tf->spooled || tf->by_fd) {
+		tf->busy--;
+		return;
+	}
+	pthread_mutex_lock(&tf_lru.lock);
+	tf->busy--;
+	if (tf_lru.n > tf_lru.cap)
+		tracefile_lru_trim(tf_lru.cap);
+	pthread_mutex_unlock(&tf_lru.lock);
+}
+
 static struct tracefile *
 tracefile_new(const char *name, int fd, uint16_t index)
 {
@@ -160,7 +327,6 @@ tracefile_new(const char *name, int fd, uint16_t index)
 	tf->gz = gz_new();
 	tf->lines = lines_new(TRACEFILE_MAX_LINE);
 	lines_set_hold(tf->lines, TRACEFILE_HOLD);
-	tf->chunk = xmalloc(TRACEFILE_CHUNK);
 	return tf;
 }
 
@@ -178,9 +344,10 @@ tracefile_open(const char *path, uint16_t index, char **cause)
 		tf->spooled = true;
 		return tf;
 	}
-	/* O_NONBLOCK: opening a pipe must not wait for a writer. */
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)) == -1) {
+	pthread_mutex_lock(&tf_lru.lock);
+	if ((fd = tracefile_lru_open(path)) == -1) {
 		*cause = xasprintf("cannot open %s: %s", path, strerror(errno));
+		pthread_mutex_unlock(&tf_lru.lock);
 		return NULL;
 	}
 	if (fstat(fd, &st) == -1 || !S_ISREG(st.st_mode)) {
@@ -189,9 +356,12 @@ tracefile_open(const char *path, uint16_t index, char **cause)
 		    "not a regular file (a pipe can be read as standard input, -)" :
 		    strerror(errno));
 		close(fd);
+		pthread_mutex_unlock(&tf_lru.lock);
 		return NULL;
 	}
 	tf = tracefile_new(path, fd, index);
+	tracefile_lru_add(tf);
+	pthread_mutex_unlock(&tf_lru.lock);
 	/* A .gz name promises gzip: random bytes get one clear error, not
 	 * hundreds of bad lines. */
 	if (strlen(path) > 3 && strcmp(path + strlen(path) - 3, ".gz") == 0)
@@ -222,6 +392,11 @@ tracefile_free(struct tracefile *tf)
 {
 	if (tf == NULL)
 		return;
+	if (!tf->spooled && !tf->by_fd) {
+		pthread_mutex_lock(&tf_lru.lock);
+		tracefile_lru_unlink(tf);
+		pthread_mutex_unlock(&tf_lru.lock);
+	}
 	if (tf->fd != -1)
 		close(tf->fd);
 	gz_free(tf->gz);
@@ -444,9 +619,9 @@ tracefile_check_same(struct tracefile *tf, char **cause)
 			    "reading it again from its start", tf->path);
 			tf->rewritten = !tf->by_fd;
 			if (tf->rewritten) {
-				/* Its text is read again by a new reader. */
-				close(tf->fd);
-				tf->fd = -1;
+				/* Its text is read again by a new reader; the
+				 * descriptor goes when the hold ends. */
+				tf->failed = true;
 			} else {
 				free(*cause);
 				*cause = xasprintf("%s shrank while being read; "
@@ -471,6 +646,19 @@ tracefile_input_cap(const struct tracefile *tf)
 	return (size_t)(TRACEFILE_OUT_PER_READ / ratio);
 }
 
+/* A closed file that still is the same one, of the size read to: nothing
+ * new, known without opening it again. */
+static bool
+tracefile_idle(const struct tracefile *tf)
+{
+	struct stat st;
+
+	if (tf->fd != -1 || tf->spooled || tf->by_fd)
+		return false;
+	return stat(tf->path, &st) == 0 && st.st_dev == tf->dev && st.st_ino == tf->ino &&
+	    (uint64_t)st.st_size == tf->size && tf->size == tf->consumed;
+}
+
 int
 tracefile_read(struct tracefile *tf, struct span_parser *parser, struct trace *trace,
     size_t max_bytes, char **cause)
@@ -482,12 +670,20 @@ tracefile_read(struct tracefile *tf, struct span_parser *parser, struct trace *t
 
 	if (tf->failed)
 		return 0;
+	if (tracefile_idle(tf))
+		return 0;
+	if (tracefile_hold(tf, cause) == -1) {
+		tf->failed = true;
+		return -1;
+	}
 	if (tracefile_check_same(tf, cause) == -1) {
 		tf->failed = true;
+		tracefile_release(tf);
 		return -1;
 	}
 	tf->parser = parser;
 	tf->trace = trace;
+	tf->chunk = xmalloc(TRACEFILE_CHUNK);
 	while (done < max_bytes) {
 		if (gz_total_out(tf->gz) - out0 >= TRACEFILE_OUT_PER_READ)
 			break; /* more next time (rc 1) */
@@ -525,6 +721,12 @@ tracefile_read(struct tracefile *tf, struct span_parser *parser, struct trace *t
 	}
 	tf->parser = NULL;
 	tf->trace = NULL;
+	/* An idle reader keeps no input buffer: thousands of rows are. */
+	free(tf->chunk);
+	tf->chunk = NULL;
+	if (rc != 1)
+		gz_trim(tf->gz);
+	tracefile_release(tf);
 	return rc;
 }
 
@@ -536,8 +738,12 @@ tracefile_finish(struct tracefile *tf, struct span_parser *parser, struct trace 
 	char *cause = NULL, *line = NULL;
 	bool whole = false;
 
-	if (tf->rewritten)
+	if (tf->rewritten || (n == 0 && !tf->in_object))
 		return;
+	if (tracefile_hold(tf, &cause) == -1) {
+		free(cause);
+		return;
+	}
 	if (n > 0 && n <= TRACEFILE_MAX_LINE) {
 		line = xmalloc(n);
 		whole = gz_read_at(tf->fd, gz_index(tf->gz), off, line, n, &cause) == (long)n;
@@ -560,6 +766,7 @@ tracefile_finish(struct tracefile *tf, struct span_parser *parser, struct trace 
 	}
 	tf->parser = NULL;
 	tf->trace = NULL;
+	tracefile_release(tf);
 	free(cause);
 	free(line);
 }
@@ -575,9 +782,11 @@ tracefile_line(struct tracefile *tf, uint64_t off, uint32_t len, char **cause)
 		    "text is gone", tf->path);
 		return NULL;
 	}
+	if (tracefile_hold(tf, cause) == -1)
+		return NULL;
 	line = xmalloc((size_t)len + 1);
-
 	got = gz_read_at(tf->fd, gz_index(tf->gz), off, line, len, cause);
+	tracefile_release(tf);
 	if (got < 0) {
 		free(line);
 		return NULL;

@@ -31,6 +31,11 @@ struct trace;
 #define TRACEFILE_BOMB_MIN (256ull * 1024 * 1024)
 #define TRACEFILE_BOMB_RATIO 200
 
+/* Most descriptors of trace files kept open at once (at most a quarter of
+ * RLIMIT_NOFILE; $MCP_INSPECT_TUI_MAX_FDS sets it for tests): the rest are
+ * closed and reopened when read again. */
+#define TRACEFILE_MAX_OPEN 256
+
 struct tracefile;
 
 /* path "-" is standard input.  index is the file's number within its
