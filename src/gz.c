@@ -217,7 +217,7 @@ gz_add_point(struct gz *gz, uint64_t in, int bits, unsigned char *window)
 	struct gz_point *pt;
 
 	if (gz->idx.npoints == gz->pointcap) {
-		gz->pointcap = gz->pointcap ? gz->pointcap * 2 : 64;
+		gz->pointcap = gz->pointcap ? gz->pointcap * 2 : 8;
 		gz->idx.points = xreallocarray(gz->idx.points, gz->pointcap,
 		    sizeof *gz->idx.points);
 	}

@@ -724,8 +724,10 @@ tracefile_read(struct tracefile *tf, struct span_parser *parser, struct trace *t
 	/* An idle reader keeps no input buffer: thousands of rows are. */
 	free(tf->chunk);
 	tf->chunk = NULL;
-	if (rc != 1)
+	if (rc != 1) {
 		gz_trim(tf->gz);
+		lines_trim(tf->lines);
+	}
 	tracefile_release(tf);
 	return rc;
 }
