@@ -23,6 +23,7 @@
 #include "span_detail.h"
 #include "text.h"
 #include "trace.h"
+#include "tracefile.h"
 #include "xmalloc.h"
 
 /* How often --tail looks for new bytes in a file, and asks an inspector. */
@@ -479,6 +480,15 @@ cli_remote_meta(struct session_meta *m, const struct insp_session *s)
 	m->ended_at = s->ended_at;
 }
 
+/* Standard input not read to its end (spool limit, full disk) is a
+ * runtime failure: what was read is printed, but it is not the session. */
+static int
+cli_stdin_rc(const struct source *src, int rc)
+{
+	return rc == 0 && src->kind == SOURCE_STDIN && tracefile_stdin_error() != NULL ?
+	    1 : rc;
+}
+
 int
 cli_list(const struct source *src, const struct cli_opts *o)
 {
@@ -538,7 +548,7 @@ cli_list(const struct source *src, const struct cli_opts *o)
 	filter_free(f);
 	session_refs_free(refs, n);
 	cli_remote_clear(&remote);
-	return 0;
+	return cli_stdin_rc(src, 0);
 }
 
 /*
@@ -857,7 +867,7 @@ cli_dump(const struct source *src, const char *id, const struct cli_opts *o)
 	session_free(s);
 	filter_free(f);
 	cli_remote_clear(&remote);
-	return 0;
+	return cli_stdin_rc(src, 0);
 }
 
 static void
@@ -1034,7 +1044,7 @@ cli_tail(const struct source *src, const char *id, const struct cli_opts *o)
 	session_free(s);
 	filter_free(f);
 	cli_remote_clear(&remote);
-	return 0;
+	return cli_stdin_rc(src, 0);
 }
 
 /*

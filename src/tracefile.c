@@ -13,6 +13,7 @@
 
 #include "buf.h"
 #include "gz.h"
+#include "inspector.h"
 #include "lines.h"
 #include "span_parse.h"
 #include "trace.h"
@@ -34,6 +35,7 @@ struct tracefile {
 	uint16_t index;
 	int fd;              /* the file, or (a descriptor of) the stdin spool */
 	bool spooled;        /* standard input, through the stdin spool */
+	bool told;           /* the stdin spool's error was reported */
 	bool by_fd;          /* opened from a descriptor: no path to check */
 	dev_t dev;
 	ino_t ino;
@@ -79,8 +81,72 @@ static struct {
 	pthread_mutex_t lock;
 	int fd;              /* -1 until the first "-" */
 	uint64_t size;       /* bytes of stdin copied so far */
-	bool eof;            /* stdin has ended */
-} stdin_spool = { PTHREAD_MUTEX_INITIALIZER, -1, 0, false };
+	bool eof;            /* stdin has ended (or reading it stopped) */
+	uint64_t max;        /* the spool limit, 0 until known */
+	char *error;         /* why reading stopped early, or NULL */
+} stdin_spool = { PTHREAD_MUTEX_INITIALIZER, -1, 0, false, 0, NULL };
+
+/* The spool limit: MCP_INSPECT_TUI_SPOOL_MAX, as for a remote trace's. */
+static uint64_t
+tracefile_spool_max(void)
+{
+	const char *env = getenv("MCP_INSPECT_TUI_SPOOL_MAX");
+	uint64_t max = TRACEFILE_SPOOL_MAX;
+
+	if (env != NULL && *env != '\0' && inspector_size(env, &max) == -1)
+		max = TRACEFILE_SPOOL_MAX;
+	return max;
+}
+
+/* Append n bytes to the spool (lock held); false, with the reason kept,
+ * when they do not all fit: what does stays readable. */
+static bool
+tracefile_spool_append(const unsigned char *p, size_t n)
+{
+	const char *dir = getenv("TMPDIR");
+	size_t done = 0;
+	ssize_t w;
+
+	if (stdin_spool.max == 0)
+		stdin_spool.max = tracefile_spool_max();
+	if (stdin_spool.size + n > stdin_spool.max) {
+		n = (size_t)(stdin_spool.max - stdin_spool.size);
+		stdin_spool.error = xasprintf("standard input: stopped at the spool "
+		    "limit of %llu MiB (MCP_INSPECT_TUI_SPOOL_MAX); the rest is not read",
+		    (unsigned long long)(stdin_spool.max >> 20));
+	}
+	while (done < n) {
+		w = pwrite(stdin_spool.fd, p + done, n - done,
+		    (off_t)(stdin_spool.size + done));
+		if (w == -1 && errno == EINTR)
+			continue;
+		if (w <= 0) {
+			free(stdin_spool.error);
+			/* A short write is a full disk: errno is not set then. */
+			stdin_spool.error = xasprintf("cannot spool standard input in "
+			    "%s: %s; reading it stopped after %llu bytes",
+			    dir && *dir ? dir : "/tmp", strerror(w == 0 ? ENOSPC : errno),
+			    (unsigned long long)(stdin_spool.size + done));
+			break;
+		}
+		done += (size_t)w;
+	}
+	stdin_spool.size += done;
+	if (stdin_spool.error != NULL)
+		stdin_spool.eof = true;
+	return stdin_spool.error == NULL;
+}
+
+const char *
+tracefile_stdin_error(void)
+{
+	const char *e;
+
+	pthread_mutex_lock(&stdin_spool.lock);
+	e = stdin_spool.error;
+	pthread_mutex_unlock(&stdin_spool.lock);
+	return e;
+}
 
 static int
 tracefile_spool(char **cause)
@@ -92,6 +158,7 @@ tracefile_spool(char **cause)
 	if (fd == -1) {
 		*cause = xasprintf("cannot create a temporary file in %s to hold standard input: %s",
 		    dir && *dir ? dir : "/tmp", strerror(errno));
+		stdin_spool.error = xstrdup(*cause);
 		free(path);
 		return -1;
 	}
@@ -145,11 +212,19 @@ tracefile_stdin_input(struct tracefile *tf, size_t want, char **cause)
 			*cause = xasprintf("cannot read standard input: %s", strerror(errno));
 		else if (n == 0)
 			stdin_spool.eof = true;
-		else if (pwrite(tf->fd, tf->chunk, (size_t)n, (off_t)at) != n) {
-			*cause = xasprintf("cannot spool standard input: %s", strerror(errno));
-			n = -1;
-		} else
-			stdin_spool.size += (uint64_t)n;
+		else if (!tracefile_spool_append(tf->chunk, (size_t)n)) {
+			/* What fitted is read; the reason comes at its end. */
+			n = (ssize_t)(stdin_spool.size - at);
+			if (n == 0) {
+				tf->told = true;
+				*cause = xstrdup(stdin_spool.error);
+				n = -1;
+			}
+		}
+	} else if (stdin_spool.error != NULL && !tf->told) {
+		tf->told = true;
+		*cause = xstrdup(stdin_spool.error);
+		n = -1;
 	}
 	pthread_mutex_unlock(&stdin_spool.lock);
 	return n;
