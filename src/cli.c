@@ -29,6 +29,8 @@
 /* How often --tail looks for new bytes in a file, and asks an inspector. */
 #define CLI_TAIL_INTERVAL_MS 200
 #define CLI_TAIL_REMOTE_MS 1000
+/* Range requests that resume a download that broke off (--list, --dump). */
+#define CLI_RESUME_TRIES 5
 
 static volatile sig_atomic_t cli_stop;
 /* The first error writing standard output (0 while none): a full disk or
@@ -276,6 +278,26 @@ cli_traces_idle(void *arg)
 	return true;
 }
 
+/* Downloads that broke off are resumed with Range from what was decoded,
+ * a few times: a server that cuts every answer still ends. */
+static void
+cli_remote_resume(struct cli_remote *r, struct insp_trace **t, size_t n)
+{
+	size_t i, tries, left;
+
+	for (tries = 0; tries < CLI_RESUME_TRIES; tries++) {
+		for (i = left = 0; i < n; i++) {
+			if (insp_trace_partial(t[i])) {
+				insp_trace_tail(t[i]);
+				left++;
+			}
+		}
+		if (left == 0)
+			break;
+		http_run(inspector_http(r->ins), cli_traces_idle, t);
+	}
+}
+
 /* Download the traces of sessions which[0..n) of r and make refs for
  * them; a trace that fails is reported (as a warning unless fatal) and
  * counted in *nfailed. */
@@ -290,11 +312,14 @@ cli_remote_refs(struct cli_remote *r, const size_t *which, size_t n, bool fatal,
 	for (i = 0; i < n; i++)
 		t[i] = inspector_trace(r->ins, r->s[which[i]].id);
 	http_run(inspector_http(r->ins), cli_traces_idle, t);
+	cli_remote_resume(r, t, n);
 	r->trace = n > 0 ? t[n - 1] : NULL;
 	*nfailed = 0;
 	for (i = 0; i < n; i++) {
-		/* A download stopped at a limit still gives what came before. */
-		if (insp_trace_error(t[i]) != NULL && insp_trace_truncated(t[i]))
+		/* A download stopped at a limit, or broken off and not resumed,
+		 * still gives what came before. */
+		if (insp_trace_error(t[i]) != NULL && (insp_trace_truncated(t[i]) ||
+		    insp_trace_partial(t[i])))
 			cli_error("warning: %s", insp_trace_error(t[i]));
 		else if (insp_trace_error(t[i]) != NULL) {
 			cli_error("%s%s", fatal ? "" : "warning: ", insp_trace_error(t[i]));

@@ -79,6 +79,9 @@ const char *insp_trace_error(const struct insp_trace *);
  * left, or at corrupt gzip data — and is not asked for again; the text
  * before the stop is in the spool and reads (insp_trace_error says why). */
 bool insp_trace_truncated(const struct insp_trace *);
+/* The last answer broke off: what came is in the spool, and the next
+ * insp_trace_tail asks for the rest (insp_trace_error says what broke). */
+bool insp_trace_partial(const struct insp_trace *);
 uint64_t insp_trace_bytes(const struct insp_trace *); /* text received */
 /* Ask for new text, unless a request is already running. */
 void insp_trace_tail(struct insp_trace *);
