@@ -23,13 +23,20 @@
 #include "span_detail.h"
 #include "text.h"
 #include "trace.h"
+#include "tracefile.h"
 #include "xmalloc.h"
 
 /* How often --tail looks for new bytes in a file, and asks an inspector. */
 #define CLI_TAIL_INTERVAL_MS 200
 #define CLI_TAIL_REMOTE_MS 1000
+/* Range requests that resume a download that broke off (--list, --dump). */
+#define CLI_RESUME_TRIES 5
 
 static volatile sig_atomic_t cli_stop;
+/* The first error writing standard output (0 while none): a full disk or
+ * a closed descriptor must not pass for success (SIGPIPE still ends the
+ * process the usual way). */
+static int cli_write_errno;
 
 /* Messages carry paths, ids and servers' words (a Content-Type, a
  * status line), all untrusted: sanitised, they are always one line and
@@ -93,12 +100,41 @@ cli_add_json_ms(struct buf *b, int64_t start, int64_t end)
 static void
 cli_flush(struct buf *b)
 {
-	fwrite(b->p != NULL ? b->p : "", 1, b->len, stdout);
+	errno = 0;
+	if (fwrite(b->p != NULL ? b->p : "", 1, b->len, stdout) != b->len &&
+	    cli_write_errno == 0)
+		cli_write_errno = errno != 0 ? errno : EIO;
 	buf_reset(b);
 }
 
 /* Bad lines --dump lists on stderr, one each, before it counts the rest. */
 #define CLI_BAD_LINES_SHOWN 100
+
+/* Flush standard output; false once any write to it has failed. */
+static bool
+cli_output_ok(void)
+{
+	errno = 0;
+	if ((fflush(stdout) == EOF || ferror(stdout)) && cli_write_errno == 0)
+		cli_write_errno = errno != 0 ? errno : EIO;
+	return cli_write_errno == 0;
+}
+
+int
+cli_output_close(void)
+{
+	bool ok = cli_output_ok();
+
+	errno = 0;
+	if (fclose(stdout) == EOF && ok) {
+		cli_write_errno = errno != 0 ? errno : EIO;
+		ok = false;
+	}
+	if (ok)
+		return 0;
+	cli_error("cannot write standard output: %s", strerror(cli_write_errno));
+	return -1;
+}
 
 /* Report what went wrong while reading, one line each. */
 static void
@@ -260,6 +296,26 @@ cli_traces_idle(void *arg)
 	return true;
 }
 
+/* Downloads that broke off are resumed with Range from what was decoded,
+ * a few times: a server that cuts every answer still ends. */
+static void
+cli_remote_resume(struct cli_remote *r, struct insp_trace **t, size_t n)
+{
+	size_t i, tries, left;
+
+	for (tries = 0; tries < CLI_RESUME_TRIES; tries++) {
+		for (i = left = 0; i < n; i++) {
+			if (insp_trace_partial(t[i])) {
+				insp_trace_tail(t[i]);
+				left++;
+			}
+		}
+		if (left == 0)
+			break;
+		http_run(inspector_http(r->ins), cli_traces_idle, t);
+	}
+}
+
 /* Download the traces of sessions which[0..n) of r and make refs for
  * them; a trace that fails is reported (as a warning unless fatal) and
  * counted in *nfailed. */
@@ -274,11 +330,14 @@ cli_remote_refs(struct cli_remote *r, const size_t *which, size_t n, bool fatal,
 	for (i = 0; i < n; i++)
 		t[i] = inspector_trace(r->ins, r->s[which[i]].id);
 	http_run(inspector_http(r->ins), cli_traces_idle, t);
+	cli_remote_resume(r, t, n);
 	r->trace = n > 0 ? t[n - 1] : NULL;
 	*nfailed = 0;
 	for (i = 0; i < n; i++) {
-		/* A download stopped at a limit still gives what came before. */
-		if (insp_trace_error(t[i]) != NULL && insp_trace_truncated(t[i]))
+		/* A download stopped at a limit, or broken off and not resumed,
+		 * still gives what came before. */
+		if (insp_trace_error(t[i]) != NULL && (insp_trace_truncated(t[i]) ||
+		    insp_trace_partial(t[i])))
 			cli_error("warning: %s", insp_trace_error(t[i]));
 		else if (insp_trace_error(t[i]) != NULL) {
 			cli_error("%s%s", fatal ? "" : "warning: ", insp_trace_error(t[i]));
@@ -506,6 +565,15 @@ cli_remote_partial(struct session_meta *m, const struct insp_session *s)
 	cli_remote_meta(m, s);
 }
 
+/* Standard input not read to its end (spool limit, full disk) is a
+ * runtime failure: what was read is printed, but it is not the session. */
+static int
+cli_stdin_rc(const struct source *src, int rc)
+{
+	return rc == 0 && src->kind == SOURCE_STDIN && tracefile_stdin_error() != NULL ?
+	    1 : rc;
+}
+
 int
 cli_list(const struct source *src, const struct cli_opts *o)
 {
@@ -568,7 +636,7 @@ cli_list(const struct source *src, const struct cli_opts *o)
 	filter_free(f);
 	session_refs_free(refs, n);
 	cli_remote_clear(&remote);
-	return 0;
+	return cli_stdin_rc(src, 0);
 }
 
 /*
@@ -934,7 +1002,7 @@ cli_dump(const struct source *src, const char *id, const struct cli_opts *o)
 	session_free(s);
 	filter_free(f);
 	cli_remote_clear(&remote);
-	return 0;
+	return cli_stdin_rc(src, 0);
 }
 
 static void
@@ -1020,7 +1088,7 @@ cli_tail_print(struct session *s, uint32_t *printed, const struct filter *f,
 	}
 	cli_flush(&b);
 	buf_free(&b);
-	fflush(stdout);
+	cli_output_ok();
 }
 
 static bool
@@ -1052,6 +1120,24 @@ cli_tail_wait(const struct source *src, struct cli_remote *r)
 	}
 }
 
+/* Rotated chunks written since the session was opened join it (issue
+ * 19: every span after a rotation was lost).  Looked for once a second:
+ * it reads the directory. */
+static void
+cli_tail_chunks(const struct source *src, struct session *s, unsigned *turn)
+{
+	struct session_ref *ref;
+	char *cause = NULL;
+
+	if (src->kind != SOURCE_DIR || (*turn)++ % (1000 / CLI_TAIL_INTERVAL_MS) != 0)
+		return;
+	if (source_session_files(src, session_id(s), &ref, &cause) == 1) {
+		session_add_files(s, ref);
+		session_refs_free(ref, 1);
+	}
+	free(cause);
+}
+
 int
 cli_tail(const struct source *src, const char *id, const struct cli_opts *o)
 {
@@ -1061,6 +1147,7 @@ cli_tail(const struct source *src, const char *id, const struct cli_opts *o)
 	struct filter *f;
 	uint32_t printed = 0;
 	size_t warned = 0;
+	unsigned turn = 1;
 	int failed, more;
 
 	f = cli_filter(o, &failed);
@@ -1075,7 +1162,7 @@ cli_tail(const struct source *src, const char *id, const struct cli_opts *o)
 	sa.sa_handler = cli_on_signal;
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
-	while (!cli_stop) {
+	while (!cli_stop && cli_write_errno == 0) {
 		more = session_read(s, 4 * 1024 * 1024);
 		cli_tail_print(s, &printed, f, o);
 		for (; warned < session_nwarnings(s); warned++)
@@ -1085,6 +1172,7 @@ cli_tail(const struct source *src, const char *id, const struct cli_opts *o)
 		if (src->kind == SOURCE_STDIN)
 			break;
 		cli_tail_wait(src, &remote);
+		cli_tail_chunks(src, s, &turn);
 	}
 	if (src->kind == SOURCE_STDIN) {
 		session_finish(s);
@@ -1100,7 +1188,7 @@ cli_tail(const struct source *src, const char *id, const struct cli_opts *o)
 	session_free(s);
 	filter_free(f);
 	cli_remote_clear(&remote);
-	return 0;
+	return cli_stdin_rc(src, 0);
 }
 
 /*
@@ -1181,8 +1269,8 @@ cli_on_event(void *arg, const char *data, size_t len, const char *id)
 	else
 		cli_event_text(b, data, len);
 	buf_addc(b, '\n');
-	fwrite(b->p, 1, b->len, stdout);
-	fflush(stdout);
+	cli_flush(b);
+	cli_output_ok();
 }
 
 static void
@@ -1232,7 +1320,7 @@ cli_events(const struct source *src, const struct cli_opts *o)
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
 	ev = inspector_events(ins, cli_on_event, cli_on_conn, cli_on_notice, &ce);
-	while (!cli_stop) {
+	while (!cli_stop && cli_write_errno == 0) {
 		n = http_pollfds(inspector_http(ins), fds, 64);
 		wait = insp_events_tick(ev);
 		t = http_timeout_ms(inspector_http(ins));

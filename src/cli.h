@@ -25,6 +25,10 @@ int cli_tail(const struct source *, const char *id, const struct cli_opts *);
  * connection changes on stderr. */
 int cli_events(const struct source *, const struct cli_opts *);
 
+/* Flush and close standard output at exit: -1 after one stderr line when
+ * any write to it failed (a full disk, a closed descriptor). */
+int cli_output_close(void);
+
 /* "mcp-inspect-tui: " + message + "\n" on stderr. */
 void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 

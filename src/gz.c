@@ -141,6 +141,22 @@ gz_free(struct gz *gz)
 	free(gz);
 }
 
+void
+gz_trim(struct gz *gz)
+{
+	if (gz_pending(gz))
+		return;
+	if (gz->inflating) {
+		inflateEnd(&gz->strm);
+		memset(&gz->strm, 0, sizeof gz->strm);
+		gz->strm.zalloc = gz_zalloc;
+		gz->strm.zfree = gz_zfree;
+		gz->inflating = false;
+	}
+	free(gz->outbuf);
+	gz->outbuf = NULL;
+}
+
 bool
 gz_pending(const struct gz *gz)
 {
@@ -201,7 +217,7 @@ gz_add_point(struct gz *gz, uint64_t in, int bits, unsigned char *window)
 	struct gz_point *pt;
 
 	if (gz->idx.npoints == gz->pointcap) {
-		gz->pointcap = gz->pointcap ? gz->pointcap * 2 : 64;
+		gz->pointcap = gz->pointcap ? gz->pointcap * 2 : 8;
 		gz->idx.points = xreallocarray(gz->idx.points, gz->pointcap,
 		    sizeof *gz->idx.points);
 	}

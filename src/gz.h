@@ -60,6 +60,10 @@ int gz_feed(struct gz *, const void *in, size_t len, gz_out_fn out, void *arg,
 /* True while the input seen so far ends inside a gzip member (it may
  * still grow) — e.g. a trace file still being written. */
 bool gz_pending(const struct gz *);
+/* Between members (nothing pending): give back the inflate state and
+ * output buffer, made again when more input comes.  An idle reader of a
+ * browser row then costs a few hundred bytes, not ~300 KiB. */
+void gz_trim(struct gz *);
 bool gz_is_plain(const struct gz *);    /* decided after the first 2 bytes */
 uint64_t gz_total_in(const struct gz *);  /* input bytes consumed */
 uint64_t gz_total_out(const struct gz *); /* decompressed bytes produced */

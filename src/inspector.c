@@ -6,6 +6,7 @@
 #include <curl/curl.h>
 #include <stddef.h>
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -57,7 +58,11 @@ struct insp_trace {
 	uint64_t skip;          /* text to drop from a full answer to a Range */
 	bool loaded;
 	bool truncated;         /* stopped early; the text before is good */
+	bool partial;           /* the last answer broke off: what came is kept,
+	                           the rest is asked for with Range */
 	bool asked_etag, asked_range; /* what the running request sent */
+	uint64_t asked_from;    /* t->bytes when the running request was sent */
+	bool refused;           /* our body handler ended it (t->error says why) */
 	uint64_t checked_at;    /* bytes when the free space was last checked */
 	char *error;
 	struct http_req *req;
@@ -684,6 +689,41 @@ insp_trace_write(void *arg, const char *buf, size_t len)
 	return 0;
 }
 
+/*
+ * A 206 must start where the Range asked (t->asked_from).  One that starts
+ * earlier repeats what the spool holds: that much is skipped.  One that
+ * starts later, or says nothing, would put text at the wrong offset: it is
+ * refused (the next tail asks again).  -1 with t->error to refuse.
+ */
+static int
+insp_trace_range(struct insp_trace *t, struct http_req *r)
+{
+	const char *cr = http_header(r, "Content-Range");
+	unsigned long long from;
+	char *end;
+
+	if (cr != NULL && strncasecmp(cr, "bytes", 5) == 0) {
+		cr += 5;
+		while (*cr == ' ')
+			cr++;
+		errno = 0;
+		from = *cr >= '0' && *cr <= '9' ? strtoull(cr, &end, 10) : ULLONG_MAX;
+		if (errno == 0 && from != ULLONG_MAX && *end == '-') {
+			if (from <= t->asked_from) {
+				t->skip = t->asked_from - from;
+				return 0;
+			}
+			insp_trace_fail(t, insp_safe(xasprintf("%s/trace/%s answered from byte "
+			    "%llu, not %llu as asked; refused (asked again later)",
+			    t->ins->base, t->id, from, (unsigned long long)t->asked_from)));
+			return -1;
+		}
+	}
+	insp_trace_fail(t, insp_safe(xasprintf("%s/trace/%s answered 206 without a "
+	    "usable Content-Range; refused", t->ins->base, t->id)));
+	return -1;
+}
+
 /* Checks on the first bytes of an answer; -1 (with t->error) to refuse it. */
 static int
 insp_trace_start(struct insp_trace *t, struct http_req *r)
@@ -709,16 +749,34 @@ insp_trace_start(struct insp_trace *t, struct http_req *r)
 	}
 	t->body_gzip = st == 200;
 	t->gz = gz_new();
-	/* Only a full answer repeats what the spool already holds. */
+	/* Labelled gzip, it must be gzip: plain text passed off as gzip was
+	 * spooled as text, and the next Range asked from the wrong place. */
+	if (st == 200 && ce != NULL && (strcasecmp(ce, "gzip") == 0 ||
+	    strcasecmp(ce, "x-gzip") == 0))
+		gz_expect_gzip(t->gz);
 	if (st == 206)
-		t->skip = 0;
+		return insp_trace_range(t, r);
 	return 0;
 }
 
+static int insp_trace_body_1(struct insp_trace *, struct http_req *, const char *,
+    size_t);
+
+/* Every early end of a body is ours to explain (t->error). */
 static int
 insp_trace_body(void *arg, struct http_req *r, const char *buf, size_t len)
 {
 	struct insp_trace *t = arg;
+
+	if (insp_trace_body_1(t, r, buf, len) == 0)
+		return 0;
+	t->refused = true;
+	return 1;
+}
+
+static int
+insp_trace_body_1(struct insp_trace *t, struct http_req *r, const char *buf, size_t len)
+{
 	char *cause = NULL;
 	long st = http_status(r);
 
@@ -730,8 +788,13 @@ insp_trace_body(void *arg, struct http_req *r, const char *buf, size_t len)
 	if (!t->body_gzip)
 		return insp_trace_write(t, buf, len);
 	if (gz_feed(t->gz, buf, len, insp_trace_write, t, &cause) == -1) {
+		/* Not gzip at all: refused, nothing of it spooled. */
+		if (gz_total_out(t->gz) == 0)
+			insp_trace_fail(t, insp_safe(xasprintf("%s/trace/%s answered "
+			    "Content-Encoding: gzip, but the body is not gzip (%s); refused",
+			    t->ins->base, t->id, cause != NULL ? cause : "?")));
 		/* Corrupt data: what decoded before it is kept. */
-		if (cause != NULL)
+		else if (cause != NULL)
 			insp_trace_stop(t, xasprintf("trace %s: %s", t->id, cause));
 		free(cause);
 		return 1;
@@ -755,16 +818,27 @@ insp_trace_done(void *arg, struct http_req *r, const char *error)
 	char *url = xasprintf("%s/trace/%s", t->ins->base, t->id);
 	const char *etag = http_header(r, "ETag");
 	long st = http_status(r);
-	bool wrote_why = error != NULL && t->error != NULL; /* the body handler said */
+	bool wrote_why = error != NULL && t->refused; /* the body handler said */
 
 	t->req = NULL;
 	t->http_status = error != NULL ? 0 : st;
 	gz_free(t->gz);
 	t->gz = NULL;
 	t->skip = 0;
+	t->partial = false;
 	if (t->truncated)
 		t->loaded = true; /* what was spooled before the stop reads */
-	else if (error != NULL || !insp_trace_status_ok(t, st)) {
+	else if (error != NULL && !wrote_why && (st == 200 || st == 206) &&
+	    t->bytes > t->asked_from) {
+		/* A body that broke off (a Content-Length too long, a bad chunk,
+		 * a cut connection): every line that came is good and stays; the
+		 * rest is asked for with Range from what was decoded. */
+		insp_trace_fail(t, insp_safe(xasprintf("trace %s: the download broke "
+		    "off after %llu bytes of text (%s); asking for the rest", t->id,
+		    (unsigned long long)t->bytes, error)));
+		t->partial = true;
+		t->loaded = true;
+	} else if (error != NULL || !insp_trace_status_ok(t, st)) {
 		if (!wrote_why)
 			insp_trace_fail(t, insp_failure(url, r, st >= 300 ? NULL : error));
 	} else {
@@ -818,10 +892,14 @@ insp_trace_request(struct insp_trace *t, bool tail)
 	g.body = insp_trace_body;
 	g.done = insp_trace_done;
 	g.arg = t;
+	/* A full answer repeats what the spool holds (a server ignoring Range,
+	 * a changed ETag, a first download that broke off): never twice. */
+	t->skip = t->bytes;
+	t->asked_from = t->bytes;
+	t->refused = false;
 	if (tail) {
 		snprintf(from, sizeof from, "%llu", (unsigned long long)t->bytes);
 		g.range_from = from;
-		t->skip = t->bytes; /* in case the server ignores Range */
 	} else if (t->loaded && t->etag != NULL)
 		g.if_none_match = t->etag;
 	t->asked_range = g.range_from != NULL;
@@ -885,6 +963,12 @@ bool
 insp_trace_truncated(const struct insp_trace *t)
 {
 	return t->truncated;
+}
+
+bool
+insp_trace_partial(const struct insp_trace *t)
+{
+	return t->partial;
 }
 
 uint64_t

@@ -84,6 +84,9 @@ bool insp_trace_truncated(const struct insp_trace *);
 /* The HTTP status of the last answer (0 before any): a 404 is what
  * makes a session id unknown. */
 long insp_trace_http_status(const struct insp_trace *);
+/* The last answer broke off: what came is in the spool, and the next
+ * insp_trace_tail asks for the rest (insp_trace_error says what broke). */
+bool insp_trace_partial(const struct insp_trace *);
 uint64_t insp_trace_bytes(const struct insp_trace *); /* text received */
 /* Ask for new text, unless a request is already running. */
 void insp_trace_tail(struct insp_trace *);

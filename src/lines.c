@@ -64,6 +64,16 @@ lines_pending(const struct lines *l)
 	return l->cur_len;
 }
 
+void
+lines_trim(struct lines *l)
+{
+	if (l->tail_len != 0)
+		return;
+	free(l->tail);
+	l->tail = NULL;
+	l->tail_cap = 0;
+}
+
 /* Add p[0..n) to the unfinished line. */
 static void
 lines_hold(struct lines *l, const char *p, size_t n)

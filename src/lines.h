@@ -35,6 +35,9 @@ void lines_free(struct lines *);
  * (tracefile.c) reads such a line back once it is complete.
  */
 void lines_set_hold(struct lines *, size_t hold);
+/* Give back the buffer of the unfinished line when there is none (an
+ * idle reader). */
+void lines_trim(struct lines *);
 
 /* Returns 0, or the non-zero value fn returned. */
 int lines_feed(struct lines *, const char *buf, size_t len, lines_fn fn, void *arg);

@@ -4,6 +4,8 @@
  */
 #include "config.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <locale.h>
 #include <stdbool.h>
@@ -59,6 +61,35 @@ static const char usage_text[] =
 "$XDG_CONFIG_HOME/mcp-inspect-tui/config (see mcp-inspect-tui(1), FILES).\n"
 "\n"
 "Exit status: 0 success, 1 runtime failure, 2 usage error.\n";
+
+/*
+ * A standard descriptor the caller closed (">&-") would be taken by the
+ * first file opened, and output would go into it.  Hold it with /dev/null
+ * opened so that writing fails as it should (EBADF) and reading ends.
+ */
+static void
+hold_closed_std_fds(void)
+{
+	int fd, nfd;
+
+	for (fd = 0; fd <= 2; fd++) {
+		if (fcntl(fd, F_GETFD) != -1 || errno != EBADF)
+			continue;
+		nfd = open("/dev/null", fd == STDERR_FILENO ? O_WRONLY : O_RDONLY);
+		if (nfd != -1 && nfd != fd) {
+			dup2(nfd, fd);
+			close(nfd);
+		}
+	}
+}
+
+/* --help and --version: their output is checked like any other. */
+static void
+print_and_exit(const char *text)
+{
+	fputs(text, stdout);
+	exit(cli_output_close() == -1 ? 1 : 0);
+}
 
 static void
 usage_error(const char *msg, const char *arg)
@@ -134,11 +165,11 @@ parse_options(int argc, char **argv, struct options *o)
 		case 'f': o->cli.filter = optarg; break;
 		case OPT_TOKEN: o->token = optarg; break;
 		case 'h':
-			fputs(usage_text, stdout);
-			exit(0);
+			print_and_exit(usage_text);
+			break;
 		case 'V':
-			printf("mcp-inspect-tui %s\n", PACKAGE_VERSION);
-			exit(0);
+			print_and_exit("mcp-inspect-tui " PACKAGE_VERSION "\n");
+			break;
 		default:
 			if (optopt != 0 && optopt < 256)
 				cli_error("option -%c %s; try "
@@ -221,6 +252,7 @@ main(int argc, char **argv)
 	char *cause = NULL, *cmd_token;
 	int rc;
 
+	hold_closed_std_fds();
 	setlocale(LC_ALL, "");
 	parse_options(argc, argv, &o);
 	apply_config(&o, &cfg);
@@ -262,5 +294,7 @@ main(int argc, char **argv)
 	source_clear(&src);
 	free(cmd_token);
 	settings_clear(&cfg);
+	if (o.mode != MODE_BROWSE && cli_output_close() == -1)
+		rc = 1;
 	return rc;
 }

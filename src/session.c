@@ -20,6 +20,7 @@ struct session {
 	char **paths;
 	size_t npaths;
 	struct tracefile **files; /* opened lazily; NULL until then or if it failed */
+	bool *dead;               /* the file could not be opened (warned once) */
 	size_t cur;               /* file being read */
 	struct span_parser *parser;
 	struct trace *trace;
@@ -41,7 +42,7 @@ session_create(const struct session_ref *ref, struct trace *trace)
 	for (i = 0; i < ref->nfiles; i++)
 		s->paths[i] = xstrdup(ref->files[i]);
 	s->files = xcalloc(ref->nfiles ? ref->nfiles : 1, sizeof *s->files);
-	s->parser = span_parser_new();
+	s->dead = xcalloc(ref->nfiles ? ref->nfiles : 1, sizeof *s->dead);
 	s->trace = trace;
 	s->size = ref->bytes;
 	s->spool_fd = ref->spooled ? fcntl(ref->fd, F_DUPFD_CLOEXEC, 0) : -1;
@@ -75,6 +76,7 @@ session_free(struct session *s)
 		free(s->warnings[i]);
 	free(s->warnings);
 	free(s->files);
+	free(s->dead);
 	free(s->paths);
 	span_parser_free(s->parser);
 	trace_free(s->trace);
@@ -91,21 +93,38 @@ session_warn(struct session *s, char *msg)
 	s->warnings[s->nwarnings++] = msg;
 }
 
+/* One more file to read after the others: a new rotated chunk, or a file
+ * rewritten in place read again as a new one (its spans before keep their
+ * file number).  -1 past the 16 bits of a span's file number. */
+static int
+session_append_path(struct session *s, const char *path)
+{
+	if (s->npaths >= UINT16_MAX)
+		return -1;
+	s->paths = xreallocarray(s->paths, s->npaths + 1, sizeof *s->paths);
+	s->files = xreallocarray(s->files, s->npaths + 1, sizeof *s->files);
+	s->dead = xreallocarray(s->dead, s->npaths + 1, sizeof *s->dead);
+	s->paths[s->npaths] = xstrdup(path);
+	s->files[s->npaths] = NULL;
+	s->dead[s->npaths] = false;
+	s->npaths++;
+	return 0;
+}
+
 /* Open file i on first use; a failure becomes a warning. */
 static struct tracefile *
 session_file(struct session *s, size_t i)
 {
 	char *cause = NULL;
 
-	if (s->files[i] == NULL && s->paths[i] != NULL) {
+	if (s->files[i] == NULL && !s->dead[i]) {
 		if (s->spool_fd != -1 && i == 0)
 			s->files[i] = tracefile_open_fd(s->paths[i], s->spool_fd, 0, &cause);
 		else
 			s->files[i] = tracefile_open(s->paths[i], (uint16_t)i, &cause);
 		if (s->files[i] == NULL) {
 			session_warn(s, cause);
-			free(s->paths[i]);
-			s->paths[i] = NULL;
+			s->dead[i] = true;
 		}
 	}
 	return s->files[i];
@@ -124,6 +143,8 @@ session_read(struct session *s, size_t max_bytes)
 	size_t i;
 	int rc;
 
+	if (s->parser == NULL)
+		s->parser = span_parser_new();
 	for (i = 0; i < s->npaths; i++) {
 		if ((tf = session_file(s, i)) == NULL)
 			continue;
@@ -131,10 +152,50 @@ session_read(struct session *s, size_t max_bytes)
 		rc = tracefile_read(tf, s->parser, s->trace, max_bytes, &cause);
 		if (rc == -1)
 			session_warn(s, cause);
+		if (rc == -1 && tracefile_rewritten(tf))
+			session_append_path(s, s->paths[i]);
 		if (rc == 1)
 			return 1;
 	}
+	/* Caught up: the parser's arena (tens of KiB once used) goes until
+	 * more is read; thousands of idle list rows would keep it. */
+	span_parser_free(s->parser);
+	s->parser = NULL;
 	return 0;
+}
+
+/*
+ * The exporter rotates a session into ID.jsonl.chunk_N.jsonl.gz files
+ * while it runs, and every span after a rotation is in a chunk this
+ * session did not have when it was opened.  Files of ref that are new are
+ * appended, in ref's (chunk) order, and read after the ones before: each
+ * span once, none lost.
+ */
+int
+session_add_files(struct session *s, const struct session_ref *ref)
+{
+	size_t i, j, n = s->npaths;
+	bool gone = false;
+
+	if (s->spool_fd != -1)
+		return -1;
+	/* A file that went away keeps what was read from it. */
+	for (j = 0; j < n && !gone; j++) {
+		for (i = 0; i < ref->nfiles; i++) {
+			if (strcmp(ref->files[i], s->paths[j]) == 0)
+				break;
+		}
+		gone = i == ref->nfiles;
+	}
+	for (i = 0; i < ref->nfiles; i++) {
+		for (j = 0; j < n; j++) {
+			if (strcmp(ref->files[i], s->paths[j]) == 0)
+				break;
+		}
+		if (j == n && session_append_path(s, ref->files[i]) == -1)
+			return -1;
+	}
+	return gone ? -1 : (int)(s->npaths - n);
 }
 
 void
@@ -142,6 +203,8 @@ session_finish(struct session *s)
 {
 	size_t i;
 
+	if (s->parser == NULL)
+		s->parser = span_parser_new();
 	for (i = 0; i < s->npaths; i++) {
 		if (s->files[i] == NULL)
 			continue;

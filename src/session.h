@@ -52,6 +52,12 @@ void session_free(struct session *);
  * skipped with a warning (session_warnings); nothing read before is lost.
  */
 int session_read(struct session *, size_t max_bytes);
+/* ref is a newer look at the same session (source_session_files): its
+ * files this session lacks (rotated chunks written since) are appended,
+ * to be read after the others.  Returns how many were added, or -1 when
+ * ref also lacks some of this session's files (they went away: read the
+ * session again to see it as it is now). */
+int session_add_files(struct session *, const struct session_ref *ref);
 /* After a one-shot read: index final lines that lack a newline. */
 void session_finish(struct session *);
 

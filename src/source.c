@@ -219,8 +219,12 @@ source_group(struct source_entry *e, size_t ne, size_t *n)
 	return refs;
 }
 
+/* Every session of dir, or only session only_id's files when it is not
+ * NULL (a followed session looking for new chunks: no other file is
+ * looked at). */
 static int
-source_scan_dir(const char *dir, struct session_ref **refs, size_t *n, char **cause)
+source_scan_dir(const char *dir, const char *only_id, struct session_ref **refs,
+    size_t *n, char **cause)
 {
 	DIR *d = opendir(dir);
 	struct dirent *de;
@@ -235,8 +239,14 @@ source_scan_dir(const char *dir, struct session_ref **refs, size_t *n, char **ca
 		return -1;
 	}
 	while ((de = readdir(d)) != NULL) {
-		if (de->d_name[0] == '.' || (id = source_session_id(de->d_name, &chunk)) == NULL)
+		if (de->d_name[0] == '.' || (only_id != NULL &&
+		    strncmp(de->d_name, only_id, strlen(only_id)) != 0) ||
+		    (id = source_session_id(de->d_name, &chunk)) == NULL)
 			continue;
+		if (only_id != NULL && strcmp(id, only_id) != 0) {
+			free(id);
+			continue;
+		}
 		path = xasprintf("%s/%s", dir, de->d_name);
 		/*
 		 * A trace file name that is not a readable file (a dangling or
@@ -306,7 +316,7 @@ source_scan(const struct source *src, struct session_ref **refs, size_t *n,
 	*n = 0;
 	switch (src->kind) {
 	case SOURCE_DIR:
-		return source_scan_dir(src->where, refs, n, cause);
+		return source_scan_dir(src->where, NULL, refs, n, cause);
 	case SOURCE_FILE:
 		return source_scan_one(src->where, false, refs, n);
 	case SOURCE_STDIN:
@@ -316,6 +326,20 @@ source_scan(const struct source *src, struct session_ref **refs, size_t *n,
 	}
 	*cause = xasprintf("%s: remote inspector sources are not supported yet", src->where);
 	return -1;
+}
+
+int
+source_session_files(const struct source *src, const char *id,
+    struct session_ref **ref, char **cause)
+{
+	size_t n = 0;
+
+	*ref = NULL;
+	if (src->kind != SOURCE_DIR)
+		return 0;
+	if (source_scan_dir(src->where, id, ref, &n, cause) == -1)
+		return -1;
+	return n > 0 ? 1 : 0;
 }
 
 void

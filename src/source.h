@@ -55,6 +55,12 @@ char *source_session_id(const char *filename, unsigned *chunk);
 int source_scan(const struct source *, struct session_ref **refs, size_t *n,
     char **cause);
 void session_refs_free(struct session_ref *, size_t n);
+/* The files of session id in a directory source as they are now (new
+ * rotated chunks show here first): 1 with *ref (free with
+ * session_refs_free(*ref, 1)), 0 when it has none or the source is not a
+ * directory, -1 with *cause when the directory cannot be read. */
+int source_session_files(const struct source *, const char *id,
+    struct session_ref **ref, char **cause);
 
 /* Find a session by id or unique id prefix.  Returns its index, -1 when
  * none matches, -2 when a prefix is ambiguous. */

@@ -7,6 +7,7 @@
 #include "xmalloc.h"
 
 #define STRTAB_CHUNK (256 * 1024)
+#define STRTAB_FIRST 512
 
 /* Each string is stored as a 4-byte length, the bytes and a NUL. */
 struct strtab {
@@ -51,7 +52,12 @@ strtab_alloc(struct strtab *t, size_t n)
 	char *p;
 
 	if (t->nchunks == 0 || t->used + need > t->chunk_size) {
-		t->chunk_size = need > STRTAB_CHUNK ? need : STRTAB_CHUNK;
+		/* Chunks grow from small: a list row's table holds a title
+		 * and a few names, and twenty thousand rows are kept. */
+		t->chunk_size = t->chunk_size == 0 ? STRTAB_FIRST :
+		    t->chunk_size * 2 > STRTAB_CHUNK ? STRTAB_CHUNK : t->chunk_size * 2;
+		if (t->chunk_size < need)
+			t->chunk_size = need;
 		t->chunks = xreallocarray(t->chunks, t->nchunks + 1, sizeof *t->chunks);
 		t->chunks[t->nchunks++] = xmalloc(t->chunk_size);
 		t->used = 0;
@@ -65,7 +71,7 @@ strtab_alloc(struct strtab *t, size_t n)
 static void
 strtab_rehash(struct strtab *t)
 {
-	size_t n = t->nslots ? t->nslots * 2 : 1024, j;
+	size_t n = t->nslots ? t->nslots * 2 : 64, j;
 	uint32_t id;
 
 	free(t->slots);
@@ -110,7 +116,7 @@ strtab_intern(struct strtab *t, const char *s, size_t n)
 	if (id != STRTAB_NONE)
 		return id;
 	if (t->count == t->cap) {
-		t->cap = t->cap ? t->cap * 2 : 1024;
+		t->cap = t->cap ? t->cap * 2 : 32;
 		t->strs = xreallocarray(t->strs, t->cap, sizeof *t->strs);
 		t->hashes = xreallocarray(t->hashes, t->cap, sizeof *t->hashes);
 	}

@@ -7,11 +7,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include "buf.h"
 #include "gz.h"
+#include "inspector.h"
 #include "lines.h"
 #include "span_parse.h"
 #include "trace.h"
@@ -25,12 +27,15 @@
 /* Deflate's largest expansion, assumed until a file shows its own. */
 #define DEFLATE_MAX_RATIO 1032
 #define RATIO_KNOWN_AFTER (64u * 1024)
+/* Input bytes remembered to tell an append from a rewrite. */
+#define TRACEFILE_LAST 64
 
 struct tracefile {
 	char *path;
 	uint16_t index;
 	int fd;              /* the file, or (a descriptor of) the stdin spool */
 	bool spooled;        /* standard input, through the stdin spool */
+	bool told;           /* the stdin spool's error was reported */
 	bool by_fd;          /* opened from a descriptor: no path to check */
 	dev_t dev;
 	ino_t ino;
@@ -43,12 +48,22 @@ struct tracefile {
 	char **bad;          /* "FILE:LINE: why" of the first TRACEFILE_BAD_KEPT */
 	size_t nbad;
 	bool failed;
+	bool rewritten;      /* truncated and written again (copytruncate) */
 	bool bomb;           /* reading stopped: it decompresses too far */
+	/* The last input bytes read, which end at consumed: still there when
+	 * the file has only grown, different when it was rewritten. */
+	unsigned char last[TRACEFILE_LAST];
+	size_t nlast;
 	/* A pretty-printed object being read (see tracefile_pretty_line). */
 	bool in_object;
 	uint64_t object_off;
 	uint64_t object_line;
-	unsigned char *chunk;
+	unsigned char *chunk; /* input buffer, only while reading (NULL idle) */
+	/* Open descriptors of files read by path are a bounded set, most
+	 * recently used first (tracefile_hold); fd is -1 while closed. */
+	struct tracefile *lru_prev, *lru_next;
+	bool lru_linked;
+	int busy;            /* holds on fd: not closed while > 0 */
 	/* Valid during one tracefile_read: where spans go. */
 	struct span_parser *parser;
 	struct trace *trace;
@@ -67,8 +82,72 @@ static struct {
 	pthread_mutex_t lock;
 	int fd;              /* -1 until the first "-" */
 	uint64_t size;       /* bytes of stdin copied so far */
-	bool eof;            /* stdin has ended */
-} stdin_spool = { PTHREAD_MUTEX_INITIALIZER, -1, 0, false };
+	bool eof;            /* stdin has ended (or reading it stopped) */
+	uint64_t max;        /* the spool limit, 0 until known */
+	char *error;         /* why reading stopped early, or NULL */
+} stdin_spool = { PTHREAD_MUTEX_INITIALIZER, -1, 0, false, 0, NULL };
+
+/* The spool limit: MCP_INSPECT_TUI_SPOOL_MAX, as for a remote trace's. */
+static uint64_t
+tracefile_spool_max(void)
+{
+	const char *env = getenv("MCP_INSPECT_TUI_SPOOL_MAX");
+	uint64_t max = TRACEFILE_SPOOL_MAX;
+
+	if (env != NULL && *env != '\0' && inspector_size(env, &max) == -1)
+		max = TRACEFILE_SPOOL_MAX;
+	return max;
+}
+
+/* Append n bytes to the spool (lock held); false, with the reason kept,
+ * when they do not all fit: what does stays readable. */
+static bool
+tracefile_spool_append(const unsigned char *p, size_t n)
+{
+	const char *dir = getenv("TMPDIR");
+	size_t done = 0;
+	ssize_t w;
+
+	if (stdin_spool.max == 0)
+		stdin_spool.max = tracefile_spool_max();
+	if (stdin_spool.size + n > stdin_spool.max) {
+		n = (size_t)(stdin_spool.max - stdin_spool.size);
+		stdin_spool.error = xasprintf("standard input: stopped at the spool "
+		    "limit of %llu MiB (MCP_INSPECT_TUI_SPOOL_MAX); the rest is not read",
+		    (unsigned long long)(stdin_spool.max >> 20));
+	}
+	while (done < n) {
+		w = pwrite(stdin_spool.fd, p + done, n - done,
+		    (off_t)(stdin_spool.size + done));
+		if (w == -1 && errno == EINTR)
+			continue;
+		if (w <= 0) {
+			free(stdin_spool.error);
+			/* A short write is a full disk: errno is not set then. */
+			stdin_spool.error = xasprintf("cannot spool standard input in "
+			    "%s: %s; reading it stopped after %llu bytes",
+			    dir && *dir ? dir : "/tmp", strerror(w == 0 ? ENOSPC : errno),
+			    (unsigned long long)(stdin_spool.size + done));
+			break;
+		}
+		done += (size_t)w;
+	}
+	stdin_spool.size += done;
+	if (stdin_spool.error != NULL)
+		stdin_spool.eof = true;
+	return stdin_spool.error == NULL;
+}
+
+const char *
+tracefile_stdin_error(void)
+{
+	const char *e;
+
+	pthread_mutex_lock(&stdin_spool.lock);
+	e = stdin_spool.error;
+	pthread_mutex_unlock(&stdin_spool.lock);
+	return e;
+}
 
 static int
 tracefile_spool(char **cause)
@@ -80,6 +159,7 @@ tracefile_spool(char **cause)
 	if (fd == -1) {
 		*cause = xasprintf("cannot create a temporary file in %s to hold standard input: %s",
 		    dir && *dir ? dir : "/tmp", strerror(errno));
+		stdin_spool.error = xstrdup(*cause);
 		free(path);
 		return -1;
 	}
@@ -133,14 +213,183 @@ tracefile_stdin_input(struct tracefile *tf, size_t want, char **cause)
 			*cause = xasprintf("cannot read standard input: %s", strerror(errno));
 		else if (n == 0)
 			stdin_spool.eof = true;
-		else if (pwrite(tf->fd, tf->chunk, (size_t)n, (off_t)at) != n) {
-			*cause = xasprintf("cannot spool standard input: %s", strerror(errno));
-			n = -1;
-		} else
-			stdin_spool.size += (uint64_t)n;
+		else if (!tracefile_spool_append(tf->chunk, (size_t)n)) {
+			/* What fitted is read; the reason comes at its end. */
+			n = (ssize_t)(stdin_spool.size - at);
+			if (n == 0) {
+				tf->told = true;
+				*cause = xstrdup(stdin_spool.error);
+				n = -1;
+			}
+		}
+	} else if (stdin_spool.error != NULL && !tf->told) {
+		tf->told = true;
+		*cause = xstrdup(stdin_spool.error);
+		n = -1;
 	}
 	pthread_mutex_unlock(&stdin_spool.lock);
 	return n;
+}
+
+/*
+ * A browser lists thousands of sessions, and a session can have a thousand
+ * rotated chunks: holding a descriptor for each ran into the descriptor
+ * limit ("Too many open files", rows never read, 251 of 1 000 chunks).
+ * Files read by path are opened when used and closed when the set of open
+ * ones grows past a quarter of the limit, least recently used first; a
+ * file is reopened (and checked to be the same file) when it is read
+ * again.  A file being read or fetched from is held and never closed.
+ */
+static struct {
+	pthread_mutex_t lock;
+	struct tracefile *head, *tail; /* head most recently used */
+	size_t n, cap;
+} tf_lru = { PTHREAD_MUTEX_INITIALIZER, NULL, NULL, 0, 0 };
+
+static size_t
+tracefile_lru_cap(void)
+{
+	const char *env = getenv("MCP_INSPECT_TUI_MAX_FDS");
+	struct rlimit rl;
+	size_t cap = TRACEFILE_MAX_OPEN;
+
+	if (env != NULL && atoi(env) > 0)
+		return (size_t)atoi(env);
+	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY &&
+	    rl.rlim_cur / 4 < cap)
+		cap = rl.rlim_cur / 4;
+	return cap < 4 ? 4 : cap;
+}
+
+static void
+tracefile_lru_unlink(struct tracefile *tf)
+{
+	if (!tf->lru_linked)
+		return;
+	if (tf->lru_prev != NULL)
+		tf->lru_prev->lru_next = tf->lru_next;
+	else
+		tf_lru.head = tf->lru_next;
+	if (tf->lru_next != NULL)
+		tf->lru_next->lru_prev = tf->lru_prev;
+	else
+		tf_lru.tail = tf->lru_prev;
+	tf->lru_prev = tf->lru_next = NULL;
+	tf->lru_linked = false;
+	tf_lru.n--;
+}
+
+static void
+tracefile_lru_push(struct tracefile *tf)
+{
+	tf->lru_prev = NULL;
+	tf->lru_next = tf_lru.head;
+	if (tf_lru.head != NULL)
+		tf_lru.head->lru_prev = tf;
+	tf_lru.head = tf;
+	if (tf_lru.tail == NULL)
+		tf_lru.tail = tf;
+	tf->lru_linked = true;
+	tf_lru.n++;
+}
+
+/* Close least recently used descriptors not held until at most keep are
+ * open (lock held). */
+static void
+tracefile_lru_trim(size_t keep)
+{
+	struct tracefile *tf = tf_lru.tail, *prev;
+
+	while (tf != NULL && tf_lru.n > keep) {
+		prev = tf->lru_prev;
+		if (tf->busy == 0) {
+			tracefile_lru_unlink(tf);
+			close(tf->fd);
+			tf->fd = -1;
+		}
+		tf = prev;
+	}
+}
+
+/* Open path, making room among our own descriptors when the process is
+ * at its limit (lock held). */
+static int
+tracefile_lru_open(const char *path)
+{
+	int fd;
+
+	if (tf_lru.cap == 0)
+		tf_lru.cap = tracefile_lru_cap();
+	tracefile_lru_trim(tf_lru.cap > 0 ? tf_lru.cap - 1 : 0);
+	/* O_NONBLOCK: opening a pipe must not wait for a writer. */
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+	if (fd == -1 && (errno == EMFILE || errno == ENFILE)) {
+		tracefile_lru_trim(0);
+		fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+	}
+	return fd;
+}
+
+/* A file read by path joins the open set (lock held). */
+static void
+tracefile_lru_add(struct tracefile *tf)
+{
+	tracefile_lru_push(tf);
+	tracefile_lru_trim(tf_lru.cap);
+}
+
+/*
+ * Hold tf's descriptor for one operation, reopening it if it was closed;
+ * -1 with *cause when it cannot be opened again or is another file now.
+ */
+static int
+tracefile_hold(struct tracefile *tf, char **cause)
+{
+	struct stat st;
+	int fd, rc = 0;
+
+	if (tf->spooled || tf->by_fd) {
+		tf->busy++;
+		return 0;
+	}
+	pthread_mutex_lock(&tf_lru.lock);
+	if (tf->fd == -1) {
+		if ((fd = tracefile_lru_open(tf->path)) == -1) {
+			*cause = xasprintf("cannot open %s again: %s", tf->path,
+			    strerror(errno));
+			rc = -1;
+		} else if (fstat(fd, &st) == -1 || st.st_dev != tf->dev ||
+		    st.st_ino != tf->ino) {
+			*cause = xasprintf("%s was replaced while being read; "
+			    "showing what was read before", tf->path);
+			close(fd);
+			rc = -1;
+		} else {
+			tf->fd = fd;
+			tracefile_lru_push(tf);
+		}
+	} else if (tf->lru_linked) {
+		tracefile_lru_unlink(tf);
+		tracefile_lru_push(tf);
+	}
+	if (rc == 0)
+		tf->busy++;
+	pthread_mutex_unlock(&tf_lru.lock);
+	return rc;
+}
+
+static void
+tracefile_release(struct tracefile *tf)
+{
+	if (tf->spooled || tf->by_fd) {
+		tf->busy--;
+		return;
+	}
+	pthread_mutex_lock(&tf_lru.lock);
+	tf->busy--;
+	if (tf_lru.n > tf_lru.cap)
+		tracefile_lru_trim(tf_lru.cap);
+	pthread_mutex_unlock(&tf_lru.lock);
 }
 
 static struct tracefile *
@@ -154,7 +403,6 @@ tracefile_new(const char *name, int fd, uint16_t index)
 	tf->gz = gz_new();
 	tf->lines = lines_new(TRACEFILE_MAX_LINE);
 	lines_set_hold(tf->lines, TRACEFILE_HOLD);
-	tf->chunk = xmalloc(TRACEFILE_CHUNK);
 	return tf;
 }
 
@@ -172,9 +420,10 @@ tracefile_open(const char *path, uint16_t index, char **cause)
 		tf->spooled = true;
 		return tf;
 	}
-	/* O_NONBLOCK: opening a pipe must not wait for a writer. */
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)) == -1) {
+	pthread_mutex_lock(&tf_lru.lock);
+	if ((fd = tracefile_lru_open(path)) == -1) {
 		*cause = xasprintf("cannot open %s: %s", path, strerror(errno));
+		pthread_mutex_unlock(&tf_lru.lock);
 		return NULL;
 	}
 	if (fstat(fd, &st) == -1 || !S_ISREG(st.st_mode)) {
@@ -183,9 +432,12 @@ tracefile_open(const char *path, uint16_t index, char **cause)
 		    "not a regular file (a pipe can be read as standard input, -)" :
 		    strerror(errno));
 		close(fd);
+		pthread_mutex_unlock(&tf_lru.lock);
 		return NULL;
 	}
 	tf = tracefile_new(path, fd, index);
+	tracefile_lru_add(tf);
+	pthread_mutex_unlock(&tf_lru.lock);
 	/* A .gz name promises gzip: random bytes get one clear error, not
 	 * hundreds of bad lines. */
 	if (strlen(path) > 3 && strcmp(path + strlen(path) - 3, ".gz") == 0)
@@ -216,7 +468,13 @@ tracefile_free(struct tracefile *tf)
 {
 	if (tf == NULL)
 		return;
-	close(tf->fd);
+	if (!tf->spooled && !tf->by_fd) {
+		pthread_mutex_lock(&tf_lru.lock);
+		tracefile_lru_unlink(tf);
+		pthread_mutex_unlock(&tf_lru.lock);
+	}
+	if (tf->fd != -1)
+		close(tf->fd);
 	gz_free(tf->gz);
 	lines_free(tf->lines);
 	free(tf->chunk);
@@ -382,7 +640,47 @@ tracefile_input(struct tracefile *tf, size_t want, char **cause)
 	return n;
 }
 
-/* A followed file that shrank or was replaced cannot be resumed. */
+/* Whether the bytes read last are still where they were. */
+static bool
+tracefile_last_same(struct tracefile *tf)
+{
+	unsigned char now[TRACEFILE_LAST];
+	ssize_t n;
+
+	if (tf->nlast == 0)
+		return true;
+	do
+		n = pread(tf->fd, now, tf->nlast, (off_t)(tf->consumed - tf->nlast));
+	while (n == -1 && errno == EINTR);
+	return n == (ssize_t)tf->nlast && memcmp(now, tf->last, tf->nlast) == 0;
+}
+
+/* Remember the last bytes of what was just read (they end at consumed). */
+static void
+tracefile_keep_last(struct tracefile *tf, const unsigned char *p, size_t n)
+{
+	if (n >= TRACEFILE_LAST) {
+		memcpy(tf->last, p + n - TRACEFILE_LAST, TRACEFILE_LAST);
+		tf->nlast = TRACEFILE_LAST;
+		return;
+	}
+	if (tf->nlast + n > TRACEFILE_LAST) {
+		memmove(tf->last, tf->last + tf->nlast + n - TRACEFILE_LAST,
+		    TRACEFILE_LAST - n);
+		tf->nlast = TRACEFILE_LAST - n;
+	}
+	memcpy(tf->last + tf->nlast, p, n);
+	tf->nlast += n;
+}
+
+/*
+ * A followed file that was replaced cannot be resumed.  One that was
+ * truncated and written again in place (logrotate's copytruncate) is
+ * read again from its start: it is smaller than what was read, or, when
+ * the new content already outgrew the read offset, the bytes read last
+ * are no longer there (GNU tail -F says "file truncated" and does the
+ * same; looking only at the size lost every span up to the old offset).
+ */
 static int
 tracefile_check_same(struct tracefile *tf, char **cause)
 {
@@ -397,9 +695,20 @@ tracefile_check_same(struct tracefile *tf, char **cause)
 		return -1;
 	}
 	if (fstat(tf->fd, &st) == 0) {
-		if ((uint64_t)st.st_size < tf->consumed) {
-			*cause = xasprintf("%s shrank while being read; "
-			    "showing what was read before", tf->path);
+		if ((uint64_t)st.st_size < tf->consumed || (tf->by_fd == false &&
+		    (uint64_t)st.st_size != tf->size && !tracefile_last_same(tf))) {
+			*cause = xasprintf("%s was truncated; "
+			    "reading it again from its start", tf->path);
+			tf->rewritten = !tf->by_fd;
+			if (tf->rewritten) {
+				/* Its text is read again by a new reader; the
+				 * descriptor goes when the hold ends. */
+				tf->failed = true;
+			} else {
+				free(*cause);
+				*cause = xasprintf("%s shrank while being read; "
+				    "showing what was read before", tf->path);
+			}
 			return -1;
 		}
 		tf->size = (uint64_t)st.st_size;
@@ -419,6 +728,19 @@ tracefile_input_cap(const struct tracefile *tf)
 	return (size_t)(TRACEFILE_OUT_PER_READ / ratio);
 }
 
+/* A closed file that still is the same one, of the size read to: nothing
+ * new, known without opening it again. */
+static bool
+tracefile_idle(const struct tracefile *tf)
+{
+	struct stat st;
+
+	if (tf->fd != -1 || tf->spooled || tf->by_fd)
+		return false;
+	return stat(tf->path, &st) == 0 && st.st_dev == tf->dev && st.st_ino == tf->ino &&
+	    (uint64_t)st.st_size == tf->size && tf->size == tf->consumed;
+}
+
 int
 tracefile_read(struct tracefile *tf, struct span_parser *parser, struct trace *trace,
     size_t max_bytes, char **cause)
@@ -430,12 +752,20 @@ tracefile_read(struct tracefile *tf, struct span_parser *parser, struct trace *t
 
 	if (tf->failed)
 		return 0;
+	if (tracefile_idle(tf))
+		return 0;
+	if (tracefile_hold(tf, cause) == -1) {
+		tf->failed = true;
+		return -1;
+	}
 	if (tracefile_check_same(tf, cause) == -1) {
 		tf->failed = true;
+		tracefile_release(tf);
 		return -1;
 	}
 	tf->parser = parser;
 	tf->trace = trace;
+	tf->chunk = xmalloc(TRACEFILE_CHUNK);
 	while (done < max_bytes) {
 		if (gz_total_out(tf->gz) - out0 >= TRACEFILE_OUT_PER_READ)
 			break; /* more next time (rc 1) */
@@ -453,6 +783,7 @@ tracefile_read(struct tracefile *tf, struct span_parser *parser, struct trace *t
 		}
 		tf->consumed += (uint64_t)n;
 		done += (size_t)n;
+		tracefile_keep_last(tf, tf->chunk, (size_t)n);
 		if (gz_feed(tf->gz, tf->chunk, (size_t)n, tracefile_on_text, tf, cause) == -1) {
 			char *why = *cause;
 
@@ -472,6 +803,14 @@ tracefile_read(struct tracefile *tf, struct span_parser *parser, struct trace *t
 	}
 	tf->parser = NULL;
 	tf->trace = NULL;
+	/* An idle reader keeps no input buffer: thousands of rows are. */
+	free(tf->chunk);
+	tf->chunk = NULL;
+	if (rc != 1) {
+		gz_trim(tf->gz);
+		lines_trim(tf->lines);
+	}
+	tracefile_release(tf);
 	return rc;
 }
 
@@ -483,6 +822,12 @@ tracefile_finish(struct tracefile *tf, struct span_parser *parser, struct trace 
 	char *cause = NULL, *line = NULL;
 	bool whole = false;
 
+	if (tf->rewritten || (n == 0 && !tf->in_object))
+		return;
+	if (tracefile_hold(tf, &cause) == -1) {
+		free(cause);
+		return;
+	}
 	if (n > 0 && n <= TRACEFILE_MAX_LINE) {
 		line = xmalloc(n);
 		whole = gz_read_at(tf->fd, gz_index(tf->gz), off, line, n, &cause) == (long)n;
@@ -505,6 +850,7 @@ tracefile_finish(struct tracefile *tf, struct span_parser *parser, struct trace 
 	}
 	tf->parser = NULL;
 	tf->trace = NULL;
+	tracefile_release(tf);
 	free(cause);
 	free(line);
 }
@@ -512,10 +858,19 @@ tracefile_finish(struct tracefile *tf, struct span_parser *parser, struct trace 
 char *
 tracefile_line(struct tracefile *tf, uint64_t off, uint32_t len, char **cause)
 {
-	char *line = xmalloc((size_t)len + 1);
+	char *line;
 	long got;
 
+	if (tf->rewritten) {
+		*cause = xasprintf("%s was rewritten after this span was read; its "
+		    "text is gone", tf->path);
+		return NULL;
+	}
+	if (tracefile_hold(tf, cause) == -1)
+		return NULL;
+	line = xmalloc((size_t)len + 1);
 	got = gz_read_at(tf->fd, gz_index(tf->gz), off, line, len, cause);
+	tracefile_release(tf);
 	if (got < 0) {
 		free(line);
 		return NULL;
@@ -528,6 +883,12 @@ tracefile_line(struct tracefile *tf, uint64_t off, uint32_t len, char **cause)
 	}
 	line[len] = '\0';
 	return line;
+}
+
+bool
+tracefile_rewritten(const struct tracefile *tf)
+{
+	return tf->rewritten;
 }
 
 const char *

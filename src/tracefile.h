@@ -31,6 +31,15 @@ struct trace;
 #define TRACEFILE_BOMB_MIN (256ull * 1024 * 1024)
 #define TRACEFILE_BOMB_RATIO 200
 
+/* Most descriptors of trace files kept open at once (at most a quarter of
+ * RLIMIT_NOFILE; $MCP_INSPECT_TUI_MAX_FDS sets it for tests): the rest are
+ * closed and reopened when read again. */
+#define TRACEFILE_MAX_OPEN 256
+
+/* Most of standard input spooled (MCP_INSPECT_TUI_SPOOL_MAX sets it, as for
+ * a remote trace): past it reading stops with a warning. */
+#define TRACEFILE_SPOOL_MAX ((uint64_t)2 << 30)
+
 struct tracefile;
 
 /* path "-" is standard input.  index is the file's number within its
@@ -64,7 +73,14 @@ void tracefile_finish(struct tracefile *, struct span_parser *, struct trace *);
  * NUL-terminated; NULL with *cause on failure. */
 char *tracefile_line(struct tracefile *, uint64_t off, uint32_t len, char **cause);
 
+/* True after tracefile_read failed because the file was truncated and
+ * written again in place: its new content is read by a new tracefile
+ * (the spans read before stay, their text is gone). */
+bool tracefile_rewritten(const struct tracefile *);
 const char *tracefile_path(const struct tracefile *);
+/* Why standard input was not read to its end (spool limit, full disk,
+ * no spool), or NULL. */
+const char *tracefile_stdin_error(void);
 /* True when it was read without failing and nothing came out of it (an
  * empty file, or gzip members that hold no text). */
 bool tracefile_empty(const struct tracefile *);

@@ -154,7 +154,24 @@ ui_message(struct ui *ui, bool error, const char *fmt, ...)
 	ui->message = xvasprintf(fmt, ap);
 	va_end(ap);
 	ui->message_error = error;
+	ui->message_cause = UI_CAUSE_NONE;
 	ui->dirty = true;
+}
+
+void
+ui_message_cause(struct ui *ui, enum ui_cause cause, const char *error)
+{
+	if (error != NULL) {
+		ui_message(ui, true, "%s", error);
+		ui->message_cause = cause;
+		return;
+	}
+	if (ui->message != NULL && ui->message_cause == cause) {
+		free(ui->message);
+		ui->message = NULL;
+		ui->message_cause = UI_CAUSE_NONE;
+		ui->dirty = true;
+	}
 }
 
 bool

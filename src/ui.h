@@ -110,6 +110,14 @@ struct ui_layout {
 	bool too_small;
 };
 
+/* What a status-bar error is about, when it is about something that can
+ * come back by itself (ui_message_cause). */
+enum ui_cause {
+	UI_CAUSE_NONE,
+	UI_CAUSE_SOURCE,             /* the directory scan or /sessions */
+	UI_CAUSE_TRACE,              /* the open remote session's download */
+};
+
 struct ui {
 	struct source src;
 	enum ui_screen screen;
@@ -125,6 +133,7 @@ struct ui {
 	char *search;                /* last search text */
 	char *message;               /* status-bar message until the next key */
 	bool message_error;
+	enum ui_cause message_cause; /* what a failure message is about */
 	bool dirty;
 	bool quit;
 	bool utf8;                   /* box drawing and glyphs */
@@ -153,6 +162,10 @@ struct ui {
 int ui_run(const struct source *, const char *token);
 void ui_message(struct ui *, bool error, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
+/* An error about cause (NULL: cause works again).  The message is shown
+ * like any other, and taken back when cause recovers, so that a stale
+ * "cannot open" never stays after the directory or server came back. */
+void ui_message_cause(struct ui *, enum ui_cause, const char *error);
 int64_t ui_now_ms(void);
 int64_t ui_now_us(void);
 /* Parse a filter typed by the user; an empty one is NULL (no filter).
@@ -188,6 +201,7 @@ void ui_tree_open(struct ui *, size_t entry);
 void ui_tree_close(struct ui *);
 bool ui_tree_work(struct ui *, int64_t deadline_ms);
 void ui_tree_follow(struct ui *);
+void ui_tree_add_files(struct ui *, const struct session_ref *);
 void ui_tree_rows(struct ui *);
 void ui_tree_draw(struct ui *);
 void ui_tree_action(struct ui *, enum key_action);

@@ -157,41 +157,127 @@ list_check_files(struct ui *ui)
 	}
 }
 
+/* The entry's files changed: rotated chunks were added (read on into
+ * them, row and open session alike), or a file went away (the row is read
+ * again from its start; its figures stay shown meanwhile). */
+static void
+entry_new_files(struct ui *ui, struct ui_entry *e, const struct session_ref *r)
+{
+	struct session_meta keep = e->meta;
+	struct session *summary = NULL;
+	bool had = e->have_meta, open = ui->tree.id == e->ref.id;
+
+	if (open && ui->tree.s != NULL)
+		ui_tree_add_files(ui, r);
+	if (e->summary != NULL && session_add_files(e->summary, r) >= 0) {
+		summary = e->summary;
+		e->summary = NULL;
+	}
+	e->have_meta = false;
+	entry_clear(e);
+	entry_copy_ref(e, r);
+	e->meta = keep;
+	e->have_meta = had;
+	if (summary != NULL) {
+		e->summary = summary;
+		e->read_once = true;
+	}
+	if (open)
+		ui->tree.id = e->ref.id;
+}
+
+/*
+ * A rescan looks up every scanned session among the rows: one by one that
+ * was n² string compares a second (20 000 rows took most of a second per
+ * scan, and keys waited).  The rows, sorted by id once per scan, are
+ * searched instead.  (ids are unique within a scan, so rows added during
+ * it need not be found again.)
+ */
+static struct ui *entries_sort_ui;
+
+static int
+entries_id_cmp(const void *a, const void *b)
+{
+	const struct ui_entry *e = entries_sort_ui->list.e;
+
+	return strcmp(e[*(const size_t *)a].ref.id, e[*(const size_t *)b].ref.id);
+}
+
+static size_t *
+entries_by_id(struct ui *ui)
+{
+	size_t *idx = xcalloc(ui->list.n ? ui->list.n : 1, sizeof *idx), i;
+
+	for (i = 0; i < ui->list.n; i++)
+		idx[i] = i;
+	entries_sort_ui = ui;
+	qsort(idx, ui->list.n, sizeof *idx, entries_id_cmp);
+	entries_sort_ui = NULL;
+	return idx;
+}
+
+static long
+entry_find_sorted(struct ui *ui, const size_t *idx, size_t n, const char *id)
+{
+	size_t lo = 0, hi = n, mid;
+	int c;
+
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		c = strcmp(id, ui->list.e[idx[mid]].ref.id);
+		if (c == 0)
+			return (long)idx[mid];
+		if (c < 0)
+			hi = mid;
+		else
+			lo = mid + 1;
+	}
+	return -1;
+}
+
 /* Merge a scan into the list: new sessions are added; a session that
- * gained a file (a rotated chunk) is read again from its start; one no
- * longer found is gone. */
+ * gained a file (a rotated chunk) reads on into it (entry_new_files); one
+ * no longer found is gone, and read afresh if it comes back. */
 void
 ui_list_rescan(struct ui *ui)
 {
 	struct session_ref *refs;
 	struct ui_entry *e;
-	size_t n, i, nold = ui->list.n;
+	size_t n, i, known, *by_id, nold = ui->list.n;
 	bool *seen;
 	long k;
 	char *cause = NULL;
 
 	if (source_scan(&ui->src, &refs, &n, &cause) == -1) {
-		ui_message(ui, true, "%s", cause);
+		ui_message_cause(ui, UI_CAUSE_SOURCE, cause);
 		free(cause);
 		return;
 	}
+	ui_message_cause(ui, UI_CAUSE_SOURCE, NULL);
 	seen = xcalloc(ui->list.n ? ui->list.n : 1, sizeof *seen);
+	by_id = entries_by_id(ui);
+	known = ui->list.n;
 	for (i = 0; i < n; i++) {
-		k = entry_find(ui, refs[i].id);
+		k = entry_find_sorted(ui, by_id, known, refs[i].id);
 		if (k >= 0) {
 			e = &ui->list.e[k];
 			seen[k] = true;
 			/* Back again (a new file): read it afresh. */
-			if (e->gone || !same_files(&e->ref, &refs[i])) {
+			if (e->gone) {
 				struct session_meta keep = e->meta;
 				bool had = e->have_meta;
+				bool open = ui->tree.id == e->ref.id;
 
 				e->have_meta = false;
 				entry_clear(e);
 				entry_copy_ref(e, &refs[i]);
 				e->meta = keep;
 				e->have_meta = had;
-			}
+				/* The open tree names its entry by this string. */
+				if (open)
+					ui->tree.id = e->ref.id;
+			} else if (!same_files(&e->ref, &refs[i]))
+				entry_new_files(ui, e, &refs[i]);
 			continue;
 		}
 		entry_add(ui, &refs[i]);
@@ -201,6 +287,7 @@ ui_list_rescan(struct ui *ui)
 			entry_gone(ui, &ui->list.e[i]);
 	}
 	free(seen);
+	free(by_id);
 	session_refs_free(refs, n);
 }
 

@@ -65,10 +65,9 @@ on_sessions(void *arg, const struct insp_session *s, size_t n, const char *error
 	struct ui_entry *e;
 	size_t i;
 
-	if (error != NULL) {
-		ui_message(ui, true, "%s", error);
+	ui_message_cause(ui, UI_CAUSE_SOURCE, error);
+	if (error != NULL)
 		return;
-	}
 	for (i = 0; i < n; i++) {
 		e = ui_list_entry(ui, s[i].id, true);
 		entry_set(e, s[i].title, s[i].engine, s[i].status, s[i].started_at,
@@ -198,11 +197,16 @@ trace_error(struct ui *ui)
 {
 	const char *err = insp_trace_error(ui->tree.remote);
 
+	if (err == NULL && ui->remote_err != NULL) {
+		free(ui->remote_err);
+		ui->remote_err = NULL;
+		ui_message_cause(ui, UI_CAUSE_TRACE, NULL);
+	}
 	if (err == NULL || (ui->remote_err != NULL && strcmp(err, ui->remote_err) == 0))
 		return;
 	free(ui->remote_err);
 	ui->remote_err = xstrdup(err);
-	ui_message(ui, true, "%s", err);
+	ui_message_cause(ui, UI_CAUSE_TRACE, err);
 }
 
 /* Timers: the open session asks for new spans every TAIL_MS even when no

@@ -340,6 +340,15 @@ ui_tree_work(struct ui *ui, int64_t deadline_ms)
 	return more;
 }
 
+/* The open session's files changed on disk (ui_list_rescan): rotated
+ * chunks join it and are read on the next follow, in chunk order. */
+void
+ui_tree_add_files(struct ui *ui, const struct session_ref *ref)
+{
+	if (ui->tree.s != NULL && session_add_files(ui->tree.s, ref) > 0)
+		ui->dirty = true;
+}
+
 /* The follow timer: pick up spans written since. */
 void
 ui_tree_follow(struct ui *ui)

@@ -1010,6 +1010,9 @@ class InspectorHandler(BaseHTTPRequestHandler):
         raw, etag = read_files(paths)
         gz = is_gzip_name(paths[0])
         ctype = "application/x-ndjson"
+        if self.server.lies.take():
+            self._trace_lie(self.server.lies.mode, paths, raw, etag, gz, ctype)
+            return
 
         inm = self.headers.get("If-None-Match")
         if inm is not None and etag_matches(inm, etag):
@@ -1032,6 +1035,61 @@ class InspectorHandler(BaseHTTPRequestHandler):
         if gz:
             headers.append(("Content-Encoding", "gzip"))
         self._send(200, raw, ctype, headers, slow=True)
+
+    def _trace_lie(self, mode, paths, raw, etag, gz, ctype):
+        """One /trace answer that lies (--lie MODE; see TraceLies)."""
+        self.close_connection = True
+        if mode in ("long-length", "bad-chunk", "cut-chunked"):
+            if self.headers.get("Range"):  # the resume: tell the truth
+                self.server.lies.give_back()
+                return self._trace_truthful(paths, raw, etag, gz, ctype)
+            cut = len(raw) * 6 // 10
+            self.send_response(200)
+            self.send_header("Content-Type", ctype)
+            self.send_header("ETag", etag)
+            if gz:
+                self.send_header("Content-Encoding", "gzip")
+            if mode == "long-length":
+                self.send_header("Content-Length", str(len(raw) + 1000))
+                self.end_headers()
+                self.wfile.write(raw)
+            else:
+                self.send_header("Transfer-Encoding", "chunked")
+                self.end_headers()
+                self.wfile.write(b"%x\r\n%s\r\n" % (cut, raw[:cut]))
+                if mode == "bad-chunk":
+                    self.wfile.write(b"zz\r\n" + raw[cut:])
+            self.wfile.flush()
+            return
+        if mode == "fake-gzip":
+            text = decoded_text(paths) if gz else raw
+            self._send(200, text, ctype, [("ETag", etag), ("Content-Encoding", "gzip")])
+            return
+        # range-early, range-late, range-zero: a 206 from elsewhere than asked.
+        rng = self.headers.get("Range")
+        m = re.fullmatch(r"\s*bytes\s*=\s*(\d+)\s*-\s*", rng) if rng else None
+        if not m:
+            self.server.lies.give_back()
+            return self._trace_truthful(paths, raw, etag, gz, ctype)
+        asked = int(m.group(1))
+        start = {"range-early": max(0, asked - 37), "range-late": asked + 37,
+                 "range-zero": 0}[mode]
+        text = decoded_text(paths) if gz else raw
+        self._send(206, text[start:], ctype,
+                   [("ETag", etag), ("Content-Range", "bytes %d-%d/%d" % (
+                       start, max(start, len(text) - 1), len(text)))])
+
+    def _trace_truthful(self, paths, raw, etag, gz, ctype):
+        rng = self.headers.get("Range")
+        m = re.fullmatch(r"\s*bytes\s*=\s*(\d+)\s*-\s*", rng) if rng else None
+        if m:
+            start = int(m.group(1))
+            text = decoded_text(paths) if gz else raw
+            self._send(206, text[start:], ctype,
+                       [("ETag", etag), ("Content-Range", "bytes %d-/*" % start)])
+            return
+        headers = [("ETag", etag)] + ([("Content-Encoding", "gzip")] if gz else [])
+        self._send(200, raw, ctype, headers)
 
     def _events(self):
         srv = self.server
@@ -1234,6 +1292,35 @@ def etag_matches(header, etag):
     return False
 
 
+class TraceLies:
+    """--lie MODE [--lie-count N]: the first N /trace answers lie (issue 19).
+    long-length: a Content-Length 1000 bytes too long; bad-chunk: chunked,
+    a bad chunk size after 60% of the body; cut-chunked: chunked, the
+    connection closed after 60% (those three answer a Range truthfully);
+    range-early / range-late / range-zero: a 206 whose Content-Range starts
+    37 bytes before / after / at 0 instead of where the Range asked;
+    fake-gzip: Content-Encoding: gzip on plain text."""
+
+    MODES = ("long-length", "bad-chunk", "cut-chunked", "range-early",
+             "range-late", "range-zero", "fake-gzip")
+
+    def __init__(self, mode, count):
+        self.mode = mode
+        self.left = count if mode else 0
+        self.lock = threading.Lock()
+
+    def take(self):
+        with self.lock:
+            if self.left <= 0:
+                return False
+            self.left -= 1
+            return True
+
+    def give_back(self):
+        with self.lock:
+            self.left += 1
+
+
 class InspectorServer(ThreadingHTTPServer):
     """The listening side: a thread per connection (daemon threads), every
     open connection tracked so that down/exit can cut them all, and the
@@ -1251,6 +1338,7 @@ class InspectorServer(ThreadingHTTPServer):
         self.verbose = opts.verbose
         self.real = opts.real
         self.controls = Controls(opts.prefix)
+        self.lies = TraceLies(opts.lie, opts.lie_count)
         self.hub = EventHub()
         self.log = RequestLog()
         self.stop_event = threading.Event()
@@ -1370,6 +1458,10 @@ def parse_args(argv):
                         "sessions (ID.jsonl.chunk_N), /trace/ID serves the base "
                         "file only, files with a torn gzip member left out of "
                         "/sessions")
+    p.add_argument("--lie", choices=TraceLies.MODES,
+                   help="the first --lie-count /trace answers lie this way (TraceLies)")
+    p.add_argument("--lie-count", type=int, default=1, metavar="N",
+                   help="how many /trace answers lie (1)")
     opts = p.parse_args(argv)
     if opts.scan is None and opts.dir is None:
         p.error("a trace directory is needed")
