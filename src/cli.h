@@ -13,6 +13,7 @@ struct source;
 struct cli_opts {
 	bool json;
 	bool detail;
+	bool all;           /* --stats --all */
 	const char *filter; /* NULL for none */
 	const char *token;  /* for a remote inspector, or NULL */
 };
@@ -24,6 +25,12 @@ int cli_tail(const struct source *, const char *id, const struct cli_opts *);
 /* --events: a remote inspector's events, one line each, until SIGINT;
  * connection changes on stderr. */
 int cli_events(const struct source *, const struct cli_opts *);
+
+/* SPEC §9: a session's critical path, one row per segment; its stats
+ * (o->all: every session of the source, one after another, then the
+ * whole source). */
+int cli_critical_path(const struct source *, const char *id, const struct cli_opts *);
+int cli_stats(const struct source *, const char *id, const struct cli_opts *);
 
 /* "mcp-inspect-tui: " + message + "\n" on stderr. */
 void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

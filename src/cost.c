@@ -2,6 +2,7 @@
 #include "cost.h"
 
 #include <stdlib.h>
+#include <string.h>
 
 #include "buf.h"
 #include "prices.h"
@@ -13,12 +14,17 @@ uint32_t
 cost_span_model(struct trace *t, uint32_t i)
 {
 	const struct span *s = trace_span(t, i), *p;
+	const char *pid;
 	uint32_t parent;
 
 	if (s->type == SPAN_LLM && s->label != STRTAB_EMPTY)
 		return s->label;
-	parent = trace_parent(t, i);
-	if (parent == TRACE_NONE || trace_is_placeholder(t, parent))
+	if (s->parent == STRTAB_EMPTY)
+		return STRTAB_EMPTY;
+	/* By id, not by the tree snapshot, which may predate this span
+	 * (--tail): the parent as usage.c finds it. */
+	pid = trace_str(t, s->parent);
+	if ((parent = trace_find(t, pid, strlen(pid))) == TRACE_NONE || parent == i)
 		return STRTAB_EMPTY;
 	p = trace_span(t, parent);
 	return p->type == SPAN_LLM ? p->label : STRTAB_EMPTY;

@@ -26,8 +26,8 @@ struct cost {
 };
 
 /* The model span's tokens are counted under (strtab id; STRTAB_EMPTY
- * when none): its own if it is an llm span naming one, else its tree
- * parent's if that is an llm span naming one. */
+ * when none): its own if it is an llm span naming one, else its
+ * parent's (the first span with its parent id) if that is an llm span naming one. */
 uint32_t cost_span_model(struct trace *, uint32_t span);
 /* One span's own tokens. */
 void cost_span(struct trace *, const struct prices *, uint32_t span, struct cost *);
