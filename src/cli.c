@@ -171,7 +171,7 @@ static void
 cli_add_json_cost(struct buf *b, const struct cost *c)
 {
 	if (c->known)
-		buf_printf(b, "%.6f", c->usd);
+		buf_printf(b, "%.9g", c->usd);
 	else
 		buf_adds(b, "null");
 }
@@ -1476,6 +1476,7 @@ cli_stats_all(const struct source *src, const struct cli_opts *o)
 		s = session_new(&refs[i]);
 		cli_read_all(s);
 		cli_report(s);
+		trace_update_tree(session_trace(s));
 		st = stats_compute(session_trace(s), prices_default(), now, acc);
 		cli_stats_hints(st);
 		if (o->json)

@@ -48,7 +48,8 @@ struct critpath {
 
 /*
  * The path of node's subtree, or of the whole session when node is
- * CRITPATH_SESSION (builds the tree snapshot if needed).  now: the end of
+ * CRITPATH_SESSION, on the trace's tree snapshot (the caller decides when
+ * to bring it up to date, as for every tree query).  now: the end of
  * spans that have none.  NULL when there is no span with a time.
  */
 struct critpath *critpath_compute(struct trace *, uint32_t node, int64_t now);

@@ -154,7 +154,6 @@ stats_compute(struct trace *t, const struct prices *pr, int64_t now, struct stat
 	size_t n, i, j, k, nd, cap = 0;
 	const struct span *sp;
 
-	trace_update_tree(t);
 	st_split(st, t, now);
 	n = st_entries(t, now, &v);
 	qsort(v, n, sizeof *v, st_entry_cmp);

@@ -48,7 +48,8 @@ struct stats {
 
 struct stats_acc;
 
-/* The stats of a whole session (tree snapshot built if needed); now: the
+/* The stats of a whole session, on its tree snapshot (trace.h: the caller
+ * decides when to bring it up to date); now: the
  * end of spans without one.  With acc, they are also added to it.  Never
  * NULL. */
 struct stats *stats_compute(struct trace *, const struct prices *, int64_t now,
