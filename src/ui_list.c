@@ -13,6 +13,7 @@
 #include <strings.h>
 
 #include "buf.h"
+#include "cost.h"
 #include "filter.h"
 #include "fmt.h"
 #include "span.h"
@@ -365,14 +366,14 @@ status_marker(const struct ui *ui, const struct ui_entry *e, enum vstyle *st)
 
 /* Column x positions of the list; the title takes the rest. */
 enum { C_MARK = 1, C_STATUS = 3, C_START = 14, C_DUR = 34, C_SPANS = 43,
-	C_ERR = 50, C_TOK = 57, C_ENGINE = 70, C_TITLE = 80 };
+	C_ERR = 50, C_TOK = 57, C_COST = 70, C_ENGINE = 79, C_TITLE = 89 };
 
 static void
 draw_header(struct ui *ui)
 {
 	static const struct { int x; const char *s; } cols[] = {
 		{ C_STATUS, "STATUS" }, { C_START, "STARTED (UTC)" }, { C_DUR, "DURATION" },
-		{ C_SPANS, "SPANS" }, { C_ERR, "ERRORS" }, { C_TOK, "TOKENS" },
+		{ C_SPANS, "SPANS" }, { C_ERR, "ERRORS" }, { C_TOK, "TOKENS" }, { C_COST, "COST" },
 		{ C_ENGINE, "ENGINE" }, { C_TITLE, "TITLE / ID" },
 	};
 	size_t i;
@@ -419,6 +420,15 @@ draw_counts(int y, const struct ui_entry *e, bool sel)
 		fmt_count(&b, m->tokens_out);
 	}
 	cell(y, C_TOK, 12, buf_str(&b), VS_NORMAL, sel);
+	/* Cost by the price table; "?" when some tokens have no price. */
+	buf_reset(&b);
+	if (e->remote || (m->tokens_in <= 0 && m->tokens_out <= 0 && m->cost_known))
+		buf_adds(&b, "-");
+	else if (m->cost_known)
+		cost_format(&b, m->cost_usd);
+	else
+		buf_adds(&b, "?");
+	cell(y, C_COST, 8, buf_str(&b), m->cost_known ? VS_NUMBER : VS_WARN, sel);
 	buf_free(&b);
 }
 

@@ -14,6 +14,7 @@
 #include <strings.h>
 
 #include "buf.h"
+#include "cost.h"
 #include "filter.h"
 #include "fmt.h"
 #include "text.h"
@@ -42,6 +43,7 @@ ui_tree_close(struct ui *ui)
 	struct ui_tree *t = &ui->tree;
 
 	ui_inspector_clear(ui);
+	ui_analysis_clear(ui);
 	session_free(t->s);
 	free(t->rows);
 	free(t->collapsed);
@@ -191,13 +193,14 @@ ui_tree_rows(struct ui *ui)
 	 * this runs only now and then (ui_tree_work), and every other query
 	 * reads the last snapshot. */
 	trace_update_tree(tr);
+	ui_analysis_update(ui);
 	n = trace_nodes(tr);
 	keep = t->filter != NULL ? filter_keep(ui) : NULL;
 	t->rows = xreallocarray(t->rows, n ? n : 1, sizeof *t->rows);
 	t->nrows = 0;
 	for (pos = 0; pos < n; pos++) {
 		node = trace_order(tr, pos);
-		if (keep != NULL && !keep[node]) {
+		if ((keep != NULL && !keep[node]) || !ui_analysis_keep(ui, node)) {
 			pos += trace_subtree_size(tr, node) - 1;
 			continue;
 		}
@@ -442,8 +445,9 @@ draw_row(struct ui *ui, int y, uint32_t node, bool sel)
 	struct buf b = BUF_INIT;
 	const char *mark;
 	enum vstyle mst;
-	int x = l->tree_x, w = l->tree_w, right, bar_w;
+	int x = l->tree_x, w = l->tree_w, right, bar_w, cost_w;
 	int64_t in, out;
+	double usd;
 
 	if (sel) {
 		attrset(A_REVERSE);
@@ -457,7 +461,12 @@ draw_row(struct ui *ui, int y, uint32_t node, bool sel)
 	else
 		buf_adds(&b, trace_depth(tr, node) > 0 ? (ui->utf8 ? "\xe2\x94\x80" : "-") : " ");
 	x += ui_put(y, x, w, b.p, b.len, VS_DIM, sel);
-	x += ui_put(y, x, l->tree_x + w - x, " ", 1, VS_NORMAL, sel);
+	/* On the critical path: a glyph, not only a colour. */
+	if (ui_analysis_on_path(ui, node))
+		x += ui_put(y, x, l->tree_x + w - x, ui->utf8 ? "\xe2\x97\x86" : "*",
+		    ui->utf8 ? 3 : 1, VS_WARN, sel);
+	else
+		x += ui_put(y, x, l->tree_x + w - x, " ", 1, VS_NORMAL, sel);
 	if (trace_is_placeholder(tr, node)) {
 		buf_reset(&b);
 		buf_printf(&b, "? missing parent %s", trace_str(tr, trace_placeholder_id(tr, node)));
@@ -467,7 +476,8 @@ draw_row(struct ui *ui, int y, uint32_t node, bool sel)
 	}
 	sp = trace_span(tr, node);
 	bar_w = w >= BAR_MIN_PANE ? 14 : 0;
-	right = l->tree_x + w - bar_w - 18;
+	cost_w = w >= BAR_MIN_PANE ? 9 : 0;
+	right = l->tree_x + w - bar_w - cost_w - 18;
 	type_marker(sp->type, &mark, &mst);
 	x += ui_put(y, x, right - x, mark, strlen(mark), mst, sel);
 	x += ui_put(y, x, right - x, " ", 1, VS_NORMAL, sel);
@@ -493,6 +503,17 @@ draw_row(struct ui *ui, int y, uint32_t node, bool sel)
 		buf_reset(&b);
 		fmt_count(&b, tokens_add(in, out));
 		ui_put(y, right + 10 + 7 - text_width(b.p, b.len), 7, b.p, b.len, VS_NUMBER, sel);
+		/* The subtree's cost; "?" when some of its tokens have no
+		 * price. */
+		if (cost_w > 0) {
+			buf_reset(&b);
+			if (ui_analysis_cost(ui, node, &usd))
+				cost_format(&b, usd);
+			else
+				buf_adds(&b, "?");
+			ui_put(y, right + 18 + cost_w - 1 - text_width(b.p, b.len), cost_w - 1,
+			    b.p, b.len, VS_NUMBER, sel);
+		}
 	}
 	if (bar_w > 0)
 		draw_bar(ui, y, l->tree_x + w - bar_w, bar_w - 1, sp, sel);
