@@ -1245,15 +1245,15 @@ cli_critpath_row(struct buf *b, struct trace *t, const struct critpath_seg *sg,
 		cli_add_json_str(b, name);
 		buf_adds(b, ",\"type\":");
 		cli_add_json_str(b, sp != NULL ? span_type_name(sp->type) : NULL);
-		buf_adds(b, ",\"label\":");
-		cli_add_json_str(b, sp != NULL && sp->label != STRTAB_EMPTY ?
-		    trace_str(t, sp->label) : NULL);
 		buf_adds(b, ",\"offset_ms\":");
 		fmt_ms(b, sg->start - session_start);
 		buf_adds(b, ",\"self_ms\":");
 		fmt_ms(b, sg->end - sg->start);
 		buf_adds(b, ",\"share\":");
 		cli_share(b, sg->end - sg->start, wall);
+		buf_adds(b, ",\"label\":");
+		cli_add_json_str(b, sp != NULL && sp->label != STRTAB_EMPTY ?
+		    trace_str(t, sp->label) : NULL);
 		buf_adds(b, "}\n");
 		return;
 	}

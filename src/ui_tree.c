@@ -445,7 +445,7 @@ draw_row(struct ui *ui, int y, uint32_t node, bool sel)
 	struct buf b = BUF_INIT;
 	const char *mark;
 	enum vstyle mst;
-	int x = l->tree_x, w = l->tree_w, right, bar_w, cost_w;
+	int x = l->tree_x, w = l->tree_w, x0, right, bar_w, cost_w;
 	int64_t in, out;
 	double usd;
 
@@ -454,6 +454,12 @@ draw_row(struct ui *ui, int y, uint32_t node, bool sel)
 		mvhline(y, x, ' ', w);
 		attrset(A_NORMAL);
 	}
+	/* The gutter: a glyph, not only a colour, on the critical path. */
+	if (ui_analysis_on_path(ui, node))
+		ui_put(y, x, 1, ui->utf8 ? "\xe2\x97\x86" : "*", ui->utf8 ? 3 : 1, VS_WARN, sel);
+	/* The rest of the row starts one column in. */
+	x0 = ++x;
+	w--;
 	guides(ui, &b, node);
 	if (trace_subtree_size(tr, node) > 1)
 		buf_adds(&b, is_collapsed(ui, node) ? (ui->utf8 ? "\xe2\x96\xb8" : "+") :
@@ -461,23 +467,18 @@ draw_row(struct ui *ui, int y, uint32_t node, bool sel)
 	else
 		buf_adds(&b, trace_depth(tr, node) > 0 ? (ui->utf8 ? "\xe2\x94\x80" : "-") : " ");
 	x += ui_put(y, x, w, b.p, b.len, VS_DIM, sel);
-	/* On the critical path: a glyph, not only a colour. */
-	if (ui_analysis_on_path(ui, node))
-		x += ui_put(y, x, l->tree_x + w - x, ui->utf8 ? "\xe2\x97\x86" : "*",
-		    ui->utf8 ? 3 : 1, VS_WARN, sel);
-	else
-		x += ui_put(y, x, l->tree_x + w - x, " ", 1, VS_NORMAL, sel);
+	x += ui_put(y, x, x0 + w - x, " ", 1, VS_NORMAL, sel);
 	if (trace_is_placeholder(tr, node)) {
 		buf_reset(&b);
 		buf_printf(&b, "? missing parent %s", trace_str(tr, trace_placeholder_id(tr, node)));
-		ui_put(y, x, l->tree_x + w - x, b.p, b.len, VS_WARN, sel);
+		ui_put(y, x, x0 + w - x, b.p, b.len, VS_WARN, sel);
 		buf_free(&b);
 		return;
 	}
 	sp = trace_span(tr, node);
 	bar_w = w >= BAR_MIN_PANE ? 14 : 0;
 	cost_w = w >= BAR_MIN_PANE ? 9 : 0;
-	right = l->tree_x + w - bar_w - cost_w - 18;
+	right = x0 + w - bar_w - cost_w - 18;
 	type_marker(sp->type, &mark, &mst);
 	x += ui_put(y, x, right - x, mark, strlen(mark), mst, sel);
 	x += ui_put(y, x, right - x, " ", 1, VS_NORMAL, sel);
@@ -516,7 +517,7 @@ draw_row(struct ui *ui, int y, uint32_t node, bool sel)
 		}
 	}
 	if (bar_w > 0)
-		draw_bar(ui, y, l->tree_x + w - bar_w, bar_w - 1, sp, sel);
+		draw_bar(ui, y, x0 + w - bar_w, bar_w - 1, sp, sel);
 	buf_free(&b);
 }
 
