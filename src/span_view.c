@@ -258,6 +258,15 @@ render_extra(const struct span_view_extra *x, struct vdoc *o, struct buf *b)
 			buf_adds(b, "unknown: no price for its model");
 		field(o, "Cost", x->cost_known ? VS_NORMAL : VS_WARN, buf_str(b));
 	}
+	if (x->have_subtree) {
+		buf_reset(b);
+		if (x->subtree_known)
+			cost_format(b, x->subtree_usd);
+		else
+			buf_adds(b, "unknown: some tokens have no price");
+		buf_adds(b, " (it and everything below it)");
+		field(o, "Roll-up", x->subtree_known ? VS_NORMAL : VS_WARN, buf_str(b));
+	}
 }
 
 static void

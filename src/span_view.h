@@ -37,6 +37,9 @@ struct span_view_extra {
 	bool have_cost;          /* it has tokens */
 	bool cost_known;
 	double cost_usd;
+	bool have_subtree;       /* its subtree (with it) has tokens */
+	bool subtree_known;
+	double subtree_usd;
 };
 void span_view_set_extra(struct span_view *, const struct span_view_extra *);
 void span_view_render(struct span_view *, enum span_tab, int width, struct vdoc *out);

@@ -184,6 +184,10 @@ ui_analysis_span_extra(struct ui *ui, uint32_t node, struct span_view_extra *x)
 	x->wall_ns = critpath_wall(a->cp);
 	x->on_path = critpath_on(a->cp, node);
 	x->path_ns = critpath_self(a->cp, node);
+	if (trace_rollup_in(tr, node) > 0 || trace_rollup_out(tr, node) > 0) {
+		x->have_subtree = true;
+		x->subtree_known = cost_rollup_get(a->cost, node, &x->subtree_usd);
+	}
 	sp = trace_span(tr, node);
 	if (sp->tok_in > 0 || sp->tok_out > 0) {
 		cost_span(tr, prices_default(), node, &c);

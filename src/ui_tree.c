@@ -30,6 +30,8 @@
 #define TREE_REBUILD_MS 250
 #define TREE_REBUILD_FACTOR 4
 #define BAR_MIN_PANE 70
+/* The subtree cost column, where names keep their room. */
+#define COST_MIN_PANE 100
 
 static struct trace *
 tree_trace(struct ui *ui)
@@ -477,7 +479,7 @@ draw_row(struct ui *ui, int y, uint32_t node, bool sel)
 	}
 	sp = trace_span(tr, node);
 	bar_w = w >= BAR_MIN_PANE ? 14 : 0;
-	cost_w = w >= BAR_MIN_PANE ? 9 : 0;
+	cost_w = w >= COST_MIN_PANE ? 9 : 0;
 	right = x0 + w - bar_w - cost_w - 18;
 	type_marker(sp->type, &mark, &mst);
 	x += ui_put(y, x, right - x, mark, strlen(mark), mst, sel);
