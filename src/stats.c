@@ -11,14 +11,6 @@
 #include "trace.h"
 #include "xmalloc.h"
 
-/* One span's membership of one group. */
-struct st_entry {
-	uint8_t by;
-	uint32_t key;        /* strtab id, or the span type for STATS_TYPE */
-	uint32_t span;
-	int64_t dur;         /* -1 when the span has no duration */
-};
-
 const char *
 stats_by_name(enum stats_by by)
 {
@@ -40,20 +32,6 @@ stats_percentile(const int64_t *v, size_t n, unsigned q)
 	if (rank > n)
 		rank = n;
 	return v[rank - 1];
-}
-
-static int
-st_entry_cmp(const void *pa, const void *pb)
-{
-	const struct st_entry *a = pa, *b = pb;
-
-	if (a->by != b->by)
-		return a->by < b->by ? -1 : 1;
-	if (a->key != b->key)
-		return a->key < b->key ? -1 : 1;
-	if (a->dur != b->dur)
-		return a->dur < b->dur ? -1 : 1;
-	return a->span < b->span ? -1 : a->span > b->span;
 }
 
 static int
@@ -79,20 +57,17 @@ st_key(struct trace *t, enum stats_by by, uint32_t key)
 }
 
 static void st_acc_group(struct stats_acc *, const struct stats_group *,
-    const struct st_entry *, size_t);
+    const int64_t *, size_t);
 static void st_acc_session(struct stats_acc *, const struct stats *);
 
 /* The wall time split along the critical path. */
 static void
-st_split(struct stats *st, struct trace *t, int64_t now)
+st_split(struct stats *st, struct trace *t, const struct critpath *cp)
 {
-	struct critpath *cp = critpath_compute(t, CRITPATH_SESSION, now);
 	const struct span *sp;
 	int64_t len;
 	size_t i;
 
-	if (cp == NULL)
-		return;
 	st->wall_ns = critpath_wall(cp);
 	for (i = 0; i < cp->nseg; i++) {
 		len = cp->seg[i].end - cp->seg[i].start;
@@ -111,93 +86,166 @@ st_split(struct stats *st, struct trace *t, int64_t now)
 		else
 			st->other_ns += len;
 	}
-	critpath_free(cp);
 }
 
-static size_t
-st_entries(struct trace *t, int64_t now, struct st_entry **out)
-{
-	uint32_t n = trace_tree_spans(t), i, key;
-	struct st_entry *v = xreallocarray(NULL, (size_t)n * 2 + 1, sizeof *v);
-	const struct span *sp;
-	size_t k = 0;
-	int64_t dur, end;
+/*
+ * The groups are found in one pass (a group index per string id and
+ * kind), then each group's durations are sorted on their own: sorting
+ * plain numbers per group is what keeps 200 000 spans well inside a
+ * frame budget's order of magnitude.
+ */
+struct st_build {
+	struct trace *t;
+	const struct prices *pr;
+	uint32_t *index[STATS_NBY];  /* per kind: strtab id (or type) → group + 1 */
+	struct stats_group *g;
+	size_t n, cap;
+	uint32_t *member;            /* per span: its groups, 2 at most */
+	int64_t *dur;                /* per span: its duration, -1 for none */
+};
 
-	for (i = 0; i < n; i++) {
+static uint32_t
+st_group(struct st_build *b, enum stats_by by, uint32_t key)
+{
+	uint32_t *slot = &b->index[by][key];
+	struct stats_group *g;
+
+	if (*slot != 0)
+		return *slot - 1;
+	if (b->n == b->cap) {
+		b->cap = b->cap ? b->cap * 2 : 16;
+		b->g = xreallocarray(b->g, b->cap, sizeof *b->g);
+	}
+	g = &b->g[b->n];
+	memset(g, 0, sizeof *g);
+	g->by = by;
+	g->key = st_key(b->t, by, key);
+	g->cost.known = true;
+	*slot = (uint32_t)++b->n;
+	return *slot - 1;
+}
+
+static int
+st_int64_cmp(const void *pa, const void *pb)
+{
+	int64_t a = *(const int64_t *)pa, b = *(const int64_t *)pb;
+
+	return a < b ? -1 : a > b;
+}
+
+struct stats *
+stats_compute_path(struct trace *t, const struct prices *pr, const struct critpath *cp,
+    int64_t now, struct stats_acc *acc)
+{
+	struct stats *st = xcalloc(1, sizeof *st);
+	struct st_build b;
+	uint32_t nspans = trace_tree_spans(t), nstr = strtab_count(trace_strings(t));
+	uint32_t i, k, gi, model;
+	size_t *fill, *start, total = 0, j;
+	int64_t *durs, end, d;
+	const struct span *sp;
+	struct stats_group *g;
+	struct cost c;
+	enum stats_by by;
+
+	if (cp != NULL)
+		st_split(st, t, cp);
+	memset(&b, 0, sizeof b);
+	b.t = t;
+	b.pr = pr;
+	for (by = 0; by < STATS_NBY; by++)
+		b.index[by] = xcalloc((by == STATS_TYPE ? 8 : nstr) + 1, sizeof *b.index[by]);
+	b.member = xreallocarray(NULL, (size_t)nspans * 2 + 1, sizeof *b.member);
+	b.dur = xreallocarray(NULL, (size_t)nspans + 1, sizeof *b.dur);
+	for (i = 0; i < nspans; i++) {
 		sp = trace_span(t, i);
-		dur = -1;
+		d = -1;
 		if (sp->start_ns != SPAN_TIME_NONE) {
 			end = sp->end_ns != SPAN_TIME_NONE ? sp->end_ns : now;
-			dur = end > sp->start_ns ? end - sp->start_ns : 0;
+			d = end > sp->start_ns ? end - sp->start_ns : 0;
 		}
-		v[k++] = (struct st_entry){ STATS_TYPE, sp->type, i, dur };
+		b.dur[i] = d;
+		b.member[2 * i] = st_group(&b, STATS_TYPE, sp->type);
+		b.member[2 * i + 1] = UINT32_MAX;
+		model = STRTAB_EMPTY;
 		if (sp->type == SPAN_TOOL || sp->type == SPAN_AGENT)
-			v[k++] = (struct st_entry){ sp->type == SPAN_TOOL ? STATS_TOOL :
-			    STATS_AGENT, sp->label, i, dur };
+			b.member[2 * i + 1] = st_group(&b, sp->type == SPAN_TOOL ? STATS_TOOL :
+			    STATS_AGENT, sp->label);
 		else if (sp->type == SPAN_LLM) {
-			key = cost_span_model(t, i);
-			v[k++] = (struct st_entry){ STATS_MODEL, key, i, dur };
+			model = cost_span_model(t, i);
+			b.member[2 * i + 1] = st_group(&b, STATS_MODEL, model);
+		}
+		/* The span's cost, once, to each of its groups. */
+		c.known = true;
+		c.usd = 0;
+		c.unpriced = NULL;
+		if (sp->tok_in > 0 || sp->tok_out > 0)
+			cost_span(t, pr, i, &c);
+		for (k = 0; k < 2; k++) {
+			if ((gi = b.member[2 * i + k]) == UINT32_MAX)
+				continue;
+			g = &b.g[gi];
+			g->count++;
+			if (sp->status == SPAN_ERROR)
+				g->errors++;
+			if (d >= 0) {
+				g->timed++;
+				g->total_ns += d;
+			}
+			g->tok_in = tokens_add(g->tok_in, sp->tok_in);
+			g->tok_out = tokens_add(g->tok_out, sp->tok_out);
+			cost_add(&g->cost, &c);
 		}
 	}
-	*out = v;
-	return k;
+	/* Durations grouped (a counting sort by group), then sorted. */
+	start = xcalloc(b.n + 1, sizeof *start);
+	fill = xcalloc(b.n + 1, sizeof *fill);
+	for (gi = 0; gi < b.n; gi++) {
+		start[gi] = total;
+		total += b.g[gi].timed;
+	}
+	start[b.n] = total;
+	durs = xreallocarray(NULL, total + 1, sizeof *durs);
+	for (i = 0; i < nspans; i++) {
+		if (b.dur[i] < 0)
+			continue;
+		for (k = 0; k < 2; k++) {
+			if ((gi = b.member[2 * i + k]) != UINT32_MAX)
+				durs[start[gi] + fill[gi]++] = b.dur[i];
+		}
+	}
+	for (gi = 0; gi < b.n; gi++) {
+		g = &b.g[gi];
+		j = start[gi];
+		qsort(durs + j, g->timed, sizeof *durs, st_int64_cmp);
+		g->p50_ns = stats_percentile(durs + j, g->timed, 50);
+		g->p95_ns = stats_percentile(durs + j, g->timed, 95);
+		g->max_ns = g->timed > 0 ? durs[j + g->timed - 1] : 0;
+		if (acc != NULL)
+			st_acc_group(acc, g, durs + j, g->timed);
+	}
+	free(start);
+	free(fill);
+	free(durs);
+	free(b.member);
+	free(b.dur);
+	for (by = 0; by < STATS_NBY; by++)
+		free(b.index[by]);
+	st->g = b.g;
+	st->n = b.n;
+	qsort(st->g, st->n, sizeof *st->g, st_group_cmp);
+	if (acc != NULL)
+		st_acc_session(acc, st);
+	return st;
 }
 
 struct stats *
 stats_compute(struct trace *t, const struct prices *pr, int64_t now, struct stats_acc *acc)
 {
-	struct stats *st = xcalloc(1, sizeof *st);
-	struct st_entry *v;
-	struct stats_group *g;
-	struct cost c;
-	int64_t *durs;
-	size_t n, i, j, k, nd, cap = 0;
-	const struct span *sp;
+	struct critpath *cp = critpath_compute(t, CRITPATH_SESSION, now);
+	struct stats *st = stats_compute_path(t, pr, cp, now, acc);
 
-	st_split(st, t, now);
-	n = st_entries(t, now, &v);
-	qsort(v, n, sizeof *v, st_entry_cmp);
-	durs = xreallocarray(NULL, n ? n : 1, sizeof *durs);
-	for (i = 0; i < n; i = j) {
-		for (j = i; j < n && v[j].by == v[i].by && v[j].key == v[i].key; j++)
-			;
-		if (st->n == cap) {
-			cap = cap ? cap * 2 : 16;
-			st->g = xreallocarray(st->g, cap, sizeof *st->g);
-		}
-		g = &st->g[st->n++];
-		memset(g, 0, sizeof *g);
-		g->by = v[i].by;
-		g->key = st_key(t, g->by, v[i].key);
-		g->cost.known = true;
-		for (nd = 0, k = i; k < j; k++) {
-			sp = trace_span(t, v[k].span);
-			g->count++;
-			if (sp->status == SPAN_ERROR)
-				g->errors++;
-			if (v[k].dur >= 0) {
-				durs[nd++] = v[k].dur;
-				g->total_ns += v[k].dur;
-			}
-			g->tok_in = tokens_add(g->tok_in, sp->tok_in);
-			g->tok_out = tokens_add(g->tok_out, sp->tok_out);
-			cost_span(t, pr, v[k].span, &c);
-			cost_add(&g->cost, &c);
-		}
-		/* The entries of a group are sorted by duration, those
-		 * without one (-1) first. */
-		g->timed = (uint32_t)nd;
-		g->p50_ns = stats_percentile(durs, nd, 50);
-		g->p95_ns = stats_percentile(durs, nd, 95);
-		g->max_ns = nd > 0 ? durs[nd - 1] : 0;
-		if (acc != NULL)
-			st_acc_group(acc, g, v + i, j - i);
-	}
-	free(durs);
-	free(v);
-	qsort(st->g, st->n, sizeof *st->g, st_group_cmp);
-	if (acc != NULL)
-		st_acc_session(acc, st);
+	critpath_free(cp);
 	return st;
 }
 
@@ -306,7 +354,7 @@ st_bucket_top(size_t b)
 }
 
 static void
-st_acc_group(struct stats_acc *a, const struct stats_group *g, const struct st_entry *v,
+st_acc_group(struct stats_acc *a, const struct stats_group *g, const int64_t *durs,
     size_t n)
 {
 	struct st_acc_group *ag = NULL;
@@ -343,10 +391,8 @@ st_acc_group(struct stats_acc *a, const struct stats_group *g, const struct st_e
 		a->unpriced = xstrdup(g->cost.unpriced);
 	cost_add(&ag->g.cost, &(struct cost){ g->cost.usd, g->cost.known,
 	    g->cost.known ? NULL : a->unpriced });
-	for (i = 0; i < n; i++) {
-		if (v[i].dur >= 0)
-			ag->hist[st_bucket(v[i].dur)]++;
-	}
+	for (i = 0; i < n; i++)
+		ag->hist[st_bucket(durs[i])]++;
 }
 
 static void

@@ -54,6 +54,11 @@ struct stats_acc;
  * NULL. */
 struct stats *stats_compute(struct trace *, const struct prices *, int64_t now,
     struct stats_acc *acc);
+/* The same with the session's critical path already at hand (its split
+ * comes from it; NULL: no path, no split). */
+struct critpath;
+struct stats *stats_compute_path(struct trace *, const struct prices *,
+    const struct critpath *, int64_t now, struct stats_acc *acc);
 void stats_free(struct stats *);
 const char *stats_by_name(enum stats_by);   /* "tool", "model", ... */
 /* The nearest-rank percentile q (0..100] of v[0..n) sorted ascending. */

@@ -105,8 +105,8 @@ struct ui_analysis {
 	/* The stats view (`s`). */
 	bool stats_open;
 	bool stats_logged;
+	bool stats_eager;            /* computed once after the load */
 	struct stats *stats;
-	uint32_t stats_nodes;
 	int64_t stats_us;
 	size_t *order;               /* rows: group indexes in sort order */
 	size_t nrows, sel, top;

@@ -120,8 +120,14 @@ ui_analysis_update(struct ui *ui)
 		if (!c.known)
 			an_hint(ui, c.unpriced);
 	}
-	if (a->stats_open)
+	/* The stats too, so that `s` is a key like any other: once when a
+	 * session has loaded, and after that on every change of a small one
+	 * (a big live session recomputes them when `s` asks). */
+	if (a->stats_open || (!ui->tree.loading && (!a->stats_eager ||
+	    nodes < AN_LOADING_NODES))) {
+		a->stats_eager = true;
 		ui_analysis_stats_refresh(ui);
+	}
 }
 
 bool
@@ -275,8 +281,14 @@ ui_analysis_stats_refresh(struct ui *ui)
 	int64_t t0 = ui_now_us();
 
 	stats_free(a->stats);
-	a->stats = stats_compute(an_trace(ui), prices_default(), an_now_ns(), NULL);
+	a->stats_logged = false;
+	a->stats = a->cp != NULL ? stats_compute_path(an_trace(ui), prices_default(), a->cp,
+	    an_now_ns(), NULL) : stats_compute(an_trace(ui), prices_default(), an_now_ns(), NULL);
 	a->stats_us = ui_now_us() - t0;
+	if (!ui->tree.loading && !a->stats_logged) {
+		a->stats_logged = true;
+		ui_analysis_timing(ui, "stats", a->stats_us);
+	}
 	an_sort(ui);
 }
 
@@ -292,11 +304,8 @@ ui_analysis_open_stats(struct ui *ui)
 	}
 	if (ui->tree.rows_dirty || trace_tree_stale(an_trace(ui)))
 		ui_tree_rows(ui);
-	if (a->stats == NULL || a->stats_nodes != trace_nodes(an_trace(ui))) {
+	if (a->stats == NULL)
 		ui_analysis_stats_refresh(ui);
-		a->stats_nodes = trace_nodes(an_trace(ui));
-		a->stats_logged = false;
-	}
 	a->stats_open = true;
 	for (i = 0; i < a->stats->n; i++) {
 		if (!a->stats->g[i].cost.known) {
@@ -498,8 +507,4 @@ ui_analysis_stats_draw(struct ui *ui)
 		an_draw_row(ui, 4 + y, &st->g[a->order[r]], keyw, r == a->sel);
 	if (a->nrows == 0)
 		ui_put(4, 1, ui->lay.w - 2, "No spans yet.", 13, VS_DIM, false);
-	if (!a->stats_logged) {
-		a->stats_logged = true;
-		ui_analysis_timing(ui, "stats", a->stats_us);
-	}
 }
