@@ -306,6 +306,8 @@ ui_analysis_open_stats(struct ui *ui)
 		ui_tree_rows(ui);
 	if (a->stats == NULL)
 		ui_analysis_stats_refresh(ui);
+	else
+		an_sort(ui);   /* computed before the sort was set */
 	a->stats_open = true;
 	for (i = 0; i < a->stats->n; i++) {
 		if (!a->stats->g[i].cost.known) {
