@@ -1282,6 +1282,21 @@ cli_critpath_row(struct buf *b, struct trace *t, const struct critpath_seg *sg,
 	buf_addc(b, '\n');
 }
 
+/* A span id as the user typed it: ids are kept lower-case, without 0x. */
+static uint32_t
+cli_find_span(struct trace *t, const char *id)
+{
+	char *norm = xstrdup(id), *p;
+	uint32_t i;
+
+	for (p = norm; *p != '\0'; p++)
+		*p = (char)(*p >= 'A' && *p <= 'Z' ? *p - 'A' + 'a' : *p);
+	p = strncmp(norm, "0x", 2) == 0 ? norm + 2 : norm;
+	i = trace_find(t, p, strlen(p));
+	free(norm);
+	return i;
+}
+
 int
 cli_critical_path(const struct source *src, const char *id, const struct cli_opts *o)
 {
@@ -1293,14 +1308,23 @@ cli_critical_path(const struct source *src, const char *id, const struct cli_opt
 	struct buf b = BUF_INIT;
 	size_t i;
 	int64_t wall, start;
+	uint32_t root;
 
 	if ((s = cli_analysis_open(src, id, o, &remote)) == NULL) {
 		cli_remote_clear(&remote);
 		return 1;
 	}
 	t = session_trace(s);
-	if ((cp = critpath_compute(t, CRITPATH_SESSION, cli_now())) == NULL) {
-		cli_error("session %s has no span with a start time", session_id(s));
+	root = CRITPATH_SESSION;
+	if (o->span != NULL && (root = cli_find_span(t, o->span)) == TRACE_NONE) {
+		cli_error("no span '%s' in session %s", o->span, session_id(s));
+		session_free(s);
+		cli_remote_clear(&remote);
+		return 1;
+	}
+	if ((cp = critpath_compute(t, root, cli_now())) == NULL) {
+		cli_error("%s %s has no start time", o->span != NULL ? "span" : "session",
+		    o->span != NULL ? o->span : session_id(s));
 		session_free(s);
 		cli_remote_clear(&remote);
 		return 1;
@@ -1311,6 +1335,11 @@ cli_critical_path(const struct source *src, const char *id, const struct cli_opt
 	wall = critpath_wall(cp);
 	if (!o->json) {
 		buf_adds(&b, "critical path of ");
+		if (o->span != NULL) {
+			buf_adds(&b, "span ");
+			cli_add_text(&b, o->span);
+			buf_adds(&b, " in ");
+		}
 		cli_add_text(&b, session_id(s));
 		buf_adds(&b, ": wall time ");
 		fmt_duration(&b, wall);

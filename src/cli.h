@@ -14,6 +14,7 @@ struct cli_opts {
 	bool json;
 	bool detail;
 	bool all;           /* --stats --all */
+	const char *span;   /* --critical-path --span: a subtree's, or NULL */
 	const char *filter; /* NULL for none */
 	const char *token;  /* for a remote inspector, or NULL */
 };

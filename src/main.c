@@ -35,7 +35,7 @@ static const char usage_text[] =
 "       mcp-inspect-tui --tail [ID] [--json] [SOURCE]\n"
 "                                                   print spans as they are written\n"
 "       mcp-inspect-tui --events [--json] URL        print inspector events as they arrive\n"
-"       mcp-inspect-tui --critical-path [ID] [--json] [SOURCE]\n"
+"       mcp-inspect-tui --critical-path [ID] [--span SPAN] [--json] [SOURCE]\n"
 "                                                   print a session's critical path\n"
 "       mcp-inspect-tui --stats [ID | --all] [--json] [SOURCE]\n"
 "                                                   print time, tokens and cost per\n"
@@ -57,6 +57,7 @@ static const char usage_text[] =
 "  -s, --stats          print count, errors, total/p50/p95/max duration, tokens\n"
 "                       and cost per tool, model, agent and span type, and the\n"
 "                       wall time split into llm, tool, waiting and other\n"
+"      --span SPAN      --critical-path of that span's subtree\n"
 "      --all            --stats of every session of SOURCE, then of them all\n"
 "  -j, --json           JSON output (--list: one object; --dump/--tail/\n"
 "                       --critical-path/--stats: JSON Lines)\n"
@@ -122,7 +123,7 @@ assign_positionals(struct options *o, char **pos, int npos)
 static void
 parse_options(int argc, char **argv, struct options *o)
 {
-	enum { OPT_DETAIL = 256, OPT_TOKEN, OPT_ALL };
+	enum { OPT_DETAIL = 256, OPT_TOKEN, OPT_ALL, OPT_SPAN };
 	static const struct option longopts[] = {
 		{ "list", no_argument, NULL, 'l' },
 		{ "dump", no_argument, NULL, 'd' },
@@ -131,6 +132,7 @@ parse_options(int argc, char **argv, struct options *o)
 		{ "critical-path", no_argument, NULL, 'c' },
 		{ "stats", no_argument, NULL, 's' },
 		{ "all", no_argument, NULL, OPT_ALL },
+		{ "span", required_argument, NULL, OPT_SPAN },
 		{ "json", no_argument, NULL, 'j' },
 		{ "detail", no_argument, NULL, OPT_DETAIL },
 		{ "filter", required_argument, NULL, 'f' },
@@ -152,6 +154,7 @@ parse_options(int argc, char **argv, struct options *o)
 		case 'c': set_mode(o, MODE_CRITPATH); break;
 		case 's': set_mode(o, MODE_STATS); break;
 		case OPT_ALL: o->cli.all = true; break;
+		case OPT_SPAN: o->cli.span = optarg; break;
 		case 'j': o->cli.json = true; break;
 		case OPT_DETAIL: o->cli.detail = true; break;
 		case 'f': o->cli.filter = optarg; break;
@@ -172,7 +175,8 @@ parse_options(int argc, char **argv, struct options *o)
 				    "'mcp-inspect-tui --help'", argv[optind - 1],
 				    strchr(argv[optind - 1], '=') == NULL &&
 				    (strcmp(argv[optind - 1], "--filter") == 0 ||
-				    strcmp(argv[optind - 1], "--token") == 0) ?
+				    strcmp(argv[optind - 1], "--token") == 0 ||
+				    strcmp(argv[optind - 1], "--span") == 0) ?
 				    "needs an argument" : "is unknown");
 			exit(2);
 		}
@@ -184,6 +188,8 @@ parse_options(int argc, char **argv, struct options *o)
 		    "--critical-path or --stats", NULL);
 	if (o->cli.all && o->mode != MODE_STATS)
 		usage_error("--all goes with --stats", NULL);
+	if (o->cli.span != NULL && o->mode != MODE_CRITPATH)
+		usage_error("--span goes with --critical-path", NULL);
 	if (o->cli.filter != NULL && (o->mode == MODE_CRITPATH || o->mode == MODE_STATS))
 		usage_error("--filter does not go with --critical-path or --stats: "
 		    "they describe the whole session", NULL);
