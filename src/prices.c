@@ -293,11 +293,20 @@ static char *prices_user_file;
 static const char *prices_shipped;
 static pthread_once_t prices_once = PTHREAD_ONCE_INIT;
 
+void
+prices_set_user_path(const char *path)
+{
+	free(prices_user_file);
+	prices_user_file = path != NULL ? xstrdup(path) : NULL;
+}
+
 static void
 prices_init_paths(void)
 {
 	const char *xdg = getenv("XDG_CONFIG_HOME"), *home = getenv("HOME");
 
+	if (prices_user_file != NULL)
+		return;
 	if (xdg != NULL && *xdg == '/')
 		prices_user_file = xasprintf("%s/mcp-inspect-tui/prices", xdg);
 	else

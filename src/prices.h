@@ -58,6 +58,9 @@ const char *prices_warning(const struct prices *, size_t i);
  * Loaded once, on first use, from any thread; lives until exit.
  */
 const struct prices *prices_default(void);
+/* The configuration file's `prices` path (settings.h) instead of the
+ * default user table; before the first prices_default(). */
+void prices_set_user_path(const char *path);
 /* Where the user's table is looked for (static storage). */
 const char *prices_user_path(void);
 /* Where the shipped table was read from, NULL when none was found. */
