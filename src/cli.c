@@ -144,7 +144,7 @@ cli_cost_hint(const char *unpriced)
 	static bool said;
 	struct buf b = BUF_INIT;
 
-	if (unpriced == NULL || said)
+	if (unpriced == NULL || *unpriced == '\0' || said)
 		return;
 	said = true;
 	cost_hint(&b, unpriced);

@@ -63,7 +63,9 @@ void
 cost_add(struct cost *a, const struct cost *b)
 {
 	if (!b->known) {
-		if (a->known || a->unpriced == NULL)
+		/* A model the table could price is the reason worth giving. */
+		if (a->known || a->unpriced == NULL ||
+		    (a->unpriced[0] == '\0' && b->unpriced != NULL))
 			a->unpriced = b->unpriced;
 		a->known = false;
 		a->usd = 0;
@@ -152,12 +154,9 @@ cost_format(struct buf *b, double usd)
 void
 cost_hint(struct buf *b, const char *unpriced)
 {
-	if (unpriced == NULL)
+	if (unpriced == NULL || *unpriced == '\0')
 		return;
-	if (*unpriced == '\0')
-		buf_adds(b, "some tokens have no model, so no cost is shown for them");
-	else
-		buf_printf(b, "no price for model '%s': add a line "
-		    "\"model input output\" (USD per million tokens) to %s", unpriced,
-		    prices_user_path());
+	buf_printf(b, "no price for model '%s': add a line "
+	    "\"model input output\" (USD per million tokens) to %s", unpriced,
+	    prices_user_path());
 }

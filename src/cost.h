@@ -46,7 +46,8 @@ bool cost_rollup_get(const struct cost_rollup *, uint32_t node, double *usd);
 
 /* "$0.0123": 4 significant decimals below a dollar, 2 above. */
 void cost_format(struct buf *, double usd);
-/* The one hint for unpriced tokens, without a newline. */
+/* The one hint for tokens of a model without a price, without a newline;
+ * nothing for tokens without a model (no table line would help). */
 void cost_hint(struct buf *, const char *unpriced);
 
 #endif

@@ -73,7 +73,7 @@ an_hint(struct ui *ui, const char *unpriced)
 {
 	struct buf b = BUF_INIT;
 
-	if (unpriced == NULL || ui->an_hinted)
+	if (unpriced == NULL || *unpriced == '\0' || ui->an_hinted)
 		return;
 	ui->an_hinted = true;
 	cost_hint(&b, unpriced);
