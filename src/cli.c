@@ -9,18 +9,23 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "buf.h"
+#include "cost.h"
+#include "critpath.h"
 #include "filter.h"
 #include "fmt.h"
 #include "http.h"
 #include "inspector.h"
 #include "jscan.h"
+#include "prices.h"
 #include "session.h"
 #include "source.h"
 #include "span.h"
 #include "span_detail.h"
+#include "stats.h"
 #include "text.h"
 #include "trace.h"
 #include "tracefile.h"
@@ -184,6 +189,45 @@ cli_read_all(struct session *s)
 	while (session_read(s, SIZE_MAX) == 1)
 		;
 	session_finish(s);
+}
+
+/* Unpriced tokens: said once per run, with how to price them. */
+static void
+cli_cost_hint(const char *unpriced)
+{
+	static bool said;
+	struct buf b = BUF_INIT;
+
+	if (unpriced == NULL || *unpriced == '\0' || said)
+		return;
+	said = true;
+	cost_hint(&b, unpriced);
+	cli_error("note: %s", buf_str(&b));
+	buf_free(&b);
+}
+
+/* The price table's own complaints, once per run. */
+static void
+cli_prices_warnings(void)
+{
+	static bool said;
+	const struct prices *p = prices_default();
+	size_t i;
+
+	if (said)
+		return;
+	said = true;
+	for (i = 0; i < prices_nwarnings(p); i++)
+		cli_error("warning: %s", prices_warning(p, i));
+}
+
+static void
+cli_add_json_cost(struct buf *b, const struct cost *c)
+{
+	if (c->known)
+		buf_printf(b, "%.9g", c->usd);
+	else
+		buf_adds(b, "null");
 }
 
 static struct filter *
@@ -458,9 +502,10 @@ cli_list_json_row(struct buf *b, const struct session_meta *m,
 	buf_adds(b, ",\"duration_ms\":");
 	cli_add_json_ms(b, m->started_at, m->ended_at);
 	buf_printf(b, ",\"span_count\":%u,\"error_count\":%u,\"bad_lines\":%llu,"
-	    "\"tokens_in\":%lld,\"tokens_out\":%lld", m->span_count, m->error_count,
-	    (unsigned long long)m->bad_lines, (long long)m->tokens_in,
+	    "\"tokens_in\":%lld,\"tokens_out\":%lld,\"cost_usd\":", m->span_count,
+	    m->error_count, (unsigned long long)m->bad_lines, (long long)m->tokens_in,
 	    (long long)m->tokens_out);
+	cli_add_json_cost(b, &(struct cost){ m->cost_usd, m->cost_known, NULL });
 	buf_adds(b, ",\"first_bad_line\":");
 	cli_add_json_bad_line(b, first_bad);
 	buf_addc(b, '}');
@@ -503,6 +548,12 @@ cli_list_text_row(struct buf *b, const struct session_meta *m)
 	buf_addc(b, '/');
 	fmt_count(b, m->tokens_out);
 	cli_pad(b, at, 13);
+	at = b->len;
+	if (m->cost_known && (m->tokens_in > 0 || m->tokens_out > 0))
+		cost_format(b, m->cost_usd);
+	else
+		buf_adds(b, m->cost_known ? "-" : "?");
+	cli_pad(b, at, 9);
 	at = b->len;
 	cli_add_text(b, m->engine);
 	cli_pad(b, at, 9);
@@ -602,6 +653,8 @@ cli_list(const struct source *src, const struct cli_opts *o)
 		else if (remote.ins != NULL && remote.s[i].chunks > 0)
 			cli_remote_partial(&sums[i].meta, &remote.s[i]);
 		cli_report_summary(&sums[i]);
+		if (!sums[i].meta.cost_known)
+			cli_cost_hint(sums[i].meta.cost_unpriced);
 		session_subject(&sums[i].meta, &fs);
 		if (f != NULL && !filter_match(f, &fs)) {
 			session_summary_clear(&sums[i]);
@@ -616,7 +669,7 @@ cli_list(const struct source *src, const struct cli_opts *o)
 		buf_adds(&b, "{\"sessions\":[");
 	else if (kept > 0)
 		buf_adds(&b, "STATUS     STARTED (UTC)        DURATION   SPANS ERRORS "
-		    "TOKENS IN/OUT ENGINE    ID  TITLE\n");
+		    "TOKENS IN/OUT COST     ENGINE    ID  TITLE\n");
 	for (i = 0; i < kept; i++) {
 		if (o->json)
 			cli_list_json_row(&b, &sums[i].meta, sums[i].first_bad,
@@ -770,6 +823,7 @@ cli_span_json(struct buf *b, struct session *s, uint32_t i, uint32_t depth,
 	struct trace *t = session_trace(s);
 	const struct span *sp = trace_span(t, i);
 	struct span_detail *d;
+	struct cost c;
 	char *cause = NULL, *j;
 
 	buf_printf(b, "{\"depth\":%u,\"span_id\":", depth);
@@ -794,6 +848,11 @@ cli_span_json(struct buf *b, struct session *s, uint32_t i, uint32_t depth,
 	cli_add_json_ms(b, sp->start_ns, sp->end_ns);
 	if (orphan)
 		buf_adds(b, ",\"orphan\":true");
+	cost_span(t, prices_default(), i, &c);
+	buf_adds(b, ",\"cost_usd\":");
+	cli_add_json_cost(b, &c);
+	if (!c.known)
+		cli_cost_hint(c.unpriced);
 	if (detail) {
 		if ((d = session_span_detail(s, i, &cause)) == NULL) {
 			cli_error("warning: %s", cause);
@@ -1332,5 +1391,377 @@ cli_events(const struct source *src, const struct cli_opts *o)
 	insp_events_free(ev);
 	inspector_free(ins);
 	buf_free(&ce.line);
+	return 0;
+}
+
+/*
+ * --critical-path and --stats (SPEC §9)
+ */
+
+/* Spans without an end last until now, to the microsecond the trace
+ * times have (so the figures printed add up exactly). */
+static int64_t
+cli_now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return ((int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec) / 1000 * 1000;
+}
+
+/* Open and read a whole session for analysis; NULL after reporting. */
+static struct session *
+cli_analysis_open(const struct source *src, const char *id, const struct cli_opts *o,
+    struct cli_remote *r)
+{
+	struct session *s;
+
+	if ((s = cli_open_session(src, id, o, r)) == NULL)
+		return NULL;
+	cli_read_all(s);
+	cli_report(s);
+	trace_update_tree(session_trace(s));
+	cli_report_structure(s);
+	cli_prices_warnings();
+	return s;
+}
+
+static void
+cli_share(struct buf *b, int64_t part, int64_t wall)
+{
+	buf_printf(b, "%.6f", wall > 0 ? (double)part / (double)wall : 0.0);
+}
+
+static void
+cli_critpath_row(struct buf *b, struct trace *t, const struct critpath_seg *sg,
+    int64_t session_start, int64_t wall, bool json)
+{
+	bool session = sg->node == CRITPATH_SESSION || trace_is_placeholder(t, sg->node);
+	const struct span *sp = session ? NULL : trace_span(t, sg->node);
+	const char *name = sp != NULL ? trace_str(t, sp->name) :
+	    sg->node == CRITPATH_SESSION ? "(session)" : "(missing parent)";
+	const char *sid = sp != NULL ? trace_str(t, sp->id) :
+	    sg->node == CRITPATH_SESSION ? NULL : trace_str(t, trace_placeholder_id(t, sg->node));
+	size_t at;
+
+	if (json) {
+		buf_adds(b, "{\"span_id\":");
+		cli_add_json_str(b, sid);
+		buf_adds(b, ",\"name\":");
+		cli_add_json_str(b, name);
+		buf_adds(b, ",\"type\":");
+		cli_add_json_str(b, sp != NULL ? span_type_name(sp->type) : NULL);
+		buf_adds(b, ",\"offset_ms\":");
+		fmt_ms(b, sg->start - session_start);
+		buf_adds(b, ",\"self_ms\":");
+		fmt_ms(b, sg->end - sg->start);
+		buf_adds(b, ",\"share\":");
+		cli_share(b, sg->end - sg->start, wall);
+		buf_adds(b, ",\"label\":");
+		cli_add_json_str(b, sp != NULL && sp->label != STRTAB_EMPTY ?
+		    trace_str(t, sp->label) : NULL);
+		buf_adds(b, "}\n");
+		return;
+	}
+	at = b->len;
+	buf_adds(b, "+");
+	fmt_duration(b, sg->start - session_start);
+	cli_pad(b, at, 11);
+	at = b->len;
+	fmt_duration(b, sg->end - sg->start);
+	cli_pad(b, at, 10);
+	buf_printf(b, "%5.1f%%  ", wall > 0 ? 100.0 * (double)(sg->end - sg->start) /
+	    (double)wall : 0.0);
+	at = b->len;
+	buf_adds(b, sp != NULL ? span_type_name(sp->type) : "-");
+	cli_pad(b, at, 9);
+	cli_add_text(b, name);
+	if (sp != NULL && sp->label != STRTAB_EMPTY) {
+		buf_adds(b, " [");
+		cli_add_text(b, trace_str(t, sp->label));
+		buf_addc(b, ']');
+	}
+	if (sid != NULL) {
+		buf_adds(b, "  ");
+		cli_add_text(b, sid);
+	}
+	buf_addc(b, '\n');
+}
+
+/* A span id as the user typed it: ids are kept lower-case, without 0x. */
+static uint32_t
+cli_find_span(struct trace *t, const char *id)
+{
+	char *norm = xstrdup(id), *p;
+	uint32_t i;
+
+	for (p = norm; *p != '\0'; p++)
+		*p = (char)(*p >= 'A' && *p <= 'Z' ? *p - 'A' + 'a' : *p);
+	p = strncmp(norm, "0x", 2) == 0 ? norm + 2 : norm;
+	i = trace_find(t, p, strlen(p));
+	free(norm);
+	return i;
+}
+
+int
+cli_critical_path(const struct source *src, const char *id, const struct cli_opts *o)
+{
+	struct session *s;
+	struct cli_remote remote;
+	struct session_meta m;
+	struct critpath *cp;
+	struct trace *t;
+	struct buf b = BUF_INIT;
+	size_t i;
+	int64_t wall, start;
+	uint32_t root;
+
+	if ((s = cli_analysis_open(src, id, o, &remote)) == NULL) {
+		cli_remote_clear(&remote);
+		return 1;
+	}
+	t = session_trace(s);
+	root = CRITPATH_SESSION;
+	if (o->span != NULL && (root = cli_find_span(t, o->span)) == TRACE_NONE) {
+		cli_error("no span '%s' in session %s", o->span, session_id(s));
+		session_free(s);
+		cli_remote_clear(&remote);
+		return 1;
+	}
+	if ((cp = critpath_compute(t, root, cli_now())) == NULL) {
+		cli_error("%s %s has no start time", o->span != NULL ? "span" : "session",
+		    o->span != NULL ? o->span : session_id(s));
+		session_free(s);
+		cli_remote_clear(&remote);
+		return 1;
+	}
+	session_meta_get(s, &m);
+	start = m.started_at != SPAN_TIME_NONE && m.started_at < cp->start ?
+	    m.started_at : cp->start;
+	wall = critpath_wall(cp);
+	if (!o->json) {
+		buf_adds(&b, "critical path of ");
+		if (o->span != NULL) {
+			buf_adds(&b, "span ");
+			cli_add_text(&b, o->span);
+			buf_adds(&b, " in ");
+		}
+		cli_add_text(&b, session_id(s));
+		buf_adds(&b, ": wall time ");
+		fmt_duration(&b, wall);
+		buf_printf(&b, ", %zu segment%s%s\nOFFSET     SELF      SHARE   TYPE     NAME [LABEL]  SPAN\n",
+		    cp->nseg, cp->nseg == 1 ? "" : "s",
+		    m.status == SESSION_RUNNING ? " (running: up to now)" : "");
+	}
+	for (i = 0; i < cp->nseg; i++) {
+		cli_critpath_row(&b, t, &cp->seg[i], start, wall, o->json);
+		if (b.len > 65536)
+			cli_flush(&b);
+	}
+	cli_flush(&b);
+	buf_free(&b);
+	session_meta_clear(&m);
+	critpath_free(cp);
+	session_free(s);
+	cli_remote_clear(&remote);
+	return 0;
+}
+
+static void
+cli_stats_json(struct buf *b, const char *session, const struct stats *st)
+{
+	const struct stats_group *g;
+	size_t i;
+
+	buf_adds(b, "{\"session\":");
+	cli_add_json_str(b, session);
+	buf_adds(b, ",\"wall_ms\":");
+	fmt_ms(b, st->wall_ns);
+	buf_adds(b, ",\"split\":{\"llm_ms\":");
+	fmt_ms(b, st->llm_ns);
+	buf_adds(b, ",\"tool_ms\":");
+	fmt_ms(b, st->tool_ns);
+	buf_adds(b, ",\"waiting_ms\":");
+	fmt_ms(b, st->waiting_ns);
+	buf_adds(b, ",\"other_ms\":");
+	fmt_ms(b, st->other_ns);
+	buf_adds(b, "},\"groups\":[");
+	for (i = 0; i < st->n; i++) {
+		g = &st->g[i];
+		buf_adds(b, i == 0 ? "{\"by\":" : ",{\"by\":");
+		cli_add_json_str(b, stats_by_name(g->by));
+		buf_adds(b, ",\"key\":");
+		cli_add_json_str(b, g->key);
+		buf_printf(b, ",\"count\":%u,\"errors\":%u,\"total_ms\":", g->count, g->errors);
+		fmt_ms(b, g->total_ns);
+		buf_adds(b, ",\"p50_ms\":");
+		fmt_ms(b, g->p50_ns);
+		buf_adds(b, ",\"p95_ms\":");
+		fmt_ms(b, g->p95_ns);
+		buf_adds(b, ",\"max_ms\":");
+		fmt_ms(b, g->max_ns);
+		buf_printf(b, ",\"tokens_in\":%lld,\"tokens_out\":%lld,\"cost_usd\":",
+		    (long long)g->tok_in, (long long)g->tok_out);
+		cli_add_json_cost(b, &g->cost);
+		buf_addc(b, '}');
+	}
+	buf_adds(b, "]}\n");
+}
+
+static void
+cli_stats_split(struct buf *b, const char *what, int64_t part, int64_t wall)
+{
+	buf_printf(b, "  %-8s", what);
+	fmt_duration(b, part);
+	buf_printf(b, " (%.1f%%)", wall > 0 ? 100.0 * (double)part / (double)wall : 0.0);
+}
+
+static void
+cli_stats_text(struct buf *b, const char *session, const struct stats *st)
+{
+	const struct stats_group *g;
+	size_t i, at;
+	int by = -1;
+
+	if (session != NULL) {
+		buf_adds(b, "stats of ");
+		cli_add_text(b, session);
+	} else
+		buf_adds(b, "stats of every session");
+	buf_adds(b, ": wall time ");
+	fmt_duration(b, st->wall_ns);
+	buf_adds(b, "\ncritical path:");
+	cli_stats_split(b, "llm", st->llm_ns, st->wall_ns);
+	cli_stats_split(b, "tool", st->tool_ns, st->wall_ns);
+	cli_stats_split(b, "waiting", st->waiting_ns, st->wall_ns);
+	cli_stats_split(b, "other", st->other_ns, st->wall_ns);
+	buf_addc(b, '\n');
+	for (i = 0; i < st->n; i++) {
+		g = &st->g[i];
+		if ((int)g->by != by) {
+			by = (int)g->by;
+			buf_printf(b, "\nBY %-28s COUNT ERRORS   TOTAL     P50       P95       MAX"
+			    "       TOKENS IN/OUT  COST\n", stats_by_name(g->by));
+		}
+		at = b->len;
+		buf_adds(b, "   ");
+		cli_add_text(b, g->key);
+		cli_pad(b, at, 32);
+		buf_printf(b, "%5u %6u   ", g->count, g->errors);
+		at = b->len;
+		fmt_duration(b, g->total_ns);
+		cli_pad(b, at, 10);
+		at = b->len;
+		fmt_duration(b, g->p50_ns);
+		cli_pad(b, at, 10);
+		at = b->len;
+		fmt_duration(b, g->p95_ns);
+		cli_pad(b, at, 10);
+		at = b->len;
+		fmt_duration(b, g->max_ns);
+		cli_pad(b, at, 10);
+		at = b->len;
+		fmt_count(b, g->tok_in);
+		buf_addc(b, '/');
+		fmt_count(b, g->tok_out);
+		cli_pad(b, at, 15);
+		if (!g->cost.known)
+			buf_adds(b, "?");
+		else if (g->tok_in > 0 || g->tok_out > 0)
+			cost_format(b, g->cost.usd);
+		else
+			buf_adds(b, "-");
+		buf_addc(b, '\n');
+	}
+}
+
+static void
+cli_stats_hints(const struct stats *st)
+{
+	size_t i;
+
+	for (i = 0; i < st->n; i++) {
+		if (!st->g[i].cost.known) {
+			cli_cost_hint(st->g[i].cost.unpriced);
+			return;
+		}
+	}
+}
+
+/* --stats --all: each session read, summed up and freed in turn. */
+static int
+cli_stats_all(const struct source *src, const struct cli_opts *o)
+{
+	struct session_ref *refs;
+	struct cli_remote remote;
+	struct stats_acc *acc;
+	struct session *s;
+	struct stats *st;
+	struct buf b = BUF_INIT;
+	size_t n, i;
+	int64_t now = cli_now();
+
+	if (cli_source_refs(src, o, &remote, &refs, &n) == -1) {
+		cli_remote_clear(&remote);
+		return 1;
+	}
+	cli_prices_warnings();
+	acc = stats_acc_new();
+	for (i = 0; i < n; i++) {
+		s = session_new(&refs[i]);
+		cli_read_all(s);
+		cli_report(s);
+		trace_update_tree(session_trace(s));
+		st = stats_compute(session_trace(s), prices_default(), now, acc);
+		cli_stats_hints(st);
+		if (o->json)
+			cli_stats_json(&b, session_id(s), st);
+		else {
+			cli_stats_text(&b, session_id(s), st);
+			buf_addc(&b, '\n');
+		}
+		cli_flush(&b);
+		stats_free(st);
+		session_free(s);
+	}
+	st = stats_acc_result(acc);
+	if (o->json)
+		cli_stats_json(&b, NULL, st);
+	else
+		cli_stats_text(&b, NULL, st);
+	cli_flush(&b);
+	buf_free(&b);
+	stats_free(st);
+	stats_acc_free(acc);
+	session_refs_free(refs, n);
+	cli_remote_clear(&remote);
+	return 0;
+}
+
+int
+cli_stats(const struct source *src, const char *id, const struct cli_opts *o)
+{
+	struct session *s;
+	struct cli_remote remote;
+	struct stats *st;
+	struct buf b = BUF_INIT;
+
+	if (o->all)
+		return cli_stats_all(src, o);
+	if ((s = cli_analysis_open(src, id, o, &remote)) == NULL) {
+		cli_remote_clear(&remote);
+		return 1;
+	}
+	st = stats_compute(session_trace(s), prices_default(), cli_now(), NULL);
+	cli_stats_hints(st);
+	if (o->json)
+		cli_stats_json(&b, session_id(s), st);
+	else
+		cli_stats_text(&b, session_id(s), st);
+	cli_flush(&b);
+	buf_free(&b);
+	stats_free(st);
+	session_free(s);
+	cli_remote_clear(&remote);
 	return 0;
 }

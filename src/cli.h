@@ -13,6 +13,8 @@ struct source;
 struct cli_opts {
 	bool json;
 	bool detail;
+	bool all;           /* --stats --all */
+	const char *span;   /* --critical-path --span: a subtree's, or NULL */
 	const char *filter; /* NULL for none */
 	const char *token;  /* for a remote inspector, or NULL */
 };
@@ -28,6 +30,12 @@ int cli_events(const struct source *, const struct cli_opts *);
 /* Flush and close standard output at exit: -1 after one stderr line when
  * any write to it failed (a full disk, a closed descriptor). */
 int cli_output_close(void);
+
+/* SPEC §9: a session's critical path, one row per segment; its stats
+ * (o->all: every session of the source, one after another, then the
+ * whole source). */
+int cli_critical_path(const struct source *, const char *id, const struct cli_opts *);
+int cli_stats(const struct source *, const char *id, const struct cli_opts *);
 
 /* "mcp-inspect-tui: " + message + "\n" on stderr. */
 void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

@@ -14,7 +14,8 @@ enum key_where {
 	KW_LIST = 1 << 0,      /* session list */
 	KW_TREE = 1 << 1,      /* span tree (session view) */
 	KW_INSPECT = 1 << 2,   /* inspector focused */
-	KW_ANY = KW_LIST | KW_TREE | KW_INSPECT,
+	KW_STATS = 1 << 3,     /* the stats view */
+	KW_ANY = KW_LIST | KW_TREE | KW_INSPECT | KW_STATS,
 };
 
 #define KEY_CTRL(c) ((c) & 0x1f)
@@ -43,6 +44,12 @@ enum key_where {
 	X(ACT_TAB2, KW_TREE | KW_INSPECT, "State / Result tab", '2') \
 	X(ACT_TAB3, KW_TREE | KW_INSPECT, "Context tab (LLM conversation)", '3') \
 	X(ACT_FOCUS, KW_TREE | KW_INSPECT, "focus the inspector / the tree", 'i') \
+	X(ACT_CRITPATH, KW_TREE, "critical path only (its spans are marked) / every span", 'c') \
+	X(ACT_STATS, KW_TREE | KW_INSPECT | KW_STATS, "stats: time, tokens, cost per tool, model, agent, type", 's') \
+	X(ACT_SORT_NEXT, KW_STATS, "sort by the next column", '>') \
+	X(ACT_SORT_PREV, KW_STATS, "sort by the previous column", '<') \
+	X(ACT_SORT_REVERSE, KW_STATS, "reverse the order", 'r') \
+	X(ACT_STATS_FILTER, KW_STATS, "show the row's spans in the tree (a filter)", '\n') \
 	X(ACT_SCROLL_DOWN, KW_TREE, "scroll the inspector down", 'J') \
 	X(ACT_SCROLL_UP, KW_TREE, "scroll the inspector up", 'K') \
 	X(ACT_SEARCH, KW_ANY, "search", '/') \

@@ -1,6 +1,6 @@
 /*
  * main.c — command line → one of the modes: browse (interactive), --list,
- * --dump, --tail.  Exit status: 0 success, 1 runtime failure, 2 usage.
+ * --dump, --tail, --events, --critical-path, --stats.  Exit status: 0 success, 1 runtime failure, 2 usage.
  */
 #include "config.h"
 
@@ -15,11 +15,13 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "prices.h"
 #include "settings.h"
 #include "source.h"
 #include "ui.h"
 
-enum mode { MODE_BROWSE, MODE_LIST, MODE_DUMP, MODE_TAIL, MODE_EVENTS };
+enum mode { MODE_BROWSE, MODE_LIST, MODE_DUMP, MODE_TAIL, MODE_EVENTS, MODE_CRITPATH,
+	MODE_STATS };
 
 struct options {
 	enum mode mode;
@@ -37,6 +39,11 @@ static const char usage_text[] =
 "       mcp-inspect-tui --tail [ID] [--json] [--detail] [SOURCE]\n"
 "                                                   print spans as they are written\n"
 "       mcp-inspect-tui --events [--json] URL        print inspector events as they arrive\n"
+"       mcp-inspect-tui --critical-path [ID] [--span SPAN] [--json] [SOURCE]\n"
+"                                                   print a session's critical path\n"
+"       mcp-inspect-tui --stats [ID | --all] [--json] [SOURCE]\n"
+"                                                   print time, tokens and cost per\n"
+"                                                   tool, model, agent and span type\n"
 "\n"
 "SOURCE is a trace directory, a .jsonl/.jsonl.gz/.json file, - for standard\n"
 "input, a named pipe such as <(command), or an inspector URL\n"
@@ -49,7 +56,15 @@ static const char usage_text[] =
 "  -d, --dump           print a session's span tree and exit\n"
 "  -t, --tail           print spans as they are written, until interrupted\n"
 "  -e, --events         print a remote inspector's events, until interrupted\n"
-"  -j, --json           JSON output (--list: one object; --dump/--tail: JSON Lines)\n"
+"  -c, --critical-path  print the chain of spans that set the session's wall\n"
+"                       time: offset, self time and share of each segment\n"
+"  -s, --stats          print count, errors, total/p50/p95/max duration, tokens\n"
+"                       and cost per tool, model, agent and span type, and the\n"
+"                       wall time split into llm, tool, waiting and other\n"
+"      --span SPAN      --critical-path of that span's subtree\n"
+"      --all            --stats of every session of SOURCE, then of them all\n"
+"  -j, --json           JSON output (--list: one object; --dump/--tail/\n"
+"                       --critical-path/--stats: JSON Lines)\n"
 "      --detail         include attributes, events and resource (--dump, --tail)\n"
 "  -f, --filter EXPR    only sessions or spans matching EXPR, e.g.\n"
 "                       'type:tool status:error name:fetch free text'\n"
@@ -59,6 +74,9 @@ static const char usage_text[] =
 "\n"
 "Defaults for the source, token and colours may be set in\n"
 "$XDG_CONFIG_HOME/mcp-inspect-tui/config (see mcp-inspect-tui(1), FILES).\n"
+"Cost: tokens priced by the table shipped with the program, overridden by\n"
+"$XDG_CONFIG_HOME/mcp-inspect-tui/prices (lines \"model input output\", USD\n"
+"per million tokens); an unknown model has tokens and no cost.\n"
 "\n"
 "Exit status: 0 success, 1 runtime failure, 2 usage error.\n";
 
@@ -102,7 +120,8 @@ static void
 set_mode(struct options *o, enum mode m)
 {
 	if (o->mode != MODE_BROWSE && o->mode != m)
-		usage_error("choose one of --list, --dump, --tail and --events", NULL);
+		usage_error("choose one of --list, --dump, --tail, --events, "
+		    "--critical-path and --stats", NULL);
 	o->mode = m;
 }
 
@@ -116,12 +135,15 @@ set_mode(struct options *o, enum mode m)
 static void
 assign_positionals(struct options *o, char **pos, int npos)
 {
-	bool takes_id = o->mode == MODE_DUMP || o->mode == MODE_TAIL;
+	bool takes_id = o->mode == MODE_DUMP || o->mode == MODE_TAIL ||
+	    o->mode == MODE_CRITPATH || (o->mode == MODE_STATS && !o->cli.all);
 
 	if (npos > 2)
 		usage_error("too many arguments: ", pos[2]);
 	if (npos == 2 && !takes_id)
-		usage_error("a session ID is only taken by --dump and --tail: ", pos[0]);
+		usage_error(o->cli.all ? "--stats --all takes no session ID: " :
+		    "a session ID is only taken by --dump, --tail, --critical-path "
+		    "and --stats: ", pos[0]);
 	if (npos == 2) {
 		o->id = pos[0];
 		o->source = pos[1];
@@ -136,12 +158,16 @@ assign_positionals(struct options *o, char **pos, int npos)
 static void
 parse_options(int argc, char **argv, struct options *o)
 {
-	enum { OPT_DETAIL = 256, OPT_TOKEN };
+	enum { OPT_DETAIL = 256, OPT_TOKEN, OPT_ALL, OPT_SPAN };
 	static const struct option longopts[] = {
 		{ "list", no_argument, NULL, 'l' },
 		{ "dump", no_argument, NULL, 'd' },
 		{ "tail", no_argument, NULL, 't' },
 		{ "events", no_argument, NULL, 'e' },
+		{ "critical-path", no_argument, NULL, 'c' },
+		{ "stats", no_argument, NULL, 's' },
+		{ "all", no_argument, NULL, OPT_ALL },
+		{ "span", required_argument, NULL, OPT_SPAN },
 		{ "json", no_argument, NULL, 'j' },
 		{ "detail", no_argument, NULL, OPT_DETAIL },
 		{ "filter", required_argument, NULL, 'f' },
@@ -154,12 +180,16 @@ parse_options(int argc, char **argv, struct options *o)
 
 	memset(o, 0, sizeof *o);
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, "ldtejf:hV", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "ldtecsjf:hV", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'l': set_mode(o, MODE_LIST); break;
 		case 'd': set_mode(o, MODE_DUMP); break;
 		case 't': set_mode(o, MODE_TAIL); break;
 		case 'e': set_mode(o, MODE_EVENTS); break;
+		case 'c': set_mode(o, MODE_CRITPATH); break;
+		case 's': set_mode(o, MODE_STATS); break;
+		case OPT_ALL: o->cli.all = true; break;
+		case OPT_SPAN: o->cli.span = optarg; break;
 		case 'j': o->cli.json = true; break;
 		case OPT_DETAIL: o->cli.detail = true; break;
 		case 'f': o->cli.filter = optarg; break;
@@ -180,7 +210,8 @@ parse_options(int argc, char **argv, struct options *o)
 				    "'mcp-inspect-tui --help'", argv[optind - 1],
 				    strchr(argv[optind - 1], '=') == NULL &&
 				    (strcmp(argv[optind - 1], "--filter") == 0 ||
-				    strcmp(argv[optind - 1], "--token") == 0) ?
+				    strcmp(argv[optind - 1], "--token") == 0 ||
+				    strcmp(argv[optind - 1], "--span") == 0) ?
 				    "needs an argument" : "is unknown");
 			exit(2);
 		}
@@ -188,7 +219,15 @@ parse_options(int argc, char **argv, struct options *o)
 	if (o->cli.detail && o->mode != MODE_DUMP && o->mode != MODE_TAIL)
 		usage_error("--detail goes with --dump or --tail", NULL);
 	if (o->cli.json && o->mode == MODE_BROWSE)
-		usage_error("--json goes with --list, --dump, --tail or --events", NULL);
+		usage_error("--json goes with --list, --dump, --tail, --events, "
+		    "--critical-path or --stats", NULL);
+	if (o->cli.all && o->mode != MODE_STATS)
+		usage_error("--all goes with --stats", NULL);
+	if (o->cli.span != NULL && o->mode != MODE_CRITPATH)
+		usage_error("--span goes with --critical-path", NULL);
+	if (o->cli.filter != NULL && (o->mode == MODE_CRITPATH || o->mode == MODE_STATS))
+		usage_error("--filter does not go with --critical-path or --stats: "
+		    "they describe the whole session", NULL);
 	assign_positionals(o, argv + optind, argc - optind);
 	if (o->token == NULL)
 		o->token = getenv("MCP_INSPECTOR_TOKEN");
@@ -221,6 +260,8 @@ apply_config(struct options *o, struct settings *cfg)
 		o->source = cfg->source;
 	if (o->token == NULL)
 		o->token = cfg->token;
+	if (cfg->prices != NULL)
+		prices_set_user_path(cfg->prices);
 	if (cfg->color == SETTINGS_COLOR_OFF)
 		setenv("NO_COLOR", "1", 1);
 	else if (cfg->color == SETTINGS_COLOR_ON)
@@ -276,6 +317,12 @@ main(int argc, char **argv)
 		break;
 	case MODE_EVENTS:
 		rc = cli_events(&src, &o.cli);
+		break;
+	case MODE_CRITPATH:
+		rc = cli_critical_path(&src, o.id, &o.cli);
+		break;
+	case MODE_STATS:
+		rc = cli_stats(&src, o.id, &o.cli);
 		break;
 	case MODE_BROWSE:
 	default:

@@ -8,6 +8,8 @@
 #include <string.h>
 
 #include "buf.h"
+#include "cost.h"
+#include "prices.h"
 #include "span.h"
 #include "span_detail.h"
 #include "span_parse.h"
@@ -266,6 +268,17 @@ session_id_head(const char *id)
 	return (int)i;
 }
 
+static void
+session_meta_cost(struct session *s, struct session_meta *m)
+{
+	struct cost c;
+
+	cost_trace(s->trace, prices_default(), &c);
+	m->cost_usd = c.usd;
+	m->cost_known = c.known;
+	m->cost_unpriced = c.unpriced;
+}
+
 void
 session_meta_get(struct session *s, struct session_meta *m)
 {
@@ -293,6 +306,7 @@ session_meta_get(struct session *s, struct session_meta *m)
 	m->tokens_out = st->tokens_out;
 	m->signal_name = session_opt_str(s->trace, st->signal_name);
 	m->signal_prompt = session_opt_str(s->trace, st->signal_prompt);
+	session_meta_cost(s, m);
 }
 
 void
@@ -545,6 +559,8 @@ session_summary_fill(struct session_summary *out, struct session *s)
 	out->engine = session_dup(out->meta.engine);
 	out->signal_name = session_dup(out->meta.signal_name);
 	out->signal_prompt = session_dup(out->meta.signal_prompt);
+	out->cost_unpriced = session_dup(out->meta.cost_unpriced);
+	out->meta.cost_unpriced = out->cost_unpriced;
 	out->meta.id = out->id;
 	out->meta.engine = out->engine;
 	out->meta.signal_name = out->signal_name;
@@ -628,6 +644,7 @@ session_summary_clear(struct session_summary *sum)
 	free(sum->engine);
 	free(sum->signal_name);
 	free(sum->signal_prompt);
+	free(sum->cost_unpriced);
 	free(sum->first_bad);
 	memset(sum, 0, sizeof *sum);
 }

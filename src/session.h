@@ -35,6 +35,12 @@ struct session_meta {
 	int64_t tokens_in, tokens_out;
 	const char *signal_name;    /* NULL when unknown */
 	const char *signal_prompt;  /* NULL when unknown */
+	/* What the tokens cost by the process's price table (cost.h):
+	 * cost_known false when some tokens have no price; cost_unpriced
+	 * then names the first such model ("" for tokens without one). */
+	double cost_usd;
+	bool cost_known;
+	const char *cost_unpriced;
 };
 
 struct session;
@@ -97,7 +103,7 @@ uint64_t session_size(const struct session *);
  * session read to make it. */
 struct session_summary {
 	struct session_meta meta;   /* its strings point into this summary */
-	char *id, *engine, *signal_name, *signal_prompt;
+	char *id, *engine, *signal_name, *signal_prompt, *cost_unpriced;
 	char **warnings;            /* one line each */
 	size_t nwarnings;
 	char *first_bad;            /* the first bad line's message, or NULL */

@@ -6,6 +6,7 @@
 
 #include "buf.h"
 #include "chat_view.h"
+#include "cost.h"
 #include "fmt.h"
 #include "json_view.h"
 #include "session.h"
@@ -32,7 +33,14 @@ struct span_view {
 	struct span_detail *parent; /* for a generate span's prompt; may be NULL */
 	struct state_item *items;
 	size_t nitems;
+	struct span_view_extra extra;
 };
+
+void
+span_view_set_extra(struct span_view *v, const struct span_view_extra *x)
+{
+	v->extra = *x;
+}
 
 const char *
 span_tab_name(enum span_tab tab)
@@ -218,6 +226,50 @@ span_id_reused(struct trace *t, uint32_t span)
 }
 
 static void
+share(struct buf *b, int64_t part, int64_t wall)
+{
+	buf_printf(b, " (%.1f%% of the wall time)",
+	    wall > 0 ? 100.0 * (double)part / (double)wall : 0.0);
+}
+
+/* Self time, the critical path, cost (SPEC §9). */
+static void
+render_extra(const struct span_view_extra *x, struct vdoc *o, struct buf *b)
+{
+	if (x->have) {
+		buf_reset(b);
+		fmt_duration(b, x->self_ns);
+		share(b, x->self_ns, x->wall_ns);
+		field(o, "Self time", VS_NORMAL, buf_str(b));
+		buf_reset(b);
+		if (x->on_path) {
+			buf_adds(b, "on it, holding it ");
+			fmt_duration(b, x->path_ns);
+			share(b, x->path_ns, x->wall_ns);
+		} else
+			buf_adds(b, "not on the critical path");
+		field(o, "Critical", x->on_path ? VS_WARN : VS_DIM, buf_str(b));
+	}
+	if (x->have_cost) {
+		buf_reset(b);
+		if (x->cost_known)
+			cost_format(b, x->cost_usd);
+		else
+			buf_adds(b, "unknown: no price for its model");
+		field(o, "Cost", x->cost_known ? VS_NORMAL : VS_WARN, buf_str(b));
+	}
+	if (x->have_subtree) {
+		buf_reset(b);
+		if (x->subtree_known)
+			cost_format(b, x->subtree_usd);
+		else
+			buf_adds(b, "unknown: some tokens have no price");
+		buf_adds(b, " (it and everything below it)");
+		field(o, "Roll-up", x->subtree_known ? VS_NORMAL : VS_WARN, buf_str(b));
+	}
+}
+
+static void
 render_identity(struct span_view *v, struct vdoc *o)
 {
 	const struct span_detail *d = v->d;
@@ -258,6 +310,7 @@ render_identity(struct span_view *v, struct vdoc *o)
 		    (long long)(sp->tok_out > 0 ? sp->tok_out : 0));
 		field(o, "Tokens", VS_NORMAL, buf_str(&b));
 	}
+	render_extra(&v->extra, o, &b);
 	buf_free(&b);
 }
 

@@ -26,6 +26,22 @@ void span_view_free(struct span_view *);
 uint32_t span_view_span(const struct span_view *);
 
 /* Render tab at width columns into out (cleared first). */
+/* What the analyses (ui_analysis.c) know of the span, shown in the
+ * Attributes tab: self time, its part of the critical path, cost. */
+struct span_view_extra {
+	bool have;               /* a critical path exists */
+	int64_t self_ns;         /* duration no child covers */
+	int64_t wall_ns;         /* the session's wall time (the path's) */
+	bool on_path;
+	int64_t path_ns;         /* time it holds the path */
+	bool have_cost;          /* it has tokens */
+	bool cost_known;
+	double cost_usd;
+	bool have_subtree;       /* its subtree (with it) has tokens */
+	bool subtree_known;
+	double subtree_usd;
+};
+void span_view_set_extra(struct span_view *, const struct span_view_extra *);
 void span_view_render(struct span_view *, enum span_tab, int width, struct vdoc *out);
 
 /* Fold or unfold the JSON node a line of the State tab opens; false when

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "buf.h"
+#include "usage.h"
 #include "xmalloc.h"
 
 /* The derived tree; every array is indexed by node unless said otherwise. */
@@ -36,6 +37,7 @@ struct trace {
 	struct trace_tree tree;
 	bool dirty;             /* spans added since the tree was built */
 	bool summary;           /* keep totals only */
+	struct usage *usage;    /* tokens by model (usage.h) */
 };
 
 struct trace *
@@ -44,6 +46,7 @@ trace_new(void)
 	struct trace *t = xcalloc(1, sizeof *t);
 
 	t->strs = strtab_new();
+	t->usage = usage_new();
 	t->stats.first_start = t->stats.last_end = SPAN_TIME_NONE;
 	t->dirty = true;
 	return t;
@@ -83,6 +86,7 @@ trace_free(struct trace *t)
 	strtab_free(t->strs);
 	free(t->spans);
 	free(t->by_id);
+	usage_free(t->usage);
 	free(t);
 }
 
@@ -161,6 +165,7 @@ trace_count_stats(struct trace *t, const struct span *s, const struct span_field
 	trace_first(t, &st->session_id, f->session_id);
 	trace_first(t, &st->signal_name, f->signal_name);
 	trace_first(t, &st->signal_prompt, f->signal_prompt);
+	usage_add(t->usage, t->strs, f, s->type);
 }
 
 uint32_t
@@ -646,4 +651,10 @@ int64_t
 trace_rollup_out(struct trace *t, uint32_t node)
 {
 	return trace_tree(t)->roll_out[node];
+}
+
+size_t
+trace_models(struct trace *t, const struct usage_model **out)
+{
+	return usage_models(t->usage, out);
 }

@@ -135,4 +135,10 @@ int64_t trace_node_start(struct trace *, uint32_t node);
 int64_t trace_rollup_in(struct trace *, uint32_t node);
 int64_t trace_rollup_out(struct trace *, uint32_t node);
 
+/* Tokens by model over every span added (usage.h: the model of an LLM
+ * span's tokens is its own, else its llm parent's); *out is valid until
+ * the next trace_add or trace_models. */
+struct usage_model;
+size_t trace_models(struct trace *, const struct usage_model **out);
+
 #endif

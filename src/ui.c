@@ -125,6 +125,8 @@ ui_timing_frame(struct ui *ui)
 	}
 }
 
+static unsigned ui_where(const struct ui *);
+
 static void
 ui_timing_key(struct ui *ui, int key, int64_t at_us)
 {
@@ -133,8 +135,7 @@ ui_timing_key(struct ui *ui, int key, int64_t at_us)
 	/* Typing into a prompt is logged as "key none", not as the action the
 	 * letter would be outside it. */
 	ui->keys_pending[ui->nkeys_pending] = ui->prompt != PROMPT_NONE ? ACT_NONE :
-	    keys_action(key, ui->screen == SCREEN_LIST ? KW_LIST :
-	    ui->focus == FOCUS_INSPECTOR ? KW_INSPECT : KW_TREE);
+	    keys_action(key, ui_where(ui));
 	ui->keys_at_us[ui->nkeys_pending++] = at_us;
 }
 
@@ -193,6 +194,8 @@ ui_where(const struct ui *ui)
 {
 	if (ui->screen == SCREEN_LIST)
 		return KW_LIST;
+	if (ui->an.stats_open)
+		return KW_STATS;
 	return ui->focus == FOCUS_INSPECTOR ? KW_INSPECT : KW_TREE;
 }
 
@@ -357,7 +360,9 @@ ui_mouse(struct ui *ui)
 	if (ev.bstate & (BUTTON4_PRESSED | BUTTON5_PRESSED)) {
 		enum key_action a = ev.bstate & BUTTON4_PRESSED ? ACT_UP : ACT_DOWN;
 
-		if (ui->screen == SCREEN_SESSION && ev.x >= ui->lay.insp_x &&
+		if (ui->screen == SCREEN_SESSION && ui->an.stats_open)
+			ui_analysis_stats_key(ui, a);
+		else if (ui->screen == SCREEN_SESSION && ev.x >= ui->lay.insp_x &&
 		    ev.y >= ui->lay.insp_y)
 			ui_inspector_scroll(ui, a == ACT_UP ? -3 : 3);
 		else if (ui->screen == SCREEN_LIST)
@@ -373,6 +378,8 @@ ui_mouse(struct ui *ui)
 	    (now - ts_ms(&ui->last_click) < DOUBLE_CLICK_MS && ev.y == ui->last_click_y);
 	clock_gettime(CLOCK_MONOTONIC, &ui->last_click);
 	ui->last_click_y = ev.y;
+	if (ui->screen == SCREEN_SESSION && ui->an.stats_open)
+		return;
 	if (ui->screen == SCREEN_LIST)
 		ui_list_click(ui, ev.y, twice);
 	else if (ev.x >= ui->lay.insp_x && ev.y >= ui->lay.insp_y)
@@ -414,6 +421,10 @@ ui_key(struct ui *ui, int key)
 	ui->dirty = true;
 	if (ui->lay.too_small && a != ACT_BACK && a != ACT_QUIT)
 		return;
+	if (ui->screen == SCREEN_SESSION && ui->an.stats_open &&
+	    (ui_analysis_stats_key(ui, a) || (a != ACT_QUIT && a != ACT_HELP &&
+	    a != ACT_WARNINGS && a != ACT_REDRAW)))
+		return;
 	switch (a) {
 	case ACT_NONE:
 		return;
@@ -434,6 +445,12 @@ ui_key(struct ui *ui, int key)
 		return;
 	}
 	switch (a) {
+	case ACT_CRITPATH:
+		ui_analysis_toggle_path(ui);
+		return;
+	case ACT_STATS:
+		ui_analysis_open_stats(ui);
+		return;
 	case ACT_FOCUS:
 		ui->focus = ui->focus == FOCUS_TREE ? FOCUS_INSPECTOR : FOCUS_TREE;
 		ui->insp.cursor = ui->insp.scroll;

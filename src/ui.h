@@ -94,6 +94,31 @@ struct ui_inspector {
 	char *error;                 /* why the span could not be shown */
 };
 
+/* SPEC §9 in the browser (ui_analysis.c), for the open session. */
+struct critpath;
+struct cost_rollup;
+struct stats;
+struct ui_analysis {
+	struct critpath *cp;         /* of the tree snapshot, NULL when none */
+	bool cp_none;                /* computed: there is no path */
+	bool cp_only;                /* `c`: only spans on the path */
+	bool cp_logged;
+	uint32_t nodes, spans;       /* the snapshot cp and cost are of */
+	int64_t cp_us;               /* what computing cp cost */
+	struct cost_rollup *cost;    /* subtree cost per node */
+	/* The stats view (`s`). */
+	bool stats_open;
+	bool stats_logged;
+	bool stats_eager;            /* computed once after the load */
+	struct stats *stats;
+	int64_t stats_us;
+	size_t *order;               /* rows: group indexes in sort order */
+	size_t nrows, sel, top;
+	int sort;                    /* column */
+	bool sort_rev;
+	bool sort_chosen;            /* sort holds a choice (else: total time) */
+};
+
 /* Boxes drawn over the screen; any key but a scroll closes them. */
 enum ui_overlay {
 	OVERLAY_NONE,
@@ -125,6 +150,8 @@ struct ui {
 	struct ui_list list;
 	struct ui_tree tree;
 	struct ui_inspector insp;
+	struct ui_analysis an;
+	bool an_hinted;              /* the unpriced-model hint was given */
 	struct ui_layout lay;
 	enum ui_overlay overlay;     /* a box over the screen, until a key */
 	int overlay_scroll;
@@ -217,6 +244,22 @@ void ui_remote_open(struct ui *, struct ui_entry *, struct session_ref *);
 void ui_remote_tick(struct ui *);
 void ui_remote_status(struct ui *, struct buf *);
 struct ui_entry *ui_list_entry(struct ui *, const char *id, bool add);
+
+/* ui_analysis.c */
+void ui_analysis_clear(struct ui *);
+/* After the tree snapshot was rebuilt: the path and costs follow it. */
+void ui_analysis_update(struct ui *);
+bool ui_analysis_on_path(struct ui *, uint32_t node);
+bool ui_analysis_keep(struct ui *, uint32_t node);
+bool ui_analysis_cost(struct ui *, uint32_t node, double *usd);
+void ui_analysis_toggle_path(struct ui *);
+void ui_analysis_span_extra(struct ui *, uint32_t node, struct span_view_extra *);
+void ui_analysis_open_stats(struct ui *);
+void ui_analysis_stats_refresh(struct ui *);
+/* A key while the stats view is open; false when it is not the view's. */
+bool ui_analysis_stats_key(struct ui *, enum key_action);
+void ui_analysis_stats_hint(struct ui *, struct buf *);
+void ui_analysis_stats_draw(struct ui *);
 
 /* ui_inspector.c */
 void ui_inspector_show(struct ui *, uint32_t node);

@@ -401,7 +401,10 @@ ui_draw_status(struct ui *ui)
 	} else if (ui->message != NULL)
 		ui_put(y, 0, ui->lay.w - rw - 1, ui->message, strlen(ui->message),
 		    ui->message_error ? VS_ERROR : VS_NORMAL, true);
-	else if (ui_status_warning(ui, &left))
+	else if (ui->screen == SCREEN_SESSION && ui->an.stats_open) {
+		ui_analysis_stats_hint(ui, &left);
+		ui_put(y, 0, ui->lay.w - rw - 1, left.p, left.len, VS_NORMAL, true);
+	} else if (ui_status_warning(ui, &left))
 		ui_put(y, 0, ui->lay.w - rw - 1, left.p, left.len, VS_WARN, true);
 	ui_put(y, ui->lay.w - rw, rw, right.p, right.len, VS_NORMAL, true);
 	if (ui->prompt != PROMPT_NONE) {
@@ -427,6 +430,10 @@ where_name(unsigned where)
 		return "tree";
 	if (where == (KW_LIST | KW_TREE))
 		return "list, tree";
+	if (where == KW_STATS)
+		return "stats";
+	if (where == (KW_TREE | KW_INSPECT | KW_STATS))
+		return "session";
 	return "";
 }
 
@@ -554,6 +561,8 @@ ui_draw(struct ui *ui)
 	ui_draw_title(ui);
 	if (ui->screen == SCREEN_LIST)
 		ui_list_draw(ui);
+	else if (ui->an.stats_open)
+		ui_analysis_stats_draw(ui);
 	else {
 		ui_tree_draw(ui);
 		ui_inspector_draw(ui);

@@ -90,8 +90,13 @@ ensure_doc(struct ui *ui)
 	if (in->doc_width == w)
 		return;
 	vdoc_clear(&in->doc);
-	if (in->view != NULL)
+	if (in->view != NULL) {
+		struct span_view_extra x;
+
+		ui_analysis_span_extra(ui, in->node, &x);
+		span_view_set_extra(in->view, &x);
 		span_view_render(in->view, in->tab, w, &in->doc);
+	}
 	else if (in->error != NULL) {
 		vdoc_adds(&in->doc, VS_ERROR, "Cannot show this span:");
 		vdoc_end_line(&in->doc);

@@ -15,6 +15,7 @@
 #include <strings.h>
 
 #include "buf.h"
+#include "cost.h"
 #include "filter.h"
 #include "fmt.h"
 #include "span.h"
@@ -518,22 +519,32 @@ status_marker(const struct ui *ui, const struct ui_entry *e, enum vstyle *st)
 	}
 }
 
-/* Column x positions of the list; the title takes the rest. */
+/* Column x positions of the list; the title takes the rest.  The cost
+ * column comes in where it leaves titles their room (COST_MIN_W columns):
+ * the engine and title columns then start COST_W further right. */
 enum { C_MARK = 1, C_STATUS = 3, C_START = 14, C_DUR = 34, C_SPANS = 43,
-	C_ERR = 50, C_TOK = 57, C_ENGINE = 70, C_TITLE = 80 };
+	C_ERR = 50, C_TOK = 57, C_COST = 70, C_ENGINE0 = 70, C_TITLE0 = 80 };
+#define COST_W 9
+#define COST_MIN_W 170
+#define C_ENGINE (C_ENGINE0 + list_cost_w)
+#define C_TITLE (C_TITLE0 + list_cost_w)
+
+/* COST_W when the list shows the cost column, else 0; set per frame. */
+static int list_cost_w;
 
 static void
 draw_header(struct ui *ui)
 {
-	static const struct { int x; const char *s; } cols[] = {
+	const struct { int x; const char *s; } cols[] = {
 		{ C_STATUS, "STATUS" }, { C_START, "STARTED (UTC)" }, { C_DUR, "DURATION" },
 		{ C_SPANS, "SPANS" }, { C_ERR, "ERRORS" }, { C_TOK, "TOKENS" },
+		{ list_cost_w > 0 ? C_COST : -1, "COST" },
 		{ C_ENGINE, "ENGINE" }, { C_TITLE, "TITLE / ID" },
 	};
 	size_t i;
 
 	for (i = 0; i < sizeof cols / sizeof cols[0]; i++) {
-		if (cols[i].x < ui->lay.w)
+		if (cols[i].x >= 0 && cols[i].x < ui->lay.w)
 			ui_put(1, cols[i].x, ui->lay.w - cols[i].x, cols[i].s,
 			    strlen(cols[i].s), VS_HEADER, false);
 	}
@@ -574,6 +585,19 @@ draw_counts(int y, const struct ui_entry *e, bool sel)
 		fmt_count(&b, m->tokens_out);
 	}
 	cell(y, C_TOK, 12, buf_str(&b), VS_NORMAL, sel);
+	/* Cost by the price table; "?" when some tokens have no price. */
+	buf_reset(&b);
+	if (list_cost_w == 0) {
+		buf_free(&b);
+		return;
+	}
+	if (e->remote || (m->tokens_in <= 0 && m->tokens_out <= 0 && m->cost_known))
+		buf_adds(&b, "-");
+	else if (m->cost_known)
+		cost_format(&b, m->cost_usd);
+	else
+		buf_adds(&b, "?");
+	cell(y, C_COST, 8, buf_str(&b), m->cost_known ? VS_NUMBER : VS_WARN, sel);
 	buf_free(&b);
 }
 
@@ -669,6 +693,7 @@ ui_list_draw(struct ui *ui)
 
 	if (l->order_dirty)
 		ui_list_sort(ui);
+	list_cost_w = ui->lay.w >= COST_MIN_W ? COST_W : 0;
 	draw_header(ui);
 	if (l->nrows == 0) {
 		const char *msg = l->n == 0 ? (ui->src.kind == SOURCE_URL &&

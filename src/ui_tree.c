@@ -14,6 +14,7 @@
 #include <strings.h>
 
 #include "buf.h"
+#include "cost.h"
 #include "filter.h"
 #include "fmt.h"
 #include "text.h"
@@ -29,6 +30,8 @@
 #define TREE_REBUILD_MS 250
 #define TREE_REBUILD_FACTOR 4
 #define BAR_MIN_PANE 70
+/* The subtree cost column, where names keep their room. */
+#define COST_MIN_PANE 100
 
 static struct trace *
 tree_trace(struct ui *ui)
@@ -42,6 +45,7 @@ ui_tree_close(struct ui *ui)
 	struct ui_tree *t = &ui->tree;
 
 	ui_inspector_clear(ui);
+	ui_analysis_clear(ui);
 	session_free(t->s);
 	free(t->rows);
 	free(t->collapsed);
@@ -191,13 +195,14 @@ ui_tree_rows(struct ui *ui)
 	 * this runs only now and then (ui_tree_work), and every other query
 	 * reads the last snapshot. */
 	trace_update_tree(tr);
+	ui_analysis_update(ui);
 	n = trace_nodes(tr);
 	keep = t->filter != NULL ? filter_keep(ui) : NULL;
 	t->rows = xreallocarray(t->rows, n ? n : 1, sizeof *t->rows);
 	t->nrows = 0;
 	for (pos = 0; pos < n; pos++) {
 		node = trace_order(tr, pos);
-		if (keep != NULL && !keep[node]) {
+		if ((keep != NULL && !keep[node]) || !ui_analysis_keep(ui, node)) {
 			pos += trace_subtree_size(tr, node) - 1;
 			continue;
 		}
@@ -458,14 +463,21 @@ draw_row(struct ui *ui, int y, uint32_t node, bool sel)
 	struct buf b = BUF_INIT;
 	const char *mark;
 	enum vstyle mst;
-	int x = l->tree_x, w = l->tree_w, right, bar_w;
+	int x = l->tree_x, w = l->tree_w, x0, right, bar_w, cost_w;
 	int64_t in, out;
+	double usd;
 
 	if (sel) {
 		attrset(A_REVERSE);
 		mvhline(y, x, ' ', w);
 		attrset(A_NORMAL);
 	}
+	/* The gutter: a glyph, not only a colour, on the critical path. */
+	if (ui_analysis_on_path(ui, node))
+		ui_put(y, x, 1, ui->utf8 ? "\xe2\x97\x86" : "*", ui->utf8 ? 3 : 1, VS_WARN, sel);
+	/* The rest of the row starts one column in. */
+	x0 = ++x;
+	w--;
 	guides(ui, &b, node);
 	if (trace_subtree_size(tr, node) > 1)
 		buf_adds(&b, is_collapsed(ui, node) ? (ui->utf8 ? "\xe2\x96\xb8" : "+") :
@@ -473,17 +485,18 @@ draw_row(struct ui *ui, int y, uint32_t node, bool sel)
 	else
 		buf_adds(&b, trace_depth(tr, node) > 0 ? (ui->utf8 ? "\xe2\x94\x80" : "-") : " ");
 	x += ui_put(y, x, w, b.p, b.len, VS_DIM, sel);
-	x += ui_put(y, x, l->tree_x + w - x, " ", 1, VS_NORMAL, sel);
+	x += ui_put(y, x, x0 + w - x, " ", 1, VS_NORMAL, sel);
 	if (trace_is_placeholder(tr, node)) {
 		buf_reset(&b);
 		buf_printf(&b, "? missing parent %s", trace_str(tr, trace_placeholder_id(tr, node)));
-		ui_put(y, x, l->tree_x + w - x, b.p, b.len, VS_WARN, sel);
+		ui_put(y, x, x0 + w - x, b.p, b.len, VS_WARN, sel);
 		buf_free(&b);
 		return;
 	}
 	sp = trace_span(tr, node);
 	bar_w = w >= BAR_MIN_PANE ? 14 : 0;
-	right = l->tree_x + w - bar_w - 18;
+	cost_w = w >= COST_MIN_PANE ? 9 : 0;
+	right = x0 + w - bar_w - cost_w - 18;
 	type_marker(sp->type, &mark, &mst);
 	x += ui_put(y, x, right - x, mark, strlen(mark), mst, sel);
 	x += ui_put(y, x, right - x, " ", 1, VS_NORMAL, sel);
@@ -509,9 +522,20 @@ draw_row(struct ui *ui, int y, uint32_t node, bool sel)
 		buf_reset(&b);
 		fmt_count(&b, tokens_add(in, out));
 		ui_put(y, right + 10 + 7 - text_width(b.p, b.len), 7, b.p, b.len, VS_NUMBER, sel);
+		/* The subtree's cost; "?" when some of its tokens have no
+		 * price. */
+		if (cost_w > 0) {
+			buf_reset(&b);
+			if (ui_analysis_cost(ui, node, &usd))
+				cost_format(&b, usd);
+			else
+				buf_adds(&b, "?");
+			ui_put(y, right + 18 + cost_w - 1 - text_width(b.p, b.len), cost_w - 1,
+			    b.p, b.len, VS_NUMBER, sel);
+		}
 	}
 	if (bar_w > 0)
-		draw_bar(ui, y, l->tree_x + w - bar_w, bar_w - 1, sp, sel);
+		draw_bar(ui, y, x0 + w - bar_w, bar_w - 1, sp, sel);
 	buf_free(&b);
 }
 

@@ -357,6 +357,33 @@ ui_dir() {
 	[ -z "${STATUS_LINE:-}" ] || say "  status bar at the end:$STATUS_LINE"
 }
 
+# ui_analysis LABEL FILE TIMEOUT: SPEC §9 on a big session: the critical
+# path (computed once the session has loaded: the log's "critpath" line is
+# its cost) and the stats view (`s`: its "stats" line), then keys on the
+# tree with the path marked, `c`, and in the stats view.
+ui_analysis() {
+	say "analysis on $(basename "$2") (keys sent every $PAUSE s):"
+	ui_start "$1" "$2"
+	wait_log loaded "$3" || missing "$1: no 'loaded' line: $WHY"
+	wait_log critpath 10 || missing "$1: no 'critpath' line: $WHY"
+	keys s
+	wait_log stats 10 || missing "$1: no 'stats' line: $WHY"
+	keys j 10
+	keys '>' 3
+	keys r
+	keys Escape
+	keys c
+	keys j 20
+	keys NPage 3
+	keys c
+	keys j 10
+	ui_quit
+	report_ms "$1: critical path, after load" critpath 2 300
+	report_ms "$1: stats, after load" stats 2 300
+	report_dist "$1: key → frame" key 3 16
+	key_actions
+}
+
 # --- headless reading: pigz floor, --list, --dump --------------------------
 
 # headless LABEL FILE BYTES: pigz -dc floor, then --list and --dump against it.
@@ -458,6 +485,7 @@ fi
 
 if have tmux; then
 	ui_session "UI big" "$BIG" 120
+	ui_analysis "UI big analysis" "$BIG" 120
 	ui_dir "UI dir500" "$OUT/dir500"
 else
 	missing "tmux is not installed: no browser figures"
