@@ -1,6 +1,6 @@
 /*
  * main.c — command line → one of the modes: browse (interactive), --list,
- * --dump, --tail.  Exit status: 0 success, 1 runtime failure, 2 usage.
+ * --dump, --tail, --events, --diff.  Exit status: 0 success, 1 runtime failure, 2 usage.
  */
 #include "config.h"
 
@@ -16,7 +16,7 @@
 #include "source.h"
 #include "ui.h"
 
-enum mode { MODE_BROWSE, MODE_LIST, MODE_DUMP, MODE_TAIL, MODE_EVENTS };
+enum mode { MODE_BROWSE, MODE_LIST, MODE_DUMP, MODE_TAIL, MODE_EVENTS, MODE_DIFF };
 
 struct options {
 	enum mode mode;
@@ -24,6 +24,8 @@ struct options {
 	const char *token;
 	const char *id;
 	const char *source;
+	const char *diff_a, *diff_b; /* --diff's runs */
+	double threshold;            /* --threshold, 0 = default */
 };
 
 static const char usage_text[] =
@@ -34,18 +36,25 @@ static const char usage_text[] =
 "       mcp-inspect-tui --tail [ID] [--json] [SOURCE]\n"
 "                                                   print spans as they are written\n"
 "       mcp-inspect-tui --events [--json] URL        print inspector events as they arrive\n"
+"       mcp-inspect-tui --diff A B [--json] [--threshold RATIO] [SOURCE]\n"
+"                                                   compare two runs\n"
 "\n"
 "SOURCE is a trace directory, a .jsonl/.jsonl.gz/.json file, - for standard\n"
 "input, a named pipe such as <(command), or an inspector URL\n"
 "(http[s]://host[:port][/_inspector], port 7800 by default); default:\n"
 "$MCP_TRACES_DIR, else ~/.mcp_traces.  ID is a session id or a unique prefix\n"
-"of one; without it the most recent session is used.\n"
+"of one; without it the most recent session is used.  --diff's A and B are\n"
+"each a session ID in SOURCE, or a source of their own (a file, a directory's\n"
+"newest session, an inspector URL's newest).\n"
 "\n"
 "Options:\n"
 "  -l, --list           print the session list and exit\n"
 "  -d, --dump           print a session's span tree and exit\n"
 "  -t, --tail           print spans as they are written, until interrupted\n"
 "  -e, --events         print a remote inspector's events, until interrupted\n"
+"      --diff           compare two runs: spans added (+), removed (-), changed (~)\n"
+"      --threshold R    --diff: a duration ratio that counts as slower or\n"
+"                       faster (default 1.25)\n"
 "  -j, --json           JSON output (--list: one object; --dump/--tail: JSON Lines)\n"
 "      --detail         include attributes, events and resource (--dump, --tail)\n"
 "  -f, --filter EXPR    only sessions or spans matching EXPR, e.g.\n"
@@ -54,7 +63,9 @@ static const char usage_text[] =
 "  -h, --help           show this help and exit\n"
 "  -V, --version        show the version and exit\n"
 "\n"
-"Exit status: 0 success, 1 runtime failure, 2 usage error.\n";
+"Exit status: 0 success, 1 runtime failure, 2 usage error.  --diff, like\n"
+"diff(1): 0 same structure and statuses, 1 different, 2 usage error or a run\n"
+"that cannot be read.\n";
 
 static void
 usage_error(const char *msg, const char *arg)
@@ -67,7 +78,7 @@ static void
 set_mode(struct options *o, enum mode m)
 {
 	if (o->mode != MODE_BROWSE && o->mode != m)
-		usage_error("choose one of --list, --dump, --tail and --events", NULL);
+		usage_error("choose one of --list, --dump, --tail, --events and --diff", NULL);
 	o->mode = m;
 }
 
@@ -83,6 +94,16 @@ assign_positionals(struct options *o, char **pos, int npos)
 {
 	bool takes_id = o->mode == MODE_DUMP || o->mode == MODE_TAIL;
 
+	if (o->mode == MODE_DIFF) {
+		if (npos < 2)
+			usage_error("--diff needs two runs: --diff A B [SOURCE]", NULL);
+		if (npos > 3)
+			usage_error("too many arguments: ", pos[3]);
+		o->diff_a = pos[0];
+		o->diff_b = pos[1];
+		o->source = npos == 3 ? pos[2] : NULL;
+		return;
+	}
 	if (npos > 2)
 		usage_error("too many arguments: ", pos[2]);
 	if (npos == 2 && !takes_id)
@@ -101,12 +122,14 @@ assign_positionals(struct options *o, char **pos, int npos)
 static void
 parse_options(int argc, char **argv, struct options *o)
 {
-	enum { OPT_DETAIL = 256, OPT_TOKEN };
+	enum { OPT_DETAIL = 256, OPT_TOKEN, OPT_THRESHOLD, OPT_DIFF };
 	static const struct option longopts[] = {
 		{ "list", no_argument, NULL, 'l' },
 		{ "dump", no_argument, NULL, 'd' },
 		{ "tail", no_argument, NULL, 't' },
 		{ "events", no_argument, NULL, 'e' },
+		{ "diff", no_argument, NULL, OPT_DIFF },
+		{ "threshold", required_argument, NULL, OPT_THRESHOLD },
 		{ "json", no_argument, NULL, 'j' },
 		{ "detail", no_argument, NULL, OPT_DETAIL },
 		{ "filter", required_argument, NULL, 'f' },
@@ -115,6 +138,7 @@ parse_options(int argc, char **argv, struct options *o)
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
 	};
+	char *end;
 	int c;
 
 	memset(o, 0, sizeof *o);
@@ -125,6 +149,14 @@ parse_options(int argc, char **argv, struct options *o)
 		case 'd': set_mode(o, MODE_DUMP); break;
 		case 't': set_mode(o, MODE_TAIL); break;
 		case 'e': set_mode(o, MODE_EVENTS); break;
+		case OPT_DIFF: set_mode(o, MODE_DIFF); break;
+		case OPT_THRESHOLD:
+			o->threshold = strtod(optarg, &end);
+			if (end == optarg || *end != '\0' || !(o->threshold > 1.0) ||
+			    o->threshold > 1e6)
+				usage_error("--threshold needs a ratio above 1, such as 1.5: ",
+				    optarg);
+			break;
 		case 'j': o->cli.json = true; break;
 		case OPT_DETAIL: o->cli.detail = true; break;
 		case 'f': o->cli.filter = optarg; break;
@@ -145,7 +177,8 @@ parse_options(int argc, char **argv, struct options *o)
 				    "'mcp-inspect-tui --help'", argv[optind - 1],
 				    strchr(argv[optind - 1], '=') == NULL &&
 				    (strcmp(argv[optind - 1], "--filter") == 0 ||
-				    strcmp(argv[optind - 1], "--token") == 0) ?
+				    strcmp(argv[optind - 1], "--token") == 0 ||
+				    strcmp(argv[optind - 1], "--threshold") == 0) ?
 				    "needs an argument" : "is unknown");
 			exit(2);
 		}
@@ -153,7 +186,11 @@ parse_options(int argc, char **argv, struct options *o)
 	if (o->cli.detail && o->mode != MODE_DUMP && o->mode != MODE_TAIL)
 		usage_error("--detail goes with --dump or --tail", NULL);
 	if (o->cli.json && o->mode == MODE_BROWSE)
-		usage_error("--json goes with --list, --dump, --tail or --events", NULL);
+		usage_error("--json goes with --list, --dump, --tail, --events or --diff", NULL);
+	if (o->threshold != 0 && o->mode != MODE_DIFF)
+		usage_error("--threshold goes with --diff", NULL);
+	if (o->cli.filter != NULL && o->mode == MODE_DIFF)
+		usage_error("--filter does not go with --diff", NULL);
 	assign_positionals(o, argv + optind, argc - optind);
 	if (o->token == NULL)
 		o->token = getenv("MCP_INSPECTOR_TOKEN");
@@ -170,6 +207,9 @@ main(int argc, char **argv)
 
 	setlocale(LC_ALL, "");
 	parse_options(argc, argv, &o);
+	/* Each run of --diff may name its own source. */
+	if (o.mode == MODE_DIFF)
+		return cli_diff(o.source, o.diff_a, o.diff_b, o.threshold, &o.cli);
 	if (source_init(&src, o.source, &cause) == -1) {
 		cli_error("%s", cause);
 		free(cause);
