@@ -14,7 +14,8 @@ enum key_where {
 	KW_LIST = 1 << 0,      /* session list */
 	KW_TREE = 1 << 1,      /* span tree (session view) */
 	KW_INSPECT = 1 << 2,   /* inspector focused */
-	KW_ANY = KW_LIST | KW_TREE | KW_INSPECT,
+	KW_DIFF = 1 << 3,      /* the diff of two runs */
+	KW_ANY = KW_LIST | KW_TREE | KW_INSPECT | KW_DIFF,
 };
 
 #define KEY_CTRL(c) ((c) & 0x1f)
@@ -43,12 +44,20 @@ enum key_where {
 	X(ACT_TAB2, KW_TREE | KW_INSPECT, "State / Result tab", '2') \
 	X(ACT_TAB3, KW_TREE | KW_INSPECT, "Context tab (LLM conversation)", '3') \
 	X(ACT_FOCUS, KW_TREE | KW_INSPECT, "focus the inspector / the tree", 'i') \
-	X(ACT_SCROLL_DOWN, KW_TREE, "scroll the inspector down", 'J') \
-	X(ACT_SCROLL_UP, KW_TREE, "scroll the inspector up", 'K') \
+	X(ACT_SCROLL_DOWN, KW_TREE | KW_DIFF, "scroll the inspector down", 'J') \
+	X(ACT_SCROLL_UP, KW_TREE | KW_DIFF, "scroll the inspector up", 'K') \
+	X(ACT_NEXT_DIFF, KW_DIFF, "next difference", 'n') \
+	X(ACT_PREV_DIFF, KW_DIFF, "previous difference", 'N') \
 	X(ACT_SEARCH, KW_ANY, "search", '/') \
 	X(ACT_SEARCH_NEXT, KW_ANY, "next match", 'n') \
 	X(ACT_SEARCH_PREV, KW_ANY, "previous match", 'N') \
 	X(ACT_FILTER, KW_LIST | KW_TREE, "filter (type:tool status:error fetch ...)", 'f') \
+	X(ACT_MARK, KW_LIST | KW_TREE, "mark the session to compare with", 'm') \
+	X(ACT_DIFF, KW_LIST | KW_TREE, "compare the marked session with this one", 'D') \
+	X(ACT_COPY, KW_TREE | KW_INSPECT, "copy span JSON / JSON node / message (OSC 52)", 'y') \
+	X(ACT_COPY_OUTLINE, KW_TREE, "copy the subtree as a Markdown outline", 'Y') \
+	X(ACT_PAGER, KW_TREE | KW_INSPECT, "open the value in $PAGER", 'o') \
+	X(ACT_PIPE, KW_TREE | KW_INSPECT, "pipe the value into a shell command", '|') \
 	X(ACT_WARNINGS, KW_ANY, "every warning of the session", 'w') \
 	X(ACT_HELP, KW_ANY, "this help", '?') \
 	X(ACT_REDRAW, KW_ANY, "redraw the screen", KEY_CTRL('l')) \

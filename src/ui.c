@@ -176,6 +176,8 @@ ui_where(const struct ui *ui)
 {
 	if (ui->screen == SCREEN_LIST)
 		return KW_LIST;
+	if (ui->screen == SCREEN_DIFF)
+		return KW_DIFF;
 	return ui->focus == FOCUS_INSPECTOR ? KW_INSPECT : KW_TREE;
 }
 
@@ -184,6 +186,10 @@ ui_back(struct ui *ui)
 {
 	if (ui->screen == SCREEN_LIST) {
 		ui->quit = true;
+		return;
+	}
+	if (ui->screen == SCREEN_DIFF) {
+		ui_diff_close(ui);
 		return;
 	}
 	if (ui->focus == FOCUS_INSPECTOR) {
@@ -235,6 +241,11 @@ ui_prompt_done(struct ui *ui)
 	const char *text = buf_str(&ui->input);
 	bool ok;
 
+	if (ui->prompt == PROMPT_PIPE) {
+		ui->prompt = PROMPT_NONE;
+		ui_out_pipe(ui, text);
+		return;
+	}
 	if (ui->prompt == PROMPT_SEARCH) {
 		ui->prompt = PROMPT_NONE;
 		if (*text != '\0') {
@@ -409,8 +420,18 @@ ui_key(struct ui *ui, int key)
 	case ACT_SEARCH_NEXT: ui_search(ui, 1); return;
 	case ACT_SEARCH_PREV: ui_search(ui, -1); return;
 	case ACT_FILTER: ui_open_prompt(ui, PROMPT_FILTER); return;
+	case ACT_MARK: ui_diff_mark(ui); return;
+	case ACT_DIFF: ui_diff_open(ui); return;
+	case ACT_COPY: ui_out_copy(ui, false); return;
+	case ACT_COPY_OUTLINE: ui_out_copy(ui, true); return;
+	case ACT_PAGER: ui_out_pager(ui); return;
+	case ACT_PIPE: ui_open_prompt(ui, PROMPT_PIPE); return;
 	default:
 		break;
+	}
+	if (ui->screen == SCREEN_DIFF) {
+		ui_diff_action(ui, a);
+		return;
 	}
 	if (ui->screen == SCREEN_LIST) {
 		ui_list_action(ui, a);
@@ -612,8 +633,14 @@ ui_run(const struct source *src, const char *token)
 	delscreen(ui_screen);
 	if (tty_in != NULL)
 		fclose(tty_in);
+	ui_diff_close(&ui);
 	ui_tree_close(&ui);
 	ui_list_free(&ui);
+	free(ui.mark[0]);
+	free(ui.mark[1]);
+	free(ui.pipe_cmd);
+	free(ui.pipe_out);
+	free(ui.pipe_status);
 	ui_remote_free(&ui);
 	buf_free(&ui.input);
 	free(ui.search);

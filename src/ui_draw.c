@@ -349,7 +349,8 @@ ui_draw_status(struct ui *ui)
 	if (rw > ui->lay.w / 2)
 		rw = ui->lay.w / 2;
 	if (ui->prompt != PROMPT_NONE) {
-		buf_adds(&left, ui->prompt == PROMPT_SEARCH ? "/" : "filter: ");
+		buf_adds(&left, ui->prompt == PROMPT_SEARCH ? "/" :
+		    ui->prompt == PROMPT_PIPE ? "pipe to: " : "filter: ");
 		buf_add(&left, buf_str(&ui->input), ui->input.len);
 		ui_put(y, 0, ui->lay.w - rw - 1, left.p, left.len, VS_NORMAL, true);
 	} else if (ui->message != NULL)
@@ -381,6 +382,10 @@ where_name(unsigned where)
 		return "tree";
 	if (where == (KW_LIST | KW_TREE))
 		return "list, tree";
+	if (where == KW_DIFF)
+		return "diff";
+	if (where == (KW_TREE | KW_DIFF))
+		return "tree, diff";
 	return "";
 }
 
@@ -390,7 +395,7 @@ where_name(unsigned where)
  * overlay's scroll to the content.  *x and *y receive where content goes,
  * *w its width and *rows how many lines fit.
  */
-static void
+void
 ui_draw_box(struct ui *ui, int max_w, int nlines, const char *title,
     int *x, int *y, int *w, int *rows)
 {
@@ -508,6 +513,8 @@ ui_draw(struct ui *ui)
 	ui_draw_title(ui);
 	if (ui->screen == SCREEN_LIST)
 		ui_list_draw(ui);
+	else if (ui->screen == SCREEN_DIFF)
+		ui_diff_draw(ui);
 	else {
 		ui_tree_draw(ui);
 		ui_inspector_draw(ui);
@@ -517,5 +524,7 @@ ui_draw(struct ui *ui)
 		ui_draw_help(ui);
 	else if (ui->overlay == OVERLAY_WARNINGS)
 		ui_draw_warnings(ui);
+	else if (ui->overlay == OVERLAY_PIPE)
+		ui_out_draw_pipe(ui);
 	refresh();
 }

@@ -473,6 +473,7 @@ draw_row(struct ui *ui, int y, const struct ui_entry *e, bool sel)
 		buf_printf(&b, "  %llu bad line%s", (unsigned long long)m->bad_lines,
 		    m->bad_lines == 1 ? "" : "s");
 	x += ui_put(y, x, w - x, b.p, b.len, VS_DIM, sel);
+	x += ui_diff_list_mark(ui, y, x, e->ref.id, sel);
 	/* A file that could not be read; the status bar says which and why. */
 	buf_reset(&b);
 	if (e->summary != NULL && session_nwarnings(e->summary) > 0)
