@@ -91,7 +91,7 @@ ui_diff_mark(struct ui *ui)
 int
 ui_diff_list_mark(struct ui *ui, int y, int x, const char *id, bool sel)
 {
-	static const char word[] = "  [marked]";
+	static const char word[] = "[marked] ";
 
 	if (!ui_diff_is_marked(ui, id) || x >= ui->lay.w)
 		return 0;
@@ -177,8 +177,12 @@ ui_diff_open(struct ui *ui)
 			ui_message(ui, true, "mark a session with m first, then open another and press D");
 			return;
 		}
+		/* What is still to read of a local file is read now: the
+		 * diff needs all of it.  A download cannot be hurried. */
+		while (ui->tree.loading && ui_tree_work(ui, INT64_MAX))
+			;
 		if (ui->tree.loading) {
-			ui_message(ui, true, "still reading this session; press D when it is loaded");
+			ui_message(ui, true, "still downloading this session; press D when it is loaded");
 			return;
 		}
 	} else {
@@ -386,6 +390,21 @@ ui_diff_doc(struct ui *ui, struct vdoc *o, int width)
 	}
 	vdoc_end_line(o);
 	vdoc_adds(o, VS_HEADER, "Attributes");
+	if (v->da == NULL || v->db == NULL) {
+		/* A span on one side only: nothing to set beside it. */
+		vdoc_adds(o, VS_DIM, v->da != NULL ? "  (A only)" : "  (B only)");
+		vdoc_end_line(o);
+		side[0] = v->da != NULL ? v->da : v->db;
+		for (k = 0; side[0] != NULL && k < side[0]->attrs.n; k++) {
+			ka = &side[0]->attrs.v[k];
+			vdoc_adds(o, VS_DIM, "  ");
+			vdoc_adds(o, VS_KEY, ka->key);
+			vdoc_adds(o, VS_DIM, " = ");
+			vdoc_add_wrapped(o, VS_STRING, ka->json, strlen(ka->json), width, 4);
+		}
+		buf_free(&b);
+		return;
+	}
 	vdoc_adds(o, VS_DIM, "  (! marks a key that differs)");
 	vdoc_end_line(o);
 	/* A's keys in their order, then those only B has. */
@@ -529,6 +548,8 @@ ui_diff_action(struct ui *ui, enum key_action a)
 		next = diff_next_change(v->d, v->sel, a == ACT_NEXT_DIFF ? 1 : -1);
 		if (next == SIZE_MAX)
 			ui_message(ui, false, "no differences");
+		else if (next == v->sel)
+			ui_message(ui, false, "this is the only difference");
 		else {
 			if ((a == ACT_NEXT_DIFF) != (next > v->sel))
 				ui_message(ui, false, "wrapped around");

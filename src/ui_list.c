@@ -459,6 +459,7 @@ draw_row(struct ui *ui, int y, const struct ui_entry *e, bool sel)
 		return;
 	}
 	x = C_TITLE;
+	x += ui_diff_list_mark(ui, y, x, e->ref.id, sel);
 	x += ui_put(y, x, w - x, m->title, strlen(m->title),
 	    m->status == SESSION_PAUSED ? VS_WARN : VS_NORMAL, sel);
 	buf_reset(&b);
@@ -473,7 +474,6 @@ draw_row(struct ui *ui, int y, const struct ui_entry *e, bool sel)
 		buf_printf(&b, "  %llu bad line%s", (unsigned long long)m->bad_lines,
 		    m->bad_lines == 1 ? "" : "s");
 	x += ui_put(y, x, w - x, b.p, b.len, VS_DIM, sel);
-	x += ui_diff_list_mark(ui, y, x, e->ref.id, sel);
 	/* A file that could not be read; the status bar says which and why. */
 	buf_reset(&b);
 	if (e->summary != NULL && session_nwarnings(e->summary) > 0)
