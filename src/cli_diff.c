@@ -28,7 +28,7 @@ struct cli_side {
 
 /* A is a source of its own when it names one ("-", a URL, a path; a '/'
  * or '.' means a path, which session ids never hold), else an id in the
- * shared source.  NULL after reporting. */
+ * shared source.  -1 after reporting. */
 static int
 cli_diff_open(struct cli_side *side, const char *source, const char *arg,
     const struct cli_opts *o)

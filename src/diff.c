@@ -69,7 +69,12 @@ diff_children(struct trace *t, uint32_t p, uint32_t *n)
 		pos = trace_pos(t, p) + 1;
 		end = trace_pos(t, p) + trace_subtree_size(t, p);
 	}
-	kids = xcalloc(end > pos ? end - pos : 1, sizeof *kids);
+	/* Count first: the span range can be far larger than the children
+	 * (a chain), and zeroing it for every level would be quadratic. */
+	for (k = 0, node = pos; node < end; k++)
+		node += trace_subtree_size(t, trace_order(t, node));
+	kids = xcalloc(k ? k : 1, sizeof *kids);
+	k = 0;
 	while (pos < end) {
 		node = trace_order(t, pos);
 		kids[k].node = node;
@@ -187,48 +192,73 @@ diff_compare(struct diff *d, struct diff_row *r)
 		r->change = DIFF_CHANGED;
 }
 
-static void diff_pair(struct diff *, uint32_t, uint32_t, uint32_t);
-
-/*
- * Merge the children of a matched pair (or the two sets of roots).  Walk
- * both in tree order; an unmatched kid is emitted where it stands (A's
- * removed ones before B's added ones in the same gap); a matched one is
- * emitted when A reaches it, and B's side skipped later.  Matching keeps
- * the order within a key, so only spans whose start order changed between
- * runs are shown in A's order.
- */
-static void
-diff_merge(struct diff *d, uint32_t pa, uint32_t pb, uint32_t depth)
-{
+/* The children of one matched pair (or the two sets of roots) being
+ * merged: a frame of the walk's explicit stack, so that a trace nested
+ * a million deep costs heap, not the C stack. */
+struct diff_frame {
 	struct diff_kid *ka, *kb;
-	uint32_t na, nb, i = 0, j = 0;
+	uint32_t na, nb, i, j, depth;
+};
 
-	ka = diff_children(d->ta, pa, &na);
-	kb = diff_children(d->tb, pb, &nb);
-	diff_match_kids(d, ka, na, kb, nb);
-	while (i < na || j < nb) {
-		while (j < nb && kb[j].done)
-			j++;
-		if (i < na && ka[i].match == UINT32_MAX)
-			diff_one_side(d, d->ta, ka[i++].node, depth, true);
-		else if (j < nb && kb[j].match == UINT32_MAX)
-			diff_one_side(d, d->tb, kb[j++].node, depth, false);
-		else if (i < na) {
-			kb[ka[i].match].done = true;
-			diff_pair(d, ka[i].node, kb[ka[i].match].node, depth);
-			i++;
-		} else
-			break;
+static void
+diff_frame_push(struct diff_frame **st, size_t *n, size_t *cap, struct diff *d,
+    uint32_t pa, uint32_t pb, uint32_t depth)
+{
+	struct diff_frame *f;
+
+	if (*n == *cap) {
+		*cap = *cap ? *cap * 2 : 16;
+		*st = xreallocarray(*st, *cap, sizeof **st);
 	}
-	free(ka);
-	free(kb);
+	f = &(*st)[(*n)++];
+	memset(f, 0, sizeof *f);
+	f->ka = diff_children(d->ta, pa, &f->na);
+	f->kb = diff_children(d->tb, pb, &f->nb);
+	f->depth = depth;
+	diff_match_kids(d, f->ka, f->na, f->kb, f->nb);
 }
 
+/*
+ * Merge the children of each matched pair, depth first.  Walk both lists
+ * in tree order; an unmatched kid is emitted where it stands (A's removed
+ * ones before B's added ones in the same gap); a matched one is emitted
+ * when A reaches it, then its own children, and B's side skipped later.
+ * Matching keeps the order within a key, so only spans whose start order
+ * changed between runs are shown in A's order.
+ */
 static void
-diff_pair(struct diff *d, uint32_t a, uint32_t b, uint32_t depth)
+diff_walk(struct diff *d)
 {
-	diff_compare(d, diff_push(d, a, b, depth, DIFF_SAME));
-	diff_merge(d, a, b, depth + 1);
+	struct diff_frame *st = NULL, *f;
+	struct diff_row *r;
+	size_t n = 0, cap = 0;
+	uint32_t a, b, depth;
+
+	diff_frame_push(&st, &n, &cap, d, TRACE_NONE, TRACE_NONE, 0);
+	while (n > 0) {
+		f = &st[n - 1];
+		while (f->j < f->nb && f->kb[f->j].done)
+			f->j++;
+		if (f->i < f->na && f->ka[f->i].match == UINT32_MAX)
+			diff_one_side(d, d->ta, f->ka[f->i++].node, f->depth, true);
+		else if (f->j < f->nb && f->kb[f->j].match == UINT32_MAX)
+			diff_one_side(d, d->tb, f->kb[f->j++].node, f->depth, false);
+		else if (f->i < f->na) {
+			f->kb[f->ka[f->i].match].done = true;
+			a = f->ka[f->i].node;
+			b = f->kb[f->ka[f->i].match].node;
+			depth = f->depth;
+			f->i++;
+			r = diff_push(d, a, b, depth, DIFF_SAME);
+			diff_compare(d, r);
+			diff_frame_push(&st, &n, &cap, d, a, b, depth + 1);
+		} else {
+			free(f->ka);
+			free(f->kb);
+			n--;
+		}
+	}
+	free(st);
 }
 
 struct diff *
@@ -239,10 +269,7 @@ diff_new(struct trace *a, struct trace *b, double threshold)
 	d->ta = a;
 	d->tb = b;
 	d->threshold = threshold > 1.0 ? threshold : DIFF_DEFAULT_THRESHOLD;
-	/* The recursion is as deep as the trees; the tree builder bounds
-	 * nothing, so walk explicitly only if that ever matters: depth here
-	 * is the span nesting, tens in practice. */
-	diff_merge(d, TRACE_NONE, TRACE_NONE, 0);
+	diff_walk(d);
 	return d;
 }
 

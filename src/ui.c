@@ -408,6 +408,13 @@ ui_key(struct ui *ui, int key)
 	ui->dirty = true;
 	if (ui->lay.too_small && a != ACT_BACK && a != ACT_QUIT)
 		return;
+	/* The diff screen has its own keys; search, filters and the
+	 * session keys do not apply to it. */
+	if (ui->screen == SCREEN_DIFF && a != ACT_QUIT && a != ACT_BACK &&
+	    a != ACT_HELP && a != ACT_REDRAW) {
+		ui_diff_action(ui, a);
+		return;
+	}
 	switch (a) {
 	case ACT_NONE:
 		return;
@@ -428,10 +435,6 @@ ui_key(struct ui *ui, int key)
 	case ACT_PIPE: ui_open_prompt(ui, PROMPT_PIPE); return;
 	default:
 		break;
-	}
-	if (ui->screen == SCREEN_DIFF) {
-		ui_diff_action(ui, a);
-		return;
 	}
 	if (ui->screen == SCREEN_LIST) {
 		ui_list_action(ui, a);

@@ -374,6 +374,44 @@ START_TEST(empty_sides)
 }
 END_TEST
 
+START_TEST(deep_chain)
+{
+	/* A chain 100 000 deep: the walk keeps its stack on the heap.
+	 * (Under memcheck, whose own stack is what matters, 20 000.) */
+	const uint32_t DEEP = getenv("MIT_VALGRIND") != NULL ? 20000 : 100000;
+	struct trace *ta = trace_new(), *tb = trace_new();
+	struct span_fields f;
+	struct diff *d;
+	char id[32], parent[32];
+	uint32_t k;
+
+	for (k = 0; k < DEEP; k++) {
+		memset(&f, 0, sizeof f);
+		snprintf(id, sizeof id, "s%u", k);
+		snprintf(parent, sizeof parent, "s%u", k - 1);
+		f.span_id = ref(id);
+		f.parent_id = ref(k > 0 ? parent : NULL);
+		f.name = ref("step");
+		f.start_ns = (int64_t)k * 1000000;
+		f.end_ns = (int64_t)(2 * DEEP - k) * 1000000;
+		f.tokens_in = f.tokens_out = -1;
+		trace_add(ta, &f, 0, 0, 0);
+		if (k + 1 < DEEP)
+			trace_add(tb, &f, 0, 0, 0);
+	}
+	trace_update_tree(ta);
+	trace_update_tree(tb);
+	d = diff_new(ta, tb, 0);
+	ck_assert_uint_eq(d->n, DEEP);
+	ck_assert_uint_eq(d->rows[DEEP - 1].change, DIFF_REMOVED);
+	ck_assert_uint_eq(d->rows[DEEP - 1].depth, DEEP - 1);
+	ck_assert_uint_eq(diff_count_changes(d), 1);
+	diff_free(d);
+	trace_free(ta);
+	trace_free(tb);
+}
+END_TEST
+
 START_TEST(attributes)
 {
 	const char *la = "{\"name\":\"x\",\"context\":{\"span_id\":\"1\"},\"attributes\":"
@@ -416,6 +454,8 @@ diff_suite(void)
 	tcase_add_test(tc, orphans_and_running);
 	tcase_add_test(tc, empty_sides);
 	tcase_add_test(tc, attributes);
+	tcase_add_test(tc, deep_chain);
+	tcase_set_timeout(tc, 300);
 	suite_add_tcase(s, tc);
 	return s;
 }
