@@ -1765,3 +1765,45 @@ cli_stats(const struct source *src, const char *id, const struct cli_opts *o)
 	cli_remote_clear(&remote);
 	return 0;
 }
+
+/*
+ * Whole sessions for the other headless modes (--diff): the session named
+ * by id in src, read to its end with its warnings reported.
+ */
+
+struct cli_loaded {
+	struct session *s;
+	struct cli_remote remote;  /* keeps a remote trace's spool open */
+};
+
+struct cli_loaded *
+cli_load(const struct source *src, const char *id, const struct cli_opts *o)
+{
+	struct cli_loaded *l = xcalloc(1, sizeof *l);
+
+	if ((l->s = cli_open_session(src, id, o, &l->remote)) == NULL) {
+		cli_unload(l);
+		return NULL;
+	}
+	cli_read_all(l->s);
+	cli_report(l->s);
+	trace_update_tree(session_trace(l->s));
+	cli_report_structure(l->s);
+	return l;
+}
+
+struct session *
+cli_loaded_session(const struct cli_loaded *l)
+{
+	return l->s;
+}
+
+void
+cli_unload(struct cli_loaded *l)
+{
+	if (l == NULL)
+		return;
+	session_free(l->s);
+	cli_remote_clear(&l->remote);
+	free(l);
+}

@@ -37,6 +37,24 @@ int cli_output_close(void);
 int cli_critical_path(const struct source *, const char *id, const struct cli_opts *);
 int cli_stats(const struct source *, const char *id, const struct cli_opts *);
 
+/*
+ * --diff A B: two sessions compared (diff.c).  A and B are each a source
+ * of their own (a file, directory's newest session, URL) or a session id
+ * in `source` (NULL: the default directory).  Returns 0 when they match in
+ * structure and status, 1 when they differ, 2 when one cannot be read.
+ */
+int cli_diff(const char *source, const char *a, const char *b, double threshold,
+    const struct cli_opts *);
+
+/* A session read to its end, warnings reported, tree built; NULL after
+ * reporting why it cannot be.  cli_unload frees it and what it needs. */
+struct cli_loaded;
+struct session;
+struct cli_loaded *cli_load(const struct source *, const char *id,
+    const struct cli_opts *);
+struct session *cli_loaded_session(const struct cli_loaded *);
+void cli_unload(struct cli_loaded *);
+
 /* "mcp-inspect-tui: " + message + "\n" on stderr. */
 void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 

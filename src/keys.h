@@ -15,7 +15,8 @@ enum key_where {
 	KW_TREE = 1 << 1,      /* span tree (session view) */
 	KW_INSPECT = 1 << 2,   /* inspector focused */
 	KW_STATS = 1 << 3,     /* the stats view */
-	KW_ANY = KW_LIST | KW_TREE | KW_INSPECT | KW_STATS,
+	KW_DIFF = 1 << 4,      /* the diff of two runs */
+	KW_ANY = KW_LIST | KW_TREE | KW_INSPECT | KW_STATS | KW_DIFF,
 };
 
 #define KEY_CTRL(c) ((c) & 0x1f)
@@ -50,12 +51,20 @@ enum key_where {
 	X(ACT_SORT_PREV, KW_STATS, "sort by the previous column", '<') \
 	X(ACT_SORT_REVERSE, KW_STATS, "reverse the order", 'r') \
 	X(ACT_STATS_FILTER, KW_STATS, "show the row's spans in the tree (a filter)", '\n') \
-	X(ACT_SCROLL_DOWN, KW_TREE, "scroll the inspector down", 'J') \
-	X(ACT_SCROLL_UP, KW_TREE, "scroll the inspector up", 'K') \
+	X(ACT_SCROLL_DOWN, KW_TREE | KW_DIFF, "scroll the inspector down", 'J') \
+	X(ACT_SCROLL_UP, KW_TREE | KW_DIFF, "scroll the inspector up", 'K') \
+	X(ACT_NEXT_DIFF, KW_DIFF, "next difference", 'n') \
+	X(ACT_PREV_DIFF, KW_DIFF, "previous difference", 'N') \
 	X(ACT_SEARCH, KW_ANY, "search", '/') \
 	X(ACT_SEARCH_NEXT, KW_ANY, "next match", 'n') \
 	X(ACT_SEARCH_PREV, KW_ANY, "previous match", 'N') \
 	X(ACT_FILTER, KW_LIST | KW_TREE, "filter (type:tool status:error fetch ...)", 'f') \
+	X(ACT_MARK, KW_LIST | KW_TREE, "mark the session to compare with", 'm') \
+	X(ACT_DIFF, KW_LIST | KW_TREE, "compare the marked session with this one", 'D') \
+	X(ACT_COPY, KW_TREE | KW_INSPECT, "copy span JSON / JSON node / message (OSC 52)", 'y') \
+	X(ACT_COPY_OUTLINE, KW_TREE, "copy the subtree as a Markdown outline", 'Y') \
+	X(ACT_PAGER, KW_TREE | KW_INSPECT, "open the value in $PAGER", 'o') \
+	X(ACT_PIPE, KW_TREE | KW_INSPECT, "pipe the value into a shell command", '|') \
 	X(ACT_WARNINGS, KW_ANY, "every warning of the session", 'w') \
 	X(ACT_HELP, KW_ANY, "this help", '?') \
 	X(ACT_REDRAW, KW_ANY, "redraw the screen", KEY_CTRL('l')) \

@@ -1,6 +1,7 @@
 /*
  * main.c — command line → one of the modes: browse (interactive), --list,
- * --dump, --tail, --events, --critical-path, --stats.  Exit status: 0 success, 1 runtime failure, 2 usage.
+ * --dump, --tail, --events, --critical-path, --stats, --diff.  Exit status: 0
+ * success, 1 runtime failure, 2 usage.
  */
 #include "config.h"
 
@@ -21,7 +22,7 @@
 #include "ui.h"
 
 enum mode { MODE_BROWSE, MODE_LIST, MODE_DUMP, MODE_TAIL, MODE_EVENTS, MODE_CRITPATH,
-	MODE_STATS };
+	MODE_STATS, MODE_DIFF };
 
 struct options {
 	enum mode mode;
@@ -29,6 +30,8 @@ struct options {
 	const char *token;
 	const char *id;
 	const char *source;
+	const char *diff_a, *diff_b; /* --diff's runs */
+	double threshold;            /* --threshold, 0 = default */
 };
 
 static const char usage_text[] =
@@ -44,12 +47,16 @@ static const char usage_text[] =
 "       mcp-inspect-tui --stats [ID | --all] [--json] [SOURCE]\n"
 "                                                   print time, tokens and cost per\n"
 "                                                   tool, model, agent and span type\n"
+"       mcp-inspect-tui --diff A B [--json] [--threshold RATIO] [SOURCE]\n"
+"                                                   compare two runs\n"
 "\n"
 "SOURCE is a trace directory, a .jsonl/.jsonl.gz/.json file, - for standard\n"
 "input, a named pipe such as <(command), or an inspector URL\n"
 "(http[s]://host[:port][/_inspector], port 7800 by default); default:\n"
 "$MCP_TRACES_DIR, else ~/.mcp_traces.  ID is a session id or a unique prefix\n"
-"of one; without it the most recent session is used.\n"
+"of one; without it the most recent session is used.  --diff's A and B are\n"
+"each a session ID in SOURCE, or a source of their own (a file, a directory's\n"
+"newest session, an inspector URL's newest).\n"
 "\n"
 "Options:\n"
 "  -l, --list           print the session list and exit\n"
@@ -63,8 +70,11 @@ static const char usage_text[] =
 "                       wall time split into llm, tool, waiting and other\n"
 "      --span SPAN      --critical-path of that span's subtree\n"
 "      --all            --stats of every session of SOURCE, then of them all\n"
+"      --diff           compare two runs: spans added (+), removed (-), changed (~)\n"
+"      --threshold R    --diff: a duration ratio that counts as slower or\n"
+"                       faster (default 1.25)\n"
 "  -j, --json           JSON output (--list: one object; --dump/--tail/\n"
-"                       --critical-path/--stats: JSON Lines)\n"
+"                       --critical-path/--stats/--diff: JSON Lines)\n"
 "      --detail         include attributes, events and resource (--dump, --tail)\n"
 "  -f, --filter EXPR    only sessions or spans matching EXPR, e.g.\n"
 "                       'type:tool status:error name:fetch free text'\n"
@@ -78,7 +88,9 @@ static const char usage_text[] =
 "$XDG_CONFIG_HOME/mcp-inspect-tui/prices (lines \"model input output\", USD\n"
 "per million tokens); an unknown model has tokens and no cost.\n"
 "\n"
-"Exit status: 0 success, 1 runtime failure, 2 usage error.\n";
+"Exit status: 0 success, 1 runtime failure, 2 usage error.  --diff, like\n"
+"diff(1): 0 same structure and statuses, 1 different, 2 usage error or a run\n"
+"that cannot be read.\n";
 
 /*
  * A standard descriptor the caller closed (">&-") would be taken by the
@@ -121,7 +133,7 @@ set_mode(struct options *o, enum mode m)
 {
 	if (o->mode != MODE_BROWSE && o->mode != m)
 		usage_error("choose one of --list, --dump, --tail, --events, "
-		    "--critical-path and --stats", NULL);
+		    "--critical-path, --stats and --diff", NULL);
 	o->mode = m;
 }
 
@@ -138,6 +150,16 @@ assign_positionals(struct options *o, char **pos, int npos)
 	bool takes_id = o->mode == MODE_DUMP || o->mode == MODE_TAIL ||
 	    o->mode == MODE_CRITPATH || (o->mode == MODE_STATS && !o->cli.all);
 
+	if (o->mode == MODE_DIFF) {
+		if (npos < 2)
+			usage_error("--diff needs two runs: --diff A B [SOURCE]", NULL);
+		if (npos > 3)
+			usage_error("too many arguments: ", pos[3]);
+		o->diff_a = pos[0];
+		o->diff_b = pos[1];
+		o->source = npos == 3 ? pos[2] : NULL;
+		return;
+	}
 	if (npos > 2)
 		usage_error("too many arguments: ", pos[2]);
 	if (npos == 2 && !takes_id)
@@ -158,7 +180,7 @@ assign_positionals(struct options *o, char **pos, int npos)
 static void
 parse_options(int argc, char **argv, struct options *o)
 {
-	enum { OPT_DETAIL = 256, OPT_TOKEN, OPT_ALL, OPT_SPAN };
+	enum { OPT_DETAIL = 256, OPT_TOKEN, OPT_ALL, OPT_SPAN, OPT_THRESHOLD, OPT_DIFF };
 	static const struct option longopts[] = {
 		{ "list", no_argument, NULL, 'l' },
 		{ "dump", no_argument, NULL, 'd' },
@@ -168,6 +190,8 @@ parse_options(int argc, char **argv, struct options *o)
 		{ "stats", no_argument, NULL, 's' },
 		{ "all", no_argument, NULL, OPT_ALL },
 		{ "span", required_argument, NULL, OPT_SPAN },
+		{ "diff", no_argument, NULL, OPT_DIFF },
+		{ "threshold", required_argument, NULL, OPT_THRESHOLD },
 		{ "json", no_argument, NULL, 'j' },
 		{ "detail", no_argument, NULL, OPT_DETAIL },
 		{ "filter", required_argument, NULL, 'f' },
@@ -176,6 +200,7 @@ parse_options(int argc, char **argv, struct options *o)
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
 	};
+	char *end;
 	int c;
 
 	memset(o, 0, sizeof *o);
@@ -190,6 +215,14 @@ parse_options(int argc, char **argv, struct options *o)
 		case 's': set_mode(o, MODE_STATS); break;
 		case OPT_ALL: o->cli.all = true; break;
 		case OPT_SPAN: o->cli.span = optarg; break;
+		case OPT_DIFF: set_mode(o, MODE_DIFF); break;
+		case OPT_THRESHOLD:
+			o->threshold = strtod(optarg, &end);
+			if (end == optarg || *end != '\0' || !(o->threshold > 1.0) ||
+			    o->threshold > 1e6)
+				usage_error("--threshold needs a ratio above 1, such as 1.5: ",
+				    optarg);
+			break;
 		case 'j': o->cli.json = true; break;
 		case OPT_DETAIL: o->cli.detail = true; break;
 		case 'f': o->cli.filter = optarg; break;
@@ -211,7 +244,8 @@ parse_options(int argc, char **argv, struct options *o)
 				    strchr(argv[optind - 1], '=') == NULL &&
 				    (strcmp(argv[optind - 1], "--filter") == 0 ||
 				    strcmp(argv[optind - 1], "--token") == 0 ||
-				    strcmp(argv[optind - 1], "--span") == 0) ?
+				    strcmp(argv[optind - 1], "--span") == 0 ||
+				    strcmp(argv[optind - 1], "--threshold") == 0) ?
 				    "needs an argument" : "is unknown");
 			exit(2);
 		}
@@ -220,7 +254,7 @@ parse_options(int argc, char **argv, struct options *o)
 		usage_error("--detail goes with --dump or --tail", NULL);
 	if (o->cli.json && o->mode == MODE_BROWSE)
 		usage_error("--json goes with --list, --dump, --tail, --events, "
-		    "--critical-path or --stats", NULL);
+		    "--critical-path, --stats or --diff", NULL);
 	if (o->cli.all && o->mode != MODE_STATS)
 		usage_error("--all goes with --stats", NULL);
 	if (o->cli.span != NULL && o->mode != MODE_CRITPATH)
@@ -228,6 +262,10 @@ parse_options(int argc, char **argv, struct options *o)
 	if (o->cli.filter != NULL && (o->mode == MODE_CRITPATH || o->mode == MODE_STATS))
 		usage_error("--filter does not go with --critical-path or --stats: "
 		    "they describe the whole session", NULL);
+	if (o->threshold != 0 && o->mode != MODE_DIFF)
+		usage_error("--threshold goes with --diff", NULL);
+	if (o->cli.filter != NULL && o->mode == MODE_DIFF)
+		usage_error("--filter does not go with --diff", NULL);
 	assign_positionals(o, argv + optind, argc - optind);
 	if (o->token == NULL)
 		o->token = getenv("MCP_INSPECTOR_TOKEN");
@@ -297,6 +335,13 @@ main(int argc, char **argv)
 	setlocale(LC_ALL, "");
 	parse_options(argc, argv, &o);
 	apply_config(&o, &cfg);
+	/* Each run of --diff may name its own source. */
+	if (o.mode == MODE_DIFF) {
+		rc = cli_diff(o.source, o.diff_a, o.diff_b, o.threshold, &o.cli);
+		settings_clear(&cfg);
+		/* Trouble is 2 for --diff, as for diff(1). */
+		return cli_output_close() == -1 ? 2 : rc;
+	}
 	if (source_init(&src, o.source, &cause) == -1) {
 		cli_error("%s", cause);
 		free(cause);

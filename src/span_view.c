@@ -1,6 +1,7 @@
 /* span_view.c — the inspector's tabs for one span; see span_view.h. */
 #include "span_view.h"
 
+#include <jansson.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -489,4 +490,120 @@ span_view_render(struct span_view *v, enum span_tab tab, int width, struct vdoc 
 		render_context(v, width, out);
 		break;
 	}
+}
+
+/*
+ * What `y`, `o` and `|` take from the State tab: the JSON container that
+ * the cursor line opens or sits in, found by the lines' indentation (the
+ * tree indents two columns a level), as the value's own JSON text.
+ */
+
+static int
+span_view_indent(const struct vline *l)
+{
+	int n = 0;
+
+	while ((uint32_t)n < l->len && l->text[n] == ' ')
+		n++;
+	return n;
+}
+
+static bool
+span_view_is_header(const struct vline *l)
+{
+	uint16_t r;
+
+	for (r = 0; r < l->nruns; r++) {
+		if (l->runs[r].style == VS_HEADER)
+			return true;
+	}
+	return false;
+}
+
+/* Container number cid of v in pre-order — json_view numbers them so,
+ * iterating objects in the same (insertion) order. */
+static json_t *
+span_view_container(json_t *v, uint32_t *cid)
+{
+	json_t *found;
+	const char *key;
+	json_t *child;
+	size_t i;
+
+	if (!json_is_object(v) && !json_is_array(v))
+		return NULL;
+	if ((*cid)-- == 0)
+		return v;
+	if (json_is_object(v)) {
+		json_object_foreach(v, key, child) {
+			if ((found = span_view_container(child, cid)) != NULL)
+				return found;
+		}
+	} else {
+		json_array_foreach(v, i, child) {
+			if ((found = span_view_container(child, cid)) != NULL)
+				return found;
+		}
+	}
+	return NULL;
+}
+
+char *
+span_view_state_value(struct span_view *v, const struct vdoc *doc, size_t line,
+    const char **what)
+{
+	const struct state_item *it;
+	const char *text;
+	uint32_t node = VDOC_NO_NODE, item = UINT32_MAX, cid;
+	json_error_t err;
+	json_t *root, *sub;
+	char *out;
+	size_t i, headers = 0;
+	int indent;
+
+	if (doc->n == 0 || v->nitems == 0)
+		return NULL;
+	if (line >= doc->n)
+		line = doc->n - 1;
+	indent = span_view_indent(&doc->lines[line]);
+	for (i = line + 1; i-- > 0;) {
+		if (doc->lines[i].node != VDOC_NO_NODE &&
+		    (i == line || span_view_indent(&doc->lines[i]) < indent)) {
+			node = doc->lines[i].node;
+			break;
+		}
+		if (span_view_is_header(&doc->lines[i]))
+			break;
+	}
+	if (node != VDOC_NO_NODE)
+		item = node >> NODE_SHIFT;
+	else {
+		/* No container: the whole value of the item the line is in. */
+		for (i = 0; i <= line; i++)
+			headers += span_view_is_header(&doc->lines[i]);
+		item = headers > 0 ? (uint32_t)(headers - 1) : 0;
+	}
+	if (item >= v->nitems)
+		return NULL;
+	it = &v->items[item];
+	text = it->kv->str != NULL ? it->kv->str : it->kv->json;
+	*what = it->kv->key;
+	if (node == VDOC_NO_NODE || (node & NODE_MASK) == 0)
+		return xstrdup(text);
+	root = json_loads(text, JSON_DECODE_ANY | JSON_DISABLE_EOF_CHECK, &err);
+	cid = node & NODE_MASK;
+	if (root == NULL || (sub = span_view_container(root, &cid)) == NULL) {
+		json_decref(root);
+		return xstrdup(text);
+	}
+	out = json_dumps(sub, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_ENCODE_ANY);
+	json_decref(root);
+	*what = "JSON node";
+	if (out == NULL)
+		return xstrdup(text);
+	/* jansson's memory, handed on as ours. */
+	text = out;
+	out = xstrdup(text);
+	free((void *)text);
+	return out;
 }

@@ -52,4 +52,11 @@ void span_view_fold_all(struct span_view *, bool folded);
 
 const char *span_tab_name(enum span_tab);
 
+/*
+ * The State tab's value at doc line `line` (doc as rendered): the JSON
+ * container that line opens or sits in, pretty-printed, else the whole
+ * *_json value; *what names it.  Caller frees; NULL when the tab has none.
+ */
+char *span_view_state_value(struct span_view *, const struct vdoc *doc, size_t line,
+    const char **what);
 #endif

@@ -194,6 +194,8 @@ ui_where(const struct ui *ui)
 {
 	if (ui->screen == SCREEN_LIST)
 		return KW_LIST;
+	if (ui->screen == SCREEN_DIFF)
+		return KW_DIFF;
 	if (ui->an.stats_open)
 		return KW_STATS;
 	return ui->focus == FOCUS_INSPECTOR ? KW_INSPECT : KW_TREE;
@@ -204,6 +206,10 @@ ui_back(struct ui *ui)
 {
 	if (ui->screen == SCREEN_LIST) {
 		ui->quit = true;
+		return;
+	}
+	if (ui->screen == SCREEN_DIFF) {
+		ui_diff_close(ui);
 		return;
 	}
 	if (ui->focus == FOCUS_INSPECTOR) {
@@ -255,6 +261,11 @@ ui_prompt_done(struct ui *ui)
 	const char *text = buf_str(&ui->input);
 	bool ok;
 
+	if (ui->prompt == PROMPT_PIPE) {
+		ui->prompt = PROMPT_NONE;
+		ui_out_pipe(ui, text);
+		return;
+	}
 	if (ui->prompt == PROMPT_SEARCH) {
 		ui->prompt = PROMPT_NONE;
 		if (*text != '\0') {
@@ -425,6 +436,13 @@ ui_key(struct ui *ui, int key)
 	    (ui_analysis_stats_key(ui, a) || (a != ACT_QUIT && a != ACT_HELP &&
 	    a != ACT_WARNINGS && a != ACT_REDRAW)))
 		return;
+	/* The diff screen has its own keys; search, filters and the
+	 * session keys do not apply to it. */
+	if (ui->screen == SCREEN_DIFF && a != ACT_QUIT && a != ACT_BACK &&
+	    a != ACT_HELP && a != ACT_REDRAW) {
+		ui_diff_action(ui, a);
+		return;
+	}
 	switch (a) {
 	case ACT_NONE:
 		return;
@@ -437,6 +455,12 @@ ui_key(struct ui *ui, int key)
 	case ACT_SEARCH_NEXT: ui_search(ui, 1); return;
 	case ACT_SEARCH_PREV: ui_search(ui, -1); return;
 	case ACT_FILTER: ui_open_prompt(ui, PROMPT_FILTER); return;
+	case ACT_MARK: ui_diff_mark(ui); return;
+	case ACT_DIFF: ui_diff_open(ui); return;
+	case ACT_COPY: ui_out_copy(ui, false); return;
+	case ACT_COPY_OUTLINE: ui_out_copy(ui, true); return;
+	case ACT_PAGER: ui_out_pager(ui); return;
+	case ACT_PIPE: ui_open_prompt(ui, PROMPT_PIPE); return;
 	default:
 		break;
 	}
@@ -646,8 +670,14 @@ ui_run(const struct source *src, const char *token)
 	delscreen(ui_screen);
 	if (tty_in != NULL)
 		fclose(tty_in);
+	ui_diff_close(&ui);
 	ui_tree_close(&ui);
 	ui_list_free(&ui);
+	free(ui.mark[0]);
+	free(ui.mark[1]);
+	free(ui.pipe_cmd);
+	free(ui.pipe_out);
+	free(ui.pipe_status);
 	ui_remote_free(&ui);
 	buf_free(&ui.input);
 	free(ui.search);

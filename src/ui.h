@@ -25,9 +25,9 @@
 
 struct filter;
 
-enum ui_screen { SCREEN_LIST, SCREEN_SESSION };
+enum ui_screen { SCREEN_LIST, SCREEN_SESSION, SCREEN_DIFF };
 enum ui_focus { FOCUS_TREE, FOCUS_INSPECTOR };
-enum ui_prompt_kind { PROMPT_NONE, PROMPT_SEARCH, PROMPT_FILTER };
+enum ui_prompt_kind { PROMPT_NONE, PROMPT_SEARCH, PROMPT_FILTER, PROMPT_PIPE };
 
 /* One session of the list; its totals are read by a summary session. */
 struct ui_entry {
@@ -124,6 +124,7 @@ enum ui_overlay {
 	OVERLAY_NONE,
 	OVERLAY_HELP,       /* the key table */
 	OVERLAY_WARNINGS,   /* everything that went wrong reading the session */
+	OVERLAY_PIPE,       /* what a | command printed, and its status */
 };
 
 struct ui_layout {
@@ -183,6 +184,11 @@ struct ui {
 	enum insp_conn conn;
 	char *conn_why;
 	char *remote_err;            /* the open trace's error last put on the status line */
+	/* Compare and export (ui_diff.c, ui_out.c). */
+	char *mark[2];               /* marked session ids, the older first */
+	struct ui_diff *diff;        /* the diff screen's state, or NULL */
+	enum ui_screen diff_back;    /* the screen q returns to from it */
+	char *pipe_cmd, *pipe_out, *pipe_status; /* the last | command */
 };
 
 /* ui.c */
@@ -209,6 +215,9 @@ int ui_put(int y, int x, int w, const char *s, size_t n, enum vstyle st, bool re
 int ui_put_attr(int y, int x, int w, const char *s, size_t n, int attr);
 int ui_style_attr(enum vstyle st);
 void ui_draw_vline(const struct vline *, int y, int x, int w, int skip_cols, bool selected);
+/* A centred box for an overlay (see ui_draw.c). */
+void ui_draw_box(struct ui *, int max_w, int nlines, const char *title,
+    int *x, int *y, int *w, int *rows);
 
 /* ui_list.c */
 void ui_list_init(struct ui *, const char *token);
@@ -260,6 +269,22 @@ void ui_analysis_stats_refresh(struct ui *);
 bool ui_analysis_stats_key(struct ui *, enum key_action);
 void ui_analysis_stats_hint(struct ui *, struct buf *);
 void ui_analysis_stats_draw(struct ui *);
+
+/* ui_diff.c — m, D and the diff screen. */
+void ui_diff_mark(struct ui *);
+bool ui_diff_is_marked(const struct ui *, const char *id);
+int ui_diff_list_mark(struct ui *, int y, int x, const char *id, bool sel);
+void ui_diff_open(struct ui *);
+void ui_diff_close(struct ui *);
+void ui_diff_forget(struct ui *);
+void ui_diff_draw(struct ui *);
+void ui_diff_action(struct ui *, enum key_action);
+
+/* ui_out.c — y / Y (OSC 52), o ($PAGER), | (pipe). */
+void ui_out_copy(struct ui *, bool outline);
+void ui_out_pager(struct ui *);
+void ui_out_pipe(struct ui *, const char *cmd);
+void ui_out_draw_pipe(struct ui *);
 
 /* ui_inspector.c */
 void ui_inspector_show(struct ui *, uint32_t node);

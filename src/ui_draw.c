@@ -395,7 +395,8 @@ ui_draw_status(struct ui *ui)
 	if (rw > ui->lay.w / 2)
 		rw = ui->lay.w / 2;
 	if (ui->prompt != PROMPT_NONE) {
-		buf_adds(&left, ui->prompt == PROMPT_SEARCH ? "/" : "filter: ");
+		buf_adds(&left, ui->prompt == PROMPT_SEARCH ? "/" :
+		    ui->prompt == PROMPT_PIPE ? "pipe to: " : "filter: ");
 		buf_add(&left, buf_str(&ui->input), ui->input.len);
 		ui_put(y, 0, ui->lay.w - rw - 1, left.p, left.len, VS_NORMAL, true);
 	} else if (ui->message != NULL)
@@ -434,6 +435,10 @@ where_name(unsigned where)
 		return "stats";
 	if (where == (KW_TREE | KW_INSPECT | KW_STATS))
 		return "session";
+	if (where == KW_DIFF)
+		return "diff";
+	if (where == (KW_TREE | KW_DIFF))
+		return "tree, diff";
 	return "";
 }
 
@@ -443,7 +448,7 @@ where_name(unsigned where)
  * overlay's scroll to the content.  *x and *y receive where content goes,
  * *w its width and *rows how many lines fit.
  */
-static void
+void
 ui_draw_box(struct ui *ui, int max_w, int nlines, const char *title,
     int *x, int *y, int *w, int *rows)
 {
@@ -561,6 +566,8 @@ ui_draw(struct ui *ui)
 	ui_draw_title(ui);
 	if (ui->screen == SCREEN_LIST)
 		ui_list_draw(ui);
+	else if (ui->screen == SCREEN_DIFF)
+		ui_diff_draw(ui);
 	else if (ui->an.stats_open)
 		ui_analysis_stats_draw(ui);
 	else {
@@ -572,5 +579,7 @@ ui_draw(struct ui *ui)
 		ui_draw_help(ui);
 	else if (ui->overlay == OVERLAY_WARNINGS)
 		ui_draw_warnings(ui);
+	else if (ui->overlay == OVERLAY_PIPE)
+		ui_out_draw_pipe(ui);
 	refresh();
 }

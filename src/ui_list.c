@@ -643,6 +643,7 @@ draw_row(struct ui *ui, int y, const struct ui_entry *e, bool sel)
 		return;
 	}
 	x = C_TITLE;
+	x += ui_diff_list_mark(ui, y, x, e->ref.id, sel);
 	x += ui_put(y, x, w - x, m->title, strlen(m->title),
 	    m->status == SESSION_PAUSED ? VS_WARN : VS_NORMAL, sel);
 	buf_reset(&b);

@@ -44,6 +44,7 @@ ui_tree_close(struct ui *ui)
 {
 	struct ui_tree *t = &ui->tree;
 
+	ui_diff_forget(ui);
 	ui_inspector_clear(ui);
 	ui_analysis_clear(ui);
 	session_free(t->s);
