@@ -13,6 +13,7 @@
 #include <fcntl.h>
 #include <langinfo.h>
 #include <poll.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -171,6 +172,84 @@ ui_filter_parse(struct ui *ui, const char *expr, struct filter **out)
 	return true;
 }
 
+/*
+ * Signals.  The terminal is in raw mode, so C-c and C-z arrive as keys;
+ * the same signals sent by kill(1) only set a flag here, and the loop
+ * (woken by EINTR) acts on it outside the handler.
+ */
+static volatile sig_atomic_t ui_got_signal;	/* SIGINT, SIGTERM or SIGHUP */
+static volatile sig_atomic_t ui_got_tstp;
+static volatile sig_atomic_t ui_got_cont;
+
+static void
+ui_on_signal(int sig)
+{
+	if (sig == SIGTSTP)
+		ui_got_tstp = 1;
+	else if (sig == SIGCONT)
+		ui_got_cont = 1;
+	else
+		ui_got_signal = sig;
+}
+
+static void
+ui_signals(void)
+{
+	static const int sigs[] = { SIGINT, SIGTERM, SIGHUP, SIGTSTP, SIGCONT };
+	struct sigaction sa;
+	size_t i;
+
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = ui_on_signal;
+	sigemptyset(&sa.sa_mask);
+	for (i = 0; i < sizeof sigs / sizeof sigs[0]; i++)
+		sigaction(sigs[i], &sa, NULL);
+}
+
+/* C-c: leave at once, as a shell expects of an interrupted program. */
+static void
+ui_interrupt(struct ui *ui)
+{
+	ui->quit = true;
+	ui->exit_code = 128 + SIGINT;
+}
+
+/* C-z: give the terminal back and stop; `fg` continues here and the
+ * whole screen is drawn again. */
+static void
+ui_suspend(struct ui *ui)
+{
+	struct sigaction sa, old;
+
+	endwin();
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = SIG_DFL;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGTSTP, &sa, &old);
+	raise(SIGTSTP);
+	sigaction(SIGTSTP, &old, NULL);
+	ui_got_tstp = ui_got_cont = 0;
+	clearok(curscr, TRUE);
+	ui->dirty = true;
+}
+
+/* What the signal handlers asked for, done in the loop. */
+static void
+ui_check_signals(struct ui *ui)
+{
+	if (ui_got_signal != 0) {
+		ui->quit = true;
+		ui->exit_code = 128 + ui_got_signal;
+	}
+	if (ui_got_tstp)
+		ui_suspend(ui);
+	if (ui_got_cont) {
+		ui_got_cont = 0;
+		clearok(curscr, TRUE);
+		ui->dirty = true;
+	}
+}
+
 static unsigned
 ui_where(const struct ui *ui)
 {
@@ -179,11 +258,18 @@ ui_where(const struct ui *ui)
 	return ui->focus == FOCUS_INSPECTOR ? KW_INSPECT : KW_TREE;
 }
 
+/*
+ * q goes back a level and quits from the list, or from a session opened
+ * directly (a file or stdin, where the list would be one row); Esc goes
+ * back too but never quits: it is pressed to dismiss things (tig, htop).
+ */
 static void
-ui_back(struct ui *ui)
+ui_back(struct ui *ui, bool may_quit)
 {
-	if (ui->screen == SCREEN_LIST) {
-		ui->quit = true;
+	if (ui->screen == SCREEN_LIST ||
+	    (ui->direct && ui->focus == FOCUS_TREE)) {
+		if (may_quit)
+			ui->quit = true;
 		return;
 	}
 	if (ui->focus == FOCUS_INSPECTOR) {
@@ -316,6 +402,8 @@ ui_overlay_key(struct ui *ui, enum key_action a)
 		    ui->overlay_scroll - ui->lay.h / 2 : 0;
 		break;
 	case ACT_QUIT: ui->quit = true; break;
+	case ACT_INTERRUPT: ui_interrupt(ui); break;
+	case ACT_SUSPEND: ui_suspend(ui); break;
 	default: ui->overlay = OVERLAY_NONE; break;
 	}
 	ui->dirty = true;
@@ -381,6 +469,15 @@ ui_key(struct ui *ui, int key)
 		ui_mouse(ui);
 		return;
 	}
+	/* C-c and C-z work everywhere, a prompt included. */
+	if (key == KEY_CTRL('c')) {
+		ui_interrupt(ui);
+		return;
+	}
+	if (key == KEY_CTRL('z')) {
+		ui_suspend(ui);
+		return;
+	}
 	if (ui->prompt != PROMPT_NONE) {
 		ui_prompt_key(ui, key);
 		return;
@@ -395,13 +492,17 @@ ui_key(struct ui *ui, int key)
 		ui->message = NULL;
 	}
 	ui->dirty = true;
-	if (ui->lay.too_small && a != ACT_BACK && a != ACT_QUIT)
+	if (ui->lay.too_small && a != ACT_BACK && a != ACT_QUIT &&
+	    a != ACT_INTERRUPT && a != ACT_SUSPEND)
 		return;
 	switch (a) {
 	case ACT_NONE:
 		return;
 	case ACT_QUIT: ui->quit = true; return;
-	case ACT_BACK: ui_back(ui); return;
+	case ACT_INTERRUPT: ui_interrupt(ui); return;
+	case ACT_SUSPEND: ui_suspend(ui); return;
+	case ACT_BACK: ui_back(ui, true); return;
+	case ACT_CANCEL: ui_back(ui, false); return;
 	case ACT_HELP: ui_open_overlay(ui, OVERLAY_HELP); return;
 	case ACT_WARNINGS: ui_open_overlay(ui, OVERLAY_WARNINGS); return;
 	case ACT_REDRAW: clearok(curscr, TRUE); return;
@@ -422,6 +523,7 @@ ui_key(struct ui *ui, int key)
 		ui->insp.cursor = ui->insp.scroll;
 		return;
 	case ACT_NEXT_TAB:
+	case ACT_PREV_TAB:
 	case ACT_TAB1:
 	case ACT_TAB2:
 	case ACT_TAB3:
@@ -554,6 +656,7 @@ ui_loop(struct ui *ui)
 		poll_in_us = ui_now_us();
 		if (poll(fds, (nfds_t)n, timeout) == -1 && errno != EINTR)
 			break;
+		ui_check_signals(ui);
 		poll_out_us = ui_now_us();
 		tty_ready = (fds[0].revents & POLLIN) != 0;
 		if (ui->ins != NULL)
@@ -595,6 +698,8 @@ ui_run(const struct source *src, const char *token)
 	ui.t_start_us = ui_now_us();
 	if (getenv("MCP_INSPECT_TUI_TIMING") != NULL)
 		ui.timing = fopen(getenv("MCP_INSPECT_TUI_TIMING"), "a");
+	/* Before newterm, so that ncurses keeps its own handlers off. */
+	ui_signals();
 	if (ui_term_init(&ui, &cause) == -1) {
 		cli_error("%s", cause);
 		free(cause);
@@ -605,8 +710,10 @@ ui_run(const struct source *src, const char *token)
 	clock_gettime(CLOCK_MONOTONIC, &ui.last_scan);
 	ui.dirty = true;
 	/* One file or stdin: open it at once, as `less file` would. */
-	if (src->kind != SOURCE_DIR && ui.list.n == 1)
+	if (src->kind != SOURCE_DIR && ui.list.n == 1) {
+		ui.direct = src->kind != SOURCE_URL;
 		ui_tree_open(&ui, 0);
+	}
 	ui_loop(&ui);
 	endwin();
 	delscreen(ui_screen);
@@ -621,5 +728,5 @@ ui_run(const struct source *src, const char *token)
 	free(ui.src.where);
 	if (ui.timing != NULL)
 		fclose(ui.timing);
-	return 0;
+	return ui.exit_code;
 }

@@ -123,6 +123,8 @@ struct ui {
 	bool message_error;
 	bool dirty;
 	bool quit;
+	int exit_code;               /* ui_run's: 0, or 128 + a signal */
+	bool direct;                 /* a file or stdin, opened at start: q quits */
 	bool utf8;                   /* box drawing and glyphs */
 	bool color;
 	struct timespec last_scan;   /* directory re-scan timer */

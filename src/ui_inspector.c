@@ -243,6 +243,9 @@ ui_inspector_action(struct ui *ui, enum key_action a)
 
 	switch (a) {
 	case ACT_NEXT_TAB: set_tab(ui, (enum span_tab)((in->tab + 1) % TAB_COUNT)); break;
+	case ACT_PREV_TAB:
+		set_tab(ui, (enum span_tab)((in->tab + TAB_COUNT - 1) % TAB_COUNT));
+		break;
 	case ACT_TAB1: set_tab(ui, TAB_ATTRS); break;
 	case ACT_TAB2: set_tab(ui, TAB_STATE); break;
 	case ACT_TAB3: set_tab(ui, TAB_CONTEXT); break;
