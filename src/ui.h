@@ -50,6 +50,9 @@ struct ui_list {
 	size_t *rows;                /* shown entries, sorted newest first */
 	size_t nrows;
 	size_t sel;                  /* entry index of the selection */
+	bool sel_top;                /* the selection is the top row until the
+	                                user moves it or the list has settled
+	                                (every row read once) */
 	size_t top;                  /* first row shown */
 	struct filter *filter;
 	size_t next_read;            /* round-robin cursor for reading */

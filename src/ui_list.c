@@ -160,9 +160,8 @@ ui_list_init(struct ui *ui, const char *token)
 		ui_remote_init(ui, token);
 	else
 		ui_list_rescan(ui);
+	ui->list.sel_top = true;
 	ui_list_sort(ui);
-	if (ui->list.nrows > 0)
-		ui->list.sel = ui->list.rows[0];
 }
 
 void
@@ -312,6 +311,16 @@ ui_list_sort(struct ui *ui)
 	qsort(l->rows, l->nrows, sizeof *l->rows, row_cmp);
 	sort_entries = NULL;
 	l->order_dirty = false;
+	/* Rows reorder as their start times are read; until that settles
+	 * the top row stays selected, so Enter opens what is on top.  After
+	 * it, the selection stays on its session whatever arrives. */
+	if (l->sel_top && l->nrows > 0) {
+		l->sel = l->rows[0];
+		for (i = 0; i < l->n && l->e[i].read_once; i++)
+			;
+		if (i == l->n)
+			l->sel_top = false;
+	}
 }
 
 static long
@@ -521,6 +530,7 @@ ui_list_action(struct ui *ui, enum key_action a)
 {
 	long r = sel_row(ui), page = ui->lay.list_h > 1 ? ui->lay.list_h - 1 : 1;
 
+	ui->list.sel_top = false;
 	switch (a) {
 	case ACT_DOWN: select_row(ui, r + 1); break;
 	case ACT_UP: select_row(ui, r - 1); break;
@@ -544,6 +554,7 @@ ui_list_click(struct ui *ui, int y, bool twice)
 
 	if (y < ui->lay.list_y || r >= ui->list.nrows)
 		return;
+	ui->list.sel_top = false;
 	select_row(ui, (long)r);
 	if (twice)
 		ui_tree_open(ui, ui->list.sel);
@@ -564,6 +575,7 @@ ui_list_search(struct ui *ui, const char *text, int dir)
 	for (k = 1; k <= n; k++) {
 		r = ((start + dir * k) % n + n) % n;
 		if (entry_has_text(&ui->list.e[ui->list.rows[r]], text)) {
+			ui->list.sel_top = false;
 			select_row(ui, r);
 			return;
 		}
