@@ -303,26 +303,35 @@ ui_open_prompt(struct ui *ui, enum ui_prompt_kind kind)
 	const char *cur = NULL;
 
 	ui->prompt = kind;
-	buf_reset(&ui->input);
+	free(ui->prompt_error);
+	ui->prompt_error = NULL;
 	if (kind == PROMPT_FILTER) {
 		if (ui->screen == SCREEN_LIST && ui->list.filter != NULL)
 			cur = filter_text(ui->list.filter);
 		else if (ui->screen == SCREEN_SESSION && ui->tree.filter != NULL)
 			cur = filter_text(ui->tree.filter);
-		if (cur != NULL)
-			buf_adds(&ui->input, cur);
 	}
+	lineedit_start(&ui->edit, cur, &ui->hist[kind]);
 	ui->dirty = true;
+}
+
+static void
+ui_close_prompt(struct ui *ui)
+{
+	ui->prompt = PROMPT_NONE;
+	free(ui->prompt_error);
+	ui->prompt_error = NULL;
 }
 
 static void
 ui_prompt_done(struct ui *ui)
 {
-	const char *text = buf_str(&ui->input);
+	const char *text = lineedit_text(&ui->edit);
 	bool ok;
 
+	lineedit_commit(&ui->edit);
 	if (ui->prompt == PROMPT_SEARCH) {
-		ui->prompt = PROMPT_NONE;
+		ui_close_prompt(ui);
 		if (*text != '\0') {
 			free(ui->search);
 			ui->search = xstrdup(text);
@@ -332,60 +341,48 @@ ui_prompt_done(struct ui *ui)
 	}
 	ok = ui->screen == SCREEN_LIST ? ui_list_set_filter(ui, text) :
 	    ui_tree_set_filter(ui, text);
-	if (ok) {
-		ui->prompt = PROMPT_NONE;
-		if (*text != '\0')
-			ui_message(ui, false, "filter: %s  (f then Enter on an empty line clears it)", text);
-		else
-			ui_message(ui, false, "filter cleared");
+	if (!ok) {
+		/* The prompt stays open, the reason next to what was typed. */
+		free(ui->prompt_error);
+		ui->prompt_error = ui->message;
+		ui->message = NULL;
+		return;
 	}
-}
-
-/* Remove the last UTF-8 character of the input. */
-static void
-ui_prompt_backspace(struct ui *ui)
-{
-	struct buf *b = &ui->input;
-
-	while (b->len > 0) {
-		b->len--;
-		if (((unsigned char)b->p[b->len] & 0xc0) != 0x80)
-			break;
-	}
-	if (b->p != NULL)
-		b->p[b->len] = '\0';
+	ui_close_prompt(ui);
+	if (*text != '\0')
+		ui_message(ui, false, "filter: %s  (f then Enter on an empty line clears it)", text);
+	else
+		ui_message(ui, false, "filter cleared");
 }
 
 static void
 ui_prompt_key(struct ui *ui, int key)
 {
+	ui->dirty = true;
 	switch (key) {
 	case '\n':
 	case '\r':
 	case KEY_ENTER:
 		ui_prompt_done(ui);
-		break;
+		return;
 	case KEY_ESC:
 	case KEY_CTRL('g'):
-		ui->prompt = PROMPT_NONE;
-		break;
+		ui_close_prompt(ui);
+		return;
 	case KEY_BACKSPACE:
 	case 127:
 	case KEY_CTRL('h'):
-		if (ui->input.len == 0)
-			ui->prompt = PROMPT_NONE;
-		else
-			ui_prompt_backspace(ui);
-		break;
-	case KEY_CTRL('u'):
-		buf_reset(&ui->input);
-		break;
-	default:
-		if (key >= 32 && key < 256 && key != 127 && ui->input.len < 512)
-			buf_addc(&ui->input, (char)key);
+		/* Backspace on an empty line closes it, as in less and vi. */
+		if (ui->edit.text.len == 0) {
+			ui_close_prompt(ui);
+			return;
+		}
 		break;
 	}
-	ui->dirty = true;
+	if (ui_lineedit_key(&ui->edit, key)) {
+		free(ui->prompt_error);
+		ui->prompt_error = NULL;
+	}
 }
 
 /* Keys while an overlay is shown: they scroll it (drawing clamps the
@@ -689,6 +686,7 @@ ui_run(const struct source *src, const char *token)
 {
 	struct ui ui;
 	char *cause = NULL;
+	int n;
 
 	memset(&ui, 0, sizeof ui);
 	ui.src.kind = src->kind;
@@ -722,7 +720,10 @@ ui_run(const struct source *src, const char *token)
 	ui_tree_close(&ui);
 	ui_list_free(&ui);
 	ui_remote_free(&ui);
-	buf_free(&ui.input);
+	lineedit_free(&ui.edit);
+	free(ui.prompt_error);
+	for (n = 0; n < PROMPT_COUNT; n++)
+		lineedit_history_free(&ui.hist[n]);
 	free(ui.search);
 	free(ui.message);
 	free(ui.src.where);

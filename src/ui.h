@@ -18,6 +18,7 @@
 #include "buf.h"
 #include "inspector.h"
 #include "keys.h"
+#include "lineedit.h"
 #include "session.h"
 #include "source.h"
 #include "span_view.h"
@@ -27,7 +28,7 @@ struct filter;
 
 enum ui_screen { SCREEN_LIST, SCREEN_SESSION };
 enum ui_focus { FOCUS_TREE, FOCUS_INSPECTOR };
-enum ui_prompt_kind { PROMPT_NONE, PROMPT_SEARCH, PROMPT_FILTER };
+enum ui_prompt_kind { PROMPT_NONE, PROMPT_SEARCH, PROMPT_FILTER, PROMPT_COUNT };
 
 /* One session of the list; its totals are read by a summary session. */
 struct ui_entry {
@@ -120,7 +121,9 @@ struct ui {
 	enum ui_overlay overlay;     /* a box over the screen, until a key */
 	int overlay_scroll;
 	enum ui_prompt_kind prompt;  /* an input line is open */
-	struct buf input;            /* its text */
+	struct lineedit edit;        /* its text */
+	char *prompt_error;          /* why Enter did not take it, shown in place */
+	struct lineedit_history hist[PROMPT_COUNT]; /* each prompt's, for the run */
 	char *search;                /* last search text */
 	char *message;               /* status-bar message until the next key */
 	bool message_error;
@@ -170,6 +173,12 @@ int ui_put(int y, int x, int w, const char *s, size_t n, enum vstyle st, bool re
 int ui_put_attr(int y, int x, int w, const char *s, size_t n, int attr);
 int ui_style_attr(enum vstyle st);
 void ui_draw_vline(const struct vline *, int y, int x, int w, int skip_cols, bool selected);
+
+/* ui_prompt.c — prompt lines, for every prompt of the browser. */
+/* Apply an editing key (readline's: arrows, C-a C-e C-w C-u C-k, Delete,
+ * Up/Down history) or insert a typed byte; false for other keys. */
+bool ui_lineedit_key(struct lineedit *, int key);
+int ui_prompt_draw(int y, int w, const char *label, const struct lineedit *);
 
 /* ui_list.c */
 void ui_list_init(struct ui *, const char *token);

@@ -258,7 +258,68 @@ ui_status_right(struct ui *ui, struct buf *b)
 		if (read < ui->list.n)
 			buf_printf(b, "  reading %zu/%zu", read, ui->list.n);
 	}
-	buf_adds(b, "  ? help ");
+	buf_addc(b, ' ');
+}
+
+/*
+ * The keys that matter on the screen shown, for the status bar when it
+ * has nothing else to say.  When they do not all fit, the least needed
+ * go first (the lowest rank); ? help stays longest.
+ */
+struct ui_hint {
+	const char *keys, *what;
+	int rank;
+};
+
+static const struct ui_hint hints_list[] = {
+	{ "Enter", "open", 4 }, { "/", "search", 3 }, { "f", "filter", 2 },
+	{ "?", "help", 9 }, { "q", "quit", 5 }, { NULL, NULL, 0 },
+};
+static const struct ui_hint hints_tree[] = {
+	{ "Enter", "fold", 4 }, { "/", "search", 3 }, { "f", "filter", 2 },
+	{ "e", "next error", 1 }, { "Tab", "tab", 1 }, { "i", "inspector", 0 },
+	{ "?", "help", 9 }, { "q", "back", 5 }, { NULL, NULL, 0 },
+};
+static const struct ui_hint hints_inspector[] = {
+	{ "Enter", "fold", 4 }, { "/", "search", 3 }, { "Tab", "tab", 1 },
+	{ "i", "tree", 2 }, { "?", "help", 9 }, { "q", "back", 5 },
+	{ NULL, NULL, 0 },
+};
+
+static int
+ui_hints_width(const struct ui_hint *h, int min_rank)
+{
+	int w = 0;
+
+	for (; h->keys != NULL; h++) {
+		if (h->rank >= min_rank)
+			w += (w ? 2 : 1) + (int)strlen(h->keys) + 1 + (int)strlen(h->what);
+	}
+	return w;
+}
+
+/* Draw as many hints as fit in w columns at (y, 0). */
+static void
+ui_draw_hints(struct ui *ui, int y, int w)
+{
+	const struct ui_hint *h = ui->screen == SCREEN_LIST ? hints_list :
+	    ui->focus == FOCUS_INSPECTOR ? hints_inspector : hints_tree;
+	const char *what;
+	int min_rank = 0, x = 1;
+
+	while (min_rank < 10 && ui_hints_width(h, min_rank) > w)
+		min_rank++;
+	for (; h->keys != NULL && min_rank < 10; h++) {
+		if (h->rank < min_rank)
+			continue;
+		/* q quits a session opened directly: there is no list behind. */
+		what = strcmp(h->keys, "q") == 0 && (ui->screen == SCREEN_LIST ||
+		    (ui->direct && ui->focus == FOCUS_TREE)) ? "quit" : h->what;
+		x += ui_put(y, x, w - x, h->keys, strlen(h->keys), VS_NORMAL, true);
+		x += ui_put(y, x, w - x, " ", 1, VS_NORMAL, true);
+		x += ui_put_attr(y, x, w - x, what, strlen(what), A_REVERSE | A_DIM);
+		x += ui_put(y, x, w - x, "  ", 2, VS_NORMAL, true);
+	}
 }
 
 /* The session the status bar and the warnings box speak of: the open
@@ -341,26 +402,41 @@ static void
 ui_draw_status(struct ui *ui)
 {
 	struct buf right = BUF_INIT, left = BUF_INIT;
-	int y = ui->lay.h - 1, rw;
+	int y = ui->lay.h - 1, rw, x, cy = 0, cx = 0;
 
 	ui_fill(y, 0, ui->lay.w, A_REVERSE);
 	ui_status_right(ui, &right);
 	rw = text_width(right.p, right.len);
 	if (rw > ui->lay.w / 2)
 		rw = ui->lay.w / 2;
-	if (ui->prompt != PROMPT_NONE) {
-		buf_adds(&left, ui->prompt == PROMPT_SEARCH ? "/" : "filter: ");
-		buf_add(&left, buf_str(&ui->input), ui->input.len);
-		ui_put(y, 0, ui->lay.w - rw - 1, left.p, left.len, VS_NORMAL, true);
-	} else if (ui->message != NULL)
+	if (ui->prompt != PROMPT_NONE && ui->prompt_error != NULL) {
+		/* A prompt Enter refused: the reason takes the whole bar. */
+		x = ui_prompt_draw(y, ui->lay.w / 2, ui->prompt == PROMPT_SEARCH ? "/" :
+		    "filter: ", &ui->edit);
+		getyx(stdscr, cy, cx);
+		x += 2;
+		ui_put(y, x, ui->lay.w - x, ui->prompt_error, strlen(ui->prompt_error),
+		    VS_ERROR, true);
+		move(cy, cx);
+		curs_set(1);
+		buf_free(&right);
+		return;
+	}
+	if (ui->prompt != PROMPT_NONE)
+		ui_prompt_draw(y, ui->lay.w - rw - 1, ui->prompt == PROMPT_SEARCH ? "/" :
+		    "filter: ", &ui->edit);
+	else if (ui->message != NULL)
 		ui_put(y, 0, ui->lay.w - rw - 1, ui->message, strlen(ui->message),
 		    ui->message_error ? VS_ERROR : VS_NORMAL, true);
 	else if (ui_status_warning(ui, &left))
 		ui_put(y, 0, ui->lay.w - rw - 1, left.p, left.len, VS_WARN, true);
+	else
+		ui_draw_hints(ui, y, ui->lay.w - rw - 1);
+	if (ui->prompt != PROMPT_NONE)
+		getyx(stdscr, cy, cx);
 	ui_put(y, ui->lay.w - rw, rw, right.p, right.len, VS_NORMAL, true);
 	if (ui->prompt != PROMPT_NONE) {
-		move(y, text_width(left.p, left.len) < ui->lay.w - rw - 1 ?
-		    text_width(left.p, left.len) : ui->lay.w - rw - 1);
+		move(cy, cx);
 		curs_set(1);
 	} else
 		curs_set(0);
