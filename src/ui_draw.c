@@ -298,27 +298,41 @@ ui_hints_width(const struct ui_hint *h, int min_rank)
 	return w;
 }
 
-/* Draw as many hints as fit in w columns at (y, 0). */
-static void
-ui_draw_hints(struct ui *ui, int y, int w)
+static const struct ui_hint *
+ui_hints(struct ui *ui)
 {
-	const struct ui_hint *h = ui->screen == SCREEN_LIST ? hints_list :
+	return ui->screen == SCREEN_LIST ? hints_list :
 	    ui->focus == FOCUS_INSPECTOR ? hints_inspector : hints_tree;
-	const char *what;
-	int min_rank = 0, x = 1;
+}
 
-	while (min_rank < 10 && ui_hints_width(h, min_rank) > w)
+/* The lowest rank of hints that fit in w columns (10: none do). */
+static int
+ui_hints_rank(struct ui *ui, int w)
+{
+	int min_rank = 0;
+
+	while (min_rank < 10 && ui_hints_width(ui_hints(ui), min_rank) > w)
 		min_rank++;
+	return min_rank;
+}
+
+/* Draw the hints of rank min_rank and up at (y, x). */
+static void
+ui_draw_hints(struct ui *ui, int y, int x, int min_rank)
+{
+	const struct ui_hint *h = ui_hints(ui);
+	const char *what;
+
 	for (; h->keys != NULL && min_rank < 10; h++) {
 		if (h->rank < min_rank)
 			continue;
 		/* q quits a session opened directly: there is no list behind. */
 		what = strcmp(h->keys, "q") == 0 && (ui->screen == SCREEN_LIST ||
 		    (ui->direct && ui->focus == FOCUS_TREE)) ? "quit" : h->what;
-		x += ui_put(y, x, w - x, h->keys, strlen(h->keys), VS_NORMAL, true);
-		x += ui_put(y, x, w - x, " ", 1, VS_NORMAL, true);
-		x += ui_put_attr(y, x, w - x, what, strlen(what), A_REVERSE | A_DIM);
-		x += ui_put(y, x, w - x, "  ", 2, VS_NORMAL, true);
+		x += ui_put(y, x, ui->lay.w - x, h->keys, strlen(h->keys), VS_NORMAL, true);
+		x += ui_put(y, x, ui->lay.w - x, " ", 1, VS_NORMAL, true);
+		x += ui_put_attr(y, x, ui->lay.w - x, what, strlen(what), A_REVERSE | A_DIM);
+		x += ui_put(y, x, ui->lay.w - x, "  ", 2, VS_NORMAL, true);
 	}
 }
 
@@ -402,7 +416,8 @@ static void
 ui_draw_status(struct ui *ui)
 {
 	struct buf right = BUF_INIT, left = BUF_INIT;
-	int y = ui->lay.h - 1, rw, x, cy = 0, cx = 0;
+	int y = ui->lay.h - 1, rw, x, cy = 0, cx = 0, avail, lw, hw, rank;
+	enum vstyle vs = VS_NORMAL;
 
 	ui_fill(y, 0, ui->lay.w, A_REVERSE);
 	ui_status_right(ui, &right);
@@ -425,13 +440,26 @@ ui_draw_status(struct ui *ui)
 	if (ui->prompt != PROMPT_NONE)
 		ui_prompt_draw(y, ui->lay.w - rw - 1, ui->prompt == PROMPT_SEARCH ? "/" :
 		    "filter: ", &ui->edit);
-	else if (ui->message != NULL)
-		ui_put(y, 0, ui->lay.w - rw - 1, ui->message, strlen(ui->message),
-		    ui->message_error ? VS_ERROR : VS_NORMAL, true);
-	else if (ui_status_warning(ui, &left))
-		ui_put(y, 0, ui->lay.w - rw - 1, left.p, left.len, VS_WARN, true);
-	else
-		ui_draw_hints(ui, y, ui->lay.w - rw - 1);
+	else {
+		/* A message or the first warning on the left, the keys that
+		 * matter after it; the hints give way to at most half. */
+		avail = ui->lay.w - rw - 1;
+		if (ui->message != NULL)
+			buf_adds(&left, ui->message);
+		else if (ui_status_warning(ui, &left))
+			vs = VS_WARN;
+		if (ui->message != NULL && ui->message_error)
+			vs = VS_ERROR;
+		lw = text_width(buf_str(&left), left.len);
+		rank = ui_hints_rank(ui, left.len > 0 ? avail - (lw + 2 < avail / 2 ?
+		    lw + 2 : avail / 2) : avail - 1);
+		hw = rank < 10 ? ui_hints_width(ui_hints(ui), rank) + 2 : 0;
+		if (left.len > 0) {
+			ui_put(y, 0, avail - hw, left.p, left.len, vs, true);
+			ui_draw_hints(ui, y, avail - hw + 2, rank);
+		} else
+			ui_draw_hints(ui, y, 1, rank);
+	}
 	if (ui->prompt != PROMPT_NONE)
 		getyx(stdscr, cy, cx);
 	ui_put(y, ui->lay.w - rw, rw, right.p, right.len, VS_NORMAL, true);
