@@ -539,6 +539,27 @@ ui_key(struct ui *ui, int key)
 static FILE *tty_in, *tty_out;
 static SCREEN *ui_screen;
 
+/* A terminal that cannot move the cursor (TERM=dumb, an emacs shell
+ * buffer) would get a blank screen: refuse it as an unknown one. */
+static bool
+ui_term_can_draw(char **cause)
+{
+	char *cup = tigetstr("cup");
+
+	if (cup != NULL && cup != (char *)-1)
+		return true;
+	endwin();
+	delscreen(ui_screen);
+	ui_screen = NULL;
+	if (tty_in != NULL) {
+		fclose(tty_in);
+		tty_in = NULL;
+	}
+	*cause = xasprintf("cannot start the terminal (TERM=%s): it cannot move the "
+	    "cursor; use --list, --dump or --tail", getenv("TERM") ? getenv("TERM") : "");
+	return false;
+}
+
 static int
 ui_term_init(struct ui *ui, char **cause)
 {
@@ -563,6 +584,8 @@ ui_term_init(struct ui *ui, char **cause)
 		    getenv("TERM") ? getenv("TERM") : "");
 		return -1;
 	}
+	if (!ui_term_can_draw(cause))
+		return -1;
 	raw();
 	noecho();
 	nonl();

@@ -42,7 +42,9 @@ ui_draw_init(struct ui *ui)
 	size_t i;
 
 	ellipsis = ui->utf8 ? "\xe2\x80\xa6" : "~";
-	ui->color = has_colors() && getenv("NO_COLOR") == NULL;
+	/* no-color.org: NO_COLOR set and not empty turns colour off. */
+	ui->color = has_colors() && (getenv("NO_COLOR") == NULL ||
+	    *getenv("NO_COLOR") == '\0');
 	if (ui->color) {
 		start_color();
 		use_default_colors();

@@ -471,6 +471,12 @@ draw_row(struct ui *ui, int y, uint32_t node, bool sel)
 	type_marker(sp->type, &mark, &mst);
 	x += ui_put(y, x, right - x, mark, strlen(mark), mst, sel);
 	x += ui_put(y, x, right - x, " ", 1, VS_NORMAL, sel);
+	/* A glyph besides the colour, so errors show without colour too. */
+	if (sp->status == SPAN_ERROR) {
+		x += ui_put(y, x, right - x, ui->utf8 ? "\xe2\x9c\x97" : "!",
+		    ui->utf8 ? 3 : 1, VS_ERROR, sel);
+		x += ui_put(y, x, right - x, " ", 1, VS_NORMAL, sel);
+	}
 	x += ui_put(y, x, right - x, trace_str(tr, sp->name),
 	    strtab_len(trace_strings(tr), sp->name),
 	    sp->status == SPAN_ERROR ? VS_ERROR : VS_NORMAL, sel);
