@@ -28,10 +28,11 @@ struct options {
 
 static const char usage_text[] =
 "Usage: mcp-inspect-tui [OPTIONS] [SOURCE]           browse interactively\n"
-"       mcp-inspect-tui --list [--json] [SOURCE]     print the session list\n"
-"       mcp-inspect-tui --dump [ID] [--json] [--detail] [SOURCE]\n"
+"       mcp-inspect-tui --list [--json] [--filter EXPR] [SOURCE]\n"
+"                                                   print the session list\n"
+"       mcp-inspect-tui --dump [ID] [--json] [--detail] [--filter EXPR] [SOURCE]\n"
 "                                                   print a session's span tree\n"
-"       mcp-inspect-tui --tail [ID] [--json] [SOURCE]\n"
+"       mcp-inspect-tui --tail [ID] [--json] [--detail] [--filter EXPR] [SOURCE]\n"
 "                                                   print spans as they are written\n"
 "       mcp-inspect-tui --events [--json] URL        print inspector events as they arrive\n"
 "\n"
@@ -136,7 +137,10 @@ parse_options(int argc, char **argv, struct options *o)
 			printf("mcp-inspect-tui %s\n", PACKAGE_VERSION);
 			exit(0);
 		default:
-			if (optopt != 0 && optopt < 256)
+			/* A long option missing its argument sets optopt
+			 * too: name it as it was typed. */
+			if (optopt != 0 && optopt < 256 &&
+			    strncmp(argv[optind - 1], "--", 2) != 0)
 				cli_error("option -%c %s; try "
 				    "'mcp-inspect-tui --help'", optopt, strchr("f", optopt) ?
 				    "needs an argument" : "is unknown");
