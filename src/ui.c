@@ -261,13 +261,14 @@ ui_where(const struct ui *ui)
 /*
  * q goes back a level and quits from the list, or from a session opened
  * directly (a file or stdin, where the list would be one row); Esc goes
- * back too but never quits: it is pressed to dismiss things (tig, htop).
+ * back too (to that one row) but never quits: it is pressed to dismiss
+ * things (tig, htop).
  */
 static void
 ui_back(struct ui *ui, bool may_quit)
 {
 	if (ui->screen == SCREEN_LIST ||
-	    (ui->direct && ui->focus == FOCUS_TREE)) {
+	    (ui->direct && ui->focus == FOCUS_TREE && may_quit)) {
 		if (may_quit)
 			ui->quit = true;
 		return;

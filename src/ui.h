@@ -73,6 +73,9 @@ struct ui_tree {
 	uint32_t *ph_collapsed;      /* strtab ids of collapsed placeholders */
 	size_t nph_collapsed;
 	struct filter *filter;
+	uint8_t *keep;               /* with a filter, per node: 1 matches, 2 holds
+	                                a match (shown dimmed, for context) */
+	uint32_t nmatch;             /* spans the filter matches */
 	bool rows_dirty;             /* rebuild rows before drawing */
 	bool loading;                /* still reading what exists */
 	struct timespec last_rows;   /* when rows were last rebuilt while loading */

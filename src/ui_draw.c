@@ -236,7 +236,10 @@ ui_status_right(struct ui *ui, struct buf *b)
 	}
 	if (ui->screen == SCREEN_SESSION && ui->tree.s != NULL) {
 		st = trace_stats(session_trace(ui->tree.s));
-		buf_printf(b, "%u spans", st->spans);
+		if (ui->tree.filter != NULL && ui->tree.keep != NULL)
+			buf_printf(b, "%u of %u spans", ui->tree.nmatch, st->spans);
+		else
+			buf_printf(b, "%u spans", st->spans);
 		if (st->errors)
 			buf_printf(b, "  %u error%s", st->errors, st->errors == 1 ? "" : "s");
 		if (st->bad_lines)

@@ -46,6 +46,7 @@ ui_tree_close(struct ui *ui)
 	free(t->rows);
 	free(t->collapsed);
 	free(t->ph_collapsed);
+	free(t->keep);
 	filter_free(t->filter);
 	memset(t, 0, sizeof *t);
 }
@@ -121,10 +122,13 @@ filter_keep(struct ui *ui)
 	uint32_t n = trace_nodes(tr), k, node, p;
 	uint8_t *keep = xcalloc(n ? n : 1, 1);
 
+	ui->tree.nmatch = 0;
 	for (k = n; k > 0; k--) {
 		node = trace_order(tr, k - 1);
-		if (!trace_is_placeholder(tr, node) && span_matches(ui, node))
+		if (!trace_is_placeholder(tr, node) && span_matches(ui, node)) {
 			keep[node] |= 1;
+			ui->tree.nmatch++;
+		}
 		p = trace_parent(tr, node);
 		if (keep[node] && p != TRACE_NONE)
 			keep[p] |= 2;
@@ -192,7 +196,8 @@ ui_tree_rows(struct ui *ui)
 	 * reads the last snapshot. */
 	trace_update_tree(tr);
 	n = trace_nodes(tr);
-	keep = t->filter != NULL ? filter_keep(ui) : NULL;
+	free(t->keep);
+	t->keep = keep = t->filter != NULL ? filter_keep(ui) : NULL;
 	t->rows = xreallocarray(t->rows, n ? n : 1, sizeof *t->rows);
 	t->nrows = 0;
 	for (pos = 0; pos < n; pos++) {
@@ -202,10 +207,10 @@ ui_tree_rows(struct ui *ui)
 			continue;
 		}
 		t->rows[t->nrows++] = node;
-		if (is_collapsed(ui, node))
+		/* A filter shows every match whatever is folded. */
+		if (keep == NULL && is_collapsed(ui, node))
 			pos += trace_subtree_size(tr, node) - 1;
 	}
-	free(keep);
 	t->t0 = st->first_start;
 	t->t1 = st->last_end;
 	t->rows_dirty = false;
@@ -444,6 +449,7 @@ draw_row(struct ui *ui, int y, uint32_t node, bool sel)
 	enum vstyle mst;
 	int x = l->tree_x, w = l->tree_w, right, bar_w;
 	int64_t in, out;
+	bool context;
 
 	if (sel) {
 		attrset(A_REVERSE);
@@ -452,7 +458,8 @@ draw_row(struct ui *ui, int y, uint32_t node, bool sel)
 	}
 	guides(ui, &b, node);
 	if (trace_subtree_size(tr, node) > 1)
-		buf_adds(&b, is_collapsed(ui, node) ? (ui->utf8 ? "\xe2\x96\xb8" : "+") :
+		buf_adds(&b, is_collapsed(ui, node) && ui->tree.keep == NULL ?
+		    (ui->utf8 ? "\xe2\x96\xb8" : "+") :
 		    (ui->utf8 ? "\xe2\x96\xbe" : "-"));
 	else
 		buf_adds(&b, trace_depth(tr, node) > 0 ? (ui->utf8 ? "\xe2\x94\x80" : "-") : " ");
@@ -466,6 +473,8 @@ draw_row(struct ui *ui, int y, uint32_t node, bool sel)
 		return;
 	}
 	sp = trace_span(tr, node);
+	/* Shown only because a match is below it. */
+	context = ui->tree.keep != NULL && !(ui->tree.keep[node] & 1);
 	bar_w = w >= BAR_MIN_PANE ? 14 : 0;
 	right = l->tree_x + w - bar_w - 18;
 	type_marker(sp->type, &mark, &mst);
@@ -479,11 +488,11 @@ draw_row(struct ui *ui, int y, uint32_t node, bool sel)
 	}
 	x += ui_put(y, x, right - x, trace_str(tr, sp->name),
 	    strtab_len(trace_strings(tr), sp->name),
-	    sp->status == SPAN_ERROR ? VS_ERROR : VS_NORMAL, sel);
+	    sp->status == SPAN_ERROR ? VS_ERROR : context ? VS_DIM : VS_NORMAL, sel);
 	if (sp->label != STRTAB_EMPTY) {
 		x += ui_put(y, x, right - x, " ", 1, VS_NORMAL, sel);
 		ui_put(y, x, right - x, trace_str(tr, sp->label),
-		    strtab_len(trace_strings(tr), sp->label), VS_ACCENT, sel);
+		    strtab_len(trace_strings(tr), sp->label), context ? VS_DIM : VS_ACCENT, sel);
 	}
 	/* Right columns: duration, tokens of the subtree, waterfall. */
 	buf_reset(&b);
