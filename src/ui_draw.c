@@ -22,6 +22,29 @@
 static int style_attr[VS_NSTYLES];
 /* What ends text cut short: "…", or "~" (as tig does) without UTF-8. */
 static const char *ellipsis = "~";
+/* Without a UTF-8 locale, curses would show each byte of a UTF-8
+ * character as "~W"-like soup: each character becomes one "?". */
+static bool ascii_only;
+
+/* Replace every non-ASCII character of s[0..n) with '?' into out. */
+static void
+ui_asciify(struct buf *out, const char *s, size_t n)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t i = 0, len;
+	unsigned cp;
+
+	buf_reset(out);
+	while (i < n) {
+		if (p[i] < 0x80) {
+			buf_addc(out, (char)p[i++]);
+			continue;
+		}
+		len = utf8_decode(p + i, n - i, &cp);
+		buf_addc(out, '?');
+		i += len > 0 ? len : 1;
+	}
+}
 
 void
 ui_draw_init(struct ui *ui)
@@ -42,6 +65,7 @@ ui_draw_init(struct ui *ui)
 	size_t i;
 
 	ellipsis = ui->utf8 ? "\xe2\x80\xa6" : "~";
+	ascii_only = !ui->utf8;
 	/* no-color.org: NO_COLOR set and not empty turns colour off. */
 	ui->color = has_colors() && (getenv("NO_COLOR") == NULL ||
 	    *getenv("NO_COLOR") == '\0');
@@ -67,8 +91,8 @@ ui_style_attr(enum vstyle st)
 int
 ui_put_attr(int y, int x, int w, const char *s, size_t n, int attr)
 {
-	static struct buf safe = BUF_INIT;
-	size_t fit;
+	static struct buf safe = BUF_INIT, ascii = BUF_INIT;
+	size_t fit, i;
 	int used = 0;
 
 	if (w <= 0)
@@ -78,6 +102,15 @@ ui_put_attr(int y, int x, int w, const char *s, size_t n, int attr)
 		text_sanitize(&safe, s, n, 0);
 		s = buf_str(&safe);
 		n = safe.len;
+	}
+	if (ascii_only) {
+		for (i = 0; i < n && (unsigned char)s[i] < 0x80; i++)
+			;
+		if (i < n) {
+			ui_asciify(&ascii, s, n);
+			s = buf_str(&ascii);
+			n = ascii.len;
+		}
 	}
 	fit = text_fit(s, n, w, &used);
 	attrset(attr);
