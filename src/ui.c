@@ -698,7 +698,8 @@ ui_loop(struct ui *ui)
 		deadline = ui_now_ms() + WORK_MS;
 		working = false;
 		if (ui->screen == SCREEN_SESSION)
-			working = ui_tree_work(ui, deadline);
+			working = ui_tree_work(ui, deadline) ||
+			    ui_tree_search_work(ui, deadline);
 		if (!working)
 			working = ui_list_work(ui, deadline);
 		ui_timers(ui, &working);

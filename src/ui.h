@@ -81,6 +81,16 @@ struct ui_tree {
 	struct timespec last_rows;   /* when rows were last rebuilt while loading */
 	int64_t rebuild_ms;          /* what that rebuild cost */
 	int64_t t0, t1;              /* session time range for the waterfall */
+	/* A search: every span's name, label, id and raw line (attribute
+	 * values, status description), looked at a slice a turn, in tree
+	 * order from where it started, so big sessions keep their keys. */
+	char *s_text;                /* what is searched (owned), NULL for none */
+	uint8_t *s_hit;              /* per span index: 0 not looked at, 1 no, 2 yes */
+	uint32_t s_nspans;           /* spans when it started (more arrive: again) */
+	uint32_t s_start, s_done;    /* tree position it started at; positions seen */
+	uint32_t s_nhits;
+	int s_dir;                   /* the direction of the jump still owed */
+	bool s_jump;                 /* select the first match found */
 	struct insp_trace *remote;   /* a remote session's download, or NULL
 	                                (owned by the inspector, which reuses it) */
 	int64_t last_tail_ms;
@@ -174,6 +184,10 @@ void ui_draw_layout(struct ui *);
  * columns used. */
 int ui_put(int y, int x, int w, const char *s, size_t n, enum vstyle st, bool reverse);
 int ui_put_attr(int y, int x, int w, const char *s, size_t n, int attr);
+/* ui_put, with the first match of needle (a search; may be NULL) shown
+ * highlighted. */
+int ui_put_hl(int y, int x, int w, const char *s, size_t n, enum vstyle st, bool reverse,
+    const char *needle);
 int ui_style_attr(enum vstyle st);
 void ui_draw_vline(const struct vline *, int y, int x, int w, int skip_cols, bool selected);
 
@@ -206,6 +220,8 @@ void ui_tree_draw(struct ui *);
 void ui_tree_action(struct ui *, enum key_action);
 void ui_tree_click(struct ui *, int y, bool twice);
 void ui_tree_search(struct ui *, const char *text, int dir);
+bool ui_tree_search_work(struct ui *, int64_t deadline_ms);
+bool ui_text_find(const char *hay, size_t n, const char *needle, size_t *at);
 bool ui_tree_set_filter(struct ui *, const char *expr);
 void ui_tree_select(struct ui *, uint32_t node);
 

@@ -133,6 +133,23 @@ ui_put(int y, int x, int w, const char *s, size_t n, enum vstyle st, bool revers
 	return ui_put_attr(y, x, w, s, n, ui_style_attr(st) | (reverse ? A_REVERSE : 0));
 }
 
+int
+ui_put_hl(int y, int x, int w, const char *s, size_t n, enum vstyle st, bool reverse,
+    const char *needle)
+{
+	size_t at;
+	int used;
+
+	if (needle == NULL || !ui_text_find(s, n, needle, &at))
+		return ui_put(y, x, w, s, n, st, reverse);
+	used = ui_put(y, x, w, s, at, st, reverse);
+	used += ui_put_attr(y, x + used, w - used, s + at, strlen(needle),
+	    ui_style_attr(VS_LITERAL) | A_BOLD | A_UNDERLINE | (reverse ? 0 : A_REVERSE));
+	used += ui_put(y, x + used, w - used, s + at + strlen(needle),
+	    n - at - strlen(needle), st, reverse);
+	return used;
+}
+
 static void
 ui_fill(int y, int x, int w, int attr)
 {

@@ -468,8 +468,8 @@ draw_row(struct ui *ui, int y, const struct ui_entry *e, bool sel)
 		return;
 	}
 	x = C_TITLE;
-	x += ui_put(y, x, w - x, m->title, strlen(m->title),
-	    m->status == SESSION_PAUSED ? VS_WARN : VS_NORMAL, sel);
+	x += ui_put_hl(y, x, w - x, m->title, strlen(m->title),
+	    m->status == SESSION_PAUSED ? VS_WARN : VS_NORMAL, sel, ui->search);
 	buf_reset(&b);
 	if (m->status == SESSION_PAUSED)
 		buf_printf(&b, "  waiting on %s%s%s", m->signal_name ? m->signal_name : "a signal",
@@ -560,25 +560,37 @@ ui_list_click(struct ui *ui, int y, bool twice)
 		ui_tree_open(ui, ui->list.sel);
 }
 
+/* What a list search looks at: id, title, status word and engine. */
 static bool
 entry_has_text(const struct ui_entry *e, const char *text)
 {
 	return strcasestr(e->ref.id, text) != NULL ||
-	    (e->have_meta && strcasestr(e->meta.title, text) != NULL);
+	    (e->have_meta && (strcasestr(e->meta.title, text) != NULL ||
+	    strcasestr(session_status_name(e->meta.status), text) != NULL ||
+	    (e->meta.engine != NULL && strcasestr(e->meta.engine, text) != NULL)));
 }
 
 void
 ui_list_search(struct ui *ui, const char *text, int dir)
 {
-	long n = (long)ui->list.nrows, start = sel_row(ui), k, r;
+	long n = (long)ui->list.nrows, start = sel_row(ui), k, r, i, rank = 0, total = 0;
 
 	for (k = 1; k <= n; k++) {
 		r = ((start + dir * k) % n + n) % n;
-		if (entry_has_text(&ui->list.e[ui->list.rows[r]], text)) {
-			ui->list.sel_top = false;
-			select_row(ui, r);
-			return;
+		if (!entry_has_text(&ui->list.e[ui->list.rows[r]], text))
+			continue;
+		ui->list.sel_top = false;
+		select_row(ui, r);
+		for (i = 0; i < n; i++) {
+			if (entry_has_text(&ui->list.e[ui->list.rows[i]], text)) {
+				total++;
+				rank += i <= r;
+			}
 		}
+		ui_message(ui, false, "match %ld of %ld%s", rank, total,
+		    (dir > 0 ? r <= start : r >= start) ? dir > 0 ?
+		    "  (search wrapped to the top)" : "  (search wrapped to the bottom)" : "");
+		return;
 	}
 	ui_message(ui, true, "no session matches '%s'", text);
 }

@@ -47,6 +47,8 @@ ui_tree_close(struct ui *ui)
 	free(t->collapsed);
 	free(t->ph_collapsed);
 	free(t->keep);
+	free(t->s_text);
+	free(t->s_hit);
 	filter_free(t->filter);
 	memset(t, 0, sizeof *t);
 }
@@ -486,13 +488,14 @@ draw_row(struct ui *ui, int y, uint32_t node, bool sel)
 		    ui->utf8 ? 3 : 1, VS_ERROR, sel);
 		x += ui_put(y, x, right - x, " ", 1, VS_NORMAL, sel);
 	}
-	x += ui_put(y, x, right - x, trace_str(tr, sp->name),
+	x += ui_put_hl(y, x, right - x, trace_str(tr, sp->name),
 	    strtab_len(trace_strings(tr), sp->name),
-	    sp->status == SPAN_ERROR ? VS_ERROR : context ? VS_DIM : VS_NORMAL, sel);
+	    sp->status == SPAN_ERROR ? VS_ERROR : context ? VS_DIM : VS_NORMAL, sel, ui->search);
 	if (sp->label != STRTAB_EMPTY) {
 		x += ui_put(y, x, right - x, " ", 1, VS_NORMAL, sel);
-		ui_put(y, x, right - x, trace_str(tr, sp->label),
-		    strtab_len(trace_strings(tr), sp->label), context ? VS_DIM : VS_ACCENT, sel);
+		ui_put_hl(y, x, right - x, trace_str(tr, sp->label),
+		    strtab_len(trace_strings(tr), sp->label), context ? VS_DIM : VS_ACCENT, sel,
+		    ui->search);
 	}
 	/* Right columns: duration, tokens of the subtree, waterfall. */
 	buf_reset(&b);
@@ -702,35 +705,185 @@ ui_tree_click(struct ui *ui, int y, bool twice)
 		ui_tree_action(ui, ACT_TOGGLE);
 }
 
-/* Search matches the name, label or id of spans the filter shows. */
+/* Case-insensitive (ASCII) substring search in hay[0..n); *at gets
+ * where.  Shared by the views that highlight what a search found. */
+bool
+ui_text_find(const char *hay, size_t n, const char *needle, size_t *at)
+{
+	size_t len = strlen(needle), i, k;
+
+	if (len == 0 || len > n)
+		return false;
+	for (i = 0; i + len <= n; i++) {
+		for (k = 0; k < len; k++) {
+			unsigned char a = (unsigned char)hay[i + k], b = (unsigned char)needle[k];
+
+			if ((a >= 'A' && a <= 'Z' ? a + 32 : a) != (b >= 'A' && b <= 'Z' ? b + 32 : b))
+				break;
+		}
+		if (k == len) {
+			if (at != NULL)
+				*at = i;
+			return true;
+		}
+	}
+	return false;
+}
+
+/* Whether span i holds text: its name, label or id (in memory), else
+ * its raw line read back (attribute values, status description, events). */
 static bool
-node_has_text(struct ui *ui, uint32_t node, const void *arg)
+span_has_text(struct ui *ui, uint32_t i, const char *text)
 {
 	struct trace *tr = tree_trace(ui);
-	const char *text = arg;
-	const struct span *sp;
+	const struct span *sp = trace_span(tr, i);
+	char *line, *cause = NULL;
+	bool found;
+
+	if (strcasestr(trace_str(tr, sp->name), text) != NULL ||
+	    strcasestr(trace_str(tr, sp->label), text) != NULL ||
+	    strcasestr(trace_str(tr, sp->id), text) != NULL)
+		return true;
+	if ((line = session_span_line(ui->tree.s, i, &cause)) == NULL) {
+		free(cause);
+		return false;
+	}
+	found = strcasestr(line, text) != NULL;
+	free(line);
+	return found;
+}
+
+/* A search match: a span (the filter shows) found to hold the text, or a
+ * placeholder whose id does. */
+static bool
+node_is_hit(struct ui *ui, uint32_t node, const void *arg)
+{
+	struct trace *tr = tree_trace(ui);
 
 	if (trace_is_placeholder(tr, node))
-		return strcasestr(trace_str(tr, trace_placeholder_id(tr, node)), text) != NULL;
-	if (ui->tree.filter != NULL && !span_matches(ui, node))
+		return strcasestr(trace_str(tr, trace_placeholder_id(tr, node)),
+		    ui->tree.s_text) != NULL;
+	return node < ui->tree.s_nspans && ui->tree.s_hit[node] == 2;
+}
+
+/* "match i of N", and whether the jump went round the end. */
+static void
+search_report(struct ui *ui, uint32_t from, uint32_t node, int dir)
+{
+	struct ui_tree *t = &ui->tree;
+	struct trace *tr = tree_trace(ui);
+	uint32_t k, n = trace_nodes(tr), rank = 0, total = 0, pos = trace_pos(tr, node);
+	bool wrapped = from != TRACE_NONE && (dir > 0 ? pos <= trace_pos(tr, from) :
+	    pos >= trace_pos(tr, from));
+
+	for (k = 0; k < n; k++) {
+		if (node_is_hit(ui, trace_order(tr, k), NULL)) {
+			total++;
+			if (k <= pos)
+				rank++;
+		}
+	}
+	if (t->s_done < n)
+		ui_message(ui, false, "match %u of %u so far, searching %u%%...%s", rank, total,
+		    (unsigned)((uint64_t)t->s_done * 100 / (n ? n : 1)),
+		    wrapped ? dir > 0 ? "  (wrapped to the top)" : "  (wrapped to the bottom)" : "");
+	else
+		ui_message(ui, false, "match %u of %u%s", rank, total,
+		    wrapped ? dir > 0 ? "  (search wrapped to the top)" :
+		    "  (search wrapped to the bottom)" : "");
+}
+
+static void
+search_jump(struct ui *ui, int dir)
+{
+	uint32_t from = ui->tree.sel, node = find_node(ui, dir, node_is_hit, NULL);
+
+	if (node == TRACE_NONE) {
+		if (ui->tree.s_done < trace_nodes(tree_trace(ui)))
+			ui_message(ui, false, "searching for '%s'...", ui->tree.s_text);
+		else
+			ui_message(ui, true, "no span matches '%s'", ui->tree.s_text);
+		return;
+	}
+	ui->tree.s_jump = false;
+	reveal_and_select(ui, node);
+	search_report(ui, from, node, dir);
+}
+
+/*
+ * Look at spans in tree order from where the search started until the
+ * deadline; the first match found after the selection is selected then
+ * and there.  True while spans are left.
+ */
+bool
+ui_tree_search_work(struct ui *ui, int64_t deadline_ms)
+{
+	struct ui_tree *t = &ui->tree;
+	struct trace *tr;
+	uint32_t n, node, k;
+
+	if (t->s_text == NULL || t->s == NULL ||
+	    t->s_done >= trace_nodes(tree_trace(ui)))
 		return false;
-	sp = trace_span(tr, node);
-	return strcasestr(trace_str(tr, sp->name), text) != NULL ||
-	    strcasestr(trace_str(tr, sp->label), text) != NULL ||
-	    strcasestr(trace_str(tr, sp->id), text) != NULL;
+	tr = tree_trace(ui);
+	tree_rows_if_dirty(ui);
+	n = trace_nodes(tr);
+	for (k = 0; t->s_done < n; k++) {
+		if ((k & 63) == 63 && ui_now_ms() >= deadline_ms)
+			break;
+		node = trace_order(tr, (uint32_t)(((int64_t)t->s_start + (int64_t)t->s_dir *
+		    (t->s_done + 1)) % n + n) % n);
+		t->s_done++;
+		if (trace_is_placeholder(tr, node) || node >= t->s_nspans ||
+		    t->s_hit[node] != 0)
+			continue;
+		if (t->filter != NULL && !span_matches(ui, node))
+			t->s_hit[node] = 1;
+		else
+			t->s_hit[node] = span_has_text(ui, node, t->s_text) ? 2 : 1;
+		if (t->s_hit[node] == 2) {
+			t->s_nhits++;
+			if (t->s_jump)
+				search_jump(ui, t->s_dir);
+		}
+	}
+	if (t->s_done >= n) {
+		if (t->s_jump)
+			search_jump(ui, t->s_dir);
+		else if (ui->message != NULL && strncmp(ui->message, "match ", 6) == 0)
+			search_report(ui, TRACE_NONE, t->sel, t->s_dir);
+	}
+	ui->dirty = true;
+	return t->s_done < n;
 }
 
 /* Search every span, not only visible rows: a match inside a collapsed
- * subtree is revealed. */
+ * subtree is revealed.  A new text (or a session that grew since) starts
+ * a search; n and N then step through what it found. */
 void
 ui_tree_search(struct ui *ui, const char *text, int dir)
 {
-	uint32_t node = find_node(ui, dir, node_has_text, text);
+	struct ui_tree *t = &ui->tree;
+	struct trace *tr = tree_trace(ui);
 
-	if (node == TRACE_NONE)
-		ui_message(ui, true, "no span matches '%s'", text);
-	else
-		reveal_and_select(ui, node);
+	tree_rows_if_dirty(ui);
+	if (t->s_text == NULL || strcmp(t->s_text, text) != 0 ||
+	    t->s_nspans != trace_count(tr)) {
+		free(t->s_text);
+		free(t->s_hit);
+		t->s_text = xstrdup(text);
+		t->s_nspans = trace_count(tr);
+		t->s_hit = xcalloc(t->s_nspans ? t->s_nspans : 1, 1);
+		t->s_start = t->sel != TRACE_NONE ? trace_pos(tr, t->sel) : 0;
+		t->s_done = 0;
+		t->s_nhits = 0;
+		t->s_dir = dir;
+		t->s_jump = true;
+		/* Small sessions are searched at once. */
+		ui_tree_search_work(ui, ui_now_ms() + 8);
+		return;
+	}
+	search_jump(ui, dir);
 }
 
 bool
@@ -742,6 +895,8 @@ ui_tree_set_filter(struct ui *ui, const char *expr)
 		return false;
 	filter_free(ui->tree.filter);
 	ui->tree.filter = f;
+	free(ui->tree.s_text);
+	ui->tree.s_text = NULL;
 	ui_tree_rows(ui);
 	ui->dirty = true;
 	return true;
