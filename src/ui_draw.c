@@ -553,9 +553,12 @@ static void
 ui_draw_box(struct ui *ui, int max_w, int nlines, const char *title,
     int *x, int *y, int *w, int *rows)
 {
-	int bw = ui->lay.w - 4 < max_w ? ui->lay.w - 4 : max_w;
-	int bh = ui->lay.h - 2 < nlines + 4 ? ui->lay.h - 2 : nlines + 4;
-	int x0 = (ui->lay.w - bw) / 2, y0 = (ui->lay.h - bh) / 2, i;
+	/* A small terminal: the box takes all of it (but the status bar),
+	 * so nothing of what is under it shows through at the sides. */
+	int bw = ui->lay.w < 60 ? ui->lay.w : ui->lay.w - 4 < max_w ? ui->lay.w - 4 : max_w;
+	int bh = ui->lay.h < 16 ? ui->lay.h - 1 :
+	    ui->lay.h - 2 < nlines + 4 ? ui->lay.h - 2 : nlines + 4;
+	int x0 = (ui->lay.w - bw) / 2, y0 = ui->lay.h < 16 ? 0 : (ui->lay.h - bh) / 2, i;
 
 	if (ui->overlay_scroll > nlines - (bh - 4))
 		ui->overlay_scroll = nlines - (bh - 4) > 0 ? nlines - (bh - 4) : 0;
@@ -572,26 +575,86 @@ ui_draw_box(struct ui *ui, int max_w, int nlines, const char *title,
 	*rows = bh - 4;
 }
 
+/* One display line of the help: a key row's keys (on its first line),
+ * a piece of its wrapped help text, and where it applies. */
+struct ui_help_line {
+	const struct key_row *row;
+	const char *text;
+	size_t n;
+	bool first;
+};
+
+struct ui_help_lines {
+	struct ui_help_line *l;
+	size_t n, cap;
+	const struct key_row *row;
+	bool first;
+};
+
+static void
+ui_help_add(void *arg, const char *text, size_t n)
+{
+	struct ui_help_lines *hl = arg;
+
+	if (hl->n == hl->cap) {
+		hl->cap = hl->cap ? hl->cap * 2 : 64;
+		hl->l = xreallocarray(hl->l, hl->cap, sizeof *hl->l);
+	}
+	hl->l[hl->n].row = hl->row;
+	hl->l[hl->n].text = text;
+	hl->l[hl->n].n = n;
+	hl->l[hl->n].first = hl->first;
+	hl->first = false;
+	hl->n++;
+}
+
+/*
+ * The key table, each help text wrapped to what is left of the box
+ * beside the keys; on a narrow terminal the keys get a line of their
+ * own, the text the lines below, and the "where" column goes.
+ */
 static void
 ui_draw_help(struct ui *ui)
 {
 	const struct key_row *rows;
 	const char *foot = " mouse: click selects, double-click opens, wheel scrolls ";
+	struct ui_help_lines hl = { NULL, 0, 0, NULL, false };
 	char keys[64];
-	int n, i, x, y, w, h;
+	int n, i, x, y, w, h, bw, kw, tw, ww;
+	bool narrow;
 
 	rows = keys_table(&n);
-	ui_draw_box(ui, 76, n, " Keys  (scroll with j/k; q or ? closes) ", &x, &y, &w, &h);
-	for (i = 0; i < h && i + ui->overlay_scroll < n; i++) {
-		const struct key_row *r = &rows[i + ui->overlay_scroll];
+	bw = ui->lay.w < 60 ? ui->lay.w - 4 : (ui->lay.w - 4 < 76 ? ui->lay.w - 4 : 76) - 4;
+	narrow = bw < 44;
+	kw = narrow ? 2 : 17;
+	ww = bw >= 56 ? 11 : 0;
+	tw = bw - kw - ww > 8 ? bw - kw - ww : 8;
+	for (i = 0; i < n; i++) {
+		hl.row = &rows[i];
+		hl.first = true;
+		if (narrow)
+			ui_help_add(&hl, "", 0);
+		text_wrap(rows[i].help, strlen(rows[i].help), tw, ui_help_add, &hl);
+		if (narrow)
+			hl.l[hl.n - 1].first = false;
+	}
+	ui_draw_box(ui, 76, (int)hl.n, " Keys  (j/k scroll; q or ? closes) ", &x, &y, &w, &h);
+	for (i = 0; i < h && (size_t)(i + ui->overlay_scroll) < hl.n; i++) {
+		const struct ui_help_line *l = &hl.l[i + ui->overlay_scroll];
 
-		keys_names(r, keys, sizeof keys);
-		ui_put(y + i, x, 16, keys, strlen(keys), VS_KEY, false);
-		ui_put(y + i, x + 17, w - 17 - 11, r->help, strlen(r->help), VS_NORMAL, false);
-		ui_put(y + i, x + w - 10, 11, where_name(r->where),
-		    strlen(where_name(r->where)), VS_DIM, false);
+		if (l->first || (narrow && l->n == 0 && l->text[0] == '\0')) {
+			keys_names(l->row, keys, sizeof keys);
+			ui_put(y + i, x, narrow ? w : 16, keys, strlen(keys), VS_KEY, false);
+			if (narrow && l->n == 0)
+				continue;
+		}
+		ui_put(y + i, x + kw, w - kw - ww, l->text, l->n, VS_NORMAL, false);
+		if (ww > 0 && l->first)
+			ui_put(y + i, x + w - 10, 11, where_name(l->row->where),
+			    strlen(where_name(l->row->where)), VS_DIM, false);
 	}
 	ui_put(y + h + 1, x, w, foot, strlen(foot), VS_DIM, false);
+	free(hl.l);
 }
 
 /* Wrapped lines of the warnings box, pointing into its text. */

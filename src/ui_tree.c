@@ -29,6 +29,7 @@
 #define TREE_REBUILD_MS 250
 #define TREE_REBUILD_FACTOR 4
 #define BAR_MIN_PANE 70
+#define NAME_COLS 80
 
 static struct trace *
 tree_trace(struct ui *ui)
@@ -440,6 +441,12 @@ draw_bar(struct ui *ui, int y, int x, int w, const struct span *sp, bool sel)
 		    VS_WARN : VS_ACCENT, sel);
 }
 
+static const char *
+ellipsis_text(struct ui *ui)
+{
+	return ui->utf8 ? "\xe2\x80\xa6" : "~";
+}
+
 static void
 draw_row(struct ui *ui, int y, uint32_t node, bool sel)
 {
@@ -477,7 +484,9 @@ draw_row(struct ui *ui, int y, uint32_t node, bool sel)
 	sp = trace_span(tr, node);
 	/* Shown only because a match is below it. */
 	context = ui->tree.keep != NULL && !(ui->tree.keep[node] & 1);
-	bar_w = w >= BAR_MIN_PANE ? 14 : 0;
+	/* Names get up to NAME_COLS; a wider pane grows the waterfall
+	 * rather than a column of blanks. */
+	bar_w = w < BAR_MIN_PANE ? 0 : w - 18 - NAME_COLS > 14 ? w - 18 - NAME_COLS : 14;
 	right = l->tree_x + w - bar_w - 18;
 	type_marker(sp->type, &mark, &mst);
 	x += ui_put(y, x, right - x, mark, strlen(mark), mst, sel);
@@ -491,7 +500,11 @@ draw_row(struct ui *ui, int y, uint32_t node, bool sel)
 	x += ui_put_hl(y, x, right - x, trace_str(tr, sp->name),
 	    strtab_len(trace_strings(tr), sp->name),
 	    sp->status == SPAN_ERROR ? VS_ERROR : context ? VS_DIM : VS_NORMAL, sel, ui->search);
-	if (sp->label != STRTAB_EMPTY) {
+	if (sp->label != STRTAB_EMPTY && right - x < 2 && x > l->tree_x) {
+		/* No room left for the label: say it was cut. */
+		ui_put(y, x - 1, 1, ellipsis_text(ui), strlen(ellipsis_text(ui)),
+		    VS_DIM, sel);
+	} else if (sp->label != STRTAB_EMPTY) {
 		x += ui_put(y, x, right - x, " ", 1, VS_NORMAL, sel);
 		ui_put_hl(y, x, right - x, trace_str(tr, sp->label),
 		    strtab_len(trace_strings(tr), sp->label), context ? VS_DIM : VS_ACCENT, sel,
