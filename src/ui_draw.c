@@ -638,7 +638,7 @@ ui_draw_help(struct ui *ui)
 		if (narrow)
 			hl.l[hl.n - 1].first = false;
 	}
-	ui_draw_box(ui, 76, (int)hl.n, " Keys  (j/k scroll; q or ? closes) ", &x, &y, &w, &h);
+	ui_draw_box(ui, 76, (int)hl.n, " Keys  (scroll with j/k; q or ? closes) ", &x, &y, &w, &h);
 	for (i = 0; i < h && (size_t)(i + ui->overlay_scroll) < hl.n; i++) {
 		const struct ui_help_line *l = &hl.l[i + ui->overlay_scroll];
 
