@@ -55,7 +55,8 @@ static const char usage_text[] =
 "  -h, --help           show this help and exit\n"
 "  -V, --version        show the version and exit\n"
 "\n"
-"Exit status: 0 success, 1 runtime failure, 2 usage error.\n";
+"Exit status: 0 success, 1 runtime failure, 2 usage error; the browser left\n"
+"with C-c (or SIGINT) exits with 130.\n";
 
 static void
 usage_error(const char *msg, const char *arg)
