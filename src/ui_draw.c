@@ -490,6 +490,7 @@ ui_draw_status(struct ui *ui)
 		move(cy, cx);
 		curs_set(1);
 		buf_free(&right);
+		buf_free(&left);
 		return;
 	}
 	if (ui->prompt != PROMPT_NONE)
