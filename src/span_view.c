@@ -230,7 +230,16 @@ blob_summary(const char *s, size_t n, int width, struct buf *out)
 	const char *data = s, *mime = NULL, *comma;
 	size_t dn = n;
 
+	const char *p;
+	size_t nl = 0;
+
+	/* Most values are short: decide from their length and newlines
+	 * alone before wrapping anything (this runs on every selection). */
 	if (n < 64)
+		return false;
+	for (p = s; (p = memchr(p, '\n', (size_t)(s + n - p))) != NULL; p++)
+		nl++;
+	if (n < 512 && nl < BLOB_LINES / 2)
 		return false;
 	if (strncmp(s, "data:", 5) == 0 && (comma = memchr(s, ',', n < 256 ? n : 256)) != NULL &&
 	    comma - s > 12 && strncmp(comma - 7, ";base64", 7) == 0) {
@@ -250,6 +259,8 @@ blob_summary(const char *s, size_t n, int width, struct buf *out)
 		buf_adds(out, "], Enter to expand");
 		return true;
 	}
+	if (n < BLOB_BYTES && nl + n / (size_t)(width > 12 ? width - 8 : 4) + 1 <= BLOB_LINES)
+		return false;
 	text_sanitize(&safe, s, n, TEXT_KEEP_NEWLINES);
 	text_wrap(safe.p, safe.len, width > 8 ? width - 4 : 4, blob_count_line, &c);
 	buf_free(&safe);
