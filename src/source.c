@@ -84,8 +84,8 @@ source_init(struct source *src, const char *arg, char **cause)
 	else if (stat(where, &st) == -1) {
 		*cause = xasprintf("cannot open %s%s: %s%s", arg == NULL ?
 		    "trace directory " : "", where, strerror(errno), arg == NULL ?
-		    " (set MCP_TRACES_DIR or give a SOURCE: a directory, a file, - or "
-		    "an inspector URL)" : "");
+		    " (set MCP_TRACES_DIR, or source in the configuration file, or give "
+		    "a SOURCE: a directory, a file, - or an inspector URL)" : "");
 		free(where);
 		return -1;
 	} else if (S_ISDIR(st.st_mode))

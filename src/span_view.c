@@ -246,7 +246,11 @@ blob_summary(const char *s, size_t n, int width, struct buf *out)
 		data = comma + 1;
 		dn = n - (size_t)(data - s);
 	}
-	if ((data != s || n >= BLOB_BYTES / 4) && blob_is_base64(data, dn)) {
+	/* Plain base64 is taken for it only with a known start or a mix of
+	 * cases and digits: a run of one letter is text. */
+	if ((data != s || (n >= BLOB_BYTES / 4 && (blob_magic(data) != NULL ||
+	    (strpbrk(data, "0123456789+/") != NULL && strpbrk(data, "ABCDEFGHIJKLMNOPQRSTUVWXYZ") != NULL &&
+	    strpbrk(data, "abcdefghijklmnopqrstuvwxyz") != NULL)))) && blob_is_base64(data, dn)) {
 		mime = data != s ? NULL : blob_magic(data);
 		buf_adds(out, "[base64 ");
 		if (data != s)

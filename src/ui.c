@@ -158,6 +158,18 @@ ui_message(struct ui *ui, bool error, const char *fmt, ...)
 	ui->dirty = true;
 }
 
+void
+ui_search_note(struct ui *ui, const char *fmt, ...)
+{
+	va_list ap;
+
+	free(ui->search_note);
+	va_start(ap, fmt);
+	ui->search_note = xvasprintf(fmt, ap);
+	va_end(ap);
+	ui->dirty = true;
+}
+
 bool
 ui_filter_parse(struct ui *ui, const char *expr, struct filter **out)
 {
@@ -489,6 +501,10 @@ ui_key(struct ui *ui, int key)
 		free(ui->message);
 		ui->message = NULL;
 	}
+	if (a != ACT_NONE) {
+		free(ui->search_note);
+		ui->search_note = NULL;
+	}
 	ui->dirty = true;
 	if (ui->lay.too_small && a != ACT_BACK && a != ACT_QUIT &&
 	    a != ACT_INTERRUPT && a != ACT_SUSPEND)
@@ -751,6 +767,7 @@ ui_run(const struct source *src, const char *token)
 		lineedit_history_free(&ui.hist[n]);
 	free(ui.search);
 	free(ui.message);
+	free(ui.search_note);
 	free(ui.src.where);
 	if (ui.timing != NULL)
 		fclose(ui.timing);

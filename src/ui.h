@@ -139,6 +139,8 @@ struct ui {
 	struct lineedit_history hist[PROMPT_COUNT]; /* each prompt's, for the run */
 	char *search;                /* last search text */
 	char *message;               /* status-bar message until the next key */
+	char *search_note;           /* "match i of N", beside the counts, until
+	                                the next key: the left keeps warnings */
 	bool message_error;
 	bool dirty;
 	bool quit;
@@ -170,6 +172,8 @@ struct ui {
 int ui_run(const struct source *, const char *token);
 void ui_message(struct ui *, bool error, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
+void ui_search_note(struct ui *, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
 int64_t ui_now_ms(void);
 int64_t ui_now_us(void);
 /* Parse a filter typed by the user; an empty one is NULL (no filter).

@@ -280,6 +280,8 @@ ui_status_right(struct ui *ui, struct buf *b)
 	uint64_t done, size;
 	size_t i, read = 0;
 
+	if (ui->search_note != NULL)
+		buf_printf(b, "%s  ", ui->search_note);
 	if (ui->ins != NULL) {
 		ui_remote_status(ui, b);
 		buf_adds(b, "  ");
@@ -498,7 +500,7 @@ ui_draw_status(struct ui *ui)
 		    "filter: ", &ui->edit);
 	else {
 		/* A message or the first warning on the left, the keys that
-		 * matter after it; the hints give way to at most half. */
+		 * matter after it when there is room. */
 		avail = ui->lay.w - rw - 1;
 		if (ui->message != NULL)
 			buf_adds(&left, ui->message);
@@ -507,8 +509,9 @@ ui_draw_status(struct ui *ui)
 		if (ui->message != NULL && ui->message_error)
 			vs = VS_ERROR;
 		lw = text_width(buf_str(&left), left.len);
-		rank = ui_hints_rank(ui, left.len > 0 ? avail - (lw + 2 < avail / 2 ?
-		    lw + 2 : avail / 2) : avail - 1);
+		/* A message or warning says something the user needs: the
+		 * hints take only the room it leaves. */
+		rank = ui_hints_rank(ui, left.len > 0 ? avail - lw - 2 : avail - 1);
 		hw = rank < 10 ? ui_hints_width(ui_hints(ui), rank) + 2 : 0;
 		if (left.len > 0) {
 			ui_put(y, 0, avail - hw, left.p, left.len, vs, true);

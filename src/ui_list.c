@@ -587,7 +587,7 @@ ui_list_search(struct ui *ui, const char *text, int dir)
 				rank += i <= r;
 			}
 		}
-		ui_message(ui, false, "match %ld of %ld%s", rank, total,
+		ui_search_note(ui, "match %ld of %ld%s", rank, total,
 		    (dir > 0 ? r <= start : r >= start) ? dir > 0 ?
 		    "  (search wrapped to the top)" : "  (search wrapped to the bottom)" : "");
 		return;

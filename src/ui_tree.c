@@ -30,6 +30,7 @@
 #define TREE_REBUILD_FACTOR 4
 #define BAR_MIN_PANE 70
 #define NAME_COLS 80
+#define SEARCH_SLICE_MS 6
 
 static struct trace *
 tree_trace(struct ui *ui)
@@ -797,11 +798,11 @@ search_report(struct ui *ui, uint32_t from, uint32_t node, int dir)
 		}
 	}
 	if (t->s_done < n)
-		ui_message(ui, false, "match %u of %u so far, searching %u%%...%s", rank, total,
+		ui_search_note(ui, "match %u of %u so far, searching %u%%...%s", rank, total,
 		    (unsigned)((uint64_t)t->s_done * 100 / (n ? n : 1)),
 		    wrapped ? dir > 0 ? "  (wrapped to the top)" : "  (wrapped to the bottom)" : "");
 	else
-		ui_message(ui, false, "match %u of %u%s", rank, total,
+		ui_search_note(ui, "match %u of %u%s", rank, total,
 		    wrapped ? dir > 0 ? "  (search wrapped to the top)" :
 		    "  (search wrapped to the bottom)" : "");
 }
@@ -841,8 +842,13 @@ ui_tree_search_work(struct ui *ui, int64_t deadline_ms)
 	tr = tree_trace(ui);
 	tree_rows_if_dirty(ui);
 	n = trace_nodes(tr);
+	/* A span read back from a gzip file can cost a good part of a
+	 * millisecond: look at the clock after each, and leave the turn's
+	 * budget half to reading and drawing. */
+	if (deadline_ms > ui_now_ms() + SEARCH_SLICE_MS)
+		deadline_ms = ui_now_ms() + SEARCH_SLICE_MS;
 	for (k = 0; t->s_done < n; k++) {
-		if ((k & 63) == 63 && ui_now_ms() >= deadline_ms)
+		if (k > 0 && ui_now_ms() >= deadline_ms)
 			break;
 		node = trace_order(tr, (uint32_t)(((int64_t)t->s_start + (int64_t)t->s_dir *
 		    (t->s_done + 1)) % n + n) % n);
@@ -863,7 +869,7 @@ ui_tree_search_work(struct ui *ui, int64_t deadline_ms)
 	if (t->s_done >= n) {
 		if (t->s_jump)
 			search_jump(ui, t->s_dir);
-		else if (ui->message != NULL && strncmp(ui->message, "match ", 6) == 0)
+		else if (ui->search_note != NULL)
 			search_report(ui, TRACE_NONE, t->sel, t->s_dir);
 	}
 	ui->dirty = true;
@@ -893,7 +899,7 @@ ui_tree_search(struct ui *ui, const char *text, int dir)
 		t->s_dir = dir;
 		t->s_jump = true;
 		/* Small sessions are searched at once. */
-		ui_tree_search_work(ui, ui_now_ms() + 8);
+		ui_tree_search_work(ui, ui_now_ms() + SEARCH_SLICE_MS);
 		return;
 	}
 	search_jump(ui, dir);
