@@ -732,6 +732,38 @@ cli_open_unlisted(struct cli_remote *r, const char *id)
 	return s;
 }
 
+static int
+cli_str_cmp(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* "session id 'x' is ambiguous in W: it begins a, b, c": the sessions
+ * the prefix names (ids[0..n), those that begin with it; takes ids), in
+ * the order of their ids, so the user sees how much more to give. */
+static void
+cli_ambiguous(const char *id, const char *where, const char **ids, size_t n)
+{
+	struct buf b = BUF_INIT;
+	size_t i, shown = 0;
+
+	qsort(ids, n, sizeof *ids, cli_str_cmp);
+	buf_printf(&b, "session id '%s' is ambiguous in %s: it begins", id, where);
+	for (i = 0; i < n; i++) {
+		if (strncmp(ids[i], id, strlen(id)) != 0)
+			continue;
+		if (shown < 10)
+			buf_printf(&b, "%s %s", shown == 0 ? "" : ",", ids[i]);
+		shown++;
+	}
+	if (shown > 10)
+		buf_printf(&b, " and %zu more", shown - 10);
+	buf_adds(&b, "; give more of it");
+	cli_error("%s", buf_str(&b));
+	buf_free(&b);
+	free(ids);
+}
+
 /* The remote session named by id (exact, else a unique prefix), or the
  * one started last; its trace downloaded.  NULL after reporting. */
 static struct session *
@@ -764,9 +796,14 @@ cli_open_remote(struct cli_remote *r, const char *id)
 	if (pick == SIZE_MAX || matches > 1) {
 		if (id == NULL)
 			cli_error("no sessions at %s", inspector_base(r->ins));
-		else
-			cli_error("session id '%s' is ambiguous at %s: give more of it",
-			    id, inspector_base(r->ins));
+		else if (matches > 1) {
+			const char **ids = xcalloc(r->n, sizeof *ids);
+
+			for (i = 0; i < r->n; i++)
+				ids[i] = r->s[i].id;
+			cli_ambiguous(id, inspector_base(r->ins), ids, r->n);
+		} else
+			cli_error("unknown session '%s' at %s", id, inspector_base(r->ins));
 		return NULL;
 	}
 	if (r->s[pick].chunks > 0)
@@ -806,8 +843,16 @@ cli_open_session(const struct source *src, const char *id, const struct cli_opts
 	/* With one file, the id is not needed; the newest is the default. */
 	i = id == NULL || src->kind != SOURCE_DIR ? 0 : session_ref_find(refs, n, id);
 	if (i < 0) {
-		cli_error(i == -1 ? "unknown session '%s' in %s" :
-		    "session id '%s' is ambiguous in %s: give more of it", id, src->where);
+		if (i == -1)
+			cli_error("unknown session '%s' in %s", id, src->where);
+		else {
+			const char **ids = xcalloc(n, sizeof *ids);
+			size_t k;
+
+			for (k = 0; k < n; k++)
+				ids[k] = refs[k].id;
+			cli_ambiguous(id, src->where, ids, n);
+		}
 		session_refs_free(refs, n);
 		return NULL;
 	}

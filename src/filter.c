@@ -45,24 +45,37 @@ struct filter {
 	size_t nterms;
 };
 
+/* The values of the fixed-choice keys: anything else is a typo, named as
+ * an error rather than matching nothing.  status: spans' then sessions'. */
+static const char *const filter_type_values[] = {
+	"workflow", "agent", "llm", "tool", "resource", "prompt", "other", NULL
+};
+static const char *const filter_status_values[] = {
+	"ok", "error", "unset", "running", "paused", "failed", "completed", NULL
+};
+static const char *const filter_kind_values[] = {
+	"internal", "client", "server", "producer", "consumer", "unspecified", NULL
+};
+
 static const struct filter_key {
 	const char *name;
 	enum term_kind kind;
 	enum filter_field field;
 	bool exact;
+	const char *const *values;	/* the only values, or NULL */
 } filter_keys[] = {
-	{ "name", TERM_FIELD, FF_NAME, false },
-	{ "type", TERM_FIELD, FF_TYPE, true },
-	{ "status", TERM_FIELD, FF_STATUS, true },
-	{ "kind", TERM_FIELD, FF_KIND, true },
-	{ "label", TERM_FIELD, FF_LABEL, false },
-	{ "id", TERM_FIELD, FF_ID, false },
-	{ "trace", TERM_FIELD, FF_TRACE, false },
-	{ "parent", TERM_FIELD, FF_PARENT, false },
-	{ "title", TERM_FIELD, FF_TITLE, false },
-	{ "engine", TERM_FIELD, FF_ENGINE, false },
-	{ "dur", TERM_DUR, FF_NFIELDS, false },
-	{ "tokens", TERM_TOKENS, FF_NFIELDS, false },
+	{ "name", TERM_FIELD, FF_NAME, false, NULL },
+	{ "type", TERM_FIELD, FF_TYPE, true, filter_type_values },
+	{ "status", TERM_FIELD, FF_STATUS, true, filter_status_values },
+	{ "kind", TERM_FIELD, FF_KIND, true, filter_kind_values },
+	{ "label", TERM_FIELD, FF_LABEL, false, NULL },
+	{ "id", TERM_FIELD, FF_ID, false, NULL },
+	{ "trace", TERM_FIELD, FF_TRACE, false, NULL },
+	{ "parent", TERM_FIELD, FF_PARENT, false, NULL },
+	{ "title", TERM_FIELD, FF_TITLE, false, NULL },
+	{ "engine", TERM_FIELD, FF_ENGINE, false, NULL },
+	{ "dur", TERM_DUR, FF_NFIELDS, false, NULL },
+	{ "tokens", TERM_TOKENS, FF_NFIELDS, false, NULL },
 };
 #define NKEYS (sizeof filter_keys / sizeof filter_keys[0])
 
@@ -395,6 +408,34 @@ filter_numeric_term(const struct filter_key *k, struct token *t,
 	return error;
 }
 
+/* A fixed-choice key's values must be among its own; -1 with *cause
+ * listing them otherwise. */
+static int
+filter_check_values(const struct filter_key *k, const struct token *t, char **cause)
+{
+	struct buf b = BUF_INIT;
+	size_t i, v;
+
+	if (k->values == NULL)
+		return 0;
+	for (i = 0; i < t->nparts; i++) {
+		for (v = 0; k->values[v] != NULL; v++) {
+			if (filter_equal(k->values[v], t->parts[i]))
+				break;
+		}
+		if (k->values[v] != NULL)
+			continue;
+		buf_printf(&b, "filter: unknown %s '%s' in '%.*s' (valid:", k->name,
+		    t->parts[i], (int)t->len, t->start);
+		for (v = 0; k->values[v] != NULL; v++)
+			buf_printf(&b, "%s %s", v == 0 ? "" : ",", k->values[v]);
+		buf_addc(&b, ')');
+		*cause = buf_detach(&b);
+		return -1;
+	}
+	return 0;
+}
+
 /* Turn a token into term (taking its strings); -1 with *cause if bad. */
 static int
 filter_make_term(struct token *t, struct term *term, char **cause)
@@ -429,6 +470,8 @@ filter_make_term(struct token *t, struct term *term, char **cause)
 		    (int)t->len, t->start);
 		return -1;
 	}
+	if (filter_check_values(k, t, cause) != 0)
+		return -1;
 	term->field = k->field;
 	term->exact = k->exact;
 	term->alts = t->parts;

@@ -1,6 +1,7 @@
 /* fmt.c — times, durations and counts as text; see fmt.h. */
 #include "fmt.h"
 
+#include <stdio.h>
 #include <time.h>
 
 static int64_t
@@ -107,4 +108,36 @@ fmt_count(struct buf *b, int64_t n)
 			break;
 	}
 	buf_printf(b, "%.*f%c", decimals, scaled, units[u]);
+}
+
+void
+fmt_size(struct buf *b, uint64_t n)
+{
+	static const char *units[] = { "KB", "MB", "GB", "TB" };
+	double v = (double)n;
+	size_t u = 0;
+
+	if (n < 1024) {
+		buf_printf(b, "%llu B", (unsigned long long)n);
+		return;
+	}
+	for (v /= 1024; v >= 1024 && u < 3; u++)
+		v /= 1024;
+	if (v < 10)
+		buf_printf(b, "%.1f %s", v, units[u]);
+	else
+		buf_printf(b, "%.0f %s", v, units[u]);
+}
+
+void
+fmt_grouped(struct buf *b, uint64_t n)
+{
+	char digits[32];
+	int len = snprintf(digits, sizeof digits, "%llu", (unsigned long long)n), i;
+
+	for (i = 0; i < len; i++) {
+		if (i > 0 && (len - i) % 3 == 0)
+			buf_addc(b, ' ');
+		buf_addc(b, digits[i]);
+	}
 }

@@ -20,5 +20,9 @@ void fmt_ms(struct buf *, int64_t ns);
 void fmt_duration(struct buf *, int64_t ns);
 /* Human count: 812, 12.3k, 4.56M, … 9.22E; at most 7 columns. */
 void fmt_count(struct buf *, int64_t n);
+/* A size in bytes: "812 B", "2.3 KB", "30 KB", "1.2 MB" (1024-based). */
+void fmt_size(struct buf *, uint64_t n);
+/* An integer with its thousands apart: "1 097", "12 345 678". */
+void fmt_grouped(struct buf *, uint64_t n);
 
 #endif

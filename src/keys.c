@@ -50,6 +50,7 @@ keys_name(int key, char *tmp, size_t size)
 	case '\n': return "Enter";
 	case ' ': return "Space";
 	case '\t': return "Tab";
+	case KEY_BTAB: return "S-Tab";
 	case KEY_ESC: return "Esc";
 	case KEY_DOWN: return "Down";
 	case KEY_UP: return "Up";

@@ -41,6 +41,7 @@ enum key_where {
 	X(ACT_NEXT_ERROR, KW_TREE, "next span in error", 'e') \
 	X(ACT_PREV_ERROR, KW_TREE, "previous span in error", 'E') \
 	X(ACT_NEXT_TAB, KW_TREE | KW_INSPECT, "next inspector tab", '\t') \
+	X(ACT_PREV_TAB, KW_TREE | KW_INSPECT, "previous inspector tab", KEY_BTAB) \
 	X(ACT_TAB1, KW_TREE | KW_INSPECT, "Attributes tab", '1') \
 	X(ACT_TAB2, KW_TREE | KW_INSPECT, "State / Result tab", '2') \
 	X(ACT_TAB3, KW_TREE | KW_INSPECT, "Context tab (LLM conversation)", '3') \
@@ -68,8 +69,11 @@ enum key_where {
 	X(ACT_WARNINGS, KW_ANY, "every warning of the session", 'w') \
 	X(ACT_HELP, KW_ANY, "this help", '?') \
 	X(ACT_REDRAW, KW_ANY, "redraw the screen", KEY_CTRL('l')) \
-	X(ACT_BACK, KW_ANY, "back; quit from the session list", 'q', KEY_ESC) \
-	X(ACT_QUIT, KW_ANY, "quit", 'Q')
+	X(ACT_BACK, KW_ANY, "back; quit from the session list", 'q') \
+	X(ACT_CANCEL, KW_ANY, "cancel, close or go back; never quits", KEY_ESC) \
+	X(ACT_QUIT, KW_ANY, "quit", 'Q') \
+	X(ACT_INTERRUPT, KW_ANY, "quit at once (exit status 130)", KEY_CTRL('c')) \
+	X(ACT_SUSPEND, KW_ANY, "suspend to the shell (fg resumes)", KEY_CTRL('z'))
 
 enum key_action {
 	ACT_NONE,

@@ -36,10 +36,11 @@ struct options {
 
 static const char usage_text[] =
 "Usage: mcp-inspect-tui [OPTIONS] [SOURCE]           browse interactively\n"
-"       mcp-inspect-tui --list [--json] [SOURCE]     print the session list\n"
-"       mcp-inspect-tui --dump [ID] [--json] [--detail] [SOURCE]\n"
+"       mcp-inspect-tui --list [--json] [--filter EXPR] [SOURCE]\n"
+"                                                   print the session list\n"
+"       mcp-inspect-tui --dump [ID] [--json] [--detail] [--filter EXPR] [SOURCE]\n"
 "                                                   print a session's span tree\n"
-"       mcp-inspect-tui --tail [ID] [--json] [--detail] [SOURCE]\n"
+"       mcp-inspect-tui --tail [ID] [--json] [--detail] [--filter EXPR] [SOURCE]\n"
 "                                                   print spans as they are written\n"
 "       mcp-inspect-tui --events [--json] URL        print inspector events as they arrive\n"
 "       mcp-inspect-tui --critical-path [ID] [--span SPAN] [--json] [SOURCE]\n"
@@ -88,9 +89,9 @@ static const char usage_text[] =
 "$XDG_CONFIG_HOME/mcp-inspect-tui/prices (lines \"model input output\", USD\n"
 "per million tokens); an unknown model has tokens and no cost.\n"
 "\n"
-"Exit status: 0 success, 1 runtime failure, 2 usage error.  --diff, like\n"
-"diff(1): 0 same structure and statuses, 1 different, 2 usage error or a run\n"
-"that cannot be read.\n";
+"Exit status: 0 success, 1 runtime failure, 2 usage error; the browser left\n"
+"with C-c (or SIGINT) exits with 130.  --diff, like diff(1): 0 same structure\n"
+"and statuses, 1 different, 2 usage error or a run that cannot be read.\n";
 
 /*
  * A standard descriptor the caller closed (">&-") would be taken by the
@@ -234,7 +235,10 @@ parse_options(int argc, char **argv, struct options *o)
 			print_and_exit("mcp-inspect-tui " PACKAGE_VERSION "\n");
 			break;
 		default:
-			if (optopt != 0 && optopt < 256)
+			/* A long option missing its argument sets optopt
+			 * too: name it as it was typed. */
+			if (optopt != 0 && optopt < 256 &&
+			    strncmp(argv[optind - 1], "--", 2) != 0)
 				cli_error("option -%c %s; try "
 				    "'mcp-inspect-tui --help'", optopt, strchr("f", optopt) ?
 				    "needs an argument" : "is unknown");

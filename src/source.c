@@ -82,8 +82,10 @@ source_init(struct source *src, const char *arg, char **cause)
 	else if (source_is_url(where))
 		src->kind = SOURCE_URL;
 	else if (stat(where, &st) == -1) {
-		*cause = xasprintf("cannot open %s%s: %s", arg == NULL ?
-		    "trace directory " : "", where, strerror(errno));
+		*cause = xasprintf("cannot open %s%s: %s%s", arg == NULL ?
+		    "trace directory " : "", where, strerror(errno), arg == NULL ?
+		    " (set MCP_TRACES_DIR, or source in the configuration file, or give "
+		    "a SOURCE: a directory, a file, - or an inspector URL)" : "");
 		free(where);
 		return -1;
 	} else if (S_ISDIR(st.st_mode))

@@ -13,12 +13,19 @@
 #include "session.h"
 #include "span.h"
 #include "span_detail.h"
+#include "text.h"
 #include "trace.h"
 #include "xmalloc.h"
 
-/* Node ids of the State tab's trees are (tree index << NODE_SHIFT) | node. */
+/* Node ids of the State tab's trees are (tree index << NODE_SHIFT) | node;
+ * a folded blob's line is BLOB_NODE | its index in span_view.open. */
 #define NODE_SHIFT 24
 #define NODE_MASK ((1u << NODE_SHIFT) - 1)
+#define BLOB_NODE 0x80000000u
+/* A value this long, or that wraps to more lines, is folded to a summary
+ * line until unfolded (an image's base64, a memory dump). */
+#define BLOB_BYTES 2048
+#define BLOB_LINES 24
 
 /* One *_json attribute of the State tab. */
 struct state_item {
@@ -28,6 +35,7 @@ struct state_item {
 };
 
 struct span_view {
+	uint8_t *open;              /* blobs unfolded: attributes, then raw states */
 	struct session *session;
 	uint32_t span;
 	struct span_detail *d;
@@ -123,6 +131,7 @@ span_view_new(struct session *s, uint32_t span, char **cause)
 	v->d = d;
 	span_view_collect_state(v);
 	span_view_load_parent(v);
+	v->open = xcalloc(d->attrs.n + v->nitems + 1, 1);
 	return v;
 }
 
@@ -138,6 +147,7 @@ span_view_free(struct span_view *v)
 	free(v->items);
 	span_detail_free(v->d);
 	span_detail_free(v->parent);
+	free(v->open);
 	free(v);
 }
 
@@ -174,9 +184,133 @@ field_time(struct vdoc *o, const char *label, int64_t ns)
 	buf_free(&b);
 }
 
+/* The media type base64 text starts like, or NULL. */
+static const char *
+blob_magic(const char *s)
+{
+	static const struct { const char *prefix, *mime; } magic[] = {
+		{ "iVBORw0KGgo", "image/png" }, { "/9j/", "image/jpeg" },
+		{ "R0lGOD", "image/gif" }, { "UklGR", "image/webp" },
+		{ "JVBERi0", "application/pdf" },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof magic / sizeof magic[0]; i++) {
+		if (strncmp(s, magic[i].prefix, strlen(magic[i].prefix)) == 0)
+			return magic[i].mime;
+	}
+	return NULL;
+}
+
+static bool
+blob_is_base64(const char *s, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		if (!((s[i] >= 'A' && s[i] <= 'Z') || (s[i] >= 'a' && s[i] <= 'z') ||
+		    (s[i] >= '0' && s[i] <= '9') || s[i] == '+' || s[i] == '/' ||
+		    s[i] == '=' || s[i] == '\n' || s[i] == '\r'))
+			return false;
+	}
+	return true;
+}
+
+struct blob_count {
+	size_t lines;
+};
+
+static void
+blob_count_line(void *arg, const char *line, size_t n)
+{
+	((struct blob_count *)arg)->lines++;
+}
+
+/*
+ * When s[0..n) is a blob, its one-line summary into out: "[base64
+ * image/png 2.3 KB]", or "… 1 097 lines (30 KB), Enter to expand"; false
+ * when it is short enough to show.
+ */
+static bool
+blob_summary(const char *s, size_t n, int width, struct buf *out)
+{
+	struct blob_count c = { 0 };
+	struct buf safe = BUF_INIT;
+	const char *data = s, *mime = NULL, *comma;
+	size_t dn = n;
+
+	const char *p;
+	size_t nl = 0;
+
+	/* Most values are short: decide from their length and newlines
+	 * alone before wrapping anything (this runs on every selection). */
+	if (n < 64)
+		return false;
+	for (p = s; (p = memchr(p, '\n', (size_t)(s + n - p))) != NULL; p++)
+		nl++;
+	if (n < 512 && nl < BLOB_LINES / 2)
+		return false;
+	if (strncmp(s, "data:", 5) == 0 && (comma = memchr(s, ',', n < 256 ? n : 256)) != NULL &&
+	    comma - s > 12 && strncmp(comma - 7, ";base64", 7) == 0) {
+		data = comma + 1;
+		dn = n - (size_t)(data - s);
+	}
+	/* Plain base64 is taken for it only with a known start or a mix of
+	 * cases and digits: a run of one letter is text. */
+	if ((data != s || (n >= BLOB_BYTES / 4 && (blob_magic(data) != NULL ||
+	    (strpbrk(data, "0123456789+/") != NULL && strpbrk(data, "ABCDEFGHIJKLMNOPQRSTUVWXYZ") != NULL &&
+	    strpbrk(data, "abcdefghijklmnopqrstuvwxyz") != NULL)))) && blob_is_base64(data, dn)) {
+		mime = data != s ? NULL : blob_magic(data);
+		buf_adds(out, "[base64 ");
+		if (data != s)
+			buf_add(out, s + 5, (size_t)(data - 1 - 7 - (s + 5)));
+		else if (mime != NULL)
+			buf_adds(out, mime);
+		if (data != s || mime != NULL)
+			buf_addc(out, ' ');
+		fmt_size(out, (uint64_t)dn / 4 * 3);
+		buf_adds(out, "], Enter to expand");
+		return true;
+	}
+	if (n < BLOB_BYTES && nl + n / (size_t)(width > 12 ? width - 8 : 4) + 1 <= BLOB_LINES)
+		return false;
+	text_sanitize(&safe, s, n, TEXT_KEEP_NEWLINES);
+	text_wrap(safe.p, safe.len, width > 8 ? width - 4 : 4, blob_count_line, &c);
+	buf_free(&safe);
+	if (n < BLOB_BYTES && c.lines <= BLOB_LINES)
+		return false;
+	buf_adds(out, "\xe2\x80\xa6 ");
+	fmt_grouped(out, c.lines);
+	buf_adds(out, " lines (");
+	fmt_size(out, n);
+	buf_adds(out, "), Enter to expand");
+	return true;
+}
+
+/* A value, wrapped from column col, or its summary line (node `node`)
+ * while blob `k` is folded. */
+static void
+blob_or_text(struct span_view *v, struct vdoc *o, size_t k, enum vstyle st,
+    const char *s, int width, int col)
+{
+	struct buf sum = BUF_INIT;
+
+	if (!v->open[k] && blob_summary(s, strlen(s), width, &sum)) {
+		vdoc_adds(o, VS_DIM, buf_str(&sum));
+		vdoc_end_node_line(o, BLOB_NODE | (uint32_t)k, 1);
+	} else if (v->open[k] && blob_summary(s, strlen(s), width, &sum)) {
+		/* Unfolded: a line to fold it again, then the text. */
+		vdoc_adds(o, VS_DIM, "(Enter folds)");
+		vdoc_end_node_line(o, BLOB_NODE | (uint32_t)k, 0);
+		vdoc_add_wrapped(o, st, s, strlen(s), width, col);
+	} else
+		vdoc_add_wrapped(o, st, s, strlen(s), width, col);
+	buf_free(&sum);
+}
+
 /* key  value, the value wrapped under itself when long. */
 static void
-kv_lines(struct vdoc *o, const struct kv_list *l, int width, int indent)
+kv_lines(struct span_view *v, struct vdoc *o, const struct kv_list *l, int width, int indent)
 {
 	size_t i, keyw = 0, n;
 	int col;
@@ -201,7 +335,9 @@ kv_lines(struct vdoc *o, const struct kv_list *l, int width, int indent)
 			vdoc_end_line(o);
 			col = indent + 4;
 		}
-		if (l->v[i].str != NULL)
+		if (v != NULL && l->v[i].str != NULL)
+			blob_or_text(v, o, i, VS_STRING, l->v[i].str, width, col);
+		else if (l->v[i].str != NULL)
 			vdoc_add_wrapped(o, VS_STRING, l->v[i].str, strlen(l->v[i].str), width, col);
 		else
 			vdoc_add_wrapped(o, VS_NUMBER, l->v[i].json, strlen(l->v[i].json), width, col);
@@ -324,7 +460,7 @@ render_attrs(struct span_view *v, int width, struct vdoc *o)
 
 	render_identity(v, o);
 	section(o, "Attributes", d->attrs.n);
-	kv_lines(o, &d->attrs, width, 2);
+	kv_lines(v, o, &d->attrs, width, 2);
 	section(o, "Events", d->nevents);
 	for (i = 0; i < d->nevents; i++) {
 		buf_reset(&b);
@@ -333,7 +469,7 @@ render_attrs(struct span_view *v, int width, struct vdoc *o)
 		vdoc_printf(o, VS_DIM, "  %s  ", buf_str(&b));
 		vdoc_adds(o, VS_ACCENT, d->events[i].name);
 		vdoc_end_line(o);
-		kv_lines(o, &d->events[i].attrs, width, 4);
+		kv_lines(NULL, o, &d->events[i].attrs, width, 4);
 	}
 	section(o, "Links", d->nlinks);
 	for (i = 0; i < d->nlinks; i++) {
@@ -342,10 +478,10 @@ render_attrs(struct span_view *v, int width, struct vdoc *o)
 		vdoc_adds(o, VS_DIM, " / ");
 		vdoc_adds(o, VS_NORMAL, d->links[i].span_id);
 		vdoc_end_line(o);
-		kv_lines(o, &d->links[i].attrs, width, 4);
+		kv_lines(NULL, o, &d->links[i].attrs, width, 4);
 	}
 	section(o, "Resource", d->resource.n);
-	kv_lines(o, &d->resource, width, 2);
+	kv_lines(NULL, o, &d->resource, width, 2);
 	buf_free(&b);
 }
 
@@ -383,7 +519,8 @@ render_state(struct span_view *v, int width, struct vdoc *o)
 				vdoc_adds(o, VS_WARN, "  not valid JSON; shown raw:");
 			vdoc_end_line(o);
 			raw = it->kv->str != NULL ? it->kv->str : it->kv->json;
-			vdoc_add_wrapped(o, VS_STRING, raw, strlen(raw), width, 2);
+			vdoc_adds(o, VS_NORMAL, "  ");
+			blob_or_text(v, o, v->d->attrs.n + i, VS_STRING, raw, width, 2);
 			continue;
 		}
 		vdoc_clear(&tree);
@@ -404,6 +541,13 @@ span_view_toggle(struct span_view *v, const struct vline *line)
 
 	if (line->node == VDOC_NO_NODE)
 		return false;
+	if (line->node & BLOB_NODE) {
+		item = line->node & ~BLOB_NODE;
+		if (item >= v->d->attrs.n + v->nitems)
+			return false;
+		v->open[item] = !v->open[item];
+		return true;
+	}
 	item = line->node >> NODE_SHIFT;
 	if (item >= v->nitems || v->items[item].jv == NULL)
 		return false;

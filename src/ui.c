@@ -13,6 +13,7 @@
 #include <fcntl.h>
 #include <langinfo.h>
 #include <poll.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -175,6 +176,18 @@ ui_message_cause(struct ui *ui, enum ui_cause cause, const char *error)
 	}
 }
 
+void
+ui_search_note(struct ui *ui, const char *fmt, ...)
+{
+	va_list ap;
+
+	free(ui->search_note);
+	va_start(ap, fmt);
+	ui->search_note = xvasprintf(fmt, ap);
+	va_end(ap);
+	ui->dirty = true;
+}
+
 bool
 ui_filter_parse(struct ui *ui, const char *expr, struct filter **out)
 {
@@ -189,6 +202,84 @@ ui_filter_parse(struct ui *ui, const char *expr, struct filter **out)
 	return true;
 }
 
+/*
+ * Signals.  The terminal is in raw mode, so C-c and C-z arrive as keys;
+ * the same signals sent by kill(1) only set a flag here, and the loop
+ * (woken by EINTR) acts on it outside the handler.
+ */
+static volatile sig_atomic_t ui_got_signal;	/* SIGINT, SIGTERM or SIGHUP */
+static volatile sig_atomic_t ui_got_tstp;
+static volatile sig_atomic_t ui_got_cont;
+
+static void
+ui_on_signal(int sig)
+{
+	if (sig == SIGTSTP)
+		ui_got_tstp = 1;
+	else if (sig == SIGCONT)
+		ui_got_cont = 1;
+	else
+		ui_got_signal = sig;
+}
+
+static void
+ui_signals(void)
+{
+	static const int sigs[] = { SIGINT, SIGTERM, SIGHUP, SIGTSTP, SIGCONT };
+	struct sigaction sa;
+	size_t i;
+
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = ui_on_signal;
+	sigemptyset(&sa.sa_mask);
+	for (i = 0; i < sizeof sigs / sizeof sigs[0]; i++)
+		sigaction(sigs[i], &sa, NULL);
+}
+
+/* C-c: leave at once, as a shell expects of an interrupted program. */
+static void
+ui_interrupt(struct ui *ui)
+{
+	ui->quit = true;
+	ui->exit_code = 128 + SIGINT;
+}
+
+/* C-z: give the terminal back and stop; `fg` continues here and the
+ * whole screen is drawn again. */
+static void
+ui_suspend(struct ui *ui)
+{
+	struct sigaction sa, old;
+
+	endwin();
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = SIG_DFL;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGTSTP, &sa, &old);
+	raise(SIGTSTP);
+	sigaction(SIGTSTP, &old, NULL);
+	ui_got_tstp = ui_got_cont = 0;
+	clearok(curscr, TRUE);
+	ui->dirty = true;
+}
+
+/* What the signal handlers asked for, done in the loop. */
+static void
+ui_check_signals(struct ui *ui)
+{
+	if (ui_got_signal != 0) {
+		ui->quit = true;
+		ui->exit_code = 128 + ui_got_signal;
+	}
+	if (ui_got_tstp)
+		ui_suspend(ui);
+	if (ui_got_cont) {
+		ui_got_cont = 0;
+		clearok(curscr, TRUE);
+		ui->dirty = true;
+	}
+}
+
 static unsigned
 ui_where(const struct ui *ui)
 {
@@ -201,15 +292,23 @@ ui_where(const struct ui *ui)
 	return ui->focus == FOCUS_INSPECTOR ? KW_INSPECT : KW_TREE;
 }
 
+/*
+ * q goes back a level and quits from the list, or from a session opened
+ * directly (a file or stdin, where the list would be one row); Esc goes
+ * back too (to that one row) but never quits: it is pressed to dismiss
+ * things (tig, htop).
+ */
 static void
-ui_back(struct ui *ui)
+ui_back(struct ui *ui, bool may_quit)
 {
-	if (ui->screen == SCREEN_LIST) {
-		ui->quit = true;
-		return;
-	}
 	if (ui->screen == SCREEN_DIFF) {
 		ui_diff_close(ui);
+		return;
+	}
+	if (ui->screen == SCREEN_LIST ||
+	    (ui->direct && ui->focus == FOCUS_TREE && may_quit)) {
+		if (may_quit)
+			ui->quit = true;
 		return;
 	}
 	if (ui->focus == FOCUS_INSPECTOR) {
@@ -243,31 +342,40 @@ ui_open_prompt(struct ui *ui, enum ui_prompt_kind kind)
 	const char *cur = NULL;
 
 	ui->prompt = kind;
-	buf_reset(&ui->input);
+	free(ui->prompt_error);
+	ui->prompt_error = NULL;
 	if (kind == PROMPT_FILTER) {
 		if (ui->screen == SCREEN_LIST && ui->list.filter != NULL)
 			cur = filter_text(ui->list.filter);
 		else if (ui->screen == SCREEN_SESSION && ui->tree.filter != NULL)
 			cur = filter_text(ui->tree.filter);
-		if (cur != NULL)
-			buf_adds(&ui->input, cur);
 	}
+	lineedit_start(&ui->edit, cur, &ui->hist[kind]);
 	ui->dirty = true;
+}
+
+static void
+ui_close_prompt(struct ui *ui)
+{
+	ui->prompt = PROMPT_NONE;
+	free(ui->prompt_error);
+	ui->prompt_error = NULL;
 }
 
 static void
 ui_prompt_done(struct ui *ui)
 {
-	const char *text = buf_str(&ui->input);
+	const char *text = lineedit_text(&ui->edit);
 	bool ok;
 
+	lineedit_commit(&ui->edit);
 	if (ui->prompt == PROMPT_PIPE) {
 		ui->prompt = PROMPT_NONE;
 		ui_out_pipe(ui, text);
 		return;
 	}
 	if (ui->prompt == PROMPT_SEARCH) {
-		ui->prompt = PROMPT_NONE;
+		ui_close_prompt(ui);
 		if (*text != '\0') {
 			free(ui->search);
 			ui->search = xstrdup(text);
@@ -277,60 +385,48 @@ ui_prompt_done(struct ui *ui)
 	}
 	ok = ui->screen == SCREEN_LIST ? ui_list_set_filter(ui, text) :
 	    ui_tree_set_filter(ui, text);
-	if (ok) {
-		ui->prompt = PROMPT_NONE;
-		if (*text != '\0')
-			ui_message(ui, false, "filter: %s  (f then Enter on an empty line clears it)", text);
-		else
-			ui_message(ui, false, "filter cleared");
+	if (!ok) {
+		/* The prompt stays open, the reason next to what was typed. */
+		free(ui->prompt_error);
+		ui->prompt_error = ui->message;
+		ui->message = NULL;
+		return;
 	}
-}
-
-/* Remove the last UTF-8 character of the input. */
-static void
-ui_prompt_backspace(struct ui *ui)
-{
-	struct buf *b = &ui->input;
-
-	while (b->len > 0) {
-		b->len--;
-		if (((unsigned char)b->p[b->len] & 0xc0) != 0x80)
-			break;
-	}
-	if (b->p != NULL)
-		b->p[b->len] = '\0';
+	ui_close_prompt(ui);
+	if (*text != '\0')
+		ui_message(ui, false, "filter: %s  (f then Enter on an empty line clears it)", text);
+	else
+		ui_message(ui, false, "filter cleared");
 }
 
 static void
 ui_prompt_key(struct ui *ui, int key)
 {
+	ui->dirty = true;
 	switch (key) {
 	case '\n':
 	case '\r':
 	case KEY_ENTER:
 		ui_prompt_done(ui);
-		break;
+		return;
 	case KEY_ESC:
 	case KEY_CTRL('g'):
-		ui->prompt = PROMPT_NONE;
-		break;
+		ui_close_prompt(ui);
+		return;
 	case KEY_BACKSPACE:
 	case 127:
 	case KEY_CTRL('h'):
-		if (ui->input.len == 0)
-			ui->prompt = PROMPT_NONE;
-		else
-			ui_prompt_backspace(ui);
-		break;
-	case KEY_CTRL('u'):
-		buf_reset(&ui->input);
-		break;
-	default:
-		if (key >= 32 && key < 256 && key != 127 && ui->input.len < 512)
-			buf_addc(&ui->input, (char)key);
+		/* Backspace on an empty line closes it, as in less and vi. */
+		if (ui->edit.text.len == 0) {
+			ui_close_prompt(ui);
+			return;
+		}
 		break;
 	}
-	ui->dirty = true;
+	if (ui_lineedit_key(&ui->edit, key)) {
+		free(ui->prompt_error);
+		ui->prompt_error = NULL;
+	}
 }
 
 /* Keys while an overlay is shown: they scroll it (drawing clamps the
@@ -347,6 +443,8 @@ ui_overlay_key(struct ui *ui, enum key_action a)
 		    ui->overlay_scroll - ui->lay.h / 2 : 0;
 		break;
 	case ACT_QUIT: ui->quit = true; break;
+	case ACT_INTERRUPT: ui_interrupt(ui); break;
+	case ACT_SUSPEND: ui_suspend(ui); break;
 	default: ui->overlay = OVERLAY_NONE; break;
 	}
 	ui->dirty = true;
@@ -416,6 +514,15 @@ ui_key(struct ui *ui, int key)
 		ui_mouse(ui);
 		return;
 	}
+	/* C-c and C-z work everywhere, a prompt included. */
+	if (key == KEY_CTRL('c')) {
+		ui_interrupt(ui);
+		return;
+	}
+	if (key == KEY_CTRL('z')) {
+		ui_suspend(ui);
+		return;
+	}
 	if (ui->prompt != PROMPT_NONE) {
 		ui_prompt_key(ui, key);
 		return;
@@ -429,17 +536,24 @@ ui_key(struct ui *ui, int key)
 		free(ui->message);
 		ui->message = NULL;
 	}
+	if (a != ACT_NONE) {
+		free(ui->search_note);
+		ui->search_note = NULL;
+	}
 	ui->dirty = true;
-	if (ui->lay.too_small && a != ACT_BACK && a != ACT_QUIT)
+	if (ui->lay.too_small && a != ACT_BACK && a != ACT_CANCEL && a != ACT_QUIT &&
+	    a != ACT_INTERRUPT && a != ACT_SUSPEND)
 		return;
 	if (ui->screen == SCREEN_SESSION && ui->an.stats_open &&
 	    (ui_analysis_stats_key(ui, a) || (a != ACT_QUIT && a != ACT_HELP &&
-	    a != ACT_WARNINGS && a != ACT_REDRAW)))
+	    a != ACT_WARNINGS && a != ACT_REDRAW && a != ACT_INTERRUPT &&
+	    a != ACT_SUSPEND)))
 		return;
 	/* The diff screen has its own keys; search, filters and the
 	 * session keys do not apply to it. */
 	if (ui->screen == SCREEN_DIFF && a != ACT_QUIT && a != ACT_BACK &&
-	    a != ACT_HELP && a != ACT_REDRAW) {
+	    a != ACT_CANCEL && a != ACT_HELP && a != ACT_REDRAW &&
+	    a != ACT_INTERRUPT && a != ACT_SUSPEND) {
 		ui_diff_action(ui, a);
 		return;
 	}
@@ -447,7 +561,10 @@ ui_key(struct ui *ui, int key)
 	case ACT_NONE:
 		return;
 	case ACT_QUIT: ui->quit = true; return;
-	case ACT_BACK: ui_back(ui); return;
+	case ACT_INTERRUPT: ui_interrupt(ui); return;
+	case ACT_SUSPEND: ui_suspend(ui); return;
+	case ACT_BACK: ui_back(ui, true); return;
+	case ACT_CANCEL: ui_back(ui, false); return;
 	case ACT_HELP: ui_open_overlay(ui, OVERLAY_HELP); return;
 	case ACT_WARNINGS: ui_open_overlay(ui, OVERLAY_WARNINGS); return;
 	case ACT_REDRAW: clearok(curscr, TRUE); return;
@@ -480,6 +597,7 @@ ui_key(struct ui *ui, int key)
 		ui->insp.cursor = ui->insp.scroll;
 		return;
 	case ACT_NEXT_TAB:
+	case ACT_PREV_TAB:
 	case ACT_TAB1:
 	case ACT_TAB2:
 	case ACT_TAB3:
@@ -497,6 +615,27 @@ ui_key(struct ui *ui, int key)
 /* The terminal: stdin, or /dev/tty when stdin carries the trace. */
 static FILE *tty_in, *tty_out;
 static SCREEN *ui_screen;
+
+/* A terminal that cannot move the cursor (TERM=dumb, an emacs shell
+ * buffer) would get a blank screen: refuse it as an unknown one. */
+static bool
+ui_term_can_draw(char **cause)
+{
+	char *cup = tigetstr("cup");
+
+	if (cup != NULL && cup != (char *)-1)
+		return true;
+	endwin();
+	delscreen(ui_screen);
+	ui_screen = NULL;
+	if (tty_in != NULL) {
+		fclose(tty_in);
+		tty_in = NULL;
+	}
+	*cause = xasprintf("cannot start the terminal (TERM=%s): it cannot move the "
+	    "cursor; use --list, --dump or --tail", getenv("TERM") ? getenv("TERM") : "");
+	return false;
+}
 
 static int
 ui_term_init(struct ui *ui, char **cause)
@@ -522,6 +661,8 @@ ui_term_init(struct ui *ui, char **cause)
 		    getenv("TERM") ? getenv("TERM") : "");
 		return -1;
 	}
+	if (!ui_term_can_draw(cause))
+		return -1;
 	raw();
 	noecho();
 	nonl();
@@ -612,6 +753,7 @@ ui_loop(struct ui *ui)
 		poll_in_us = ui_now_us();
 		if (poll(fds, (nfds_t)n, timeout) == -1 && errno != EINTR)
 			break;
+		ui_check_signals(ui);
 		poll_out_us = ui_now_us();
 		tty_ready = (fds[0].revents & POLLIN) != 0;
 		if (ui->ins != NULL)
@@ -632,7 +774,8 @@ ui_loop(struct ui *ui)
 		deadline = ui_now_ms() + WORK_MS;
 		working = false;
 		if (ui->screen == SCREEN_SESSION)
-			working = ui_tree_work(ui, deadline);
+			working = ui_tree_work(ui, deadline) ||
+			    ui_tree_search_work(ui, deadline);
 		if (!working)
 			working = ui_list_work(ui, deadline);
 		ui_timers(ui, &working);
@@ -644,6 +787,7 @@ ui_run(const struct source *src, const char *token)
 {
 	struct ui ui;
 	char *cause = NULL;
+	int n;
 
 	memset(&ui, 0, sizeof ui);
 	ui.src.kind = src->kind;
@@ -653,6 +797,8 @@ ui_run(const struct source *src, const char *token)
 	ui.t_start_us = ui_now_us();
 	if (getenv("MCP_INSPECT_TUI_TIMING") != NULL)
 		ui.timing = fopen(getenv("MCP_INSPECT_TUI_TIMING"), "a");
+	/* Before newterm, so that ncurses keeps its own handlers off. */
+	ui_signals();
 	if (ui_term_init(&ui, &cause) == -1) {
 		cli_error("%s", cause);
 		free(cause);
@@ -663,8 +809,10 @@ ui_run(const struct source *src, const char *token)
 	clock_gettime(CLOCK_MONOTONIC, &ui.last_scan);
 	ui.dirty = true;
 	/* One file or stdin: open it at once, as `less file` would. */
-	if (src->kind != SOURCE_DIR && ui.list.n == 1)
+	if (src->kind != SOURCE_DIR && ui.list.n == 1) {
+		ui.direct = src->kind != SOURCE_URL;
 		ui_tree_open(&ui, 0);
+	}
 	ui_loop(&ui);
 	endwin();
 	delscreen(ui_screen);
@@ -679,11 +827,15 @@ ui_run(const struct source *src, const char *token)
 	free(ui.pipe_out);
 	free(ui.pipe_status);
 	ui_remote_free(&ui);
-	buf_free(&ui.input);
+	lineedit_free(&ui.edit);
+	free(ui.prompt_error);
+	for (n = 0; n < PROMPT_COUNT; n++)
+		lineedit_history_free(&ui.hist[n]);
 	free(ui.search);
 	free(ui.message);
+	free(ui.search_note);
 	free(ui.src.where);
 	if (ui.timing != NULL)
 		fclose(ui.timing);
-	return 0;
+	return ui.exit_code;
 }

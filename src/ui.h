@@ -18,6 +18,7 @@
 #include "buf.h"
 #include "inspector.h"
 #include "keys.h"
+#include "lineedit.h"
 #include "session.h"
 #include "source.h"
 #include "span_view.h"
@@ -27,7 +28,8 @@ struct filter;
 
 enum ui_screen { SCREEN_LIST, SCREEN_SESSION, SCREEN_DIFF };
 enum ui_focus { FOCUS_TREE, FOCUS_INSPECTOR };
-enum ui_prompt_kind { PROMPT_NONE, PROMPT_SEARCH, PROMPT_FILTER, PROMPT_PIPE };
+enum ui_prompt_kind { PROMPT_NONE, PROMPT_SEARCH, PROMPT_FILTER, PROMPT_PIPE,
+	PROMPT_COUNT };
 
 /* One session of the list; its totals are read by a summary session. */
 struct ui_entry {
@@ -54,6 +56,9 @@ struct ui_list {
 	size_t *rows;                /* shown entries, sorted newest first */
 	size_t nrows;
 	size_t sel;                  /* entry index of the selection */
+	bool sel_top;                /* the selection is the top row until the
+	                                user moves it or the list has settled
+	                                (every row read once) */
 	size_t top;                  /* first row shown */
 	struct filter *filter;
 	size_t next_read;            /* round-robin cursor for reading */
@@ -73,11 +78,24 @@ struct ui_tree {
 	uint32_t *ph_collapsed;      /* strtab ids of collapsed placeholders */
 	size_t nph_collapsed;
 	struct filter *filter;
+	uint8_t *keep;               /* with a filter, per node: 1 matches, 2 holds
+	                                a match (shown dimmed, for context) */
+	uint32_t nmatch;             /* spans the filter matches */
 	bool rows_dirty;             /* rebuild rows before drawing */
 	bool loading;                /* still reading what exists */
 	struct timespec last_rows;   /* when rows were last rebuilt while loading */
 	int64_t rebuild_ms;          /* what that rebuild cost */
 	int64_t t0, t1;              /* session time range for the waterfall */
+	/* A search: every span's name, label, id and raw line (attribute
+	 * values, status description), looked at a slice a turn, in tree
+	 * order from where it started, so big sessions keep their keys. */
+	char *s_text;                /* what is searched (owned), NULL for none */
+	uint8_t *s_hit;              /* per span index: 0 not looked at, 1 no, 2 yes */
+	uint32_t s_nspans;           /* spans when it started (more arrive: again) */
+	uint32_t s_start, s_done;    /* tree position it started at; positions seen */
+	uint32_t s_nhits;
+	int s_dir;                   /* the direction of the jump still owed */
+	bool s_jump;                 /* select the first match found */
 	struct insp_trace *remote;   /* a remote session's download, or NULL
 	                                (owned by the inspector, which reuses it) */
 	int64_t last_tail_ms;
@@ -157,13 +175,19 @@ struct ui {
 	enum ui_overlay overlay;     /* a box over the screen, until a key */
 	int overlay_scroll;
 	enum ui_prompt_kind prompt;  /* an input line is open */
-	struct buf input;            /* its text */
+	struct lineedit edit;        /* its text */
+	char *prompt_error;          /* why Enter did not take it, shown in place */
+	struct lineedit_history hist[PROMPT_COUNT]; /* each prompt's, for the run */
 	char *search;                /* last search text */
 	char *message;               /* status-bar message until the next key */
+	char *search_note;           /* "match i of N", beside the counts, until
+	                                the next key: the left keeps warnings */
 	bool message_error;
 	enum ui_cause message_cause; /* what a failure message is about */
 	bool dirty;
 	bool quit;
+	int exit_code;               /* ui_run's: 0, or 128 + a signal */
+	bool direct;                 /* a file or stdin, opened at start: q quits */
 	bool utf8;                   /* box drawing and glyphs */
 	bool color;
 	struct timespec last_scan;   /* directory re-scan timer */
@@ -199,6 +223,8 @@ void ui_message(struct ui *, bool error, const char *fmt, ...)
  * like any other, and taken back when cause recovers, so that a stale
  * "cannot open" never stays after the directory or server came back. */
 void ui_message_cause(struct ui *, enum ui_cause, const char *error);
+void ui_search_note(struct ui *, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
 int64_t ui_now_ms(void);
 int64_t ui_now_us(void);
 /* Parse a filter typed by the user; an empty one is NULL (no filter).
@@ -213,11 +239,21 @@ void ui_draw_layout(struct ui *);
  * columns used. */
 int ui_put(int y, int x, int w, const char *s, size_t n, enum vstyle st, bool reverse);
 int ui_put_attr(int y, int x, int w, const char *s, size_t n, int attr);
+/* ui_put, with the first match of needle (a search; may be NULL) shown
+ * highlighted. */
+int ui_put_hl(int y, int x, int w, const char *s, size_t n, enum vstyle st, bool reverse,
+    const char *needle);
 int ui_style_attr(enum vstyle st);
 void ui_draw_vline(const struct vline *, int y, int x, int w, int skip_cols, bool selected);
 /* A centred box for an overlay (see ui_draw.c). */
 void ui_draw_box(struct ui *, int max_w, int nlines, const char *title,
     int *x, int *y, int *w, int *rows);
+
+/* ui_prompt.c — prompt lines, for every prompt of the browser. */
+/* Apply an editing key (readline's: arrows, C-a C-e C-w C-u C-k, Delete,
+ * Up/Down history) or insert a typed byte; false for other keys. */
+bool ui_lineedit_key(struct lineedit *, int key);
+int ui_prompt_draw(int y, int w, const char *label, const struct lineedit *);
 
 /* ui_list.c */
 void ui_list_init(struct ui *, const char *token);
@@ -243,6 +279,8 @@ void ui_tree_draw(struct ui *);
 void ui_tree_action(struct ui *, enum key_action);
 void ui_tree_click(struct ui *, int y, bool twice);
 void ui_tree_search(struct ui *, const char *text, int dir);
+bool ui_tree_search_work(struct ui *, int64_t deadline_ms);
+bool ui_text_find(const char *hay, size_t n, const char *needle, size_t *at);
 bool ui_tree_set_filter(struct ui *, const char *expr);
 void ui_tree_select(struct ui *, uint32_t node);
 

@@ -359,7 +359,7 @@ ui_analysis_stats_key(struct ui *ui, enum key_action act)
 	case ACT_SORT_PREV: a->sort = (a->sort + COL_N - 1) % COL_N; a->sort_rev = false; an_sort(ui); break;
 	case ACT_SORT_REVERSE: a->sort_rev = !a->sort_rev; an_sort(ui); break;
 	case ACT_STATS_FILTER: an_filter_row(ui); return true;
-	case ACT_STATS: case ACT_BACK: an_close_stats(ui); return true;
+	case ACT_STATS: case ACT_BACK: case ACT_CANCEL: an_close_stats(ui); return true;
 	default: return false;
 	}
 	if (sel >= (long)a->nrows)

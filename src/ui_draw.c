@@ -22,6 +22,29 @@
 static int style_attr[VS_NSTYLES];
 /* What ends text cut short: "…", or "~" (as tig does) without UTF-8. */
 static const char *ellipsis = "~";
+/* Without a UTF-8 locale, curses would show each byte of a UTF-8
+ * character as "~W"-like soup: each character becomes one "?". */
+static bool ascii_only;
+
+/* Replace every non-ASCII character of s[0..n) with '?' into out. */
+static void
+ui_asciify(struct buf *out, const char *s, size_t n)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t i = 0, len;
+	unsigned cp;
+
+	buf_reset(out);
+	while (i < n) {
+		if (p[i] < 0x80) {
+			buf_addc(out, (char)p[i++]);
+			continue;
+		}
+		len = utf8_decode(p + i, n - i, &cp);
+		buf_addc(out, '?');
+		i += len > 0 ? len : 1;
+	}
+}
 
 void
 ui_draw_init(struct ui *ui)
@@ -42,7 +65,10 @@ ui_draw_init(struct ui *ui)
 	size_t i;
 
 	ellipsis = ui->utf8 ? "\xe2\x80\xa6" : "~";
-	ui->color = has_colors() && getenv("NO_COLOR") == NULL;
+	ascii_only = !ui->utf8;
+	/* no-color.org: NO_COLOR set and not empty turns colour off. */
+	ui->color = has_colors() && (getenv("NO_COLOR") == NULL ||
+	    *getenv("NO_COLOR") == '\0');
 	if (ui->color) {
 		start_color();
 		use_default_colors();
@@ -65,8 +91,8 @@ ui_style_attr(enum vstyle st)
 int
 ui_put_attr(int y, int x, int w, const char *s, size_t n, int attr)
 {
-	static struct buf safe = BUF_INIT;
-	size_t fit;
+	static struct buf safe = BUF_INIT, ascii = BUF_INIT;
+	size_t fit, i;
 	int used = 0;
 
 	if (w <= 0)
@@ -76,6 +102,15 @@ ui_put_attr(int y, int x, int w, const char *s, size_t n, int attr)
 		text_sanitize(&safe, s, n, 0);
 		s = buf_str(&safe);
 		n = safe.len;
+	}
+	if (ascii_only) {
+		for (i = 0; i < n && (unsigned char)s[i] < 0x80; i++)
+			;
+		if (i < n) {
+			ui_asciify(&ascii, s, n);
+			s = buf_str(&ascii);
+			n = ascii.len;
+		}
 	}
 	fit = text_fit(s, n, w, &used);
 	attrset(attr);
@@ -96,6 +131,23 @@ int
 ui_put(int y, int x, int w, const char *s, size_t n, enum vstyle st, bool reverse)
 {
 	return ui_put_attr(y, x, w, s, n, ui_style_attr(st) | (reverse ? A_REVERSE : 0));
+}
+
+int
+ui_put_hl(int y, int x, int w, const char *s, size_t n, enum vstyle st, bool reverse,
+    const char *needle)
+{
+	size_t at;
+	int used;
+
+	if (needle == NULL || !ui_text_find(s, n, needle, &at))
+		return ui_put(y, x, w, s, n, st, reverse);
+	used = ui_put(y, x, w, s, at, st, reverse);
+	used += ui_put_attr(y, x + used, w - used, s + at, strlen(needle),
+	    ui_style_attr(VS_LITERAL) | A_BOLD | A_UNDERLINE | (reverse ? 0 : A_REVERSE));
+	used += ui_put(y, x + used, w - used, s + at + strlen(needle),
+	    n - at - strlen(needle), st, reverse);
+	return used;
 }
 
 static void
@@ -250,13 +302,18 @@ ui_status_right(struct ui *ui, struct buf *b)
 	uint64_t done, size;
 	size_t i, read = 0;
 
+	if (ui->search_note != NULL)
+		buf_printf(b, "%s  ", ui->search_note);
 	if (ui->ins != NULL) {
 		ui_remote_status(ui, b);
 		buf_adds(b, "  ");
 	}
 	if (ui->screen == SCREEN_SESSION && ui->tree.s != NULL) {
 		st = trace_stats(session_trace(ui->tree.s));
-		buf_printf(b, "%u spans", st->spans);
+		if (ui->tree.filter != NULL && ui->tree.keep != NULL)
+			buf_printf(b, "%u of %u spans", ui->tree.nmatch, st->spans);
+		else
+			buf_printf(b, "%u spans", st->spans);
 		if (st->errors)
 			buf_printf(b, "  %u error%s", st->errors, st->errors == 1 ? "" : "s");
 		if (st->bad_lines)
@@ -280,7 +337,82 @@ ui_status_right(struct ui *ui, struct buf *b)
 		if (read < ui->list.n)
 			buf_printf(b, "  reading %zu/%zu", read, ui->list.n);
 	}
-	buf_adds(b, "  ? help ");
+	buf_addc(b, ' ');
+}
+
+/*
+ * The keys that matter on the screen shown, for the status bar when it
+ * has nothing else to say.  When they do not all fit, the least needed
+ * go first (the lowest rank); ? help stays longest.
+ */
+struct ui_hint {
+	const char *keys, *what;
+	int rank;
+};
+
+static const struct ui_hint hints_list[] = {
+	{ "Enter", "open", 4 }, { "/", "search", 3 }, { "f", "filter", 2 },
+	{ "?", "help", 9 }, { "q", "quit", 5 }, { NULL, NULL, 0 },
+};
+static const struct ui_hint hints_tree[] = {
+	{ "Enter", "fold", 4 }, { "/", "search", 3 }, { "f", "filter", 2 },
+	{ "e", "next error", 1 }, { "Tab", "tab", 1 }, { "i", "inspector", 0 },
+	{ "?", "help", 9 }, { "q", "back", 5 }, { NULL, NULL, 0 },
+};
+static const struct ui_hint hints_inspector[] = {
+	{ "Enter", "fold", 4 }, { "/", "search", 3 }, { "Tab", "tab", 1 },
+	{ "i", "tree", 2 }, { "?", "help", 9 }, { "q", "back", 5 },
+	{ NULL, NULL, 0 },
+};
+
+static int
+ui_hints_width(const struct ui_hint *h, int min_rank)
+{
+	int w = 0;
+
+	for (; h->keys != NULL; h++) {
+		if (h->rank >= min_rank)
+			w += (w ? 2 : 1) + (int)strlen(h->keys) + 1 + (int)strlen(h->what);
+	}
+	return w;
+}
+
+static const struct ui_hint *
+ui_hints(struct ui *ui)
+{
+	return ui->screen == SCREEN_LIST ? hints_list :
+	    ui->focus == FOCUS_INSPECTOR ? hints_inspector : hints_tree;
+}
+
+/* The lowest rank of hints that fit in w columns (10: none do). */
+static int
+ui_hints_rank(struct ui *ui, int w)
+{
+	int min_rank = 0;
+
+	while (min_rank < 10 && ui_hints_width(ui_hints(ui), min_rank) > w)
+		min_rank++;
+	return min_rank;
+}
+
+/* Draw the hints of rank min_rank and up at (y, x). */
+static void
+ui_draw_hints(struct ui *ui, int y, int x, int min_rank)
+{
+	const struct ui_hint *h = ui_hints(ui);
+	const char *what;
+
+	for (; h->keys != NULL && min_rank < 10; h++) {
+		if (h->rank < min_rank)
+			continue;
+		/* q quits a session opened directly: there is no list behind. */
+		what = strcmp(h->keys, "q") == 0 && (ui->screen == SCREEN_LIST ||
+		    (ui->direct && ui->focus == FOCUS_TREE)) ? "quit" : h->what;
+		x += ui_put(y, x, ui->lay.w - x, h->keys, strlen(h->keys), VS_NORMAL, true);
+		x += ui_put(y, x, ui->lay.w - x, " ", 1, VS_NORMAL, true);
+		x += ui_put_attr(y, x, ui->lay.w - x, what, strlen(what), A_REVERSE | A_DIM);
+		x += ui_put(y, x, ui->lay.w - x, "  ", 2, VS_NORMAL, true);
+	}
 }
 
 /* The session the status bar and the warnings box speak of: the open
@@ -383,34 +515,69 @@ ui_status_warning(struct ui *ui, struct buf *b)
 	return n > 0;
 }
 
+static const char *
+ui_prompt_label(const struct ui *ui)
+{
+	return ui->prompt == PROMPT_SEARCH ? "/" :
+	    ui->prompt == PROMPT_PIPE ? "pipe to: " : "filter: ";
+}
+
 static void
 ui_draw_status(struct ui *ui)
 {
 	struct buf right = BUF_INIT, left = BUF_INIT;
-	int y = ui->lay.h - 1, rw;
+	int y = ui->lay.h - 1, rw, x, cy = 0, cx = 0, avail, lw, hw, rank;
+	enum vstyle vs = VS_NORMAL;
 
 	ui_fill(y, 0, ui->lay.w, A_REVERSE);
 	ui_status_right(ui, &right);
 	rw = text_width(right.p, right.len);
 	if (rw > ui->lay.w / 2)
 		rw = ui->lay.w / 2;
-	if (ui->prompt != PROMPT_NONE) {
-		buf_adds(&left, ui->prompt == PROMPT_SEARCH ? "/" :
-		    ui->prompt == PROMPT_PIPE ? "pipe to: " : "filter: ");
-		buf_add(&left, buf_str(&ui->input), ui->input.len);
-		ui_put(y, 0, ui->lay.w - rw - 1, left.p, left.len, VS_NORMAL, true);
-	} else if (ui->message != NULL)
-		ui_put(y, 0, ui->lay.w - rw - 1, ui->message, strlen(ui->message),
-		    ui->message_error ? VS_ERROR : VS_NORMAL, true);
-	else if (ui->screen == SCREEN_SESSION && ui->an.stats_open) {
-		ui_analysis_stats_hint(ui, &left);
-		ui_put(y, 0, ui->lay.w - rw - 1, left.p, left.len, VS_NORMAL, true);
-	} else if (ui_status_warning(ui, &left))
-		ui_put(y, 0, ui->lay.w - rw - 1, left.p, left.len, VS_WARN, true);
+	if (ui->prompt != PROMPT_NONE && ui->prompt_error != NULL) {
+		/* A prompt Enter refused: the reason takes the whole bar. */
+		x = ui_prompt_draw(y, ui->lay.w / 2, ui_prompt_label(ui), &ui->edit);
+		getyx(stdscr, cy, cx);
+		x += 2;
+		ui_put(y, x, ui->lay.w - x, ui->prompt_error, strlen(ui->prompt_error),
+		    VS_ERROR, true);
+		move(cy, cx);
+		curs_set(1);
+		buf_free(&right);
+		buf_free(&left);
+		return;
+	}
+	if (ui->prompt != PROMPT_NONE)
+		ui_prompt_draw(y, ui->lay.w - rw - 1, ui_prompt_label(ui), &ui->edit);
+	else {
+		/* A message or the first warning on the left, the keys that
+		 * matter after it when there is room. */
+		avail = ui->lay.w - rw - 1;
+		if (ui->message != NULL)
+			buf_adds(&left, ui->message);
+		else if (ui->screen == SCREEN_SESSION && ui->an.stats_open)
+			/* The stats view's own keys. */
+			ui_analysis_stats_hint(ui, &left);
+		else if (ui_status_warning(ui, &left))
+			vs = VS_WARN;
+		if (ui->message != NULL && ui->message_error)
+			vs = VS_ERROR;
+		lw = text_width(buf_str(&left), left.len);
+		/* A message or warning says something the user needs: the
+		 * hints take only the room it leaves. */
+		rank = ui_hints_rank(ui, left.len > 0 ? avail - lw - 2 : avail - 1);
+		hw = rank < 10 ? ui_hints_width(ui_hints(ui), rank) + 2 : 0;
+		if (left.len > 0) {
+			ui_put(y, 0, avail - hw, left.p, left.len, vs, true);
+			ui_draw_hints(ui, y, avail - hw + 2, rank);
+		} else
+			ui_draw_hints(ui, y, 1, rank);
+	}
+	if (ui->prompt != PROMPT_NONE)
+		getyx(stdscr, cy, cx);
 	ui_put(y, ui->lay.w - rw, rw, right.p, right.len, VS_NORMAL, true);
 	if (ui->prompt != PROMPT_NONE) {
-		move(y, text_width(left.p, left.len) < ui->lay.w - rw - 1 ?
-		    text_width(left.p, left.len) : ui->lay.w - rw - 1);
+		move(cy, cx);
 		curs_set(1);
 	} else
 		curs_set(0);
@@ -452,9 +619,12 @@ void
 ui_draw_box(struct ui *ui, int max_w, int nlines, const char *title,
     int *x, int *y, int *w, int *rows)
 {
-	int bw = ui->lay.w - 4 < max_w ? ui->lay.w - 4 : max_w;
-	int bh = ui->lay.h - 2 < nlines + 4 ? ui->lay.h - 2 : nlines + 4;
-	int x0 = (ui->lay.w - bw) / 2, y0 = (ui->lay.h - bh) / 2, i;
+	/* A small terminal: the box takes all of it (but the status bar),
+	 * so nothing of what is under it shows through at the sides. */
+	int bw = ui->lay.w < 60 ? ui->lay.w : ui->lay.w - 4 < max_w ? ui->lay.w - 4 : max_w;
+	int bh = ui->lay.h < 16 ? ui->lay.h - 1 :
+	    ui->lay.h - 2 < nlines + 4 ? ui->lay.h - 2 : nlines + 4;
+	int x0 = (ui->lay.w - bw) / 2, y0 = ui->lay.h < 16 ? 0 : (ui->lay.h - bh) / 2, i;
 
 	if (ui->overlay_scroll > nlines - (bh - 4))
 		ui->overlay_scroll = nlines - (bh - 4) > 0 ? nlines - (bh - 4) : 0;
@@ -471,26 +641,86 @@ ui_draw_box(struct ui *ui, int max_w, int nlines, const char *title,
 	*rows = bh - 4;
 }
 
+/* One display line of the help: a key row's keys (on its first line),
+ * a piece of its wrapped help text, and where it applies. */
+struct ui_help_line {
+	const struct key_row *row;
+	const char *text;
+	size_t n;
+	bool first;
+};
+
+struct ui_help_lines {
+	struct ui_help_line *l;
+	size_t n, cap;
+	const struct key_row *row;
+	bool first;
+};
+
+static void
+ui_help_add(void *arg, const char *text, size_t n)
+{
+	struct ui_help_lines *hl = arg;
+
+	if (hl->n == hl->cap) {
+		hl->cap = hl->cap ? hl->cap * 2 : 64;
+		hl->l = xreallocarray(hl->l, hl->cap, sizeof *hl->l);
+	}
+	hl->l[hl->n].row = hl->row;
+	hl->l[hl->n].text = text;
+	hl->l[hl->n].n = n;
+	hl->l[hl->n].first = hl->first;
+	hl->first = false;
+	hl->n++;
+}
+
+/*
+ * The key table, each help text wrapped to what is left of the box
+ * beside the keys; on a narrow terminal the keys get a line of their
+ * own, the text the lines below, and the "where" column goes.
+ */
 static void
 ui_draw_help(struct ui *ui)
 {
 	const struct key_row *rows;
 	const char *foot = " mouse: click selects, double-click opens, wheel scrolls ";
+	struct ui_help_lines hl = { NULL, 0, 0, NULL, false };
 	char keys[64];
-	int n, i, x, y, w, h;
+	int n, i, x, y, w, h, bw, kw, tw, ww;
+	bool narrow;
 
 	rows = keys_table(&n);
-	ui_draw_box(ui, 76, n, " Keys  (scroll with j/k; q or ? closes) ", &x, &y, &w, &h);
-	for (i = 0; i < h && i + ui->overlay_scroll < n; i++) {
-		const struct key_row *r = &rows[i + ui->overlay_scroll];
+	bw = ui->lay.w < 60 ? ui->lay.w - 4 : (ui->lay.w - 4 < 76 ? ui->lay.w - 4 : 76) - 4;
+	narrow = bw < 44;
+	kw = narrow ? 2 : 17;
+	ww = bw >= 56 ? 11 : 0;
+	tw = bw - kw - ww > 8 ? bw - kw - ww : 8;
+	for (i = 0; i < n; i++) {
+		hl.row = &rows[i];
+		hl.first = true;
+		if (narrow)
+			ui_help_add(&hl, "", 0);
+		text_wrap(rows[i].help, strlen(rows[i].help), tw, ui_help_add, &hl);
+		if (narrow)
+			hl.l[hl.n - 1].first = false;
+	}
+	ui_draw_box(ui, 76, (int)hl.n, " Keys  (scroll with j/k; q or ? closes) ", &x, &y, &w, &h);
+	for (i = 0; i < h && (size_t)(i + ui->overlay_scroll) < hl.n; i++) {
+		const struct ui_help_line *l = &hl.l[i + ui->overlay_scroll];
 
-		keys_names(r, keys, sizeof keys);
-		ui_put(y + i, x, 16, keys, strlen(keys), VS_KEY, false);
-		ui_put(y + i, x + 17, w - 17 - 11, r->help, strlen(r->help), VS_NORMAL, false);
-		ui_put(y + i, x + w - 10, 11, where_name(r->where),
-		    strlen(where_name(r->where)), VS_DIM, false);
+		if (l->first || (narrow && l->n == 0 && l->text[0] == '\0')) {
+			keys_names(l->row, keys, sizeof keys);
+			ui_put(y + i, x, narrow ? w : 16, keys, strlen(keys), VS_KEY, false);
+			if (narrow && l->n == 0)
+				continue;
+		}
+		ui_put(y + i, x + kw, w - kw - ww, l->text, l->n, VS_NORMAL, false);
+		if (ww > 0 && l->first)
+			ui_put(y + i, x + w - 10, 11, where_name(l->row->where),
+			    strlen(where_name(l->row->where)), VS_DIM, false);
 	}
 	ui_put(y + h + 1, x, w, foot, strlen(foot), VS_DIM, false);
+	free(hl.l);
 }
 
 /* Wrapped lines of the warnings box, pointing into its text. */

@@ -61,10 +61,13 @@ doc_width(struct ui *ui)
 }
 
 static void
-render_placeholder(struct ui *ui, struct vdoc *d)
+render_placeholder(struct ui *ui, struct vdoc *d, int w)
 {
+	static const char why[] = "Spans are written when they end, so in a running "
+	    "session the parent usually arrives later and the subtree moves under it.";
 	struct trace *tr = insp_trace(ui);
 	uint32_t node = ui->insp.node;
+	char *note;
 
 	vdoc_adds(d, VS_WARN, "Missing parent span");
 	vdoc_end_line(d);
@@ -72,13 +75,13 @@ render_placeholder(struct ui *ui, struct vdoc *d)
 	vdoc_adds(d, VS_NORMAL, trace_str(tr, trace_placeholder_id(tr, node)));
 	vdoc_end_line(d);
 	vdoc_end_line(d);
-	vdoc_printf(d, VS_NORMAL, "%u span%s below name this span as parent, but it has not "
+	/* Explanations wrap to the pane rather than being cut. */
+	note = xasprintf("%u span%s below name this span as parent, but it has not "
 	    "been seen.", trace_subtree_size(tr, node) - 1,
 	    trace_subtree_size(tr, node) == 2 ? "" : "s");
-	vdoc_end_line(d);
-	vdoc_adds(d, VS_DIM, "Spans are written when they end, so in a running session the "
-	    "parent usually arrives later and the subtree moves under it.");
-	vdoc_end_line(d);
+	vdoc_add_wrapped(d, VS_NORMAL, note, strlen(note), w, 0);
+	free(note);
+	vdoc_add_wrapped(d, VS_DIM, why, strlen(why), w, 0);
 }
 
 static void
@@ -102,7 +105,7 @@ ensure_doc(struct ui *ui)
 		vdoc_end_line(&in->doc);
 		vdoc_add_wrapped(&in->doc, VS_NORMAL, in->error, strlen(in->error), w, 2);
 	} else if (in->node != TRACE_NONE)
-		render_placeholder(ui, &in->doc);
+		render_placeholder(ui, &in->doc, w);
 	in->doc_width = w;
 	if (in->cursor >= (int)in->doc.n)
 		in->cursor = in->doc.n > 0 ? (int)in->doc.n - 1 : 0;
@@ -248,6 +251,9 @@ ui_inspector_action(struct ui *ui, enum key_action a)
 
 	switch (a) {
 	case ACT_NEXT_TAB: set_tab(ui, (enum span_tab)((in->tab + 1) % TAB_COUNT)); break;
+	case ACT_PREV_TAB:
+		set_tab(ui, (enum span_tab)((in->tab + TAB_COUNT - 1) % TAB_COUNT));
+		break;
 	case ACT_TAB1: set_tab(ui, TAB_ATTRS); break;
 	case ACT_TAB2: set_tab(ui, TAB_STATE); break;
 	case ACT_TAB3: set_tab(ui, TAB_CONTEXT); break;

@@ -300,9 +300,8 @@ ui_list_init(struct ui *ui, const char *token)
 		ui_remote_init(ui, token);
 	else
 		ui_list_rescan(ui);
+	ui->list.sel_top = true;
 	ui_list_sort(ui);
-	if (ui->list.nrows > 0)
-		ui->list.sel = ui->list.rows[0];
 }
 
 void
@@ -464,6 +463,16 @@ ui_list_sort(struct ui *ui)
 	qsort(l->rows, l->nrows, sizeof *l->rows, row_cmp);
 	sort_entries = NULL;
 	l->order_dirty = false;
+	/* Rows reorder as their start times are read; until that settles
+	 * the top row stays selected, so Enter opens what is on top.  After
+	 * it, the selection stays on its session whatever arrives. */
+	if (l->sel_top && l->nrows > 0) {
+		l->sel = l->rows[0];
+		for (i = 0; i < l->n && l->e[i].read_once; i++)
+			;
+		if (i == l->n)
+			l->sel_top = false;
+	}
 }
 
 static long
@@ -644,8 +653,8 @@ draw_row(struct ui *ui, int y, const struct ui_entry *e, bool sel)
 	}
 	x = C_TITLE;
 	x += ui_diff_list_mark(ui, y, x, e->ref.id, sel);
-	x += ui_put(y, x, w - x, m->title, strlen(m->title),
-	    m->status == SESSION_PAUSED ? VS_WARN : VS_NORMAL, sel);
+	x += ui_put_hl(y, x, w - x, m->title, strlen(m->title),
+	    m->status == SESSION_PAUSED ? VS_WARN : VS_NORMAL, sel, ui->search);
 	buf_reset(&b);
 	if (m->status == SESSION_PAUSED)
 		buf_printf(&b, "  waiting on %s%s%s", m->signal_name ? m->signal_name : "a signal",
@@ -723,6 +732,7 @@ ui_list_action(struct ui *ui, enum key_action a)
 {
 	long r = sel_row(ui), page = ui->lay.list_h > 1 ? ui->lay.list_h - 1 : 1;
 
+	ui->list.sel_top = false;
 	switch (a) {
 	case ACT_DOWN: select_row(ui, r + 1); break;
 	case ACT_UP: select_row(ui, r - 1); break;
@@ -746,29 +756,43 @@ ui_list_click(struct ui *ui, int y, bool twice)
 
 	if (y < ui->lay.list_y || r >= ui->list.nrows)
 		return;
+	ui->list.sel_top = false;
 	select_row(ui, (long)r);
 	if (twice)
 		ui_tree_open(ui, ui->list.sel);
 }
 
+/* What a list search looks at: id, title, status word and engine. */
 static bool
 entry_has_text(const struct ui_entry *e, const char *text)
 {
 	return strcasestr(e->ref.id, text) != NULL ||
-	    (e->have_meta && strcasestr(e->meta.title, text) != NULL);
+	    (e->have_meta && (strcasestr(e->meta.title, text) != NULL ||
+	    strcasestr(session_status_name(e->meta.status), text) != NULL ||
+	    (e->meta.engine != NULL && strcasestr(e->meta.engine, text) != NULL)));
 }
 
 void
 ui_list_search(struct ui *ui, const char *text, int dir)
 {
-	long n = (long)ui->list.nrows, start = sel_row(ui), k, r;
+	long n = (long)ui->list.nrows, start = sel_row(ui), k, r, i, rank = 0, total = 0;
 
 	for (k = 1; k <= n; k++) {
 		r = ((start + dir * k) % n + n) % n;
-		if (entry_has_text(&ui->list.e[ui->list.rows[r]], text)) {
-			select_row(ui, r);
-			return;
+		if (!entry_has_text(&ui->list.e[ui->list.rows[r]], text))
+			continue;
+		ui->list.sel_top = false;
+		select_row(ui, r);
+		for (i = 0; i < n; i++) {
+			if (entry_has_text(&ui->list.e[ui->list.rows[i]], text)) {
+				total++;
+				rank += i <= r;
+			}
 		}
+		ui_search_note(ui, "match %ld of %ld%s", rank, total,
+		    (dir > 0 ? r <= start : r >= start) ? dir > 0 ?
+		    "  (search wrapped to the top)" : "  (search wrapped to the bottom)" : "");
+		return;
 	}
 	ui_message(ui, true, "no session matches '%s'", text);
 }

@@ -32,6 +32,8 @@
 #define BAR_MIN_PANE 70
 /* The subtree cost column, where names keep their room. */
 #define COST_MIN_PANE 100
+#define NAME_COLS 64
+#define SEARCH_SLICE_MS 6
 
 static struct trace *
 tree_trace(struct ui *ui)
@@ -51,6 +53,9 @@ ui_tree_close(struct ui *ui)
 	free(t->rows);
 	free(t->collapsed);
 	free(t->ph_collapsed);
+	free(t->keep);
+	free(t->s_text);
+	free(t->s_hit);
 	filter_free(t->filter);
 	memset(t, 0, sizeof *t);
 }
@@ -126,10 +131,13 @@ filter_keep(struct ui *ui)
 	uint32_t n = trace_nodes(tr), k, node, p;
 	uint8_t *keep = xcalloc(n ? n : 1, 1);
 
+	ui->tree.nmatch = 0;
 	for (k = n; k > 0; k--) {
 		node = trace_order(tr, k - 1);
-		if (!trace_is_placeholder(tr, node) && span_matches(ui, node))
+		if (!trace_is_placeholder(tr, node) && span_matches(ui, node)) {
 			keep[node] |= 1;
+			ui->tree.nmatch++;
+		}
 		p = trace_parent(tr, node);
 		if (keep[node] && p != TRACE_NONE)
 			keep[p] |= 2;
@@ -198,7 +206,8 @@ ui_tree_rows(struct ui *ui)
 	trace_update_tree(tr);
 	ui_analysis_update(ui);
 	n = trace_nodes(tr);
-	keep = t->filter != NULL ? filter_keep(ui) : NULL;
+	free(t->keep);
+	t->keep = keep = t->filter != NULL ? filter_keep(ui) : NULL;
 	t->rows = xreallocarray(t->rows, n ? n : 1, sizeof *t->rows);
 	t->nrows = 0;
 	for (pos = 0; pos < n; pos++) {
@@ -208,10 +217,10 @@ ui_tree_rows(struct ui *ui)
 			continue;
 		}
 		t->rows[t->nrows++] = node;
-		if (is_collapsed(ui, node))
+		/* A filter shows every match whatever is folded. */
+		if (keep == NULL && is_collapsed(ui, node))
 			pos += trace_subtree_size(tr, node) - 1;
 	}
-	free(keep);
 	t->t0 = st->first_start;
 	t->t1 = st->last_end;
 	t->rows_dirty = false;
@@ -455,6 +464,12 @@ draw_bar(struct ui *ui, int y, int x, int w, const struct span *sp, bool sel)
 		    VS_WARN : VS_ACCENT, sel);
 }
 
+static const char *
+ellipsis_text(struct ui *ui)
+{
+	return ui->utf8 ? "\xe2\x80\xa6" : "~";
+}
+
 static void
 draw_row(struct ui *ui, int y, uint32_t node, bool sel)
 {
@@ -467,6 +482,7 @@ draw_row(struct ui *ui, int y, uint32_t node, bool sel)
 	int x = l->tree_x, w = l->tree_w, x0, right, bar_w, cost_w;
 	int64_t in, out;
 	double usd;
+	bool context;
 
 	if (sel) {
 		attrset(A_REVERSE);
@@ -481,7 +497,8 @@ draw_row(struct ui *ui, int y, uint32_t node, bool sel)
 	w--;
 	guides(ui, &b, node);
 	if (trace_subtree_size(tr, node) > 1)
-		buf_adds(&b, is_collapsed(ui, node) ? (ui->utf8 ? "\xe2\x96\xb8" : "+") :
+		buf_adds(&b, is_collapsed(ui, node) && ui->tree.keep == NULL ?
+		    (ui->utf8 ? "\xe2\x96\xb8" : "+") :
 		    (ui->utf8 ? "\xe2\x96\xbe" : "-"));
 	else
 		buf_adds(&b, trace_depth(tr, node) > 0 ? (ui->utf8 ? "\xe2\x94\x80" : "-") : " ");
@@ -495,19 +512,35 @@ draw_row(struct ui *ui, int y, uint32_t node, bool sel)
 		return;
 	}
 	sp = trace_span(tr, node);
-	bar_w = w >= BAR_MIN_PANE ? 14 : 0;
+	/* Shown only because a match is below it. */
+	context = ui->tree.keep != NULL && !(ui->tree.keep[node] & 1);
+	/* Names get up to NAME_COLS; a wider pane grows the waterfall
+	 * rather than a column of blanks. */
 	cost_w = w >= COST_MIN_PANE ? 9 : 0;
+	bar_w = w < BAR_MIN_PANE ? 0 : w - 18 - cost_w - NAME_COLS > 14 ?
+	    w - 18 - cost_w - NAME_COLS : 14;
 	right = x0 + w - bar_w - cost_w - 18;
 	type_marker(sp->type, &mark, &mst);
 	x += ui_put(y, x, right - x, mark, strlen(mark), mst, sel);
 	x += ui_put(y, x, right - x, " ", 1, VS_NORMAL, sel);
-	x += ui_put(y, x, right - x, trace_str(tr, sp->name),
-	    strtab_len(trace_strings(tr), sp->name),
-	    sp->status == SPAN_ERROR ? VS_ERROR : VS_NORMAL, sel);
-	if (sp->label != STRTAB_EMPTY) {
+	/* A glyph besides the colour, so errors show without colour too. */
+	if (sp->status == SPAN_ERROR) {
+		x += ui_put(y, x, right - x, ui->utf8 ? "\xe2\x9c\x97" : "!",
+		    ui->utf8 ? 3 : 1, VS_ERROR, sel);
 		x += ui_put(y, x, right - x, " ", 1, VS_NORMAL, sel);
-		ui_put(y, x, right - x, trace_str(tr, sp->label),
-		    strtab_len(trace_strings(tr), sp->label), VS_ACCENT, sel);
+	}
+	x += ui_put_hl(y, x, right - x, trace_str(tr, sp->name),
+	    strtab_len(trace_strings(tr), sp->name),
+	    sp->status == SPAN_ERROR ? VS_ERROR : context ? VS_DIM : VS_NORMAL, sel, ui->search);
+	if (sp->label != STRTAB_EMPTY && right - x < 2 && x > x0) {
+		/* No room left for the label: say it was cut. */
+		ui_put(y, x - 1, 1, ellipsis_text(ui), strlen(ellipsis_text(ui)),
+		    VS_DIM, sel);
+	} else if (sp->label != STRTAB_EMPTY) {
+		x += ui_put(y, x, right - x, " ", 1, VS_NORMAL, sel);
+		ui_put_hl(y, x, right - x, trace_str(tr, sp->label),
+		    strtab_len(trace_strings(tr), sp->label), context ? VS_DIM : VS_ACCENT, sel,
+		    ui->search);
 	}
 	/* Right columns: duration, tokens of the subtree, waterfall. */
 	buf_reset(&b);
@@ -728,35 +761,190 @@ ui_tree_click(struct ui *ui, int y, bool twice)
 		ui_tree_action(ui, ACT_TOGGLE);
 }
 
-/* Search matches the name, label or id of spans the filter shows. */
+/* Case-insensitive (ASCII) substring search in hay[0..n); *at gets
+ * where.  Shared by the views that highlight what a search found. */
+bool
+ui_text_find(const char *hay, size_t n, const char *needle, size_t *at)
+{
+	size_t len = strlen(needle), i, k;
+
+	if (len == 0 || len > n)
+		return false;
+	for (i = 0; i + len <= n; i++) {
+		for (k = 0; k < len; k++) {
+			unsigned char a = (unsigned char)hay[i + k], b = (unsigned char)needle[k];
+
+			if ((a >= 'A' && a <= 'Z' ? a + 32 : a) != (b >= 'A' && b <= 'Z' ? b + 32 : b))
+				break;
+		}
+		if (k == len) {
+			if (at != NULL)
+				*at = i;
+			return true;
+		}
+	}
+	return false;
+}
+
+/* Whether span i holds text: its name, label or id (in memory), else
+ * its raw line read back (attribute values, status description, events). */
 static bool
-node_has_text(struct ui *ui, uint32_t node, const void *arg)
+span_has_text(struct ui *ui, uint32_t i, const char *text)
 {
 	struct trace *tr = tree_trace(ui);
-	const char *text = arg;
-	const struct span *sp;
+	const struct span *sp = trace_span(tr, i);
+	char *line, *cause = NULL;
+	bool found;
+
+	if (strcasestr(trace_str(tr, sp->name), text) != NULL ||
+	    strcasestr(trace_str(tr, sp->label), text) != NULL ||
+	    strcasestr(trace_str(tr, sp->id), text) != NULL)
+		return true;
+	if ((line = session_span_line(ui->tree.s, i, &cause)) == NULL) {
+		free(cause);
+		return false;
+	}
+	found = strcasestr(line, text) != NULL;
+	free(line);
+	return found;
+}
+
+/* A search match: a span (the filter shows) found to hold the text, or a
+ * placeholder whose id does. */
+static bool
+node_is_hit(struct ui *ui, uint32_t node, const void *arg)
+{
+	struct trace *tr = tree_trace(ui);
 
 	if (trace_is_placeholder(tr, node))
-		return strcasestr(trace_str(tr, trace_placeholder_id(tr, node)), text) != NULL;
-	if (ui->tree.filter != NULL && !span_matches(ui, node))
+		return strcasestr(trace_str(tr, trace_placeholder_id(tr, node)),
+		    ui->tree.s_text) != NULL;
+	return node < ui->tree.s_nspans && ui->tree.s_hit[node] == 2;
+}
+
+/* "match i of N", and whether the jump went round the end. */
+static void
+search_report(struct ui *ui, uint32_t from, uint32_t node, int dir)
+{
+	struct ui_tree *t = &ui->tree;
+	struct trace *tr = tree_trace(ui);
+	uint32_t k, n = trace_nodes(tr), rank = 0, total = 0, pos = trace_pos(tr, node);
+	bool wrapped = from != TRACE_NONE && (dir > 0 ? pos <= trace_pos(tr, from) :
+	    pos >= trace_pos(tr, from));
+
+	for (k = 0; k < n; k++) {
+		if (node_is_hit(ui, trace_order(tr, k), NULL)) {
+			total++;
+			if (k <= pos)
+				rank++;
+		}
+	}
+	if (t->s_done < n)
+		ui_search_note(ui, "match %u of %u so far, searching %u%%...%s", rank, total,
+		    (unsigned)((uint64_t)t->s_done * 100 / (n ? n : 1)),
+		    wrapped ? dir > 0 ? "  (wrapped to the top)" : "  (wrapped to the bottom)" : "");
+	else
+		ui_search_note(ui, "match %u of %u%s", rank, total,
+		    wrapped ? dir > 0 ? "  (search wrapped to the top)" :
+		    "  (search wrapped to the bottom)" : "");
+}
+
+static void
+search_jump(struct ui *ui, int dir)
+{
+	uint32_t from = ui->tree.sel, node = find_node(ui, dir, node_is_hit, NULL);
+
+	if (node == TRACE_NONE) {
+		if (ui->tree.s_done < trace_nodes(tree_trace(ui)))
+			ui_message(ui, false, "searching for '%s'...", ui->tree.s_text);
+		else
+			ui_message(ui, true, "no span matches '%s'", ui->tree.s_text);
+		return;
+	}
+	ui->tree.s_jump = false;
+	reveal_and_select(ui, node);
+	search_report(ui, from, node, dir);
+}
+
+/*
+ * Look at spans in tree order from where the search started until the
+ * deadline; the first match found after the selection is selected then
+ * and there.  True while spans are left.
+ */
+bool
+ui_tree_search_work(struct ui *ui, int64_t deadline_ms)
+{
+	struct ui_tree *t = &ui->tree;
+	struct trace *tr;
+	uint32_t n, node, k;
+
+	if (t->s_text == NULL || t->s == NULL ||
+	    t->s_done >= trace_nodes(tree_trace(ui)))
 		return false;
-	sp = trace_span(tr, node);
-	return strcasestr(trace_str(tr, sp->name), text) != NULL ||
-	    strcasestr(trace_str(tr, sp->label), text) != NULL ||
-	    strcasestr(trace_str(tr, sp->id), text) != NULL;
+	tr = tree_trace(ui);
+	tree_rows_if_dirty(ui);
+	n = trace_nodes(tr);
+	/* A span read back from a gzip file can cost a good part of a
+	 * millisecond: look at the clock after each, and leave the turn's
+	 * budget half to reading and drawing. */
+	if (deadline_ms > ui_now_ms() + SEARCH_SLICE_MS)
+		deadline_ms = ui_now_ms() + SEARCH_SLICE_MS;
+	for (k = 0; t->s_done < n; k++) {
+		if (k > 0 && ui_now_ms() >= deadline_ms)
+			break;
+		node = trace_order(tr, (uint32_t)(((int64_t)t->s_start + (int64_t)t->s_dir *
+		    (t->s_done + 1)) % n + n) % n);
+		t->s_done++;
+		if (trace_is_placeholder(tr, node) || node >= t->s_nspans ||
+		    t->s_hit[node] != 0)
+			continue;
+		if (t->filter != NULL && !span_matches(ui, node))
+			t->s_hit[node] = 1;
+		else
+			t->s_hit[node] = span_has_text(ui, node, t->s_text) ? 2 : 1;
+		if (t->s_hit[node] == 2) {
+			t->s_nhits++;
+			if (t->s_jump)
+				search_jump(ui, t->s_dir);
+		}
+	}
+	if (t->s_done >= n) {
+		if (t->s_jump)
+			search_jump(ui, t->s_dir);
+		else if (ui->search_note != NULL)
+			search_report(ui, TRACE_NONE, t->sel, t->s_dir);
+	}
+	ui->dirty = true;
+	return t->s_done < n;
 }
 
 /* Search every span, not only visible rows: a match inside a collapsed
- * subtree is revealed. */
+ * subtree is revealed.  A new text (or a session that grew since) starts
+ * a search; n and N then step through what it found. */
 void
 ui_tree_search(struct ui *ui, const char *text, int dir)
 {
-	uint32_t node = find_node(ui, dir, node_has_text, text);
+	struct ui_tree *t = &ui->tree;
+	struct trace *tr = tree_trace(ui);
 
-	if (node == TRACE_NONE)
-		ui_message(ui, true, "no span matches '%s'", text);
-	else
-		reveal_and_select(ui, node);
+	tree_rows_if_dirty(ui);
+	if (t->s_text == NULL || strcmp(t->s_text, text) != 0 ||
+	    t->s_nspans != trace_count(tr)) {
+		free(t->s_text);
+		free(t->s_hit);
+		t->s_text = xstrdup(text);
+		t->s_nspans = trace_count(tr);
+		t->s_hit = xcalloc(t->s_nspans ? t->s_nspans : 1, 1);
+		t->s_start = t->sel != TRACE_NONE ? trace_pos(tr, t->sel) : 0;
+		t->s_done = 0;
+		t->s_nhits = 0;
+		t->s_dir = dir;
+		t->s_jump = true;
+		/* Small sessions are searched at once. */
+		ui_tree_search_work(ui, ui_now_ms() + SEARCH_SLICE_MS);
+		return;
+	}
+	search_jump(ui, dir);
 }
 
 bool
@@ -768,6 +956,8 @@ ui_tree_set_filter(struct ui *ui, const char *expr)
 		return false;
 	filter_free(ui->tree.filter);
 	ui->tree.filter = f;
+	free(ui->tree.s_text);
+	ui->tree.s_text = NULL;
 	ui_tree_rows(ui);
 	ui->dirty = true;
 	return true;

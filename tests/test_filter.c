@@ -99,14 +99,14 @@ START_TEST(test_exact_keys)
 	SPAN_YES("type:tool");
 	SPAN_YES("type:TOOL");
 	SPAN_YES("TYPE:tool");
-	SPAN_NO("type:too");
 	SPAN_NO("type:llm");
 	SPAN_YES("status:error");
 	SPAN_NO("status:ok");
 	SPAN_YES("kind:Internal");
 	SPAN_NO("kind:client");
 	SESSION_YES("status:paused");
-	SESSION_NO("status:pause");
+	SESSION_NO("status:running");
+	SPAN_NO("status:completed");
 }
 END_TEST
 
@@ -309,6 +309,16 @@ START_TEST(test_bad_values)
 	PARSE_FAILS("dur>99999999999h",
 	    "filter: bad duration in 'dur>99999999999h' (a number with unit "
 	    "ns, us, ms, s, m or h)");
+	/* Fixed-choice keys: a typo is an error listing the valid values. */
+	PARSE_FAILS("type:toool",
+	    "filter: unknown type 'toool' in 'type:toool' (valid: workflow, "
+	    "agent, llm, tool, resource, prompt, other)");
+	PARSE_FAILS("status:faild",
+	    "filter: unknown status 'faild' in 'status:faild' (valid: ok, "
+	    "error, unset, running, paused, failed, completed)");
+	PARSE_FAILS("kind:foo,client",
+	    "filter: unknown kind 'foo' in 'kind:foo,client' (valid: "
+	    "internal, client, server, producer, consumer, unspecified)");
 	PARSE_FAILS("tokens>lots", "filter: bad number in 'tokens>lots'");
 	PARSE_FAILS("tokens>1.5", "filter: bad number in 'tokens>1.5'");
 	PARSE_FAILS("tokens>10k", "filter: bad number in 'tokens>10k'");
