@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "gz.h"
 #include "source.h"
 #include "ui.h"
 
@@ -133,7 +134,8 @@ parse_options(int argc, char **argv, struct options *o)
 			fputs(usage_text, stdout);
 			exit(0);
 		case 'V':
-			printf("mcp-inspect-tui %s\n", PACKAGE_VERSION);
+			printf("mcp-inspect-tui %s (inflate: %s)\n", PACKAGE_VERSION,
+			    gz_backend_name());
 			exit(0);
 		default:
 			if (optopt != 0 && optopt < 256)
