@@ -1,5 +1,7 @@
 /* inflater.c — raw deflate with ISA-L or zlib. */
+#ifdef HAVE_CONFIG_H
 #include "config.h"
+#endif
 
 #include "inflater.h"
 

@@ -13,6 +13,10 @@
  * Then gz_read_at, over a memfd holding the input and the reference's
  * access points, must read back the reference's bytes at a few offsets.
  *
+ * All of it runs once with each inflate the build has (inflater.h: ISA-L
+ * and zlib); where both decode the whole input without an error, they
+ * must give the same bytes and members.
+ *
  * Control values come from bytes 4-9 of the input, which a gzip member
  * keeps for MTIME, XFL and OS — fields the decoder ignores — so the
  * .gz seed files work as they are and mutating the controls keeps them
@@ -31,6 +35,7 @@
 
 #include "fuzz_util.h"
 #include "gz.h"
+#include "inflater.h"
 #include "lines.h"
 
 /* Decoded bytes kept per run: a few bytes of input can inflate to
@@ -45,7 +50,7 @@ struct out {
 	bool overflow;
 };
 
-static unsigned char *ref_buf, *pw_buf;
+static unsigned char *ref_buf, *pw_buf, *other_buf;
 static int memfd = -1;
 
 int
@@ -58,7 +63,8 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
 	}
 	ref_buf = malloc(MAX_OUT);
 	pw_buf = malloc(MAX_OUT);
-	if (ref_buf == NULL || pw_buf == NULL)
+	other_buf = malloc(MAX_OUT);
+	if (ref_buf == NULL || pw_buf == NULL || other_buf == NULL)
 		abort();
 	return 0;
 }
@@ -209,10 +215,12 @@ write_memfd(const uint8_t *data, size_t size)
 	}
 }
 
-int
-LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+/* One decoder's run over the input, into ref; sets *ref_ok.  Returns the
+ * reference gz (caller frees), or NULL when its output overflowed. */
+static struct gz *
+run_backend(const uint8_t *data, size_t size, struct out *refp, bool *ref_okp)
 {
-	struct out ref = { ref_buf, 0, false };
+	struct out ref = *refp;
 	struct piecewise pw;
 	struct gz *ref_gz, *gz;
 	char *cause = NULL;
@@ -269,7 +277,36 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	read_back(ref_gz, &ref, ref.len / 2, len);
 	read_back(ref_gz, &ref, ref.len != 0 ? ref.len - 1 : 0, len);
 	read_back(ref_gz, &ref, ref.len, len);
+	*refp = ref;
+	*ref_okp = ref_ok;
+	return ref_gz;
 out:
 	gz_free(ref_gz);
+	return NULL;
+}
+
+int
+LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	struct out a = { ref_buf, 0, false }, b = { other_buf, 0, false };
+	struct gz *ga, *gb;
+	bool a_ok = false, b_ok = false;
+
+	if (!inflater_set_default(INFLATER_ISAL)) {
+		gz_free(run_backend(data, size, &a, &a_ok));
+		return 0;
+	}
+	ga = run_backend(data, size, &a, &a_ok);
+	inflater_set_default(INFLATER_ZLIB);
+	gb = run_backend(data, size, &b, &b_ok);
+	inflater_set_default(INFLATER_ISAL);
+	if (ga != NULL && gb != NULL && a_ok && b_ok &&
+	    (a.len != b.len || memcmp(a.p, b.p, a.len) != 0 ||
+	    gz_members(ga) != gz_members(gb) || gz_pending(ga) != gz_pending(gb)))
+		fuzz_fail("ISA-L and zlib both decode it, to different results "
+		    "(%zu and %zu bytes, %u and %u members)", a.len, b.len,
+		    gz_members(ga), gz_members(gb));
+	gz_free(ga);
+	gz_free(gb);
 	return 0;
 }
