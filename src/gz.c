@@ -481,14 +481,14 @@ gz_data(struct gz *gz, const unsigned char *p, size_t len, size_t *used,
     gz_out_fn out, void *arg)
 {
 	size_t off = 0, n, produced;
-	bool point;
+	bool point, full;
 	int ret;
 	const char *msg = NULL;
 
 	for (;;) {
 		point = gz->record && gz->total_out - gz->point_out >= GZ_SPAN;
 		ret = inflater_run(gz->inf, p + off, len - off, &n, gz->outbuf,
-		    gz->outsize, &produced, point, &msg);
+		    gz->outsize, &produced, &full, point, &msg);
 		off += n;
 		*used = off;
 		gz->total_out += produced;
@@ -505,7 +505,7 @@ gz_data(struct gz *gz, const unsigned char *p, size_t len, size_t *used,
 			return gz_end_data(gz);
 		if (ret == INFLATER_ERROR)
 			return gz_fail(gz, gz->total_in + off, msg);
-		if (produced < gz->outsize && off == len)
+		if (!full && off == len)
 			return 0;
 	}
 }

@@ -19,6 +19,16 @@
 #define INFLATER_WINSIZE	32768	/* deflate's history */
 /* ISA-L's lengths are 32-bit: feed and drain at most this per call. */
 #define INFLATER_MAX_CALL	(1u << 30)
+/*
+ * ISA-L 2.30's decoder moves its output pointer past a match before it
+ * checks the match's distance, so the output of a call that fails ends
+ * in up to 258 bytes (deflate's longest match) that were never decoded.
+ * The last INFLATER_HOLD bytes of output are therefore held back until
+ * the next call succeeds or the stream ends, and dropped on an error:
+ * what is delivered before a corrupt point is then the same however the
+ * input and output were cut (a read-back must see the same bytes).
+ */
+#define INFLATER_HOLD		258
 
 struct inflater {
 	enum inflater_backend backend;
@@ -35,6 +45,8 @@ struct inflater {
 	size_t tail_len;
 	unsigned char carry[8];
 	size_t carry_len;
+	unsigned char held[INFLATER_HOLD];
+	size_t held_len;
 #endif
 };
 
@@ -146,6 +158,7 @@ inflater_isal_reset(struct inflater *inf)
 	inf->isal->crc_flag = inf->crc_wanted ? ISAL_GZIP_NO_HDR : ISAL_DEFLATE;
 	inf->tail_len = 0;
 	inf->carry_len = 0;
+	inf->held_len = 0;
 }
 #endif
 
@@ -176,7 +189,7 @@ inflater_reset(struct inflater *inf)
 static int
 inflater_run_zlib(struct inflater *inf, const unsigned char *in, size_t inlen,
     size_t *used, unsigned char *out, size_t outlen, size_t *produced,
-    bool want_point, const char **msg)
+    bool *full, bool want_point, const char **msg)
 {
 	z_stream *strm = &inf->strm;
 	int ret;
@@ -190,6 +203,7 @@ inflater_run_zlib(struct inflater *inf, const unsigned char *in, size_t inlen,
 	ret = inflate(strm, want_point ? Z_BLOCK : Z_NO_FLUSH);
 	*used = inlen - strm->avail_in;
 	*produced = outlen - strm->avail_out;
+	*full = strm->avail_out == 0;
 	if (inf->crc_wanted)
 		inf->crc = crc32(inf->crc, out, *produced);
 	if (ret == Z_STREAM_END)
@@ -239,30 +253,42 @@ inflater_keep_tail(struct inflater *inf, const unsigned char *in, size_t n)
 static int
 inflater_run_isal(struct inflater *inf, const unsigned char *in, size_t inlen,
     size_t *used, unsigned char *out, size_t outlen, size_t *produced,
-    const char **msg)
+    bool *full, const char **msg)
 {
 	struct inflate_state *st = inf->isal;
 	ptrdiff_t consumed;
-	size_t back;
+	size_t back, held = inf->held_len, total, keep;
 	int ret;
 
 	if (inlen > INFLATER_MAX_CALL)
 		inlen = INFLATER_MAX_CALL;
 	if (outlen > INFLATER_MAX_CALL)
 		outlen = INFLATER_MAX_CALL;
+	if (outlen <= INFLATER_HOLD) {
+		fprintf(stderr, "mcp-inspect-tui: inflater: output buffer of %zu "
+		    "bytes is too small\n", outlen);
+		exit(1);
+	}
+	memcpy(out, inf->held, held);
+	inf->held_len = 0;
 	st->next_in = (uint8_t *)in;
 	st->avail_in = (uint32_t)inlen;
-	st->next_out = out;
-	st->avail_out = (uint32_t)outlen;
+	st->next_out = out + held;
+	st->avail_out = (uint32_t)(outlen - held);
 	ret = isal_inflate(st);
-	*produced = outlen - st->avail_out;
+	total = outlen - st->avail_out;
+	*full = st->avail_out == 0;
 	consumed = (const unsigned char *)st->next_in - in;
 	if (ret < 0) {
+		/* The last bytes may be a match that was never copied. */
+		*produced = total > INFLATER_HOLD ? total - INFLATER_HOLD : 0;
+		*full = false;
 		*used = consumed > 0 ? (size_t)consumed : 0;
 		*msg = inflater_isal_error(ret);
 		return INFLATER_ERROR;
 	}
 	if (st->block_state == ISAL_BLOCK_FINISH) {
+		*produced = total;
 		inf->crc = st->crc;
 		/* The whole bytes read ahead past the end are still in read_in
 		 * (ISA-L 2.32 gives them back itself and leaves none there):
@@ -282,6 +308,10 @@ inflater_run_isal(struct inflater *inf, const unsigned char *in, size_t inlen,
 		*used = (size_t)consumed;
 		return INFLATER_END;
 	}
+	keep = total < INFLATER_HOLD ? total : INFLATER_HOLD;
+	memcpy(inf->held, out + total - keep, keep);
+	inf->held_len = keep;
+	*produced = total - keep;
 	*used = (size_t)consumed;
 	inflater_keep_tail(inf, in, *used);
 	inf->crc = st->crc;
@@ -292,15 +322,15 @@ inflater_run_isal(struct inflater *inf, const unsigned char *in, size_t inlen,
 int
 inflater_run(struct inflater *inf, const unsigned char *in, size_t inlen,
     size_t *used, unsigned char *out, size_t outlen, size_t *produced,
-    bool want_point, const char **msg)
+    bool *full, bool want_point, const char **msg)
 {
 #ifdef HAVE_ISAL
 	if (inf->backend == INFLATER_ISAL)
 		return inflater_run_isal(inf, in, inlen, used, out, outlen,
-		    produced, msg);
+		    produced, full, msg);
 #endif
 	return inflater_run_zlib(inf, in, inlen, used, out, outlen, produced,
-	    want_point, msg);
+	    full, want_point, msg);
 }
 
 uint32_t
@@ -344,9 +374,13 @@ inflater_point(struct inflater *inf, int *bits, size_t *size)
 		    st->block_state == ISAL_BLOCK_FINISH || st->tmp_out_valid < 0 ||
 		    (size_t)st->tmp_out_valid > sizeof st->tmp_out_buffer)
 			return NULL;
-		*size = head + (size_t)st->tmp_out_valid;
+		/* The output held back comes first, then the state. */
+		*size = 2 + INFLATER_HOLD + head + (size_t)st->tmp_out_valid;
 		blob = xmalloc(*size);
-		memcpy(blob, st, *size);
+		blob[0] = (unsigned char)(inf->held_len & 0xff);
+		blob[1] = (unsigned char)(inf->held_len >> 8);
+		memcpy(blob + 2, inf->held, INFLATER_HOLD);
+		memcpy(blob + 2 + INFLATER_HOLD, st, *size - 2 - INFLATER_HOLD);
 		*bits = 0;
 		return blob;
 	}
@@ -372,9 +406,14 @@ inflater_resume(struct inflater *inf, const void *blob, size_t size, int bits,
 	inflater_reset(inf);
 #ifdef HAVE_ISAL
 	if (inf->backend == INFLATER_ISAL) {
+		const unsigned char *b = blob;
+
+		size -= 2 + INFLATER_HOLD;
 		if (size > sizeof *inf->isal)
 			size = sizeof *inf->isal;
-		memcpy(inf->isal, blob, size);
+		inf->held_len = b[0] | (size_t)b[1] << 8;
+		memcpy(inf->held, b + 2, INFLATER_HOLD);
+		memcpy(inf->isal, b + 2 + INFLATER_HOLD, size);
 		/* Reads only decode: no CRC wanted from here. */
 		inf->isal->crc_flag = inf->crc_wanted ? inf->isal->crc_flag : ISAL_DEFLATE;
 		return;

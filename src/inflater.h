@@ -40,16 +40,18 @@ enum inflater_backend inflater_backend(const struct inflater *);
 void inflater_reset(struct inflater *);
 
 /*
- * Decode from in[0..inlen) into out[0..outlen): sets *used and *produced.
- * Returns INFLATER_OK (call again: with more input once *used == inlen
- * and *produced < outlen, else at once), INFLATER_END, or INFLATER_ERROR
- * with *msg (static text); the output before the error is in *produced.
+ * Decode from in[0..inlen) into out[0..outlen) (more than 258 bytes):
+ * sets *used, *produced and *full (the output filled up: call again at
+ * once).  Returns INFLATER_OK (call again: with more input once *used ==
+ * inlen and !*full), INFLATER_END, or INFLATER_ERROR with *msg (static
+ * text); the output before the error is in *produced.  ISA-L may hold
+ * back the last bytes of a call's output until the next.
  * With want_point the call may stop early where inflater_point() can
  * make an access point (zlib: at a block boundary).
  */
 int inflater_run(struct inflater *, const unsigned char *in, size_t inlen,
     size_t *used, unsigned char *out, size_t outlen, size_t *produced,
-    bool want_point, const char **msg);
+    bool *full, bool want_point, const char **msg);
 /* CRC-32 of the output since the reset (when made with crc). */
 uint32_t inflater_crc(const struct inflater *);
 /*
