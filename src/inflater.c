@@ -23,10 +23,12 @@
  * ISA-L 2.30's decoder moves its output pointer past a match before it
  * checks the match's distance, so the output of a call that fails ends
  * in up to 258 bytes (deflate's longest match) that were never decoded.
- * The last INFLATER_HOLD bytes of output are therefore held back until
- * the next call succeeds or the stream ends, and dropped on an error:
- * what is delivered before a corrupt point is then the same however the
- * input and output were cut (a read-back must see the same bytes).
+ * The last INFLATER_HOLD bytes of a call that filled its output are
+ * therefore held back until the next call, and dropped on an error; a
+ * call that used all its input delivers everything (a torn tail waits
+ * for more input with all it decoded shown, as with zlib).  So before a
+ * corrupt point ISA-L delivers the same bytes as zlib except up to 258
+ * of them, fewer the closer the input was cut before it.
  */
 #define INFLATER_HOLD		258
 
@@ -309,6 +311,8 @@ inflater_run_isal(struct inflater *inf, const unsigned char *in, size_t inlen,
 		return INFLATER_END;
 	}
 	keep = total < INFLATER_HOLD ? total : INFLATER_HOLD;
+	if (!*full && (size_t)consumed == inlen)
+		keep = 0;
 	memcpy(inf->held, out + total - keep, keep);
 	inf->held_len = keep;
 	*produced = total - keep;

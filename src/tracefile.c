@@ -22,6 +22,10 @@
  * parsing): its budget counts input bytes, and a gzip bomb turns 256 KiB
  * of input into 256 MiB, a second the browser would not answer keys. */
 #define TRACEFILE_OUT_PER_READ (2u << 20)
+/* Lines one tracefile_read may deliver: 2 MiB of near-empty lines is two
+ * million of them, tens of ms however little each costs.  Checked after
+ * each piece of output (at most 256 KiB). */
+#define TRACEFILE_LINES_PER_READ 32768
 /* Deflate's largest expansion, assumed until a file shows its own. */
 #define DEFLATE_MAX_RATIO 1032
 #define RATIO_KNOWN_AFTER (64u * 1024)
@@ -43,6 +47,7 @@ struct tracefile {
 	char *first_bad;
 	bool failed;
 	bool bomb;           /* reading stopped: it decompresses too far */
+	uint64_t read_lines; /* lines delivered in this tracefile_read */
 	/* A pretty-printed object being read (see tracefile_pretty_line). */
 	bool in_object;
 	uint64_t object_off;
@@ -330,6 +335,7 @@ tracefile_on_line(void *arg, const char *line, size_t len, uint64_t off)
 	char why[80];
 
 	tf->line_no++;
+	tf->read_lines++;
 	if (tracefile_pretty_line(tf, line, len, off))
 		return 0;
 	if (line == NULL && len > TRACEFILE_MAX_LINE) {
@@ -355,7 +361,11 @@ tracefile_on_text(void *arg, const char *buf, size_t len)
 		tf->bomb = true;
 		return 1;
 	}
-	return lines_feed(tf->lines, buf, len, tracefile_on_line, tf);
+	if (lines_feed(tf->lines, buf, len, tracefile_on_line, tf) != 0)
+		return 1;
+	/* Enough lines for one read: gz stops, and the next read feeds on
+	 * from gz_total_in(). */
+	return tf->read_lines >= TRACEFILE_LINES_PER_READ;
 }
 
 /* Fetch the next input bytes: from the file at the consumed offset, or
@@ -429,6 +439,7 @@ tracefile_read(struct tracefile *tf, struct span_parser *parser, struct trace *t
 	}
 	tf->parser = parser;
 	tf->trace = trace;
+	tf->read_lines = 0;
 	while (done < max_bytes) {
 		if (gz_total_out(tf->gz) - out0 >= TRACEFILE_OUT_PER_READ)
 			break; /* more next time (rc 1) */
@@ -449,6 +460,12 @@ tracefile_read(struct tracefile *tf, struct span_parser *parser, struct trace *t
 		if (gz_feed(tf->gz, tf->chunk, (size_t)n, tracefile_on_text, tf, cause) == -1) {
 			char *why = *cause;
 
+			if (why == NULL && !tf->bomb) {
+				/* Stopped at the line budget: the rest of this
+				 * input is read again next time. */
+				tf->consumed = gz_total_in(tf->gz);
+				break;
+			}
 			if (tf->bomb)
 				*cause = xasprintf("%s: decompresses to over %d times its "
 				    "size (a gzip bomb?); reading of this file stopped after "

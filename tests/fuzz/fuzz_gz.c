@@ -98,8 +98,10 @@ static int
 check_line(void *arg, const char *line, size_t len, uint64_t off)
 {
 	struct piecewise *pw = arg;
-	const unsigned char *r = pw->ref->p;
-	size_t rlen = pw->ref->len, end;
+	/* The run's own bytes (collected before lines_feed saw them), which
+	 * are checked against the reference's as a whole. */
+	const unsigned char *r = pw->out.p;
+	size_t rlen = pw->out.len, end;
 
 	if (off != pw->next_line)
 		fuzz_fail("line at %llu, expected %llu", (unsigned long long)off,
@@ -225,7 +227,7 @@ run_backend(const uint8_t *data, size_t size, struct out *refp, bool *ref_okp)
 	struct gz *ref_gz, *gz;
 	char *cause = NULL;
 	bool ref_ok, ok = true;
-	size_t split1, split2, len;
+	size_t split1, split2, len, slack;
 	uint64_t at;
 
 	ref_gz = gz_new();
@@ -247,13 +249,17 @@ run_backend(const uint8_t *data, size_t size, struct out *refp, bool *ref_okp)
 	ok = feed_piece(gz, data, split1, &pw) &&
 	    feed_piece(gz, data + split1, split2 - split1, &pw) &&
 	    feed_piece(gz, data + split2, size - split2, &pw);
-	if (ok != ref_ok || pw.out.len != ref.len ||
+	/* Before a corrupt point ISA-L may hold back up to 258 bytes, fewer
+	 * when the input was cut just before it (inflater.c): then the split
+	 * run delivers a little more, all of it the same bytes. */
+	slack = !ref_ok && inflater_default() == INFLATER_ISAL ? 258 : 0;
+	if (ok != ref_ok || pw.out.len < ref.len || pw.out.len > ref.len + slack ||
 	    (ref.len != 0 && memcmp(pw.out.p, ref.p, ref.len) != 0))
 		fuzz_fail("split at %zu and %zu: %s, %zu bytes; in one feed: "
 		    "%s, %zu bytes%s", split1, split2, ok ? "ok" : "failed",
 		    pw.out.len, ref_ok ? "ok" : "failed", ref.len,
 		    pw.out.len == ref.len ? " (bytes differ)" : "");
-	if (gz_total_out(gz) != gz_total_out(ref_gz) ||
+	if ((slack == 0 && gz_total_out(gz) != gz_total_out(ref_gz)) ||
 	    gz_members(gz) != gz_members(ref_gz) ||
 	    gz_is_plain(gz) != gz_is_plain(ref_gz) ||
 	    gz_pending(gz) != gz_pending(ref_gz))
@@ -261,7 +267,7 @@ run_backend(const uint8_t *data, size_t size, struct out *refp, bool *ref_okp)
 	if (ok && gz_total_in(gz) != size)
 		fuzz_fail("gz consumed %llu of %zu bytes without an error",
 		    (unsigned long long)gz_total_in(gz), size);
-	if (lines_offset(pw.lines) + lines_pending(pw.lines) != ref.len)
+	if (lines_offset(pw.lines) + lines_pending(pw.lines) != pw.out.len)
 		fuzz_fail("lines: %llu delivered + %zu pending != %zu decoded",
 		    (unsigned long long)lines_offset(pw.lines),
 		    lines_pending(pw.lines), ref.len);
