@@ -23,7 +23,10 @@
  * members.  Any other byte that does not start a member is corrupt.
  */
 
-#define GZ_OUTSIZE	(256 * 1024)	/* inflate output per out() call */
+/* Inflate output per out() call: also how finely a reader can stop (a
+ * tracefile checks its line and ratio budgets per piece); 64 KiB of
+ * near-empty lines is still 32768 of them. */
+#define GZ_OUTSIZE	(64 * 1024)
 #define GZ_READSIZE	(64 * 1024)	/* pread and output chunk of gz_read_at */
 #define GZ_SPAN		(2 * 1024 * 1024) /* output between in-member points: a read
 					   inflates at most this much to reach a span */

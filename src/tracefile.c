@@ -25,7 +25,8 @@
 /* Lines one tracefile_read may deliver: 2 MiB of near-empty lines is two
  * million of them, tens of ms however little each costs.  Checked after
  * each piece of output (at most 256 KiB). */
-#define TRACEFILE_LINES_PER_READ 32768
+#define TRACEFILE_LINES_PER_READ 16384
+#define TRACEFILE_PLAIN_PIECE (64 * 1024)
 /* Deflate's largest expansion, assumed until a file shows its own. */
 #define DEFLATE_MAX_RATIO 1032
 #define RATIO_KNOWN_AFTER (64u * 1024)
@@ -419,6 +420,10 @@ tracefile_input_cap(const struct tracefile *tf)
 	uint64_t in = gz_total_in(tf->gz), out = gz_total_out(tf->gz);
 	uint64_t ratio = in >= RATIO_KNOWN_AFTER ? out / in + 1 : DEFLATE_MAX_RATIO;
 
+	/* Plain text goes to the lines in one piece per input chunk: keep
+	 * it as small as gz's pieces, for the line budget. */
+	if (gz_is_plain(tf->gz))
+		return TRACEFILE_PLAIN_PIECE;
 	return (size_t)(TRACEFILE_OUT_PER_READ / ratio);
 }
 
