@@ -12,6 +12,7 @@
 
 #include "buf.h"
 #include "gz.h"
+#include "gzcache.h"
 #include "lines.h"
 #include "span_parse.h"
 #include "trace.h"
@@ -27,6 +28,8 @@
  * each piece of output (at most 256 KiB). */
 #define TRACEFILE_LINES_PER_READ 16384
 #define TRACEFILE_PLAIN_PIECE (64 * 1024)
+/* Decoded segments kept for fetching spans back (gzcache.c). */
+#define TRACEFILE_CACHE (32u << 20)
 /* Deflate's largest expansion, assumed until a file shows its own. */
 #define DEFLATE_MAX_RATIO 1032
 #define RATIO_KNOWN_AFTER (64u * 1024)
@@ -40,6 +43,7 @@ struct tracefile {
 	dev_t dev;
 	ino_t ino;
 	struct gz *gz;
+	struct gzcache *cache; /* for tracefile_line; NULL until first used */
 	struct lines *lines;
 	uint64_t consumed;   /* input bytes fed to gz */
 	uint64_t size;       /* file size when last looked at */
@@ -223,6 +227,7 @@ tracefile_free(struct tracefile *tf)
 		return;
 	close(tf->fd);
 	gz_free(tf->gz);
+	gzcache_free(tf->cache);
 	lines_free(tf->lines);
 	free(tf->chunk);
 	free(tf->first_bad);
@@ -530,7 +535,9 @@ tracefile_line(struct tracefile *tf, uint64_t off, uint32_t len, char **cause)
 	char *line = xmalloc((size_t)len + 1);
 	long got;
 
-	got = gz_read_at(tf->fd, gz_index(tf->gz), off, line, len, cause);
+	if (tf->cache == NULL)
+		tf->cache = gzcache_new(TRACEFILE_CACHE);
+	got = gzcache_read(tf->cache, tf->fd, gz_index(tf->gz), off, line, len, cause);
 	if (got < 0) {
 		free(line);
 		return NULL;
