@@ -53,7 +53,7 @@ static const char usage_text[] =
 "                       'type:tool status:error name:fetch free text'\n"
 "      --token TOKEN    inspector token (default $MCP_INSPECTOR_TOKEN)\n"
 "  -h, --help           show this help and exit\n"
-"  -V, --version        show the version and exit\n"
+"  -V, --version        show the version (and the inflate built in) and exit\n"
 "\n"
 "Exit status: 0 success, 1 runtime failure, 2 usage error.\n";
 
