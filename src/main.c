@@ -14,6 +14,7 @@
 
 #include "cli.h"
 #include "gz.h"
+#include "settings.h"
 #include "source.h"
 #include "ui.h"
 
@@ -54,6 +55,9 @@ static const char usage_text[] =
 "      --token TOKEN    inspector token (default $MCP_INSPECTOR_TOKEN)\n"
 "  -h, --help           show this help and exit\n"
 "  -V, --version        show the version (and the inflate built in) and exit\n"
+"\n"
+"Defaults for the source, token and colours may be set in\n"
+"$XDG_CONFIG_HOME/mcp-inspect-tui/config (see mcp-inspect-tui(1), FILES).\n"
 "\n"
 "Exit status: 0 success, 1 runtime failure, 2 usage error.\n";
 
@@ -162,21 +166,74 @@ parse_options(int argc, char **argv, struct options *o)
 	o->cli.token = o->token;
 }
 
+static void
+config_warning(void *arg, const char *msg)
+{
+	cli_error("warning: config %s", msg);
+}
+
+/*
+ * The configuration file fills what the command line and the environment
+ * left open (settings.h).  Its colour choice goes through NO_COLOR, the one
+ * switch the browser reads.
+ */
+static void
+apply_config(struct options *o, struct settings *cfg)
+{
+	char *path = settings_default_path(), *cause = NULL;
+	const char *env_dir = getenv("MCP_TRACES_DIR");
+
+	if (settings_load(cfg, path, config_warning, NULL, &cause) == -1) {
+		cli_error("warning: config %s", cause);
+		free(cause);
+	}
+	free(path);
+	if (o->source == NULL && (env_dir == NULL || *env_dir == '\0'))
+		o->source = cfg->source;
+	if (o->token == NULL)
+		o->token = cfg->token;
+	if (cfg->color == SETTINGS_COLOR_OFF)
+		setenv("NO_COLOR", "1", 1);
+	else if (cfg->color == SETTINGS_COLOR_ON)
+		unsetenv("NO_COLOR");
+	o->cli.token = o->token;
+}
+
+/* A remote source with no token yet runs the configured token command. */
+static char *
+config_token(const struct settings *cfg, const struct source *src, const char *token)
+{
+	char *cause = NULL, *t;
+
+	if (src->kind != SOURCE_URL || token != NULL || cfg->token_command == NULL)
+		return NULL;
+	if ((t = settings_run_token_command(cfg, &cause)) == NULL) {
+		cli_error("warning: config %s", cause);
+		free(cause);
+	}
+	return t;
+}
+
 int
 main(int argc, char **argv)
 {
 	struct options o;
+	struct settings cfg;
 	struct source src;
-	char *cause = NULL;
+	char *cause = NULL, *cmd_token;
 	int rc;
 
 	setlocale(LC_ALL, "");
 	parse_options(argc, argv, &o);
+	apply_config(&o, &cfg);
 	if (source_init(&src, o.source, &cause) == -1) {
 		cli_error("%s", cause);
 		free(cause);
+		settings_clear(&cfg);
 		return 1;
 	}
+	if ((cmd_token = config_token(&cfg, &src, o.token)) != NULL)
+		o.token = o.cli.token = cmd_token;
 	switch (o.mode) {
 	case MODE_LIST:
 		rc = cli_list(&src, &o.cli);
@@ -205,5 +262,7 @@ main(int argc, char **argv)
 		break;
 	}
 	source_clear(&src);
+	free(cmd_token);
+	settings_clear(&cfg);
 	return rc;
 }

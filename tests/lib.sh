@@ -17,6 +17,8 @@ lib_cleanup() {
 trap lib_cleanup EXIT
 export LC_ALL=C.UTF-8
 unset MCP_TRACES_DIR MCP_INSPECTOR_TOKEN NO_COLOR
+# The user's configuration file never changes what a test sees.
+export XDG_CONFIG_HOME="$TMP/no-config"
 
 # Under `make check-valgrind` (tests/valgrind.sh) every start of the binary
 # — run, "$BIN" in a test, the commands tmux starts — goes through memcheck,
