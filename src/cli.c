@@ -26,6 +26,7 @@
 #include "span.h"
 #include "span_detail.h"
 #include "stats.h"
+#include "workpool.h"
 #include "text.h"
 #include "trace.h"
 #include "tracefile.h"
@@ -861,15 +862,14 @@ cli_open_session(const struct source *src, const char *id, const struct cli_opts
 	return s;
 }
 
+/* A span's JSON object up to its detail fields, without the closing brace. */
 static void
-cli_span_json(struct buf *b, struct session *s, uint32_t i, uint32_t depth,
-    bool orphan, bool detail)
+cli_span_json_head(struct buf *b, struct session *s, uint32_t i, uint32_t depth,
+    bool orphan)
 {
 	struct trace *t = session_trace(s);
 	const struct span *sp = trace_span(t, i);
-	struct span_detail *d;
 	struct cost c;
-	char *cause = NULL, *j;
 
 	buf_printf(b, "{\"depth\":%u,\"span_id\":", depth);
 	cli_add_json_str(b, trace_str(t, sp->id));
@@ -898,28 +898,115 @@ cli_span_json(struct buf *b, struct session *s, uint32_t i, uint32_t depth,
 	cli_add_json_cost(b, &c);
 	if (!c.known)
 		cli_cost_hint(c.unpriced);
+}
+
+/* The detail fields; nulls when d is NULL (it could not be read). */
+static void
+cli_span_json_detail(struct buf *b, const struct span_detail *d)
+{
+	char *j;
+
+	if (d == NULL) {
+		buf_adds(b, ",\"status_description\":null,\"attributes\":null,"
+		    "\"events\":null,\"resource\":null");
+		return;
+	}
+	buf_adds(b, ",\"status_description\":");
+	cli_add_json_str(b, d->status_description);
+	buf_adds(b, ",\"attributes\":");
+	buf_adds(b, j = kv_list_to_json(&d->attrs));
+	free(j);
+	buf_adds(b, ",\"events\":");
+	buf_adds(b, j = span_detail_events_json(d));
+	free(j);
+	buf_adds(b, ",\"resource\":");
+	buf_adds(b, j = kv_list_to_json(&d->resource));
+	free(j);
+}
+
+static void
+cli_span_json(struct buf *b, struct session *s, uint32_t i, uint32_t depth,
+    bool orphan, bool detail)
+{
+	struct span_detail *d;
+	char *cause = NULL;
+
+	cli_span_json_head(b, s, i, depth, orphan);
 	if (detail) {
 		if ((d = session_span_detail(s, i, &cause)) == NULL) {
 			cli_error("warning: %s", cause);
 			free(cause);
-			buf_adds(b, ",\"status_description\":null,\"attributes\":null,"
-			    "\"events\":null,\"resource\":null");
-		} else {
-			buf_adds(b, ",\"status_description\":");
-			cli_add_json_str(b, d->status_description);
-			buf_adds(b, ",\"attributes\":");
-			buf_adds(b, j = kv_list_to_json(&d->attrs));
-			free(j);
-			buf_adds(b, ",\"events\":");
-			buf_adds(b, j = span_detail_events_json(d));
-			free(j);
-			buf_adds(b, ",\"resource\":");
-			buf_adds(b, j = kv_list_to_json(&d->resource));
-			free(j);
-			span_detail_free(d);
 		}
+		cli_span_json_detail(b, d);
+		span_detail_free(d);
 	}
 	buf_adds(b, "}\n");
+}
+
+/*
+ * --dump --json --detail spends its time in jansson, one span at a time:
+ * spans are done in batches, their lines fetched here (the file's reader
+ * and its cache are not shared), then parsed and written out on every
+ * core (workpool.c), then printed in order with their warnings.
+ */
+#define CLI_DETAIL_BATCH 1024
+
+struct cli_djob {
+	struct session *s;
+	uint32_t node;
+	char *line;	/* owned; NULL when it could not be fetched */
+	char *cause;	/* owned: why there is no detail */
+	struct buf out;	/* the whole object, "}\n" included */
+};
+
+static void
+cli_djob_run(void *arg, size_t k)
+{
+	struct cli_djob *j = (struct cli_djob *)arg + k;
+	struct span_detail *d = NULL;
+
+	if (j->line != NULL)
+		d = session_span_detail_of(j->s, j->node, j->line, &j->cause);
+	cli_span_json_detail(&j->out, d);
+	span_detail_free(d);
+	buf_adds(&j->out, "}\n");
+}
+
+/* Print the batch in order and empty it. */
+static void
+cli_detail_flush(struct buf *b, struct cli_djob *jobs, size_t *n)
+{
+	size_t k;
+
+	workpool_run(*n, cli_djob_run, jobs);
+	for (k = 0; k < *n; k++) {
+		if (jobs[k].cause != NULL) {
+			cli_flush(b);
+			cli_error("warning: %s", jobs[k].cause);
+		}
+		buf_add(b, jobs[k].out.p, jobs[k].out.len);
+		if (b->len > 65536)
+			cli_flush(b);
+		free(jobs[k].line);
+		free(jobs[k].cause);
+		buf_free(&jobs[k].out);
+	}
+	*n = 0;
+}
+
+static void
+cli_detail_add(struct buf *b, struct cli_djob *jobs, size_t *n,
+    struct session *s, uint32_t node, uint32_t depth, bool orphan)
+{
+	struct cli_djob *j = &jobs[(*n)++];
+
+	memset(j, 0, sizeof *j);
+	j->s = s;
+	j->node = node;
+	cli_span_json_head(&j->out, s, node, depth, orphan);
+	j->line = session_span_line(s, node, &j->cause);
+	if (*n == CLI_DETAIL_BATCH)
+		cli_detail_flush(b, jobs, n);
 }
 
 /* The tree glyphs before a node: "│  " for each open ancestor level and
@@ -1053,6 +1140,8 @@ cli_dump(const struct source *src, const char *id, const struct cli_opts *o)
 	struct filter *f;
 	struct trace *t;
 	struct buf b = BUF_INIT;
+	struct cli_djob *jobs = NULL;
+	size_t njobs = 0;
 	uint32_t pos, node, n;
 	int failed;
 
@@ -1072,6 +1161,8 @@ cli_dump(const struct source *src, const char *id, const struct cli_opts *o)
 	trace_update_tree(t);
 	cli_report_structure(s);
 	n = trace_nodes(t);
+	if (o->json && o->detail)
+		jobs = xcalloc(CLI_DETAIL_BATCH, sizeof *jobs);
 	for (pos = 0; pos < n; pos++) {
 		node = trace_order(t, pos);
 		if (trace_is_placeholder(t, node)) {
@@ -1088,9 +1179,12 @@ cli_dump(const struct source *src, const char *id, const struct cli_opts *o)
 			if (!filter_match(f, &fs))
 				continue;
 		}
-		if (o->json)
+		if (o->json && o->detail)
+			cli_detail_add(&b, jobs, &njobs, s, node,
+			    trace_depth(t, node), trace_is_orphan(t, node));
+		else if (o->json)
 			cli_span_json(&b, s, node, trace_depth(t, node),
-			    trace_is_orphan(t, node), o->detail);
+			    trace_is_orphan(t, node), false);
 		else {
 			cli_tree_prefix(&b, t, node, g);
 			cli_span_text(&b, t, node);
@@ -1101,6 +1195,9 @@ cli_dump(const struct source *src, const char *id, const struct cli_opts *o)
 		if (b.len > 65536)
 			cli_flush(&b);
 	}
+	if (njobs != 0)
+		cli_detail_flush(&b, jobs, &njobs);
+	free(jobs);
 	cli_flush(&b);
 	buf_free(&b);
 	session_free(s);

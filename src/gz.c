@@ -9,11 +9,12 @@
 #include <unistd.h>
 #include <zlib.h>
 
+#include "inflater.h"
 #include "xmalloc.h"
 
 /*
  * The gzip wrapper (RFC 1952) is parsed here and only the deflate data goes
- * through zlib's raw inflate: that gives the exact offset of every member
+ * through a raw inflate (inflater.c: ISA-L, or zlib): that gives the exact offset of every member
  * start for the index, and a member split anywhere — even inside its header
  * — is just a state to resume from.
  *
@@ -22,9 +23,11 @@
  * members.  Any other byte that does not start a member is corrupt.
  */
 
-#define GZ_OUTSIZE	(256 * 1024)	/* inflate output per out() call */
+/* Inflate output per out() call: also how finely a reader can stop (a
+ * tracefile checks its line and ratio budgets per piece); 64 KiB of
+ * near-empty lines is still 32768 of them. */
+#define GZ_OUTSIZE	(64 * 1024)
 #define GZ_READSIZE	(64 * 1024)	/* pread and output chunk of gz_read_at */
-#define GZ_WINSIZE	32768		/* deflate history an in-member point needs */
 #define GZ_SPAN		(2 * 1024 * 1024) /* output between in-member points: a read
 					   inflates at most this much to reach a span */
 
@@ -61,8 +64,8 @@ struct gz {
 	bool record;		/* record access points */
 	bool any_member;	/* a member header has been seen */
 
-	z_stream strm;
-	bool inflating;		/* strm is initialised */
+	enum inflater_backend backend;
+	struct inflater *inf;	/* NULL until the first member's data */
 	unsigned char *outbuf;
 	size_t outsize;
 
@@ -71,7 +74,6 @@ struct gz {
 	unsigned flags;		/* header fields of this member still to parse */
 	size_t skip;		/* FEXTRA bytes still to skip */
 	uLong hcrc;		/* CRC-32 of this member's header so far */
-	uLong crc;		/* CRC-32 of this member's output so far */
 
 	uint64_t total_in;
 	uint64_t total_out;
@@ -85,20 +87,9 @@ struct gz {
 	char *error;
 };
 
-static voidpf
-gz_zalloc(voidpf opaque, uInt items, uInt size)
-{
-	return xcalloc(items, size);
-}
-
-static void
-gz_zfree(voidpf opaque, voidpf p)
-{
-	free(p);
-}
-
 static struct gz *
-gz_create(bool verify, bool record, size_t outsize)
+gz_create(bool verify, bool record, size_t outsize,
+    enum inflater_backend backend)
 {
 	struct gz *gz = xcalloc(1, sizeof *gz);
 
@@ -106,15 +97,21 @@ gz_create(bool verify, bool record, size_t outsize)
 	gz->verify = verify;
 	gz->record = record;
 	gz->outsize = outsize;
-	gz->strm.zalloc = gz_zalloc;
-	gz->strm.zfree = gz_zfree;
+	gz->backend = backend;
+	gz->idx.backend = backend;
 	return gz;
 }
 
 struct gz *
 gz_new(void)
 {
-	return gz_create(true, true, GZ_OUTSIZE);
+	return gz_create(true, true, GZ_OUTSIZE, inflater_default());
+}
+
+const char *
+gz_backend_name(void)
+{
+	return inflater_name(inflater_default());
 }
 
 void
@@ -131,8 +128,7 @@ gz_free(struct gz *gz)
 
 	if (gz == NULL)
 		return;
-	if (gz->inflating)
-		inflateEnd(&gz->strm);
+	inflater_free(gz->inf);
 	for (i = 0; i < gz->idx.npoints; i++)
 		free(gz->idx.points[i].window);
 	free(gz->idx.points);
@@ -146,13 +142,9 @@ gz_trim(struct gz *gz)
 {
 	if (gz_pending(gz))
 		return;
-	if (gz->inflating) {
-		inflateEnd(&gz->strm);
-		memset(&gz->strm, 0, sizeof gz->strm);
-		gz->strm.zalloc = gz_zalloc;
-		gz->strm.zfree = gz_zfree;
-		gz->inflating = false;
-	}
+	/* Made again by gz_inflate_reset at the next member. */
+	inflater_free(gz->inf);
+	gz->inf = NULL;
 	free(gz->outbuf);
 	gz->outbuf = NULL;
 }
@@ -212,7 +204,8 @@ gz_fail(struct gz *gz, uint64_t at, const char *why)
 }
 
 static void
-gz_add_point(struct gz *gz, uint64_t in, int bits, unsigned char *window)
+gz_add_point(struct gz *gz, uint64_t in, int bits, unsigned char *window,
+    size_t wsize)
 {
 	struct gz_point *pt;
 
@@ -226,6 +219,7 @@ gz_add_point(struct gz *gz, uint64_t in, int bits, unsigned char *window)
 	pt->out = gz->total_out;
 	pt->bits = bits;
 	pt->window = window;
+	pt->wsize = wsize;
 	gz->point_out = gz->total_out;
 }
 
@@ -233,18 +227,10 @@ gz_add_point(struct gz *gz, uint64_t in, int bits, unsigned char *window)
 static void
 gz_inflate_reset(struct gz *gz)
 {
-	int ret;
-
-	if (gz->inflating)
-		ret = inflateReset(&gz->strm);
+	if (gz->inf == NULL)
+		gz->inf = inflater_new(gz->backend, gz->verify);
 	else
-		ret = inflateInit2(&gz->strm, -15);
-	if (ret != Z_OK) {
-		fprintf(stderr, "mcp-inspect-tui: zlib: cannot initialise "
-		    "inflate (%d)\n", ret);
-		exit(1);
-	}
-	gz->inflating = true;
+		inflater_reset(gz->inf);
 	if (gz->outbuf == NULL)
 		gz->outbuf = xmalloc(gz->outsize);
 }
@@ -265,7 +251,7 @@ gz_start_plain(struct gz *gz)
 {
 	gz->state = GZ_PLAIN;
 	gz->idx.plain = true;
-	gz_add_point(gz, 0, 0, NULL);
+	gz_add_point(gz, 0, 0, NULL, 0);
 }
 
 /* ID1 ID2 are in: the rest of the header follows, all under its CRC. */
@@ -370,10 +356,9 @@ static void
 gz_start_data(struct gz *gz)
 {
 	gz_inflate_reset(gz);
-	gz->crc = crc32(0, NULL, 0);
 	gz->state = GZ_DATA;
 	if (gz->record)
-		gz_add_point(gz, gz->member_in, 0, NULL);
+		gz_add_point(gz, gz->member_in, 0, NULL, 0);
 }
 
 /* Go on with the next optional header field still flagged. */
@@ -475,66 +460,67 @@ gz_header_crc(struct gz *gz, const unsigned char *p, size_t len, size_t *used)
 }
 
 /*
- * Once a member has produced GZ_SPAN bytes since the last point, inflate
- * runs with Z_BLOCK so it returns at the next block boundary, where a point
- * can be made from the unused bits and inflate's 32 KiB window.
+ * Once a member has produced GZ_SPAN bytes since the last point, the
+ * inflater is asked for a place to resume from: zlib stops at the next
+ * block boundary for it, ISA-L can resume from any call's end.
  */
 static void
 gz_maybe_point(struct gz *gz, uint64_t in)
 {
-	unsigned char *window;
-	uInt wlen = GZ_WINSIZE;
-	int type = gz->strm.data_type;
+	unsigned char *blob;
+	size_t size;
+	int bits;
 
-	if (!(type & 128) || (type & 64))
-		return;
-	window = xmalloc(GZ_WINSIZE);
-	if (inflateGetDictionary(&gz->strm, window, &wlen) != Z_OK ||
-	    wlen != GZ_WINSIZE) {
-		free(window);
-		return;
-	}
-	gz_add_point(gz, in, type & 7, window);
+	if ((blob = inflater_point(gz->inf, &bits, &size)) != NULL)
+		gz_add_point(gz, in, bits, blob, size);
+}
+
+static int gz_trailer(struct gz *, const unsigned char *, size_t, size_t *);
+
+/* The deflate data ended: its trailer starts with the bytes the inflater
+ * read ahead, maybe all eight of them. */
+static int
+gz_end_data(struct gz *gz)
+{
+	size_t none;
+
+	gz->state = GZ_TRAILER;
+	gz->have = inflater_carry(gz->inf, gz->field);
+	if (gz->have == 8)
+		return gz_trailer(gz, gz->field, 0, &none);
+	return 0;
 }
 
 static int
 gz_data(struct gz *gz, const unsigned char *p, size_t len, size_t *used,
     gz_out_fn out, void *arg)
 {
-	z_stream *strm = &gz->strm;
-	size_t produced;
-	int flush, ret;
-	const char *msg;
+	size_t off = 0, n, produced;
+	bool point, full;
+	int ret;
+	const char *msg = NULL;
 
-	strm->next_in = (unsigned char *)p;
-	strm->avail_in = len;
 	for (;;) {
-		flush = Z_NO_FLUSH;
-		if (gz->record && gz->total_out - gz->point_out >= GZ_SPAN)
-			flush = Z_BLOCK;
-		strm->next_out = gz->outbuf;
-		strm->avail_out = gz->outsize;
-		ret = inflate(strm, flush);
-		produced = gz->outsize - strm->avail_out;
-		*used = len - strm->avail_in;
-		if (gz->verify)
-			gz->crc = crc32(gz->crc, gz->outbuf, produced);
+		point = gz->record && gz->total_out - gz->point_out >= GZ_SPAN;
+		ret = inflater_run(gz->inf, p + off, len - off, &n, gz->outbuf,
+		    gz->outsize, &produced, &full, point, &msg);
+		off += n;
+		*used = off;
 		gz->total_out += produced;
-		if (ret == Z_STREAM_END) {
-			gz->state = GZ_TRAILER;
-			gz->have = 0;
-		} else if (flush == Z_BLOCK && ret == Z_OK)
-			gz_maybe_point(gz, gz->total_in + *used);
+		if (ret == INFLATER_OK && point)
+			gz_maybe_point(gz, gz->total_in + off);
 		if (produced != 0 &&
-		    out(arg, (const char *)gz->outbuf, produced) != 0)
-			return GZ_STOP;
-		if (ret == Z_STREAM_END)
-			return 0;
-		if (ret != Z_OK && ret != Z_BUF_ERROR) {
-			msg = strm->msg != NULL ? strm->msg : "inflate failed";
-			return gz_fail(gz, gz->total_in + *used, msg);
+		    out(arg, (const char *)gz->outbuf, produced) != 0) {
+			if (ret == INFLATER_END && gz_end_data(gz) != 0)
+				return -1;
+			return ret == INFLATER_ERROR ?
+			    gz_fail(gz, gz->total_in + off, msg) : GZ_STOP;
 		}
-		if (strm->avail_out != 0 && strm->avail_in == 0)
+		if (ret == INFLATER_END)
+			return gz_end_data(gz);
+		if (ret == INFLATER_ERROR)
+			return gz_fail(gz, gz->total_in + off, msg);
+		if (!full && off == len)
 			return 0;
 	}
 }
@@ -554,7 +540,7 @@ gz_trailer(struct gz *gz, const unsigned char *p, size_t len, size_t *used)
 	if (!gz_collect(gz, p, len, used, 8))
 		return 0;
 	at = gz->total_in + *used - 8;
-	if (gz->verify && gz_le32(gz->field) != (uint32_t)gz->crc)
+	if (gz->verify && gz_le32(gz->field) != inflater_crc(gz->inf))
 		return gz_fail(gz, at, "CRC-32 mismatch");
 	if (gz->verify &&
 	    gz_le32(gz->field + 4) != (uint32_t)(gz->total_out - gz->member_out))
@@ -729,12 +715,13 @@ gz_copy_out(void *arg, const char *p, size_t len)
 	return c->got == c->len;
 }
 
-/* Put the reader at an in-member point: its bits, then its window. */
+/* Put the reader at an in-member point: its state, and for zlib's
+ * points the bits of the byte before it. */
 static int
 gz_resume_point(int fd, struct gz *gz, const struct gz_point *pt,
     char **cause)
 {
-	unsigned char c;
+	unsigned char c = 0;
 	ssize_t n;
 
 	gz_inflate_reset(gz);
@@ -746,9 +733,8 @@ gz_resume_point(int fd, struct gz *gz, const struct gz_point *pt,
 			    n == -1 ? strerror(errno) : "file shrank");
 			return -1;
 		}
-		inflatePrime(&gz->strm, pt->bits, c >> (8 - pt->bits));
 	}
-	inflateSetDictionary(&gz->strm, pt->window, GZ_WINSIZE);
+	inflater_resume(gz->inf, pt->window, pt->wsize, pt->bits, c);
 	return 0;
 }
 
@@ -806,7 +792,7 @@ gz_read_at(int fd, const struct gz_index *idx, uint64_t off, void *buf,
 	if ((pt = gz_find_point(idx, off)) == NULL)
 		return 0;
 
-	gz = gz_create(false, false, GZ_READSIZE);
+	gz = gz_create(false, false, GZ_READSIZE, idx->backend);
 	gz->total_in = pt->in;
 	gz->total_out = pt->out;
 	gz->state = GZ_MAGIC;

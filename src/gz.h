@@ -24,12 +24,16 @@ struct gz_point {
 	uint64_t in;  /* compressed offset (of the first whole byte) */
 	uint64_t out; /* decompressed offset */
 	int bits;     /* 0-7 bits of the byte before `in` still to use */
-	unsigned char *window; /* NULL at member starts */
+	/* NULL at member starts; else the inflater's state to resume from
+	 * (inflater_point: zlib's 32 KiB window, or ISA-L's whole state) */
+	unsigned char *window;
+	size_t wsize;
 };
 
 /* Access points of one stream; owned by the gz that records them. */
 struct gz_index {
 	bool plain;             /* input is not gzip: offsets are file offsets */
+	int backend;            /* enum inflater_backend that made the points */
 	struct gz_point *points; /* sorted by out */
 	size_t npoints;
 };
@@ -41,7 +45,10 @@ struct gz;
  * feeding again from input offset gz_total_in() carries on. */
 typedef int (*gz_out_fn)(void *arg, const char *buf, size_t len);
 
+/* A decoder with the default inflate (inflater.h: ISA-L when built with
+ * it); gz_backend_name() names it, for --version. */
 struct gz *gz_new(void);
+const char *gz_backend_name(void);
 void gz_free(struct gz *);
 /* The input must be gzip (a file named *.gz): no plain-text fallback, so
  * anything else fails at once with a clear cause instead of being read

@@ -17,6 +17,7 @@
 
 #include "cli.h"
 #include "prices.h"
+#include "gz.h"
 #include "settings.h"
 #include "source.h"
 #include "ui.h"
@@ -81,7 +82,7 @@ static const char usage_text[] =
 "                       'type:tool status:error name:fetch free text'\n"
 "      --token TOKEN    inspector token (default $MCP_INSPECTOR_TOKEN)\n"
 "  -h, --help           show this help and exit\n"
-"  -V, --version        show the version and exit\n"
+"  -V, --version        show the version (and the inflate built in) and exit\n"
 "\n"
 "Defaults for the source, token and colours may be set in\n"
 "$XDG_CONFIG_HOME/mcp-inspect-tui/config (see mcp-inspect-tui(1), FILES).\n"
@@ -112,6 +113,17 @@ hold_closed_std_fds(void)
 			close(nfd);
 		}
 	}
+}
+
+/* --version names the inflate the program was built with. */
+static const char *
+version_text(void)
+{
+	static char text[128];
+
+	snprintf(text, sizeof text, "mcp-inspect-tui %s (inflate: %s)\n",
+	    PACKAGE_VERSION, gz_backend_name());
+	return text;
 }
 
 /* --help and --version: their output is checked like any other. */
@@ -232,7 +244,7 @@ parse_options(int argc, char **argv, struct options *o)
 			print_and_exit(usage_text);
 			break;
 		case 'V':
-			print_and_exit("mcp-inspect-tui " PACKAGE_VERSION "\n");
+			print_and_exit(version_text());
 			break;
 		default:
 			/* A long option missing its argument sets optopt

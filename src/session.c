@@ -408,13 +408,25 @@ session_unnul_keys(const char *p, size_t n, size_t *outlen)
 struct span_detail *
 session_span_detail(struct session *s, uint32_t i, char **cause)
 {
-	char *line = session_span_line(s, i, cause), *fixed, *why;
-	const struct span *sp;
+	char *line = session_span_line(s, i, cause);
 	struct span_detail *d;
-	size_t n;
 
 	if (line == NULL)
 		return NULL;
+	d = session_span_detail_of(s, i, line, cause);
+	free(line);
+	return d;
+}
+
+struct span_detail *
+session_span_detail_of(const struct session *s, uint32_t i, const char *line,
+    char **cause)
+{
+	const struct span *sp;
+	struct span_detail *d;
+	char *fixed, *why;
+	size_t n;
+
 	sp = trace_span(s->trace, i);
 	d = span_detail_parse(line, sp->len, sp->sub, cause);
 	if (d == NULL && strstr(*cause, "NUL byte in object key") != NULL) {
@@ -432,7 +444,6 @@ session_span_detail(struct session *s, uint32_t i, char **cause)
 		    trace_str(s->trace, sp->id), why);
 		free(why);
 	}
-	free(line);
 	return d;
 }
 

@@ -80,6 +80,11 @@ enum session_status session_status_parse(const char *);
 /* Full detail of span i, parsed from its raw line (caller frees with
  * span_detail_free); NULL with *cause when it cannot be fetched. */
 struct span_detail *session_span_detail(struct session *, uint32_t i, char **cause);
+/* The detail of span i from its line (session_span_line's); reads the
+ * session only, so several threads may call it at once while nothing
+ * else touches the session. */
+struct span_detail *session_span_detail_of(const struct session *, uint32_t i,
+    const char *line, char **cause);
 /* The raw line of span i (caller frees). */
 char *session_span_line(struct session *, uint32_t i, char **cause);
 

@@ -14,6 +14,7 @@
 #include "buf.h"
 #include "gz.h"
 #include "inspector.h"
+#include "gzcache.h"
 #include "lines.h"
 #include "span_parse.h"
 #include "trace.h"
@@ -24,6 +25,13 @@
  * parsing): its budget counts input bytes, and a gzip bomb turns 256 KiB
  * of input into 256 MiB, a second the browser would not answer keys. */
 #define TRACEFILE_OUT_PER_READ (2u << 20)
+/* Lines one tracefile_read may deliver: 2 MiB of near-empty lines is two
+ * million of them, tens of ms however little each costs.  Checked after
+ * each piece of output (at most 256 KiB). */
+#define TRACEFILE_LINES_PER_READ 16384
+#define TRACEFILE_PLAIN_PIECE (64 * 1024)
+/* Decoded segments kept for fetching spans back (gzcache.c). */
+#define TRACEFILE_CACHE (32u << 20)
 /* Deflate's largest expansion, assumed until a file shows its own. */
 #define DEFLATE_MAX_RATIO 1032
 #define RATIO_KNOWN_AFTER (64u * 1024)
@@ -40,6 +48,7 @@ struct tracefile {
 	dev_t dev;
 	ino_t ino;
 	struct gz *gz;
+	struct gzcache *cache; /* for tracefile_line; NULL until first used */
 	struct lines *lines;
 	uint64_t consumed;   /* input bytes fed to gz */
 	uint64_t size;       /* file size when last looked at */
@@ -54,6 +63,7 @@ struct tracefile {
 	 * the file has only grown, different when it was rewritten. */
 	unsigned char last[TRACEFILE_LAST];
 	size_t nlast;
+	uint64_t read_lines; /* lines delivered in this tracefile_read */
 	/* A pretty-printed object being read (see tracefile_pretty_line). */
 	bool in_object;
 	uint64_t object_off;
@@ -476,6 +486,7 @@ tracefile_free(struct tracefile *tf)
 	if (tf->fd != -1)
 		close(tf->fd);
 	gz_free(tf->gz);
+	gzcache_free(tf->cache);
 	lines_free(tf->lines);
 	free(tf->chunk);
 	while (tf->nbad > 0)
@@ -595,6 +606,7 @@ tracefile_on_line(void *arg, const char *line, size_t len, uint64_t off)
 	char why[80];
 
 	tf->line_no++;
+	tf->read_lines++;
 	if (tracefile_pretty_line(tf, line, len, off))
 		return 0;
 	if (line == NULL && len > TRACEFILE_MAX_LINE) {
@@ -620,7 +632,11 @@ tracefile_on_text(void *arg, const char *buf, size_t len)
 		tf->bomb = true;
 		return 1;
 	}
-	return lines_feed(tf->lines, buf, len, tracefile_on_line, tf);
+	if (lines_feed(tf->lines, buf, len, tracefile_on_line, tf) != 0)
+		return 1;
+	/* Enough lines for one read: gz stops, and the next read feeds on
+	 * from gz_total_in(). */
+	return tf->read_lines >= TRACEFILE_LINES_PER_READ;
 }
 
 /* Fetch the next input bytes: from the file at the consumed offset, or
@@ -725,6 +741,10 @@ tracefile_input_cap(const struct tracefile *tf)
 	uint64_t in = gz_total_in(tf->gz), out = gz_total_out(tf->gz);
 	uint64_t ratio = in >= RATIO_KNOWN_AFTER ? out / in + 1 : DEFLATE_MAX_RATIO;
 
+	/* Plain text goes to the lines in one piece per input chunk: keep
+	 * it as small as gz's pieces, for the line budget. */
+	if (gz_is_plain(tf->gz))
+		return TRACEFILE_PLAIN_PIECE;
 	return (size_t)(TRACEFILE_OUT_PER_READ / ratio);
 }
 
@@ -766,6 +786,7 @@ tracefile_read(struct tracefile *tf, struct span_parser *parser, struct trace *t
 	tf->parser = parser;
 	tf->trace = trace;
 	tf->chunk = xmalloc(TRACEFILE_CHUNK);
+	tf->read_lines = 0;
 	while (done < max_bytes) {
 		if (gz_total_out(tf->gz) - out0 >= TRACEFILE_OUT_PER_READ)
 			break; /* more next time (rc 1) */
@@ -787,6 +808,12 @@ tracefile_read(struct tracefile *tf, struct span_parser *parser, struct trace *t
 		if (gz_feed(tf->gz, tf->chunk, (size_t)n, tracefile_on_text, tf, cause) == -1) {
 			char *why = *cause;
 
+			if (why == NULL && !tf->bomb) {
+				/* Stopped at the line budget: the rest of this
+				 * input is read again next time. */
+				tf->consumed = gz_total_in(tf->gz);
+				break;
+			}
 			if (tf->bomb)
 				*cause = xasprintf("%s: decompresses to over %d times its "
 				    "size (a gzip bomb?); reading of this file stopped after "
@@ -869,7 +896,9 @@ tracefile_line(struct tracefile *tf, uint64_t off, uint32_t len, char **cause)
 	if (tracefile_hold(tf, cause) == -1)
 		return NULL;
 	line = xmalloc((size_t)len + 1);
-	got = gz_read_at(tf->fd, gz_index(tf->gz), off, line, len, cause);
+	if (tf->cache == NULL)
+		tf->cache = gzcache_new(TRACEFILE_CACHE);
+	got = gzcache_read(tf->cache, tf->fd, gz_index(tf->gz), off, line, len, cause);
 	tracefile_release(tf);
 	if (got < 0) {
 		free(line);

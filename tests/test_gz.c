@@ -9,6 +9,7 @@
 
 #include "buf.h"
 #include "gz.h"
+#include "inflater.h"
 #include "xmalloc.h"
 
 /* Optional gzip header fields of a test member. */
@@ -930,7 +931,9 @@ check_big_member(const struct buf *big, int level)
 	/* gz.c makes a point every 2 MiB of output inside a member; an
 	 * 8 MiB member needs at least 3 to keep reads short. */
 	ck_assert_uint_ge(inside, 3);
-	if (level != 0)
+	/* zlib's points sit at block boundaries, mostly mid-byte; ISA-L's
+	 * hold its whole state and start at a whole byte. */
+	if (level != 0 && idx->backend == INFLATER_ZLIB)
 		ck_assert_uint_gt(withbits, 0);
 	check_member_points(gz, &s);
 	fd = temp_file(s.gz.p, s.gz.len);
@@ -1040,14 +1043,24 @@ gz_suite(void)
 	return s;
 }
 
+/* Every test with each inflate this build has: ISA-L (when built with
+ * it) and zlib, the fallback, which must stay alive. */
 int
 main(void)
 {
-	SRunner *sr = srunner_create(gz_suite());
-	int failed;
+	static const enum inflater_backend backends[] = { INFLATER_ISAL, INFLATER_ZLIB };
+	SRunner *sr;
+	size_t i;
+	int failed = 0;
 
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
+	for (i = 0; i < sizeof backends / sizeof backends[0]; i++) {
+		if (!inflater_set_default(backends[i]))
+			continue;
+		printf("inflate: %s\n", inflater_name(backends[i]));
+		sr = srunner_create(gz_suite());
+		srunner_run_all(sr, CK_NORMAL);
+		failed += srunner_ntests_failed(sr);
+		srunner_free(sr);
+	}
 	return failed > 0 ? EXIT_FAILURE : EXIT_SUCCESS;
 }

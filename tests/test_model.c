@@ -397,6 +397,42 @@ START_TEST(test_read_output_bounded)
 }
 END_TEST
 
+/* One read also stops after a bounded number of lines: 2 MiB of tiny
+ * lines is a million of them, too many between two keys. */
+START_TEST(test_read_lines_bounded)
+{
+	struct span_parser *sp = span_parser_new();
+	struct trace *t = trace_new();
+	struct tracefile *tf;
+	char path[512], *cause = NULL, *tiny = xmalloc(1 << 20);
+	gzFile gz;
+	int k, rc;
+
+	for (k = 0; k < 1 << 20; k += 2)
+		memcpy(tiny + k, "x\n", 2);
+	snprintf(path, sizeof path, "%s/tiny.jsonl.gz", tmpdir);
+	ck_assert_ptr_nonnull(gz = gzopen(path, "wb6"));
+	for (k = 0; k < 8; k++)
+		ck_assert_int_eq(gzwrite(gz, tiny, 1 << 20), 1 << 20);
+	gzclose(gz);
+	free(tiny);
+	ck_assert_ptr_nonnull(tf = tracefile_open(path, 0, &cause));
+	rc = tracefile_read(tf, sp, t, 1 << 20, &cause);
+	ck_assert_int_eq(rc, 1);
+	/* The budget plus at most one piece of output (64 KiB) past it. */
+	ck_assert_uint_gt(tracefile_bad_lines(tf), 0);
+	ck_assert_uint_le(tracefile_bad_lines(tf), 16384 + 32768);
+	while ((rc = tracefile_read(tf, sp, t, 1 << 20, &cause)) == 1)
+		;
+	ck_assert_int_eq(rc, 0);
+	ck_assert_uint_eq(tracefile_bad_lines(tf), 4u << 20);
+	ck_assert_uint_eq(tracefile_consumed(tf), tracefile_size(tf));
+	tracefile_free(tf);
+	trace_free(t);
+	span_parser_free(sp);
+}
+END_TEST
+
 START_TEST(test_meta_title_engine_counts)
 {
 	struct session_meta m;
@@ -934,6 +970,7 @@ model_suite(void)
 	tcase_add_test(ts, test_status_rules);
 	tcase_add_test(ts, test_meta_title_engine_counts);
 	tcase_add_test(ts, test_read_output_bounded);
+	tcase_add_test(ts, test_read_lines_bounded);
 	tcase_add_test(ts, test_detail_fetched_back_by_offset);
 	tcase_add_test(ts, test_final_line_without_newline);
 	tcase_add_test(ts, test_session_ids_from_names);

@@ -13,6 +13,10 @@
  * Then gz_read_at, over a memfd holding the input and the reference's
  * access points, must read back the reference's bytes at a few offsets.
  *
+ * All of it runs once with each inflate the build has (inflater.h: ISA-L
+ * and zlib); where both decode the whole input without an error, they
+ * must give the same bytes and members.
+ *
  * Control values come from bytes 4-9 of the input, which a gzip member
  * keeps for MTIME, XFL and OS — fields the decoder ignores — so the
  * .gz seed files work as they are and mutating the controls keeps them
@@ -31,6 +35,7 @@
 
 #include "fuzz_util.h"
 #include "gz.h"
+#include "inflater.h"
 #include "lines.h"
 
 /* Decoded bytes kept per run: a few bytes of input can inflate to
@@ -45,7 +50,7 @@ struct out {
 	bool overflow;
 };
 
-static unsigned char *ref_buf, *pw_buf;
+static unsigned char *ref_buf, *pw_buf, *other_buf;
 static int memfd = -1;
 
 int
@@ -58,7 +63,8 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
 	}
 	ref_buf = malloc(MAX_OUT);
 	pw_buf = malloc(MAX_OUT);
-	if (ref_buf == NULL || pw_buf == NULL)
+	other_buf = malloc(MAX_OUT);
+	if (ref_buf == NULL || pw_buf == NULL || other_buf == NULL)
 		abort();
 	return 0;
 }
@@ -92,8 +98,10 @@ static int
 check_line(void *arg, const char *line, size_t len, uint64_t off)
 {
 	struct piecewise *pw = arg;
-	const unsigned char *r = pw->ref->p;
-	size_t rlen = pw->ref->len, end;
+	/* The run's own bytes (collected before lines_feed saw them), which
+	 * are checked against the reference's as a whole. */
+	const unsigned char *r = pw->out.p;
+	size_t rlen = pw->out.len, end;
 
 	if (off != pw->next_line)
 		fuzz_fail("line at %llu, expected %llu", (unsigned long long)off,
@@ -209,15 +217,17 @@ write_memfd(const uint8_t *data, size_t size)
 	}
 }
 
-int
-LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+/* One decoder's run over the input, into ref; sets *ref_ok.  Returns the
+ * reference gz (caller frees), or NULL when its output overflowed. */
+static struct gz *
+run_backend(const uint8_t *data, size_t size, struct out *refp, bool *ref_okp)
 {
-	struct out ref = { ref_buf, 0, false };
+	struct out ref = *refp;
 	struct piecewise pw;
 	struct gz *ref_gz, *gz;
 	char *cause = NULL;
 	bool ref_ok, ok = true;
-	size_t split1, split2, len;
+	size_t split1, split2, len, slack;
 	uint64_t at;
 
 	ref_gz = gz_new();
@@ -239,13 +249,17 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	ok = feed_piece(gz, data, split1, &pw) &&
 	    feed_piece(gz, data + split1, split2 - split1, &pw) &&
 	    feed_piece(gz, data + split2, size - split2, &pw);
-	if (ok != ref_ok || pw.out.len != ref.len ||
+	/* Before a corrupt point ISA-L may hold back up to 258 bytes, fewer
+	 * when the input was cut just before it (inflater.c): then the split
+	 * run delivers a little more, all of it the same bytes. */
+	slack = !ref_ok && inflater_default() == INFLATER_ISAL ? 258 : 0;
+	if (ok != ref_ok || pw.out.len < ref.len || pw.out.len > ref.len + slack ||
 	    (ref.len != 0 && memcmp(pw.out.p, ref.p, ref.len) != 0))
 		fuzz_fail("split at %zu and %zu: %s, %zu bytes; in one feed: "
 		    "%s, %zu bytes%s", split1, split2, ok ? "ok" : "failed",
 		    pw.out.len, ref_ok ? "ok" : "failed", ref.len,
 		    pw.out.len == ref.len ? " (bytes differ)" : "");
-	if (gz_total_out(gz) != gz_total_out(ref_gz) ||
+	if ((slack == 0 && gz_total_out(gz) != gz_total_out(ref_gz)) ||
 	    gz_members(gz) != gz_members(ref_gz) ||
 	    gz_is_plain(gz) != gz_is_plain(ref_gz) ||
 	    gz_pending(gz) != gz_pending(ref_gz))
@@ -253,7 +267,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (ok && gz_total_in(gz) != size)
 		fuzz_fail("gz consumed %llu of %zu bytes without an error",
 		    (unsigned long long)gz_total_in(gz), size);
-	if (lines_offset(pw.lines) + lines_pending(pw.lines) != ref.len)
+	if (lines_offset(pw.lines) + lines_pending(pw.lines) != pw.out.len)
 		fuzz_fail("lines: %llu delivered + %zu pending != %zu decoded",
 		    (unsigned long long)lines_offset(pw.lines),
 		    lines_pending(pw.lines), ref.len);
@@ -269,7 +283,36 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	read_back(ref_gz, &ref, ref.len / 2, len);
 	read_back(ref_gz, &ref, ref.len != 0 ? ref.len - 1 : 0, len);
 	read_back(ref_gz, &ref, ref.len, len);
+	*refp = ref;
+	*ref_okp = ref_ok;
+	return ref_gz;
 out:
 	gz_free(ref_gz);
+	return NULL;
+}
+
+int
+LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	struct out a = { ref_buf, 0, false }, b = { other_buf, 0, false };
+	struct gz *ga, *gb;
+	bool a_ok = false, b_ok = false;
+
+	if (!inflater_set_default(INFLATER_ISAL)) {
+		gz_free(run_backend(data, size, &a, &a_ok));
+		return 0;
+	}
+	ga = run_backend(data, size, &a, &a_ok);
+	inflater_set_default(INFLATER_ZLIB);
+	gb = run_backend(data, size, &b, &b_ok);
+	inflater_set_default(INFLATER_ISAL);
+	if (ga != NULL && gb != NULL && a_ok && b_ok &&
+	    (a.len != b.len || memcmp(a.p, b.p, a.len) != 0 ||
+	    gz_members(ga) != gz_members(gb) || gz_pending(ga) != gz_pending(gb)))
+		fuzz_fail("ISA-L and zlib both decode it, to different results "
+		    "(%zu and %zu bytes, %u and %u members)", a.len, b.len,
+		    gz_members(ga), gz_members(gb));
+	gz_free(ga);
+	gz_free(gb);
 	return 0;
 }

@@ -99,13 +99,19 @@ else
 	DEP_LIBS="-ljansson -lz"
 fi
 
+# ISA-L's inflate, as configure finds it: fuzz_gz then runs both backends.
+if command -v pkg-config >/dev/null 2>&1 && pkg-config --exists libisal 2>/dev/null; then
+	DEP_CFLAGS="$DEP_CFLAGS -DHAVE_ISAL $(pkg-config --cflags libisal)"
+	DEP_LIBS="$DEP_LIBS $(pkg-config --libs libisal)"
+fi
+
 # ---- targets -----------------------------------------------------------
 
 # The project sources a target links (besides xmalloc.c and buf.c).
 sources_of() {
 	case $1 in
 	parse|diff) echo jscan span_parse span_detail ;;
-	gz) echo gz lines ;;
+	gz) echo gz inflater lines ;;
 	sse) echo sse ;;
 	json_view) echo json_view vdoc text ;;
 	chat) echo chat_view json_view vdoc text ;;
