@@ -967,7 +967,7 @@ chat_stop_reason(const json_t *resp)
 
 /*
  * "812 in · 120 out" from the facts (the index pass's figures), else from
- * the response by SPEC §3's one rule, span_response_tokens, which reads a
+ * the response by doc/reference.md §3's one rule, span_response_tokens, which reads a
  * text cut at 30 KB as far as it goes (jansson would refuse all of it).
  */
 static void

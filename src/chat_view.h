@@ -1,5 +1,5 @@
 /*
- * chat_view.h — the LLM conversation behind a span, as a chat (SPEC §6).
+ * chat_view.h — the LLM conversation behind a span, as a chat (doc/reference.md §6).
  *
  * Input: the prompt (mcp.llm.prompt_json) and response
  * (mcp.llm.response_json) texts, either of which may be missing, plus the

@@ -607,7 +607,7 @@ cli_remote_meta(struct session_meta *m, const struct insp_session *s)
 /* A real inspector's rotated session: /trace/ID served the base file
  * only, so the status read from it is a guess from part of the trace;
  * the inspector's stands (with its title and times, which it read from
- * every file), and what is missing is said (SPEC §4). */
+ * every file), and what is missing is said (doc/reference.md §4). */
 static void
 cli_remote_partial(struct session_meta *m, const struct insp_session *s)
 {
@@ -1537,7 +1537,7 @@ cli_events(const struct source *src, const struct cli_opts *o)
 }
 
 /*
- * --critical-path and --stats (SPEC §9)
+ * --critical-path and --stats (doc/reference.md §9)
  */
 
 /* Spans without an end last until now, to the microsecond the trace

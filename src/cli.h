@@ -1,5 +1,5 @@
 /*
- * cli.h — the headless modes (SPEC §5): --list, --dump and --tail, as
+ * cli.h — the headless modes (doc/reference.md §5): --list, --dump and --tail, as
  * text for people or JSON for scripts.  Each returns the exit status
  * (0 ok, 1 runtime failure) after printing one stderr line per failure.
  */
@@ -31,7 +31,7 @@ int cli_events(const struct source *, const struct cli_opts *);
  * any write to it failed (a full disk, a closed descriptor). */
 int cli_output_close(void);
 
-/* SPEC §9: a session's critical path, one row per segment; its stats
+/* doc/reference.md §9: a session's critical path, one row per segment; its stats
  * (o->all: every session of the source, one after another, then the
  * whole source). */
 int cli_critical_path(const struct source *, const char *id, const struct cli_opts *);

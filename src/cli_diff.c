@@ -1,6 +1,6 @@
 /*
  * cli_diff.c — --diff A B: two runs compared (diff.c), as a tree with
- * +/-/~ marks for people or JSON Lines for scripts (SPEC §9).
+ * +/-/~ marks for people or JSON Lines for scripts (doc/reference.md §9).
  */
 #include <langinfo.h>
 #include <stdio.h>

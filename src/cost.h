@@ -1,5 +1,5 @@
 /*
- * cost.h — what a session's tokens cost (SPEC §9), from the price table
+ * cost.h — what a session's tokens cost (doc/reference.md §9), from the price table
  * (prices.h) and the model rule of usage.h, on the span index.
  *
  * A cost is unknown (null in JSON) exactly when there are tokens whose

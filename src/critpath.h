@@ -1,5 +1,5 @@
 /*
- * critpath.h — the critical path of a session or a subtree (SPEC §9): the
+ * critpath.h — the critical path of a session or a subtree (doc/reference.md §9): the
  * chain of spans that determined its wall time, by the rule Jaeger and
  * Grafana use (CRISP).  Walk back from the end: at each point the child
  * that finished last at or before it holds the path, and the walk goes on

@@ -1,5 +1,5 @@
 /*
- * diff.h — compare two runs (SPEC §9 "Compare two runs"): the span trees of
+ * diff.h — compare two runs (doc/reference.md §9 "Compare two runs"): the span trees of
  * two traces merged into one tree of rows, each span of A matched with a
  * span of B or marked removed / added.
  *

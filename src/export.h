@@ -1,5 +1,5 @@
 /*
- * export.h — getting things out of the browser (SPEC §9): a span as JSON,
+ * export.h — getting things out of the browser (doc/reference.md §9): a span as JSON,
  * a subtree as a Markdown outline, and the OSC 52 sequence that puts text
  * on the terminal's clipboard.  Plain text in, plain text out: no curses.
  */

@@ -1,6 +1,6 @@
 /*
  * gz.h — streaming decoder for trace bytes: plain text or gzip with any
- * number of concatenated members (SPEC §1), fed in arbitrary pieces.
+ * number of concatenated members (doc/reference.md §1), fed in arbitrary pieces.
  *
  * Input may stop anywhere — inside a member's header, its deflate data or
  * its trailer — and resume when more arrives: nothing is lost or repeated.

@@ -1,6 +1,6 @@
 /*
  * insp_chunks.c — a real inspector's rotated chunk rows, folded into their
- * session (SPEC §4, last bullet).
+ * session (doc/reference.md §4, last bullet).
  *
  * The inspector's /sessions lists each file of a rotated session as a
  * session of its own: ID (the base file) and ID.jsonl.chunk_N (each chunk,

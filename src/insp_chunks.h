@@ -1,6 +1,6 @@
 /*
  * insp_chunks.h — folding a real inspector's rotated chunk rows of
- * /sessions (ID.jsonl.chunk_N) into their session's row (SPEC §4).
+ * /sessions (ID.jsonl.chunk_N) into their session's row (doc/reference.md §4).
  */
 #ifndef INSP_CHUNKS_H
 #define INSP_CHUNKS_H

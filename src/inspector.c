@@ -784,7 +784,7 @@ insp_trace_body_1(struct insp_trace *t, struct http_req *r, const char *buf, siz
 		return 0; /* another 2xx: nothing we asked for */
 	if (t->gz == NULL && insp_trace_start(t, r) == -1)
 		return 1;
-	/* 206 answers are decompressed text (SPEC §4). */
+	/* 206 answers are decompressed text (doc/reference.md §4). */
 	if (!t->body_gzip)
 		return insp_trace_write(t, buf, len);
 	if (gz_feed(t->gz, buf, len, insp_trace_write, t, &cause) == -1) {

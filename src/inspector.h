@@ -1,5 +1,5 @@
 /*
- * inspector.h — the mcp-agent inspector's HTTP API (SPEC §4): the session
+ * inspector.h — the mcp-agent inspector's HTTP API (doc/reference.md §4): the session
  * list, trace downloads and tails, and the event stream with its
  * reconnect policy.  Everything is asynchronous on http.c; the owner's
  * poll loop drives it (inspector_http for the sockets, *_tick for timers).
@@ -121,7 +121,7 @@ int insp_events_retry_in(const struct insp_events *);
  * Returns the milliseconds until it wants to run again. */
 long insp_events_tick(struct insp_events *);
 
-/* The fields of an inspector event (SPEC §4) that clients use; strings
+/* The fields of an inspector event (doc/reference.md §4) that clients use; strings
  * are NULL when absent and owned until insp_event_clear. */
 struct insp_event {
 	char *type, *session_id, *engine, *title, *status, *error;

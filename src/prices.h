@@ -1,5 +1,5 @@
 /*
- * prices.h — the model price table (SPEC §9): USD per million input,
+ * prices.h — the model price table (doc/reference.md §9): USD per million input,
  * output and cache-read tokens, from the table shipped with the program
  * (data/prices, installed in pkgdatadir) and the user's own
  * ($XDG_CONFIG_HOME/mcp-inspect-tui/prices, whose lines win).

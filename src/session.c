@@ -236,7 +236,7 @@ session_opt_str(const struct trace *t, uint32_t strid)
 	return strid == STRTAB_EMPTY ? NULL : trace_str(t, strid);
 }
 
-/* SPEC §3: paused, else running (no root yet, or a root still open),
+/* doc/reference.md §3: paused, else running (no root yet, or a root still open),
  * else failed (root or any workflow span in error), else completed. */
 static enum session_status
 session_status_of(const struct trace_stats *st)

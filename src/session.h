@@ -1,6 +1,6 @@
 /*
  * session.h — a session being read: its files, its span index, and the
- * session meta derived from it (SPEC §3, same meaning as the inspector's
+ * session meta derived from it (doc/reference.md §3, same meaning as the inspector's
  * SessionMeta).
  */
 #ifndef SESSION_H

@@ -1,5 +1,5 @@
 /*
- * source.h — where sessions come from (SPEC §1) and which files make up
+ * source.h — where sessions come from (doc/reference.md §1) and which files make up
  * each session.
  *
  * A directory holds one session per base file name; rotated chunks

@@ -45,7 +45,7 @@ struct strref {
 	size_t n;
 };
 
-/* Which rule-relevant attributes a span carries (SPEC §3). */
+/* Which rule-relevant attributes a span carries (doc/reference.md §3). */
 enum span_attr_flag {
 	SF_TOOL_ATTR = 1 << 0,     /* mcp.tool.name */
 	SF_GENAI_ATTR = 1 << 1,    /* any gen_ai.* */
@@ -100,7 +100,7 @@ tokens_add(int64_t a, int64_t b)
 	return a > INT64_MAX - b ? INT64_MAX : a + b;
 }
 
-/* SPEC §3 type rules, first match wins.  has_parent: parent id present. */
+/* doc/reference.md §3 type rules, first match wins.  has_parent: parent id present. */
 enum span_type span_classify(const struct span_fields *);
 
 /* The label shown beside the name for a span of this type (may be empty). */

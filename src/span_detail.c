@@ -1,7 +1,7 @@
 /*
  * span_detail.c — one span's full detail, parsed with jansson on demand.
  *
- * The three line formats (SPEC §2) are read by one code path: every field
+ * The three line formats (doc/reference.md §2) are read by one code path: every field
  * is looked up under each of the names the formats use for it, and
  * attributes may be a plain object (SDK, flat) or an OTLP key/value list.
  * Only finding the span inside an OTLP line and its resource is specific

@@ -2,7 +2,7 @@
  * span_parse.c — the fast index pass: one trace line → span_fields, and
  * the span model rules (type, label, names) that go with them.
  *
- * The three layouts of SPEC §2 share one walker.  A span object is read
+ * The three layouts of doc/reference.md §2 share one walker.  A span object is read
  * by one key dispatcher that knows the names every format uses
  * (context.span_id / span_id / spanId, start_time / startTimeUnixNano,
  * ...); attributes may be a flat object (SDK, flat layout) or a list of
@@ -291,7 +291,7 @@ val_count(const struct attr_val *v, int64_t *out)
 	return true;
 }
 
-/* SPEC §3 "truthy": true, a non-zero number, or a non-empty string other
+/* doc/reference.md §3 "truthy": true, a non-zero number, or a non-empty string other
  * than "false" (any case) and "0". */
 static bool
 val_truthy(const struct attr_val *v)
@@ -909,7 +909,7 @@ work_init(struct span_work *w)
 }
 
 /*
- * SPEC §3's token rule for an mcp.llm.response_json document, the one copy
+ * doc/reference.md §3's token rule for an mcp.llm.response_json document, the one copy
  * (the index pass and the chat view both call span_response_tokens).
  *
  * A usage object: Anthropic input/output_tokens, else OpenAI
@@ -1605,7 +1605,7 @@ span_parse_time(const char *s, size_t n, int64_t *ns)
 	return 0;
 }
 
-/* SPEC §3: the last dot-separated part of the name starts with "generate". */
+/* doc/reference.md §3: the last dot-separated part of the name starts with "generate". */
 static bool
 name_is_generate(struct strref name)
 {

@@ -1,7 +1,7 @@
 /*
  * span_parse.h — the fast index pass: one line of a trace → span_fields.
  *
- * Formats (SPEC §2) are detected per line: OpenTelemetry SDK to_json,
+ * Formats (doc/reference.md §2) are detected per line: OpenTelemetry SDK to_json,
  * the flat inspector layout, and OTLP/JSON (many spans per line).  No JSON
  * tree is built; the scanner skips what it does not need.
  */
@@ -35,7 +35,7 @@ const struct span_fields *span_parser_span(const struct span_parser *, int i);
 const char *span_parser_error(const struct span_parser *);
 
 /*
- * Tokens of an mcp.llm.response_json document (SPEC §3), the one rule the
+ * Tokens of an mcp.llm.response_json document (doc/reference.md §3), the one rule the
  * index pass and the chat view share: the "usage" of a response message,
  * or the sum over a JSON array of them (the inspector's after_llm_generate
  * writes one message per tool round).  Anthropic input/output_tokens, else

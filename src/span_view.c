@@ -99,7 +99,7 @@ span_view_collect_state(struct span_view *v)
 	}
 }
 
-/* A generate span's prompt, provider and model sit on its parent (SPEC §3). */
+/* A generate span's prompt, provider and model sit on its parent (doc/reference.md §3). */
 static void
 span_view_load_parent(struct span_view *v)
 {
@@ -369,7 +369,7 @@ share(struct buf *b, int64_t part, int64_t wall)
 	    wall > 0 ? 100.0 * (double)part / (double)wall : 0.0);
 }
 
-/* Self time, the critical path, cost (SPEC §9). */
+/* Self time, the critical path, cost (doc/reference.md §9). */
 static void
 render_extra(const struct span_view_extra *x, struct vdoc *o, struct buf *b)
 {

@@ -1,5 +1,5 @@
 /*
- * stats.h — where a session's time, tokens and money went (SPEC §9):
+ * stats.h — where a session's time, tokens and money went (doc/reference.md §9):
  * groups of spans per tool, model, agent and span type, each with count,
  * errors, total / p50 / p95 / max duration, tokens and cost; and the
  * session's wall time split into LLM, tool, waiting (paused) and other

@@ -1,7 +1,7 @@
 /*
  * text.h — making untrusted text safe and measuring it for a terminal.
  *
- * Trace content is hostile (SPEC §7): nothing from it may reach the
+ * Trace content is hostile (doc/reference.md §7): nothing from it may reach the
  * terminal as a control sequence.  text_sanitize turns C0/C1 controls, ESC,
  * DEL and bidi controls into visible escapes and invalid UTF-8 into U+FFFD;
  * the width functions measure the result in terminal columns (wcwidth,

@@ -112,7 +112,7 @@ struct ui_inspector {
 	char *error;                 /* why the span could not be shown */
 };
 
-/* SPEC §9 in the browser (ui_analysis.c), for the open session. */
+/* doc/reference.md §9 in the browser (ui_analysis.c), for the open session. */
 struct critpath;
 struct cost_rollup;
 struct stats;

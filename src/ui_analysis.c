@@ -1,5 +1,5 @@
 /*
- * ui_analysis.c — the browser's side of SPEC §9: the critical path in the
+ * ui_analysis.c — the browser's side of doc/reference.md §9: the critical path in the
  * span tree (a mark on its spans, `c` for "critical path only"), cost in
  * the tree roll-up and the inspector, and the stats view (`s`).
  *

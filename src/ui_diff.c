@@ -1,5 +1,5 @@
 /*
- * ui_diff.c — comparing two runs in the browser (SPEC §9): `m` marks a
+ * ui_diff.c — comparing two runs in the browser (doc/reference.md §9): `m` marks a
  * session, `D` opens the diff of the marked one (A) against the open one
  * (B), or of the two marked on the list.  The diff screen shows the merged
  * tree (diff.c) with both sides' figures side by side, and for the

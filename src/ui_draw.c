@@ -2,7 +2,7 @@
  * ui_draw.c — colours, layout and the pieces of the screen every view
  * shares: title bar, status bar, help overlay, the too-small message.
  * All text reaches the terminal through ui_put_attr, which sanitises it
- * (SPEC §7): no byte of a trace can become a control sequence.
+ * (doc/reference.md §7): no byte of a trace can become a control sequence.
  */
 #include "ui.h"
 

@@ -1,7 +1,7 @@
 /*
  * ui_list.c — the session list screen.
  *
- * Rows appear at once from the file names (SPEC §6) and fill in as each
+ * Rows appear at once from the file names (doc/reference.md §6) and fill in as each
  * session's totals are read, a slice at a time, between key presses.  A
  * directory is re-scanned every second: new sessions appear, growing ones
  * update in place, and the selection stays on the same session.

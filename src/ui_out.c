@@ -1,5 +1,5 @@
 /*
- * ui_out.c — getting things out of the browser (SPEC §9): `y` / `Y` copy
+ * ui_out.c — getting things out of the browser (doc/reference.md §9): `y` / `Y` copy
  * with OSC 52, `o` opens the value in $PAGER, `|` pipes it into a shell
  * command and shows what came back in an overlay.
  *

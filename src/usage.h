@@ -1,5 +1,5 @@
 /*
- * usage.h — tokens by model, as spans arrive (SPEC §9 cost).
+ * usage.h — tokens by model, as spans arrive (doc/reference.md §9 cost).
  *
  * Which model an LLM span's tokens belong to: its own model (mcp.llm.model,
  * else gen_ai.request.model / gen_ai.response.model) when it is an llm

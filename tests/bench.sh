@@ -1,5 +1,5 @@
 #!/bin/sh
-# bench.sh — the performance figures of SPEC §8, from one run.
+# bench.sh — the performance figures of doc/reference.md §8, from one run.
 #
 #   sh tests/bench.sh                  # or: make bench
 #   BENCH_SCALE=1 sh tests/bench.sh    # also a 1 000 000-span session
@@ -13,7 +13,7 @@
 # never turned into a failing exit status.  Needs pigz, GNU time (for peak
 # RSS), python3 (the inspector's own scan) and tmux (the browser); igzip
 # (Debian isal) gives a second reference; a figure whose tool is missing is
-# reported as n/a.  The targets are SPEC §8's v2 column; the table says
+# reported as n/a.  The targets are doc/reference.md §8's v2 column; the table says
 # PASS or FAIL per figure, with the inflate the binary was built with.
 # Wall times on a loaded machine are not the program's: each timed run
 # also records its CPU time (user + sys), shown next to the wall time.
@@ -262,7 +262,7 @@ report_ms() {
 
 # report_dist LABEL WORD FIELD TARGET: p50/p95/max of a latency; PASS when
 # p95 meets the target and the slowest is within twice it plus a frame
-# (SPEC §8 v2: p95 ≤ 16 ms, max ≤ 33 ms).
+# (doc/reference.md §8 v2: p95 ≤ 16 ms, max ≤ 33 ms).
 report_dist() {
 	s=$(log_stats "$2" "$3")
 	lmax=$(( $4 * 2 + 1 ))
@@ -366,7 +366,7 @@ ui_dir() {
 	[ -z "${STATUS_LINE:-}" ] || say "  status bar at the end:$STATUS_LINE"
 }
 
-# ui_analysis LABEL FILE TIMEOUT: SPEC §9 on a big session: the critical
+# ui_analysis LABEL FILE TIMEOUT: doc/reference.md §9 on a big session: the critical
 # path (computed once the session has loaded: the log's "critpath" line is
 # its cost) and the stats view (`s`: its "stats" line), then keys on the
 # tree with the path marked, `c`, and in the stats view.

@@ -1,6 +1,6 @@
 /*
  * gentrace — a deterministic generator of mcp-agent trace files, for the
- * demo data in data/, for tests and for the benchmarks of SPEC §8.
+ * demo data in data/, for tests and for the benchmarks of doc/reference.md §8.
  *
  *	gentrace demo DIR
  *	gentrace session N OUT [--format sdk|flat|otlp] [--members span|batch|one]
@@ -9,7 +9,7 @@
  *
  * Files look like what the mcp-agent inspector's exporter writes: one line
  * per span in the order spans end (children before their parents, the
- * root last), in one of the three line formats of SPEC §2, gzip files
+ * root last), in one of the three line formats of doc/reference.md §2, gzip files
  * made of many members.  Span trees imitate real mcp-agent workflows: a
  * root workflow, workflow steps, agents, LLM calls (the prompt, provider
  * and model on the generate_str parent, the response on the generate
@@ -279,7 +279,7 @@ struct span {
 
 enum format { FORMAT_SDK, FORMAT_FLAT, FORMAT_OTLP };
 enum outcome { OUTCOME_COMPLETED, OUTCOME_FAILED, OUTCOME_PAUSED, OUTCOME_RUNNING };
-/* How prompts are encoded: SPEC §6's four shapes, or a mix per agent. */
+/* How prompts are encoded: doc/reference.md §6's four shapes, or a mix per agent. */
 enum shape { SHAPE_MIXED, SHAPE_MCP, SHAPE_STRING, SHAPE_OPENAI, SHAPE_INSPECTOR };
 
 /* Everything that decides one session file. */
@@ -1142,7 +1142,7 @@ rotate(struct gen *g)
 	free(path);
 }
 
-/* Deliberately broken input for the safety tests: SPEC §2's bad line. */
+/* Deliberately broken input for the safety tests: doc/reference.md §2's bad line. */
 static void
 write_bad_line(struct gen *g)
 {
@@ -2336,7 +2336,7 @@ add_big_state(struct gen *g, struct span *sp)
 	attr_bool(sp, "mcp.state.documents_json_truncated", true);
 }
 
-/* Content that must never reach a terminal raw (SPEC §7). */
+/* Content that must never reach a terminal raw (doc/reference.md §7). */
 static void
 add_hostile(struct gen *g, struct span *sp)
 {

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Terminal-injection fixtures and the raw-output check (SPEC §7).
+"""Terminal-injection fixtures and the raw-output check (doc/reference.md §7).
 
     injection.py write DIR     write DIR/inject.jsonl: one paused session
                                whose every shown field carries PAYLOAD after

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """A stand-in for the mcp-agent inspector's HTTP API, for tests.
 
-Serves a directory of trace files the way the inspector does (SPEC §4):
+Serves a directory of trace files the way the inspector does (doc/reference.md §4):
 
     GET {prefix}/health          {"name": "mcp-agent-inspector", "version": "test"}
     GET {prefix}/sessions        {"sessions": [SessionMeta, ...]}, newest first
@@ -42,7 +42,7 @@ JSON bodies and answers; paths in controls are relative to the prefix):
     python3 tests/inspector_server.py --scan DIR      # print /sessions and exit
 
     --real: behave like the real inspector where it differs from the contract
-    (SPEC §4, last bullet): /sessions lists each rotated chunk file as a
+    (doc/reference.md §4, last bullet): /sessions lists each rotated chunk file as a
     session "ID.jsonl.chunk_N" (status from that chunk alone) and leaves out
     files with a torn gzip member; /trace/ID serves the base file only, and
     refuses chunk ids (400: a "." is outside the id alphabet).
@@ -86,7 +86,7 @@ def ns_to_iso(ns):
 
 
 # ---------------------------------------------------------------------------
-# gzip: every member, torn tails tolerated (SPEC §1)
+# gzip: every member, torn tails tolerated (doc/reference.md §1)
 # ---------------------------------------------------------------------------
 
 GZIP_MAGIC = b"\x1f\x8b"
@@ -141,7 +141,7 @@ BASE_SUFFIXES = (".jsonl.gz", ".jsonl", ".json")  # also the preference order
 
 
 class TraceDir:
-    """Maps session ids to their files in a trace directory (SPEC §1).
+    """Maps session ids to their files in a trace directory (doc/reference.md §1).
 
     A session is ID.jsonl.gz, ID.jsonl or ID.json (when several exist the
     first in that order is the base and the others are ignored), followed by
@@ -258,7 +258,7 @@ def parse_time(value):
 
 
 def truthy(value):
-    """SPEC §3 truthy, as the C reader has it: true, a non-zero number, or a
+    """doc/reference.md §3 truthy, as the C reader has it: true, a non-zero number, or a
     non-empty string other than "0" and "false" (any case)."""
     if value is True:
         return True
@@ -323,7 +323,7 @@ def is_error(status):
 
 
 def is_workflow_span(name, attrs, root):
-    """SPEC §3 span type rules 1-5 (first match wins): is it a workflow span?"""
+    """doc/reference.md §3 span type rules 1-5 (first match wins): is it a workflow span?"""
     name = name if isinstance(name, str) else ""
     keys = attrs.keys()
     if "mcp.tool.name" in keys or name == "tool.call" or name.endswith(".call_tool"):
@@ -416,7 +416,7 @@ class SessionStats:
                            or _nonempty(attrs.get("mcp.workflow.engine")))
 
     def status(self):
-        """SPEC §3: paused > running > failed > completed."""
+        """doc/reference.md §3: paused > running > failed > completed."""
         if self.paused:
             return "paused"
         if self.roots == 0 or self.open_roots > 0:

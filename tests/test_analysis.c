@@ -1,5 +1,5 @@
 /*
- * test_analysis.c — SPEC §9's analyses on hand-built span indexes: the
+ * test_analysis.c — doc/reference.md §9's analyses on hand-built span indexes: the
  * critical path's hard cases (overlapping children, a child ending after
  * its parent, equal starts and ends, running spans, orphans, several
  * roots, subtrees), self time, percentiles, the stats groups and the

@@ -1,6 +1,6 @@
 /*
  * test_chunks.c — insp_chunks.c: a real inspector's rotated chunk rows of
- * /sessions folded into their session's row (SPEC §4, last bullet).
+ * /sessions folded into their session's row (doc/reference.md §4, last bullet).
  */
 #include <check.h>
 #include <stdlib.h>

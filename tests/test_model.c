@@ -1,6 +1,6 @@
 /*
- * test_model.c — the trace model and session rules (SPEC §3) and source
- * enumeration (SPEC §1): tree order, orphans and placeholders, duplicate
+ * test_model.c — the trace model and session rules (doc/reference.md §3) and source
+ * enumeration (doc/reference.md §1): tree order, orphans and placeholders, duplicate
  * ids, self-parents and cycles, status/title/engine rules, token totals,
  * rotated chunks.
  */

@@ -1,5 +1,5 @@
 /*
- * test_tokens.c — SPEC §3's token rule: one copy (span_response_tokens),
+ * test_tokens.c — doc/reference.md §3's token rule: one copy (span_response_tokens),
  * and the index pass, the tree and the Context tab agreeing on every span
  * of data/, whose generate spans include the inspector's real shape (a
  * JSON array of response messages, Anthropic and OpenAI).

@@ -1,6 +1,6 @@
 /*
  * fuzz_parse.c — libFuzzer target for the line parsers: the fast index
- * pass (span_parse_line, all three formats of SPEC §2) and, for every
+ * pass (span_parse_line, all three formats of doc/reference.md §2) and, for every
  * span it reports, the on-demand jansson parse of the same line
  * (span_detail_parse) with the JSON it re-serialises.  Also the RFC 3339
  * time parser, which both of them use.
@@ -38,7 +38,7 @@ check_fields(const struct span_fields *f, int i)
 
 	if ((int)f->index_in_line != i)
 		fuzz_fail("span %d says index_in_line %u", i, f->index_in_line);
-	/* SPEC §2: a span is only a span with an id ("" is no id). */
+	/* doc/reference.md §2: a span is only a span with an id ("" is no id). */
 	if (f->span_id.p == NULL || f->span_id.n == 0)
 		fuzz_fail("span %d reported without a span id", i);
 	if (f->status > SPAN_ERROR || f->kind > KIND_CONSUMER)

@@ -1,6 +1,6 @@
 /*
  * fuzz_vdoc.h — the invariants every rendered vdoc must keep, checked by
- * the json_view and chat targets: SPEC §7 (nothing unsafe reaches the
+ * the json_view and chat targets: doc/reference.md §7 (nothing unsafe reaches the
  * terminal) and the vdoc.h contract the UI relies on when it draws.
  */
 #ifndef FUZZ_VDOC_H
@@ -26,7 +26,7 @@ fuzz_check_line(const struct vline *l, size_t i, int width, int fit,
 	if (strlen(l->text) != l->len)
 		fuzz_fail("%s: line %zu: len %u but strlen %zu", who, i, l->len,
 		    strlen(l->text));
-	/* SPEC §7: no control, C1, bidi control or invalid UTF-8 — the UI
+	/* doc/reference.md §7: no control, C1, bidi control or invalid UTF-8 — the UI
 	 * prints these bytes as they are. */
 	if (!text_is_safe(l->text, l->len))
 		fuzz_fail("%s: line %zu is not terminal-safe: \"%s\"", who, i,
