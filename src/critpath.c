@@ -109,7 +109,9 @@ cp_gather(struct cp_walk *w, uint32_t node, int64_t start, int64_t end)
 		}
 		w->kids[w->nkids++] = (struct cp_kid){ c, pos, s, e };
 	}
-	qsort(w->kids + base, w->nkids - base, sizeof *w->kids, cp_kid_cmp);
+	/* (qsort must not get a NULL array, even of none) */
+	if (w->nkids > base)
+		qsort(w->kids + base, w->nkids - base, sizeof *w->kids, cp_kid_cmp);
 	return w->nkids - base;
 }
 
@@ -268,7 +270,8 @@ critpath_span_self(struct trace *t, uint32_t node, int64_t now)
 	w.t = t;
 	w.now = now;
 	n = cp_gather(&w, node, s, e);
-	qsort(w.kids, n, sizeof *w.kids, cp_by_start);
+	if (n > 1)
+		qsort(w.kids, n, sizeof *w.kids, cp_by_start);
 	at = s;
 	for (i = 0; i < n; i++) {
 		if (w.kids[i].e <= at)

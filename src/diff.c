@@ -103,9 +103,11 @@ diff_match_kids(struct diff *d, struct diff_kid *ka, uint32_t na, struct diff_ki
 	for (j = 0; j < nb; j++)
 		sb[j] = &kb[j];
 	diff_sort_trace = d->ta;
-	qsort(sa, na, sizeof *sa, diff_kid_sort);
+	if (na > 1)
+		qsort(sa, na, sizeof *sa, diff_kid_sort);
 	diff_sort_trace = d->tb;
-	qsort(sb, nb, sizeof *sb, diff_kid_sort);
+	if (nb > 1)
+		qsort(sb, nb, sizeof *sb, diff_kid_sort);
 	for (i = j = 0; i < na && j < nb;) {
 		c = diff_key_cmp(d->ta, sa[i]->node, d->tb, sb[j]->node);
 		if (c < 0)

@@ -201,7 +201,8 @@ prices_exact(const struct prices *p, const char *model, size_t n)
 		/* Sorting is a write to a table readers share: tables are
 		 * sorted before they are published (prices_default), so
 		 * this only happens on a caller's own table. */
-		qsort(((struct prices *)p)->v, p->n, sizeof *p->v, prices_cmp);
+		if (p->n > 1)
+			qsort(((struct prices *)p)->v, p->n, sizeof *p->v, prices_cmp);
 		((struct prices *)p)->sorted = true;
 	}
 	return bsearch(&k, p->v, p->n, sizeof *p->v, prices_cmp);
@@ -353,7 +354,8 @@ prices_load_default(void)
 		else
 			free(cause);
 	}
-	qsort(p->v, p->n, sizeof *p->v, prices_cmp);
+	if (p->n > 1)
+		qsort(p->v, p->n, sizeof *p->v, prices_cmp);
 	p->sorted = true;
 	prices_process = p;
 	atexit(prices_free_default);

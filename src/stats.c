@@ -233,7 +233,8 @@ stats_compute_path(struct trace *t, const struct prices *pr, const struct critpa
 		free(b.index[by]);
 	st->g = b.g;
 	st->n = b.n;
-	qsort(st->g, st->n, sizeof *st->g, st_group_cmp);
+	if (st->n > 0)
+		qsort(st->g, st->n, sizeof *st->g, st_group_cmp);
 	if (acc != NULL)
 		st_acc_session(acc, st);
 	return st;
@@ -441,6 +442,7 @@ stats_acc_result(struct stats_acc *a)
 		st->g[i].p50_ns = st_hist_percentile(&a->v[i], 50);
 		st->g[i].p95_ns = st_hist_percentile(&a->v[i], 95);
 	}
-	qsort(st->g, st->n, sizeof *st->g, st_group_cmp);
+	if (st->n > 0)
+		qsort(st->g, st->n, sizeof *st->g, st_group_cmp);
 	return st;
 }

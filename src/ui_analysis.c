@@ -268,7 +268,8 @@ an_sort(struct ui *ui)
 	for (i = 0; i < a->stats->n; i++)
 		a->order[i] = i;
 	an_sort_ui = ui;
-	qsort(a->order, a->stats->n, sizeof *a->order, an_row_cmp);
+	if (a->stats->n > 1)
+		qsort(a->order, a->stats->n, sizeof *a->order, an_row_cmp);
 	a->nrows = a->stats->n;
 	if (a->sel >= a->nrows)
 		a->sel = a->nrows > 0 ? a->nrows - 1 : 0;
