@@ -696,7 +696,8 @@ ui_timers(struct ui *ui, bool *working)
 	clock_gettime(CLOCK_MONOTONIC, &now);
 	if (ts_ms(&now) - ts_ms(&ui->last_scan) >= SCAN_MS) {
 		ui->last_scan = now;
-		ui_list_tick(ui);
+		if (ui_list_tick(ui, ui_now_ms() + WORK_MS))
+			*working = true;
 	}
 	if (ui->screen == SCREEN_SESSION && ts_ms(&now) - ts_ms(&ui->last_follow) >= FOLLOW_MS) {
 		ui->last_follow = now;

@@ -63,6 +63,8 @@ struct ui_list {
 	struct filter *filter;
 	size_t next_read;            /* round-robin cursor for reading */
 	bool order_dirty;            /* re-sort/re-filter before drawing */
+	struct list_sweep *sweep;    /* a directory's rescan and follow,
+	                                spread over turns (ui_list.c; owned) */
 };
 
 struct ui_tree {
@@ -266,7 +268,7 @@ void ui_list_action(struct ui *, enum key_action);
 void ui_list_click(struct ui *, int y, bool twice);
 void ui_list_search(struct ui *, const char *text, int dir);
 bool ui_list_set_filter(struct ui *, const char *expr);
-void ui_list_tick(struct ui *);
+bool ui_list_tick(struct ui *, int64_t deadline_ms);
 
 /* ui_tree.c */
 void ui_tree_open(struct ui *, size_t entry);

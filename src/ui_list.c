@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 
 #include "buf.h"
 #include "cost.h"
@@ -23,6 +24,9 @@
 
 /* Input bytes read for one session per slice. */
 #define LIST_SLICE (256 * 1024)
+
+static bool sweep_work(struct ui *, int64_t);
+static void sweep_free(struct ui *);
 
 static void
 entry_copy_ref(struct ui_entry *e, const struct session_ref *r)
@@ -238,23 +242,15 @@ entry_find_sorted(struct ui *ui, const size_t *idx, size_t n, const char *id)
 
 /* Merge a scan into the list: new sessions are added; a session that
  * gained a file (a rotated chunk) reads on into it (entry_new_files); one
- * no longer found is gone, and read afresh if it comes back. */
-void
-ui_list_rescan(struct ui *ui)
+ * no longer found is gone, and read afresh if it comes back.  Takes refs. */
+static void
+list_merge(struct ui *ui, struct session_ref *refs, size_t n)
 {
-	struct session_ref *refs;
 	struct ui_entry *e;
-	size_t n, i, known, *by_id, nold = ui->list.n;
+	size_t i, known, *by_id, nold = ui->list.n;
 	bool *seen;
 	long k;
-	char *cause = NULL;
 
-	if (source_scan(&ui->src, &refs, &n, &cause) == -1) {
-		ui_message_cause(ui, UI_CAUSE_SOURCE, cause);
-		free(cause);
-		return;
-	}
-	ui_message_cause(ui, UI_CAUSE_SOURCE, NULL);
 	seen = xcalloc(ui->list.n ? ui->list.n : 1, sizeof *seen);
 	by_id = entries_by_id(ui);
 	known = ui->list.n;
@@ -293,6 +289,22 @@ ui_list_rescan(struct ui *ui)
 }
 
 void
+ui_list_rescan(struct ui *ui)
+{
+	struct session_ref *refs;
+	size_t n;
+	char *cause = NULL;
+
+	if (source_scan(&ui->src, &refs, &n, &cause) == -1) {
+		ui_message_cause(ui, UI_CAUSE_SOURCE, cause);
+		free(cause);
+		return;
+	}
+	ui_message_cause(ui, UI_CAUSE_SOURCE, NULL);
+	list_merge(ui, refs, n);
+}
+
+void
 ui_list_init(struct ui *ui, const char *token)
 {
 	memset(&ui->list, 0, sizeof ui->list);
@@ -314,6 +326,7 @@ ui_list_free(struct ui *ui)
 	free(ui->list.e);
 	free(ui->list.rows);
 	filter_free(ui->list.filter);
+	sweep_free(ui);
 	memset(&ui->list, 0, sizeof ui->list);
 }
 
@@ -358,6 +371,8 @@ ui_list_work(struct ui *ui, int64_t deadline_ms)
 	struct ui_list *l = &ui->list;
 	size_t tried;
 
+	if (sweep_work(ui, deadline_ms))
+		return true;
 	for (tried = 0; tried < l->n; tried++) {
 		if (ui_now_ms() >= deadline_ms)
 			return true;
@@ -377,20 +392,147 @@ ui_list_work(struct ui *ui, int64_t deadline_ms)
 	return false;
 }
 
-/* Look at grown files of sessions already read (live sessions): one
- * slice each; a file that grew by more is left behind for ui_list_work,
- * which reads on within the loop's budget, so a huge append (a gzip bomb)
- * never holds a key back. */
+/* Look at grown files of a session already read (a live session): one
+ * slice; a file that grew by more is left behind for ui_list_work, which
+ * reads on within the loop's budget, so a huge append (a gzip bomb) never
+ * holds a key back. */
+static void
+entry_follow(struct ui *ui, struct ui_entry *e)
+{
+	if (e->read_once && !e->remote && !e->behind && !e->gone)
+		entry_read(ui, e);
+}
+
 static void
 list_follow(struct ui *ui)
 {
 	size_t i;
 
-	for (i = 0; i < ui->list.n; i++) {
-		if (ui->list.e[i].read_once && !ui->list.e[i].remote &&
-		    !ui->list.e[i].behind && !ui->list.e[i].gone)
-			entry_read(ui, &ui->list.e[i]);
+	for (i = 0; i < ui->list.n; i++)
+		entry_follow(ui, &ui->list.e[i]);
+}
+
+/*
+ * A directory's once-a-second look (the sweep): scan it again if it
+ * changed, then look at every row's files for growth.  At 20 000 sessions
+ * that is 40 000 stat calls, ~400 ms, which keys waited for; now the
+ * directory is scanned only when its modification or change time moved
+ * (an entry was added, removed or renamed), and both parts are spread
+ * over the loop's turns within its work budget.  A file only appended to
+ * does not change its directory: growth is still looked for every
+ * second, row by row.  Coarse or lying directory times (a second's
+ * granularity, network file systems) are covered by scanning again while
+ * the directory's time is within the last two seconds, and every
+ * SCAN_BACKSTOP_MS whatever it says.
+ */
+#define SWEEP_STEP 32              /* entries or rows between clock reads */
+#define SWEEP_SLICE_MS 4           /* of a turn: a key read in it waits for
+                                      no more than that before its frame */
+#define SCAN_BACKSTOP_MS 10000
+
+struct list_sweep {
+	struct source_dirscan *scan;   /* a scan under way (owned), or NULL */
+	bool following;                /* rows being followed, from next */
+	size_t next;
+	bool have_dir;                 /* mtim and ctim are set */
+	struct timespec mtim, ctim;    /* the directory's, when last scanned */
+	int64_t scanned_ms;            /* when the last scan started */
+};
+
+static bool
+ts_differ(const struct timespec *a, const struct timespec *b)
+{
+	return a->tv_sec != b->tv_sec || a->tv_nsec != b->tv_nsec;
+}
+
+/* Whether the directory must be scanned again; records its times. */
+static bool
+sweep_dir_changed(struct ui *ui, struct list_sweep *sw)
+{
+	struct stat st;
+	bool changed;
+
+	if (stat(ui->src.where, &st) == -1) {
+		/* The scan names what is wrong. */
+		sw->have_dir = false;
+		return true;
 	}
+	changed = !sw->have_dir || ts_differ(&st.st_mtim, &sw->mtim) ||
+	    ts_differ(&st.st_ctim, &sw->ctim) ||
+	    ui_now_ms() - sw->scanned_ms >= SCAN_BACKSTOP_MS ||
+	    time(NULL) - st.st_mtim.tv_sec <= 1 || time(NULL) - st.st_ctim.tv_sec <= 1;
+	sw->mtim = st.st_mtim;
+	sw->ctim = st.st_ctim;
+	sw->have_dir = true;
+	return changed;
+}
+
+/* The timer: start a sweep unless one is under way. */
+static void
+sweep_start(struct ui *ui)
+{
+	struct list_sweep *sw;
+	char *cause = NULL;
+
+	if (ui->list.sweep == NULL)
+		ui->list.sweep = xcalloc(1, sizeof *ui->list.sweep);
+	sw = ui->list.sweep;
+	if (sw->scan != NULL || sw->following)
+		return;
+	if (sweep_dir_changed(ui, sw)) {
+		sw->scanned_ms = ui_now_ms();
+		if (source_dirscan_start(ui->src.where, NULL, &sw->scan, &cause) == -1) {
+			ui_message_cause(ui, UI_CAUSE_SOURCE, cause);
+			free(cause);
+			sw->have_dir = false;
+		}
+	}
+	sw->following = sw->scan == NULL;
+	sw->next = 0;
+}
+
+/* Go on with the sweep until the deadline; true while some is left. */
+static bool
+sweep_work(struct ui *ui, int64_t deadline_ms)
+{
+	struct list_sweep *sw = ui->list.sweep;
+	struct session_ref *refs;
+	size_t n, k;
+
+	if (sw == NULL)
+		return false;
+	if (deadline_ms > ui_now_ms() + SWEEP_SLICE_MS)
+		deadline_ms = ui_now_ms() + SWEEP_SLICE_MS;
+	while (sw->scan != NULL) {
+		if (ui_now_ms() >= deadline_ms)
+			return true;
+		if (source_dirscan_step(sw->scan, SWEEP_STEP))
+			continue;
+		source_dirscan_finish(sw->scan, &refs, &n);
+		sw->scan = NULL;
+		ui_message_cause(ui, UI_CAUSE_SOURCE, NULL);
+		list_merge(ui, refs, n);
+		sw->following = true;
+		sw->next = 0;
+	}
+	while (sw->following) {
+		if (ui_now_ms() >= deadline_ms)
+			return true;
+		for (k = 0; k < SWEEP_STEP && sw->next < ui->list.n; k++)
+			entry_follow(ui, &ui->list.e[sw->next++]);
+		if (sw->next >= ui->list.n)
+			sw->following = false;
+	}
+	return false;
+}
+
+static void
+sweep_free(struct ui *ui)
+{
+	if (ui->list.sweep != NULL)
+		source_dirscan_free(ui->list.sweep->scan);
+	free(ui->list.sweep);
+	ui->list.sweep = NULL;
 }
 
 static int64_t
@@ -811,15 +953,19 @@ ui_list_set_filter(struct ui *ui, const char *expr)
 	return true;
 }
 
-/* The loop's follow timer: new sessions, grown files. */
-void
-ui_list_tick(struct ui *ui)
+/* The loop's follow timer: new sessions, grown files.  True while a
+ * directory's sweep is under way (ui_list_work goes on with it). */
+bool
+ui_list_tick(struct ui *ui, int64_t deadline_ms)
 {
 	if (ui->src.kind == SOURCE_URL)
-		return; /* the event stream keeps remote rows current */
-	if (ui->src.kind == SOURCE_DIR)
-		ui_list_rescan(ui);
-	else if (ui->src.kind == SOURCE_FILE)
+		return false; /* the event stream keeps remote rows current */
+	if (ui->src.kind == SOURCE_DIR) {
+		sweep_start(ui);
+		return sweep_work(ui, deadline_ms);
+	}
+	if (ui->src.kind == SOURCE_FILE)
 		list_check_files(ui);
 	list_follow(ui);
+	return false;
 }
