@@ -60,6 +60,8 @@ ui_now_us(void)
  *                        upper bound of what the user waited, including
  *                        the loop's work (network, reading) before getch
  *   select <ms>          a selection → its tab read back, parsed, rendered
+ *   scan <ms> <sessions> a directory scanned again (ui_list.c: only when
+ *                        it changed), from its start over the turns it took
  */
 static const char *const action_names[] = {
 	"none",

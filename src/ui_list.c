@@ -437,6 +437,7 @@ struct list_sweep {
 	bool have_dir;                 /* mtim and ctim are set */
 	struct timespec mtim, ctim;    /* the directory's, when last scanned */
 	int64_t scanned_ms;            /* when the last scan started */
+	int64_t scan_us;               /* the same, for the timing log */
 };
 
 static bool
@@ -481,6 +482,7 @@ sweep_start(struct ui *ui)
 		return;
 	if (sweep_dir_changed(ui, sw)) {
 		sw->scanned_ms = ui_now_ms();
+		sw->scan_us = ui_now_us();
 		if (source_dirscan_start(ui->src.where, NULL, &sw->scan, &cause) == -1) {
 			ui_message_cause(ui, UI_CAUSE_SOURCE, cause);
 			free(cause);
@@ -510,6 +512,13 @@ sweep_work(struct ui *ui, int64_t deadline_ms)
 			continue;
 		source_dirscan_finish(sw->scan, &refs, &n);
 		sw->scan = NULL;
+		if (ui->timing != NULL) {
+			/* The timing log (ui.c): a scan, how long it took from its
+			 * start, and the sessions it found. */
+			fprintf(ui->timing, "scan %.3f %zu\n",
+			    (double)(ui_now_us() - sw->scan_us) / 1000.0, n);
+			fflush(ui->timing);
+		}
 		ui_message_cause(ui, UI_CAUSE_SOURCE, NULL);
 		list_merge(ui, refs, n);
 		sw->following = true;
