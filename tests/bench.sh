@@ -126,7 +126,8 @@ secs() { calc 'sprintf("%.3f s", t)' -v t="$1"; }
 
 # --- inputs -----------------------------------------------------------------
 
-# gen_once KIND N TARGET: runs `gentrace KIND N` unless TARGET exists; false
+# gen_once KIND N TARGET [OPTION...]: runs `gentrace KIND N` (with its
+# options) unless TARGET exists; false
 # when it fails.  It writes to tmp.TARGET and renames, so an interrupted run
 # never leaves a cached half (the prefix keeps the .gz that tells gentrace
 # to compress).
@@ -136,9 +137,11 @@ gen_once() {
 	[ -e "$target" ] && return 0
 	rm -rf "$tmp"
 	t0=$(now)
-	if ! "$GEN" "$1" "$2" "$tmp" || ! mv "$tmp" "$target"; then
+	kind=$1 count=$2
+	shift 3
+	if ! "$GEN" "$kind" "$count" "$tmp" "$@" || ! mv "$tmp" "$target"; then
 		rm -rf "$tmp"
-		say "  gentrace $1 $2 $target failed"
+		say "  gentrace $kind $count $target failed"
 		return 1
 	fi
 	say "  generated $(basename "$target") in $(calc 'sprintf("%.1f s", t1 - t0)' -v t0="$t0" -v t1="$(now)")"
@@ -393,6 +396,40 @@ ui_analysis() {
 	key_actions
 }
 
+# ui_bigdir LABEL DIR: the browser on a directory of 20 000 small sessions
+# (issue 19 item 6): once every row is read, keys while the once-a-second
+# rescan and growth look run, the peak RSS and descriptors of the browser,
+# and what its directory scans cost (the log's "scan" lines).
+ui_bigdir() {
+	say "browser on $(basename "$2")/, every row read, keys j/k every $PAUSE s:"
+	ui_start "$1" "$2"
+	wait_log list 120 || missing "$1: no 'list' line: $WHY"
+	n=0
+	while ui_running && tm capture-pane -p -t "$UI" 2>/dev/null | tail -n 1 |
+	    grep -q 'reading [0-9]' && [ "$n" -lt 1200 ]; do
+		sleep 0.1
+		n=$((n + 1))
+	done
+	: >"$LOG"
+	keys_left=60
+	while [ "$keys_left" -gt 0 ]; do keys j; keys k; keys_left=$((keys_left - 1)); done
+	pid=$(pgrep -P "$(tm display -p -t "$UI" '#{pane_pid}' 2>/dev/null)" 2>/dev/null | head -n 1) || pid=
+	hwm=$(awk '/^VmHWM/ { print $2 * 1024 }' "/proc/$pid/status" 2>/dev/null) || hwm=
+	fds=$(ls "/proc/$pid/fd" 2>/dev/null | wc -l | tr -d ' ') || fds=
+	ui_quit
+	report_dist "$1: key → frame" key 3 16
+	report_dist "$1: keyin → frame" keyin 2 16
+	key_actions
+	if [ -n "$hwm" ]; then
+		row "$1: peak RSS" "$(mb "$hwm"), $fds descriptors" "≤ 150 MB" "$(status "$hwm" 150000000 le)"
+		say "  $1: peak RSS $(mb "$hwm"), $fds descriptors"
+	else
+		missing "$1: no peak RSS (/proc/PID/status)"
+	fi
+	s=$(log_stats scan 2)
+	[ -z "$s" ] || say "  $1: directory scans p50/p95/max/n: $s ms (only when it changed, 10 s backstop)"
+}
+
 # --- headless reading: pigz floor, --list, --dump --------------------------
 
 # --- headless reading: pigz floor, --list, --dump, --dump --json --detail --
@@ -530,6 +567,11 @@ if have tmux; then
 	ui_session "UI big" "$BIG" 120
 	ui_analysis "UI big analysis" "$BIG" 120
 	ui_dir "UI dir500" "$OUT/dir500"
+	if gen_once dir 20000 "$OUT/dir20k" --spans 5; then
+		ui_bigdir "UI dir20k" "$OUT/dir20k"
+	else
+		missing "dir20k: no input"
+	fi
 else
 	missing "tmux is not installed: no browser figures"
 fi
