@@ -159,6 +159,12 @@ tracefile_stdin_error(void)
 	return e;
 }
 
+bool
+tracefile_input_cut(const struct tracefile *tf)
+{
+	return tf->spooled && tracefile_stdin_error() != NULL;
+}
+
 static int
 tracefile_spool(char **cause)
 {

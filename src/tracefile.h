@@ -80,6 +80,10 @@ bool tracefile_rewritten(const struct tracefile *);
 const char *tracefile_path(const struct tracefile *);
 /* Why standard input was not read to its end (spool limit, full disk,
  * no spool), or NULL. */
+/* This file is standard input and it was not read to its end (the spool
+ * limit, a full disk, a failed write of the spool): what it holds is a
+ * part of the session, whose status cannot be told (doc/reference.md §3.5). */
+bool tracefile_input_cut(const struct tracefile *);
 const char *tracefile_stdin_error(void);
 /* True when it was read without failing and nothing came out of it (an
  * empty file, or gzip members that hold no text). */

@@ -672,6 +672,9 @@ status_marker(const struct ui *ui, const struct ui_entry *e, enum vstyle *st)
 	case SESSION_COMPLETED:
 		*st = VS_OK;
 		return ui->utf8 ? "\xe2\x9c\x93" : "+";
+	case SESSION_PARTIAL:
+		*st = VS_WARN;
+		return "?";
 	case SESSION_RUNNING:
 	default:
 		*st = VS_ACCENT;
