@@ -2,7 +2,10 @@
 #include "fmt.h"
 
 #include <stdio.h>
+#include <string.h>
 #include <time.h>
+
+#include "span.h"
 
 static int64_t
 fmt_floor_div(int64_t a, int64_t b)
@@ -140,4 +143,25 @@ fmt_grouped(struct buf *b, uint64_t n)
 			buf_addc(b, ' ');
 		buf_addc(b, digits[i]);
 	}
+}
+
+void
+fmt_json_time(struct buf *b, int64_t ns)
+{
+	if (ns == SPAN_TIME_NONE) {
+		buf_adds(b, "null");
+		return;
+	}
+	buf_addc(b, '"');
+	fmt_time_rfc3339(b, ns);
+	buf_addc(b, '"');
+}
+
+void
+fmt_json_str(struct buf *b, const char *s)
+{
+	if (s == NULL)
+		buf_adds(b, "null");
+	else
+		buf_add_json_string(b, s, strlen(s));
 }
