@@ -526,6 +526,8 @@ tracefile_index_line(struct tracefile *tf, const char *line, size_t len, uint64_
 		tracefile_bad(tf, span_parser_error(tf->parser));
 		return;
 	}
+	if (span_parser_skipped(tf->parser) != NULL)
+		tracefile_bad(tf, span_parser_skipped(tf->parser));
 	for (i = 0; i < n; i++)
 		trace_add(tf->trace, span_parser_span(tf->parser, i), tf->index, off,
 		    len > UINT32_MAX ? UINT32_MAX : (uint32_t)len);

@@ -48,6 +48,9 @@ struct ui_entry {
 	unsigned chunks;             /* rotated chunks /trace/ID does not serve
 	                                (a real inspector): the trace is partial */
 	char *r_engine, *r_signal, *r_prompt;
+	int64_t r_tokens;            /* Heartbeat tokens_delta summed since the
+	                                browser connected: in and out together,
+	                                shown as "+N", never as input */
 };
 
 struct ui_list {

@@ -583,6 +583,8 @@ entry_matches(const struct ui *ui, const struct ui_entry *e)
 		return true;
 	if (e->have_meta) {
 		session_subject(&e->meta, &fs);
+		if (e->remote)
+			fs.tokens = e->r_tokens; /* what the row shows */
 		if (entry_loading(e))
 			fs.field[FF_STATUS] = NULL;
 	} else {
@@ -742,8 +744,15 @@ draw_counts(int y, const struct ui_entry *e, bool sel)
 		buf_printf(&b, "%6u", m->error_count);
 	cell(y, C_ERR - 1, 7, buf_str(&b), m->error_count ? VS_ERROR : VS_NORMAL, sel);
 	buf_reset(&b);
-	fmt_count(&b, m->tokens_in);
-	if (!e->remote) {
+	if (e->remote) {
+		/* Heartbeats' tokens since connecting, in and out together. */
+		if (e->r_tokens > 0) {
+			buf_addc(&b, '+');
+			fmt_count(&b, e->r_tokens);
+		} else
+			buf_adds(&b, "-");
+	} else {
+		fmt_count(&b, m->tokens_in);
 		buf_addc(&b, '/');
 		fmt_count(&b, m->tokens_out);
 	}

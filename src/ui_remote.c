@@ -85,8 +85,11 @@ event_heartbeat(struct ui *ui, struct ui_entry *e, const struct insp_event *ev)
 		e->meta.span_count = (uint32_t)ev->span_count;
 		e->counts = true;
 	}
+	/* tokens_delta counts a session's tokens, input and output together
+	 * (doc/reference.md §4.5), and only since the last Heartbeat: their sum
+	 * is what was seen since connecting, not the session's input. */
 	if (ev->tokens_delta > 0)
-		e->meta.tokens_in = tokens_add(e->meta.tokens_in, ev->tokens_delta);
+		e->r_tokens = tokens_add(e->r_tokens, ev->tokens_delta);
 	/* The open session has new spans: fetch them now. */
 	if (ui->screen == SCREEN_SESSION && ui->tree.remote != NULL &&
 	    strcmp(ui->tree.id, e->ref.id) == 0)
