@@ -25,6 +25,7 @@
 /* Input bytes read for one session per slice. */
 #define LIST_SLICE (256 * 1024)
 
+static void sweep_init(struct ui *);
 static bool sweep_work(struct ui *, int64_t);
 static void sweep_free(struct ui *);
 
@@ -310,8 +311,11 @@ ui_list_init(struct ui *ui, const char *token)
 	memset(&ui->list, 0, sizeof ui->list);
 	if (ui->src.kind == SOURCE_URL)
 		ui_remote_init(ui, token);
-	else
+	else {
+		if (ui->src.kind == SOURCE_DIR)
+			sweep_init(ui);
 		ui_list_rescan(ui);
+	}
 	ui->list.sel_top = true;
 	ui_list_sort(ui);
 }
@@ -466,6 +470,16 @@ sweep_dir_changed(struct ui *ui, struct list_sweep *sw)
 	sw->ctim = st.st_ctim;
 	sw->have_dir = true;
 	return changed;
+}
+
+/* Before the first scan: the first sweep need not scan again what that
+ * scan finds. */
+static void
+sweep_init(struct ui *ui)
+{
+	ui->list.sweep = xcalloc(1, sizeof *ui->list.sweep);
+	sweep_dir_changed(ui, ui->list.sweep);
+	ui->list.sweep->scanned_ms = ui_now_ms();
 }
 
 /* The timer: start a sweep unless one is under way. */
