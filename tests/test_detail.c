@@ -421,6 +421,33 @@ START_TEST(crlf_line)
 }
 END_TEST
 
+/* A real beyond a double is kept as its text, like a big integer; it
+ * used to make jansson refuse the whole span ("real number overflow"). */
+START_TEST(real_overflow)
+{
+	static const char line[] = "{\"name\": \"big\", \"context\": "
+	    "{\"trace_id\": \"0xAB\", \"span_id\": \"0xCD\"}, "
+	    "\"attributes\": {\"a\": 1e999, \"b\": [-1.5E+400, 2.5], "
+	    "\"c\": 1e-999, \"d\": 1.7976931348623157e308}, "
+	    "\"events\": [{\"name\": \"ev\", \"attributes\": {\"x\": 1e999}}]}";
+	struct span_detail *d;
+	char *json;
+
+	d = parse_ok(line, 0);
+	ck_assert_str_eq(d->name, "big");
+	ck_assert_uint_eq(d->attrs.n, 4);
+	check_kv(&d->attrs.v[0], "a", "\"1e999\"", "1e999");
+	check_kv(&d->attrs.v[1], "b", "[\"-1.5E+400\",2.5]", NULL);
+	check_kv(&d->attrs.v[2], "c", "0.0", NULL);
+	check_kv(&d->attrs.v[3], "d", "1.7976931348623157e308", NULL);
+	json = span_detail_events_json(d);
+	check_json_text(json, "[{\"name\":\"ev\",\"timestamp\":null,"
+	    "\"attributes\":{\"x\":\"1e999\"}}]");
+	free(json);
+	span_detail_free(d);
+}
+END_TEST
+
 START_TEST(python_specials)
 {
 	static const char line[] = "{\"name\": \"nan\", \"context\": "
@@ -903,6 +930,7 @@ detail_suite(void)
 
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, sdk_lines);
+	tcase_add_test(tc, real_overflow);
 	tcase_add_test(tc, otlp_lines);
 	tcase_add_test(tc, no_such_span);
 	tcase_add_test(tc, flat_lines);
