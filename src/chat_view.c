@@ -12,7 +12,6 @@
 #include "chat_view.h"
 
 #include <inttypes.h>
-#include <langinfo.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,6 +19,7 @@
 #include <jansson.h>
 
 #include "buf.h"
+#include "glyphs.h"
 #include "jscan.h"
 #include "json_view.h"
 #include "span_parse.h"
@@ -38,25 +38,11 @@
 
 #define nitems(a) (sizeof (a) / sizeof (a)[0])
 
-struct chat_glyphs {
-	const char *rule;	/* one column of a header rule */
-	const char *call;	/* a tool call */
-	const char *result;	/* a tool result */
-	const char *ellipsis;
-	const char *dot;	/* between values on a line */
-};
-
-static const struct chat_glyphs chat_utf8 = {
-	"\xe2\x94\x80", "\xe2\x86\x92", "\xe2\x86\x90", "\xe2\x80\xa6",
-	"\xc2\xb7"
-};
-static const struct chat_glyphs chat_ascii = { "-", "->", "<-", "...", "-" };
-
 struct chat {
 	struct vdoc *out;
 	size_t first;		/* out's line count when rendering began */
 	int width;
-	const struct chat_glyphs *g;
+	const struct glyphs *g;
 	struct buf tmp;		/* sanitised text of the segment being added */
 	bool full;		/* the current line was cut: it takes no more */
 	const char *role;	/* role of a message that names none */
@@ -64,16 +50,6 @@ struct chat {
 };
 
 static void chat_content(struct chat *, const json_t *, int, int);
-
-static const struct chat_glyphs *
-chat_glyph_set(void)
-{
-	const char *cs = nl_langinfo(CODESET);
-
-	if (cs != NULL && strcmp(cs, "UTF-8") == 0)
-		return &chat_utf8;
-	return &chat_ascii;
-}
 
 /* The string member key of v, or NULL (v need not be an object). */
 static const char *
@@ -502,7 +478,7 @@ static void
 chat_call_header(struct chat *c, const char *name, const char *id, int indent)
 {
 	chat_pad(c, indent);
-	chat_puts(c, VS_DIM, c->g->call);
+	chat_puts(c, VS_DIM, c->g->arrow);
 	chat_puts(c, VS_DIM, " tool call ");
 	chat_puts(c, VS_ACCENT, name != NULL ? name : "?");
 	if (id != NULL) {
@@ -530,7 +506,7 @@ chat_tool_result(struct chat *c, const json_t *b, int indent, int depth)
 	enum vstyle st = error ? VS_ERROR : VS_DIM;
 
 	chat_pad(c, indent);
-	chat_puts(c, st, c->g->result);
+	chat_puts(c, st, c->g->back_arrow);
 	chat_puts(c, st, " tool result");
 	if (chat_str(b, "tool_use_id") != NULL) {
 		chat_puts(c, VS_DIM, " ");
@@ -1070,7 +1046,7 @@ chat_view_render(struct vdoc *out, const char *prompt_json,
 	static const struct chat_facts none = {
 		NULL, NULL, -1, -1, NULL, NULL
 	};
-	struct chat c = { .out = out, .first = out->n, .g = chat_glyph_set() };
+	struct chat c = { .out = out, .first = out->n, .g = glyphs_get() };
 
 	c.width = width < 1 ? 1 : width;
 	/* An empty attribute carries no more context than a missing one. */
