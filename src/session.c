@@ -268,6 +268,15 @@ session_id_head(const char *id)
 	return (int)i;
 }
 
+char *
+session_fallback_title(const char *workflow_type, const char *id)
+{
+	if (workflow_type != NULL)
+		return xasprintf("%s - %.*s", workflow_type, session_id_head(id),
+		    id);
+	return xasprintf("Session %.*s", session_id_head(id), id);
+}
+
 static void
 session_meta_cost(struct session *s, struct session_meta *m)
 {
@@ -289,12 +298,8 @@ session_meta_get(struct session *s, struct session_meta *m)
 
 	memset(m, 0, sizeof *m);
 	m->id = s->id;
-	if (title != NULL)
-		m->title = xstrdup(title);
-	else if (wtype != NULL)
-		m->title = xasprintf("%s - %.*s", wtype, session_id_head(s->id), s->id);
-	else
-		m->title = xasprintf("Session %.*s", session_id_head(s->id), s->id);
+	m->title = title != NULL ? xstrdup(title) :
+	    session_fallback_title(wtype, s->id);
 	m->engine = engine != NULL ? engine : "asyncio";
 	m->status = session_status_of(st);
 	m->started_at = st->first_start;

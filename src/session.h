@@ -76,6 +76,11 @@ const char *session_status_name(enum session_status);
 /* An inspector's status word: "cancelled", "error" and unknown words
  * are failed; none (NULL) is running. */
 enum session_status session_status_parse(const char *);
+/* The title of a session that has none (doc/reference.md §3), as the
+ * inspector makes it: "<workflow type> - " or "Session " and the id's
+ * first 8 characters (code points, never cut inside one).  workflow_type
+ * may be NULL.  Caller frees. */
+char *session_fallback_title(const char *workflow_type, const char *id);
 
 /* Full detail of span i, parsed from its raw line (caller frees with
  * span_detail_free); NULL with *cause when it cannot be fetched. */

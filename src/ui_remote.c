@@ -43,7 +43,7 @@ entry_set(struct ui_entry *e, const char *title, const char *engine, const char 
 		free(e->meta.title);
 		e->meta.title = xstrdup(title);
 	} else if (e->meta.title == NULL)
-		e->meta.title = xasprintf("Session %.8s", e->ref.id);
+		e->meta.title = session_fallback_title(NULL, e->ref.id);
 	if (engine != NULL)
 		set_str(&e->r_engine, engine, strlen(engine));
 	e->meta.engine = e->r_engine != NULL ? e->r_engine : "asyncio";
