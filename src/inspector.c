@@ -22,6 +22,7 @@
 #include "jscan.h"
 #include "span.h"
 #include "span_parse.h"
+#include "spool.h"
 #include "sse.h"
 #include "text.h"
 #include "xmalloc.h"
@@ -142,41 +143,16 @@ out:
 	return base;
 }
 
-int
-inspector_size(const char *s, uint64_t *out)
-{
-	uint64_t v = 0, unit = 1;
-	const char *p = s;
-
-	if (*p < '0' || *p > '9')
-		return -1;
-	for (; *p >= '0' && *p <= '9'; p++) {
-		if (v > (UINT64_MAX - 9) / 10)
-			return -1;
-		v = v * 10 + (uint64_t)(*p - '0');
-	}
-	switch (*p) {
-	case 'k': case 'K': unit = 1 << 10; p++; break;
-	case 'm': case 'M': unit = 1 << 20; p++; break;
-	case 'g': case 'G': unit = 1 << 30; p++; break;
-	}
-	if (*p != '\0' || v == 0 || v > UINT64_MAX / unit)
-		return -1;
-	*out = v * unit;
-	return 0;
-}
-
 struct inspector *
 inspector_new(const char *url, const char *token, char **cause)
 {
 	struct inspector *ins;
-	const char *env = getenv("MCP_INSPECT_TUI_SPOOL_MAX");
-	uint64_t spool_max = SPOOL_MAX_DEFAULT;
+	uint64_t spool_max;
 	char *base;
 
-	if (env != NULL && *env != '\0' && inspector_size(env, &spool_max) == -1) {
+	if (spool_limit(SPOOL_MAX_DEFAULT, &spool_max) == -1) {
 		*cause = insp_safe(xasprintf("MCP_INSPECT_TUI_SPOOL_MAX: '%s' is not a "
-		    "size (e.g. 512M or 4G)", env));
+		    "size (e.g. 512M or 4G)", getenv("MCP_INSPECT_TUI_SPOOL_MAX")));
 		return NULL;
 	}
 	curl_global_init(CURL_GLOBAL_DEFAULT);
@@ -601,19 +577,6 @@ inspector_get_sessions(struct inspector *ins, insp_sessions_fn fn, void *arg)
  * Traces
  */
 
-static int
-insp_spool(void)
-{
-	const char *dir = getenv("TMPDIR");
-	char *path = xasprintf("%s/mcp-inspect-tui.XXXXXX", dir && *dir ? dir : "/tmp");
-	int fd = mkstemp(path);
-
-	if (fd != -1)
-		unlink(path);
-	free(path);
-	return fd;
-}
-
 /* Record why the last request failed (NULL: it did not); takes why. */
 static void
 insp_trace_fail(struct insp_trace *t, char *why)
@@ -912,6 +875,7 @@ struct insp_trace *
 inspector_trace(struct inspector *ins, const char *id)
 {
 	struct insp_trace *t;
+	char *cause;
 
 	for (t = ins->traces; t != NULL; t = t->next) {
 		if (strcmp(t->id, id) == 0)
@@ -921,12 +885,11 @@ inspector_trace(struct inspector *ins, const char *id)
 		t = xcalloc(1, sizeof *t);
 		t->ins = ins;
 		t->id = xstrdup(id);
-		t->fd = insp_spool();
+		t->fd = spool_open("a remote trace", &cause);
 		t->next = ins->traces;
 		ins->traces = t;
 		if (t->fd == -1) {
-			insp_trace_fail(t, xasprintf("cannot create a temporary file: %s",
-			    strerror(errno)));
+			insp_trace_fail(t, cause);
 			return t;
 		}
 	}

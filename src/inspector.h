@@ -41,8 +41,6 @@ char *inspector_trace_url(const char *base, const char *id);
 int inspector_error_detail(struct buf *out, const char *ctype, const char *body,
     size_t n);
 
-/* "123", "64K", "512M", "4G" (binary units) → bytes; -1 when not a size. */
-int inspector_size(const char *s, uint64_t *out);
 
 struct inspector;
 

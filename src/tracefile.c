@@ -13,10 +13,10 @@
 
 #include "buf.h"
 #include "gz.h"
-#include "inspector.h"
 #include "gzcache.h"
 #include "lines.h"
 #include "span_parse.h"
+#include "spool.h"
 #include "trace.h"
 #include "xmalloc.h"
 
@@ -97,29 +97,17 @@ static struct {
 	char *error;         /* why reading stopped early, or NULL */
 } stdin_spool = { PTHREAD_MUTEX_INITIALIZER, -1, 0, false, 0, NULL };
 
-/* The spool limit: MCP_INSPECT_TUI_SPOOL_MAX, as for a remote trace's. */
-static uint64_t
-tracefile_spool_max(void)
-{
-	const char *env = getenv("MCP_INSPECT_TUI_SPOOL_MAX");
-	uint64_t max = TRACEFILE_SPOOL_MAX;
-
-	if (env != NULL && *env != '\0' && inspector_size(env, &max) == -1)
-		max = TRACEFILE_SPOOL_MAX;
-	return max;
-}
-
 /* Append n bytes to the spool (lock held); false, with the reason kept,
  * when they do not all fit: what does stays readable. */
 static bool
 tracefile_spool_append(const unsigned char *p, size_t n)
 {
-	const char *dir = getenv("TMPDIR");
 	size_t done = 0;
 	ssize_t w;
 
+	/* The limit of a remote trace's spool holds for stdin too. */
 	if (stdin_spool.max == 0)
-		stdin_spool.max = tracefile_spool_max();
+		spool_limit(TRACEFILE_SPOOL_MAX, &stdin_spool.max);
 	if (stdin_spool.size + n > stdin_spool.max) {
 		n = (size_t)(stdin_spool.max - stdin_spool.size);
 		stdin_spool.error = xasprintf("standard input: stopped at the spool "
@@ -136,7 +124,7 @@ tracefile_spool_append(const unsigned char *p, size_t n)
 			/* A short write is a full disk: errno is not set then. */
 			stdin_spool.error = xasprintf("cannot spool standard input in "
 			    "%s: %s; reading it stopped after %llu bytes",
-			    dir && *dir ? dir : "/tmp", strerror(w == 0 ? ENOSPC : errno),
+			    spool_dir(), strerror(w == 0 ? ENOSPC : errno),
 			    (unsigned long long)(stdin_spool.size + done));
 			break;
 		}
@@ -159,25 +147,6 @@ tracefile_stdin_error(void)
 	return e;
 }
 
-static int
-tracefile_spool(char **cause)
-{
-	const char *dir = getenv("TMPDIR");
-	char *path = xasprintf("%s/mcp-inspect-tui.XXXXXX", dir && *dir ? dir : "/tmp");
-	int fd = mkstemp(path);
-
-	if (fd == -1) {
-		*cause = xasprintf("cannot create a temporary file in %s to hold standard input: %s",
-		    dir && *dir ? dir : "/tmp", strerror(errno));
-		stdin_spool.error = xstrdup(*cause);
-		free(path);
-		return -1;
-	}
-	unlink(path);
-	free(path);
-	return fd;
-}
-
 /* A descriptor of the stdin spool for one tracefile (created on first use). */
 static int
 tracefile_stdin_fd(char **cause)
@@ -185,8 +154,9 @@ tracefile_stdin_fd(char **cause)
 	int fd = -1;
 
 	pthread_mutex_lock(&stdin_spool.lock);
-	if (stdin_spool.fd == -1)
-		stdin_spool.fd = tracefile_spool(cause);
+	if (stdin_spool.fd == -1 &&
+	    (stdin_spool.fd = spool_open("standard input", cause)) == -1)
+		stdin_spool.error = xstrdup(*cause);
 	if (stdin_spool.fd != -1 && (fd = fcntl(stdin_spool.fd, F_DUPFD_CLOEXEC, 0)) == -1)
 		*cause = xasprintf("cannot read standard input: %s", strerror(errno));
 	pthread_mutex_unlock(&stdin_spool.lock);

@@ -12,6 +12,7 @@
 #include "buf.h"
 #include "http.h"
 #include "inspector.h"
+#include "spool.h"
 #include "loopback.h"
 #include "span.h"
 
@@ -145,21 +146,21 @@ START_TEST(sizes)
 {
 	uint64_t v;
 
-	ck_assert_int_eq(inspector_size("123", &v), 0);
+	ck_assert_int_eq(spool_size("123", &v), 0);
 	ck_assert_uint_eq(v, 123);
-	ck_assert_int_eq(inspector_size("64K", &v), 0);
+	ck_assert_int_eq(spool_size("64K", &v), 0);
 	ck_assert_uint_eq(v, 65536);
-	ck_assert_int_eq(inspector_size("512m", &v), 0);
+	ck_assert_int_eq(spool_size("512m", &v), 0);
 	ck_assert_uint_eq(v, 512u << 20);
-	ck_assert_int_eq(inspector_size("4G", &v), 0);
+	ck_assert_int_eq(spool_size("4G", &v), 0);
 	ck_assert_uint_eq(v, (uint64_t)4 << 30);
-	ck_assert_int_eq(inspector_size("", &v), -1);
-	ck_assert_int_eq(inspector_size("0", &v), -1);
-	ck_assert_int_eq(inspector_size("12X", &v), -1);
-	ck_assert_int_eq(inspector_size("-1", &v), -1);
-	ck_assert_int_eq(inspector_size("4GB", &v), -1);
-	ck_assert_int_eq(inspector_size("99999999999999999999", &v), -1);
-	ck_assert_int_eq(inspector_size("99999999999G", &v), -1);
+	ck_assert_int_eq(spool_size("", &v), -1);
+	ck_assert_int_eq(spool_size("0", &v), -1);
+	ck_assert_int_eq(spool_size("12X", &v), -1);
+	ck_assert_int_eq(spool_size("-1", &v), -1);
+	ck_assert_int_eq(spool_size("4GB", &v), -1);
+	ck_assert_int_eq(spool_size("99999999999999999999", &v), -1);
+	ck_assert_int_eq(spool_size("99999999999G", &v), -1);
 }
 END_TEST
 
