@@ -18,7 +18,7 @@
 #include "filter.h"
 #include "fmt.h"
 #include "http.h"
-#include "inspector.h"
+#include "remote.h"
 #include "jscan.h"
 #include "prices.h"
 #include "session.h"

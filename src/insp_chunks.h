@@ -8,7 +8,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "inspector.h"
+#include "remote.h"
 
 /* Whether id names a rotated chunk, "BASE.jsonl.chunk_N"; *baselen gets
  * the length of BASE and *n the chunk number. */

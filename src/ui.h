@@ -16,7 +16,7 @@
 #include <time.h>
 
 #include "buf.h"
-#include "inspector.h"
+#include "remote.h"
 #include "keys.h"
 #include "lineedit.h"
 #include "session.h"

@@ -7,7 +7,7 @@
 #include <string.h>
 
 #include "insp_chunks.h"
-#include "inspector.h"
+#include "remote.h"
 #include "span.h"
 
 START_TEST(test_chunk_id)

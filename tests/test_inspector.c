@@ -11,7 +11,7 @@
 
 #include "buf.h"
 #include "http.h"
-#include "inspector.h"
+#include "remote.h"
 #include "spool.h"
 #include "loopback.h"
 #include "span.h"

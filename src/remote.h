@@ -1,11 +1,14 @@
 /*
- * inspector.h — the mcp-agent inspector's HTTP API (doc/reference.md §4): the session
- * list, trace downloads and tails, and the event stream with its
- * reconnect policy.  Everything is asynchronous on http.c; the owner's
- * poll loop drives it (inspector_http for the sockets, *_tick for timers).
+ * remote.h — the client of a remote mcp-agent inspector's HTTP API
+ * (doc/reference.md §4): the session list (remote_sessions.c), trace
+ * downloads and tails (remote_trace.c), and the event stream with its
+ * reconnect policy (remote_events.c), on one client object (remote.c).
+ * Not the browser's inspector pane (ui_inspector.c), which shows a span.
+ * Everything is asynchronous on http.c; the owner's poll loop drives it
+ * (inspector_http for the sockets, *_tick for timers).
  */
-#ifndef INSPECTOR_H
-#define INSPECTOR_H
+#ifndef REMOTE_H
+#define REMOTE_H
 
 #include <stdbool.h>
 #include <stddef.h>
