@@ -26,8 +26,10 @@ enum span_type {
 	SPAN_RESOURCE,
 	SPAN_PROMPT,
 };
+#define SPAN_TYPE_COUNT (SPAN_PROMPT + 1)
 
 enum span_status { SPAN_UNSET, SPAN_OK, SPAN_ERROR };
+#define SPAN_STATUS_COUNT (SPAN_ERROR + 1)
 
 /* Numbered as OTLP numbers them (0 = unspecified). */
 enum span_kind {
@@ -38,6 +40,7 @@ enum span_kind {
 	KIND_PRODUCER,
 	KIND_CONSUMER,
 };
+#define SPAN_KIND_COUNT (KIND_CONSUMER + 1)
 
 /* A byte range; p is NULL when the field was absent. */
 struct strref {
@@ -106,6 +109,10 @@ enum span_type span_classify(const struct span_fields *);
 /* The label shown beside the name for a span of this type (may be empty). */
 struct strref span_label(const struct span_fields *, enum span_type);
 
+/* The one table of names of each enum (span_names.c), indexed by it. */
+extern const char *const span_type_names[SPAN_TYPE_COUNT];
+extern const char *const span_status_names[SPAN_STATUS_COUNT];
+extern const char *const span_kind_names[SPAN_KIND_COUNT];
 const char *span_type_name(enum span_type);     /* "tool", "llm", ... */
 const char *span_status_name(enum span_status); /* "ok", "error", "unset" */
 const char *span_kind_name(enum span_kind);     /* "INTERNAL", ... */

@@ -23,10 +23,6 @@
 #include "span_parse.h"
 #include "xmalloc.h"
 
-static const char *const detail_kind_names[] = {
-	"UNSPECIFIED", "INTERNAL", "SERVER", "CLIENT", "PRODUCER", "CONSUMER",
-};
-
 static json_t	*otlp_value(json_t *);
 
 /* The first of the NULL-terminated keys that object o has, or NULL. */
@@ -372,7 +368,7 @@ kind_new(json_t *v)
 	else if (json_is_string(v))
 		k = span_kind_from_text(json_string_value(v),
 		    json_string_length(v));
-	return k >= 0 ? xstrdup(detail_kind_names[k]) : NULL;
+	return k >= 0 ? xstrdup(span_kind_name(k)) : NULL;
 }
 
 /* A status code under span_status_from_text/_int, or -1. */

@@ -171,7 +171,7 @@ ascii_lower(char c)
 	return c >= 'A' && c <= 'Z' ? (char)(c - 'A' + 'a') : c;
 }
 
-/* s[0..n) equals the lower-case lit, ignoring ASCII case. */
+/* s[0..n) equals lit, ignoring ASCII case. */
 static bool
 ascii_caseeq(const char *s, size_t n, const char *lit)
 {
@@ -180,7 +180,7 @@ ascii_caseeq(const char *s, size_t n, const char *lit)
 	if (n != strlen(lit))
 		return false;
 	for (i = 0; i < n; i++) {
-		if (ascii_lower(s[i]) != lit[i])
+		if (ascii_lower(s[i]) != ascii_lower(lit[i]))
 			return false;
 	}
 	return true;
@@ -1459,12 +1459,8 @@ name_index(const char *s, size_t n, const char *prefix1, size_t l1,
 int
 span_status_from_text(const char *s, size_t n)
 {
-	static const char *const names[] = {
-		[SPAN_UNSET] = "unset", [SPAN_OK] = "ok", [SPAN_ERROR] = "error",
-	};
-
 	return name_index(s, n, PREFIX("StatusCode."), PREFIX("STATUS_CODE_"),
-	    names, 3);
+	    span_status_names, SPAN_STATUS_COUNT);
 }
 
 int
@@ -1476,13 +1472,9 @@ span_status_from_int(int64_t v)
 int
 span_kind_from_text(const char *s, size_t n)
 {
-	static const char *const names[] = {
-		"unspecified", "internal", "server", "client", "producer",
-		"consumer",
-	};
-
+	/* Matched without regard to case: "SpanKind.CLIENT", "client". */
 	return name_index(s, n, PREFIX("SpanKind."), PREFIX("SPAN_KIND_"),
-	    names, 6);
+	    span_kind_names, SPAN_KIND_COUNT);
 }
 #undef PREFIX
 
@@ -1661,53 +1653,4 @@ span_label(const struct span_fields *f, enum span_type type)
 	default:
 		return ref(NULL, 0);
 	}
-}
-
-const char *
-span_type_name(enum span_type type)
-{
-	static const char *const names[] = {
-		[SPAN_OTHER] = "other",
-		[SPAN_WORKFLOW] = "workflow",
-		[SPAN_AGENT] = "agent",
-		[SPAN_LLM] = "llm",
-		[SPAN_TOOL] = "tool",
-		[SPAN_RESOURCE] = "resource",
-		[SPAN_PROMPT] = "prompt",
-	};
-
-	if ((unsigned)type >= sizeof names / sizeof names[0])
-		return "other";
-	return names[type];
-}
-
-const char *
-span_status_name(enum span_status status)
-{
-	static const char *const names[] = {
-		[SPAN_UNSET] = "unset",
-		[SPAN_OK] = "ok",
-		[SPAN_ERROR] = "error",
-	};
-
-	if ((unsigned)status >= sizeof names / sizeof names[0])
-		return "unset";
-	return names[status];
-}
-
-const char *
-span_kind_name(enum span_kind kind)
-{
-	static const char *const names[] = {
-		[KIND_UNSPECIFIED] = "UNSPECIFIED",
-		[KIND_INTERNAL] = "INTERNAL",
-		[KIND_SERVER] = "SERVER",
-		[KIND_CLIENT] = "CLIENT",
-		[KIND_PRODUCER] = "PRODUCER",
-		[KIND_CONSUMER] = "CONSUMER",
-	};
-
-	if ((unsigned)kind >= sizeof names / sizeof names[0])
-		return "UNSPECIFIED";
-	return names[kind];
 }
