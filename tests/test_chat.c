@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "check_main.h"
 #include "buf.h"
 #include "chat_view.h"
 #include "text.h"
@@ -998,16 +999,5 @@ chat_suite(void)
 int
 main(void)
 {
-	SRunner *sr;
-	int failed;
-
-	if (setlocale(LC_ALL, "C.UTF-8") == NULL) {
-		fprintf(stderr, "test_chat: the C.UTF-8 locale is missing\n");
-		return EXIT_FAILURE;
-	}
-	sr = srunner_create(chat_suite());
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return check_main(chat_suite, "test_chat", "C.UTF-8");
 }

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "check_main.h"
 #include "insp_chunks.h"
 #include "remote.h"
 #include "span.h"
@@ -84,20 +85,20 @@ START_TEST(test_fold)
 }
 END_TEST
 
-int
-main(void)
+static Suite *
+chunks_suite(void)
 {
 	Suite *s = suite_create("chunks");
 	TCase *tc = tcase_create("fold");
-	SRunner *sr;
-	int failed;
 
 	tcase_add_test(tc, test_chunk_id);
 	tcase_add_test(tc, test_fold);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return s;
+}
+
+int
+main(void)
+{
+	return check_main(chunks_suite, "test_chunks", NULL);
 }

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "check_main.h"
 #include "span.h"
 #include "span_detail.h"
 
@@ -954,11 +955,5 @@ detail_suite(void)
 int
 main(void)
 {
-	SRunner *sr = srunner_create(detail_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return check_main(detail_suite, "test_detail", NULL);
 }

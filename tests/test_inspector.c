@@ -9,6 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "check_main.h"
 #include "buf.h"
 #include "http.h"
 #include "remote.h"
@@ -197,13 +198,11 @@ START_TEST(free_with_sessions_in_flight)
 }
 END_TEST
 
-int
-main(void)
+static Suite *
+inspector_suite(void)
 {
 	Suite *s = suite_create("inspector");
 	TCase *tc = tcase_create("core");
-	SRunner *sr;
-	int failed;
 
 	tcase_add_test(tc, sessions_plain);
 	tcase_add_test(tc, sessions_bad_text);
@@ -214,10 +213,14 @@ main(void)
 	tcase_add_test(tc, sizes);
 	tcase_add_test(tc, free_with_sessions_in_flight);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
+	return s;
+}
+
+int
+main(void)
+{
+	int rc = check_main(inspector_suite, "test_inspector", NULL);
+
 	inspector_sessions_free(S, N);
-	return failed == 0 ? 0 : 1;
+	return rc;
 }

@@ -12,6 +12,7 @@
 #include <unistd.h>
 #include <zlib.h>
 
+#include "check_main.h"
 #include "buf.h"
 #include "session.h"
 #include "source.h"
@@ -992,11 +993,5 @@ model_suite(void)
 int
 main(void)
 {
-	SRunner *sr = srunner_create(model_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return check_main(model_suite, "test_model", NULL);
 }

@@ -15,6 +15,7 @@
 
 #include <jansson.h>
 
+#include "check_main.h"
 #include "buf.h"
 #include "chat_view.h"
 #include "jscan.h"
@@ -336,24 +337,23 @@ START_TEST(test_data_agrees)
 }
 END_TEST
 
-int
-main(void)
+static Suite *
+tokens_suite(void)
 {
 	Suite *s = suite_create("tokens");
 	TCase *tc = tcase_create("rule");
-	SRunner *sr;
-	int failed;
 
-	setlocale(LC_ALL, "C.UTF-8");
 	tcase_add_test(tc, test_rule_shapes);
 	tcase_add_test(tc, test_rule_cut);
 	tcase_add_test(tc, test_index_truncated_array);
 	tcase_add_test(tc, test_data_agrees);
 	tcase_set_timeout(tc, 60);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return s;
+}
+
+int
+main(void)
+{
+	return check_main(tokens_suite, "test_tokens", "C.UTF-8");
 }
