@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "jscan.h"
+#include "text.h"
 
 /* Past this an exponent is only "huge": the magnitude test saturates. */
 #define JNORM_EXP_CAP 1000000000000000LL

@@ -17,6 +17,7 @@
 #endif
 
 #include "buf.h"
+#include "text.h"
 #include "xmalloc.h"
 
 /* Small allocations share chunks of this size; bigger ones get their own. */

@@ -13,6 +13,7 @@
 #include "span.h"
 #include "span_detail.h"
 #include "span_parse.h"
+#include "text.h"
 #include "trace.h"
 #include "tracefile.h"
 #include "xmalloc.h"

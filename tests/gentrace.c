@@ -40,6 +40,7 @@
 #include <zlib.h>
 
 #include "buf.h"
+#include "text.h"
 #include "xmalloc.h"
 
 #define nitems(a) (sizeof (a) / sizeof (a)[0])

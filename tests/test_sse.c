@@ -14,6 +14,7 @@ size_t __sanitizer_get_current_allocated_bytes(void);
 #include "check_main.h"
 #include "buf.h"
 #include "sse.h"
+#include "text.h"
 #include "xmalloc.h"
 
 #ifndef FORMATS_DIR
