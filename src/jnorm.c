@@ -229,6 +229,22 @@ jnorm_text(const char *s, size_t n, unsigned flags, struct buf *out,
 	return buf_str(out);
 }
 
+json_t *
+jnorm_load(const char *s, size_t n, unsigned flags, json_error_t *err)
+{
+	struct buf rewritten = BUF_INIT;
+	const char *text;
+	json_t *root;
+	size_t len;
+
+	text = jnorm_text(s, n, flags, &rewritten, &len);
+	/* \u0000 is allowed in values: JNORM_TEXT has made it U+FFFD, and
+	 * JNORM_MARK_NUMBERS marks with it. */
+	root = json_loadb(text, len, JSON_DECODE_ANY | JSON_ALLOW_NUL, err);
+	buf_free(&rewritten);
+	return root;
+}
+
 size_t
 jnorm_source_offset(const char *s, size_t n, unsigned flags, size_t pos)
 {

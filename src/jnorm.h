@@ -19,6 +19,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include <jansson.h>
+
 #include "buf.h"
 
 struct jnum;
@@ -51,6 +53,13 @@ struct jnum;
  */
 const char *jnorm_text(const char *s, size_t n, unsigned flags,
     struct buf *out, size_t *outlen);
+
+/* Normalise s[0..n) and parse it with jansson (any value; jansson's
+ * depth limit holds): the one way trace text reaches jansson.  NULL,
+ * with *err telling why (its position is in the normalised text: map it
+ * back with jnorm_source_offset). */
+json_t *jnorm_load(const char *s, size_t n, unsigned flags,
+    json_error_t *err);
 
 /* The offset in s of byte pos of the normalised text: exact where the
  * piece around it was copied unchanged, else the end of that piece. */

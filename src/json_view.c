@@ -347,16 +347,11 @@ jv_default_folds(struct json_view *jv)
 struct json_view *
 json_view_new(const char *text, size_t len, char **cause)
 {
-	struct buf rewritten = BUF_INIT;
 	struct json_view *jv;
 	json_error_t error;
-	const char *s;
 	json_t *root;
-	size_t n;
 
-	s = jnorm_text(text, len, JNORM_MARK_NUMBERS, &rewritten, &n);
-	root = json_loadb(s, n, JSON_DECODE_ANY | JSON_ALLOW_NUL, &error);
-	buf_free(&rewritten);
+	root = jnorm_load(text, len, JNORM_MARK_NUMBERS, &error);
 	if (root == NULL) {
 		if (cause != NULL)
 			*cause = jv_cause(text, len, &error);

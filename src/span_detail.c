@@ -539,19 +539,14 @@ span_detail_parse(const char *line, size_t len, unsigned index_in_line,
     char **cause)
 {
 	struct span_detail *d;
-	struct buf rewritten = BUF_INIT;
 	json_error_t err;
-	const char *text;
 	json_t *root;
-	size_t n;
 
 	/* NaN, the infinities and numbers beyond int64 or a double become
 	 * strings holding their text; \u0000, lone surrogates and bad UTF-8
-	 * become U+FFFD, as the index pass reads them (jnorm.h). */
-	text = jnorm_text(line, len, JNORM_TEXT, &rewritten, &n);
-	/* jansson stops at JSON_PARSER_MAX_DEPTH, so deep input fails here. */
-	root = json_loadb(text, n, JSON_DECODE_ANY | JSON_ALLOW_NUL, &err);
-	buf_free(&rewritten);
+	 * become U+FFFD, as the index pass reads them (jnorm.h).  jansson
+	 * stops at JSON_PARSER_MAX_DEPTH, so deep input fails here. */
+	root = jnorm_load(line, len, JNORM_TEXT, &err);
 	if (root == NULL) {
 		/* After a rewrite the column is the rewritten text's: a few
 		 * characters late, which is good enough to find the fault. */

@@ -18,6 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "jnorm.h"
 #include "jscan.h"
 #include "xmalloc.h"
 
@@ -254,25 +255,12 @@ string_number(const char *s, size_t n, struct jnum *num)
 bool
 span_otlp_number(const char *s, size_t n, struct jnum *num)
 {
-	char text[64];
 	struct jnum tmp;
-	double d;
 
 	if (num == NULL)
 		num = &tmp;
-	if (!string_number(s, n, num) || num->class == JNUM_NAN ||
-	    num->class == JNUM_INF || num->class == JNUM_BIGINT)
-		return false;
-	if (num->class != JNUM_FLOAT)
-		return true;
-	/* jansson refuses a real that overflows a double; a long one is
-	 * left as text rather than copied anywhere. */
-	if (n >= sizeof text)
-		return false;
-	memcpy(text, s, n);
-	text[n] = '\0';
-	d = strtod(text, NULL);
-	return d < HUGE_VAL && d > -HUGE_VAL;
+	/* jansson's limits, as the detail pre-pass applies them. */
+	return string_number(s, n, num) && jnorm_number_fits(num);
 }
 
 /* A token count: a non-negative integer, or a string holding one. */
