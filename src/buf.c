@@ -159,3 +159,12 @@ buf_str(const struct buf *b)
 {
 	return b->p != NULL ? b->p : "";
 }
+
+void
+buf_add_json_str_or_null(struct buf *b, const char *s)
+{
+	if (s == NULL)
+		buf_adds(b, "null");
+	else
+		buf_add_json_string(b, s, strlen(s));
+}

@@ -28,6 +28,8 @@ void buf_vprintf(struct buf *, const char *, va_list) __attribute__((format(prin
  * controls (C0, DEL and utf8_is_terminal_control) are \u escapes, so JSON
  * output printed on a terminal is as safe as text output, and exact. */
 void buf_add_json_string(struct buf *, const char *s, size_t n);
+/* buf_add_json_string of a C string, or null when s is NULL. */
+void buf_add_json_str_or_null(struct buf *, const char *s);
 void buf_reset(struct buf *);       /* len = 0, keeps memory */
 void buf_drop_front(struct buf *, size_t n); /* remove the first n bytes */
 void buf_free(struct buf *);

@@ -74,27 +74,6 @@ cli_add_text(struct buf *b, const char *s)
 }
 
 static void
-cli_add_json_str(struct buf *b, const char *s)
-{
-	if (s == NULL)
-		buf_adds(b, "null");
-	else
-		buf_add_json_string(b, s, strlen(s));
-}
-
-static void
-cli_add_json_time(struct buf *b, int64_t ns)
-{
-	if (ns == SPAN_TIME_NONE) {
-		buf_adds(b, "null");
-		return;
-	}
-	buf_addc(b, '"');
-	fmt_time_rfc3339(b, ns);
-	buf_addc(b, '"');
-}
-
-static void
 cli_add_json_ms(struct buf *b, int64_t start, int64_t end)
 {
 	if (start == SPAN_TIME_NONE || end == SPAN_TIME_NONE)
@@ -474,7 +453,7 @@ cli_add_json_bad_line(struct buf *b, const char *msg)
 		if (q > p + 1 && q[0] == ':' && q[1] == ' ') {
 			buf_printf(b, "{\"line\":%.*s,\"reason\":", (int)(q - p - 1),
 			    p + 1);
-			cli_add_json_str(b, q + 2);
+			buf_add_json_str_or_null(b, q + 2);
 			buf_addc(b, '}');
 			return;
 		}
@@ -489,17 +468,17 @@ cli_list_json_row(struct buf *b, const struct session_meta *m,
 {
 	buf_adds(b, first ? "\n" : ",\n");
 	buf_adds(b, "{\"id\":");
-	cli_add_json_str(b, m->id);
+	buf_add_json_str_or_null(b, m->id);
 	buf_adds(b, ",\"title\":");
-	cli_add_json_str(b, m->title);
+	buf_add_json_str_or_null(b, m->title);
 	buf_adds(b, ",\"status\":");
-	cli_add_json_str(b, session_status_name(m->status));
+	buf_add_json_str_or_null(b, session_status_name(m->status));
 	buf_adds(b, ",\"engine\":");
-	cli_add_json_str(b, m->engine);
+	buf_add_json_str_or_null(b, m->engine);
 	buf_adds(b, ",\"started_at\":");
-	cli_add_json_time(b, m->started_at);
+	fmt_json_time(b, m->started_at);
 	buf_adds(b, ",\"ended_at\":");
-	cli_add_json_time(b, m->ended_at);
+	fmt_json_time(b, m->ended_at);
 	buf_adds(b, ",\"duration_ms\":");
 	cli_add_json_ms(b, m->started_at, m->ended_at);
 	buf_printf(b, ",\"span_count\":%u,\"error_count\":%u,\"bad_lines\":%llu,"
@@ -872,23 +851,23 @@ cli_span_json_head(struct buf *b, struct session *s, uint32_t i, uint32_t depth,
 	struct cost c;
 
 	buf_printf(b, "{\"depth\":%u,\"span_id\":", depth);
-	cli_add_json_str(b, trace_str(t, sp->id));
+	buf_add_json_str_or_null(b, trace_str(t, sp->id));
 	buf_adds(b, ",\"parent_id\":");
-	cli_add_json_str(b, sp->parent == STRTAB_EMPTY ? NULL : trace_str(t, sp->parent));
+	buf_add_json_str_or_null(b, sp->parent == STRTAB_EMPTY ? NULL : trace_str(t, sp->parent));
 	buf_adds(b, ",\"trace_id\":");
-	cli_add_json_str(b, sp->trace_id == STRTAB_EMPTY ? NULL : trace_str(t, sp->trace_id));
+	buf_add_json_str_or_null(b, sp->trace_id == STRTAB_EMPTY ? NULL : trace_str(t, sp->trace_id));
 	buf_adds(b, ",\"name\":");
-	cli_add_json_str(b, trace_str(t, sp->name));
+	buf_add_json_str_or_null(b, trace_str(t, sp->name));
 	buf_adds(b, ",\"type\":");
-	cli_add_json_str(b, span_type_name(sp->type));
+	buf_add_json_str_or_null(b, span_type_name(sp->type));
 	buf_adds(b, ",\"label\":");
-	cli_add_json_str(b, sp->label == STRTAB_EMPTY ? NULL : trace_str(t, sp->label));
+	buf_add_json_str_or_null(b, sp->label == STRTAB_EMPTY ? NULL : trace_str(t, sp->label));
 	buf_adds(b, ",\"status\":");
-	cli_add_json_str(b, span_status_name(sp->status));
+	buf_add_json_str_or_null(b, span_status_name(sp->status));
 	buf_adds(b, ",\"start_time\":");
-	cli_add_json_time(b, sp->start_ns);
+	fmt_json_time(b, sp->start_ns);
 	buf_adds(b, ",\"end_time\":");
-	cli_add_json_time(b, sp->end_ns);
+	fmt_json_time(b, sp->end_ns);
 	buf_adds(b, ",\"duration_ms\":");
 	cli_add_json_ms(b, sp->start_ns, sp->end_ns);
 	if (orphan)
@@ -912,7 +891,7 @@ cli_span_json_detail(struct buf *b, const struct span_detail *d)
 		return;
 	}
 	buf_adds(b, ",\"status_description\":");
-	cli_add_json_str(b, d->status_description);
+	buf_add_json_str_or_null(b, d->status_description);
 	buf_adds(b, ",\"attributes\":");
 	buf_adds(b, j = kv_list_to_json(&d->attrs));
 	free(j);
@@ -1588,11 +1567,11 @@ cli_critpath_row(struct buf *b, struct trace *t, const struct critpath_seg *sg,
 
 	if (json) {
 		buf_adds(b, "{\"span_id\":");
-		cli_add_json_str(b, sid);
+		buf_add_json_str_or_null(b, sid);
 		buf_adds(b, ",\"name\":");
-		cli_add_json_str(b, name);
+		buf_add_json_str_or_null(b, name);
 		buf_adds(b, ",\"type\":");
-		cli_add_json_str(b, sp != NULL ? span_type_name(sp->type) : NULL);
+		buf_add_json_str_or_null(b, sp != NULL ? span_type_name(sp->type) : NULL);
 		buf_adds(b, ",\"offset_ms\":");
 		fmt_ms(b, sg->start - session_start);
 		buf_adds(b, ",\"self_ms\":");
@@ -1600,7 +1579,7 @@ cli_critpath_row(struct buf *b, struct trace *t, const struct critpath_seg *sg,
 		buf_adds(b, ",\"share\":");
 		cli_share(b, sg->end - sg->start, wall);
 		buf_adds(b, ",\"label\":");
-		cli_add_json_str(b, sp != NULL && sp->label != STRTAB_EMPTY ?
+		buf_add_json_str_or_null(b, sp != NULL && sp->label != STRTAB_EMPTY ?
 		    trace_str(t, sp->label) : NULL);
 		buf_adds(b, "}\n");
 		return;
@@ -1716,7 +1695,7 @@ cli_stats_json(struct buf *b, const char *session, const struct stats *st)
 	size_t i;
 
 	buf_adds(b, "{\"session\":");
-	cli_add_json_str(b, session);
+	buf_add_json_str_or_null(b, session);
 	buf_adds(b, ",\"wall_ms\":");
 	fmt_ms(b, st->wall_ns);
 	buf_adds(b, ",\"split\":{\"llm_ms\":");
@@ -1731,9 +1710,9 @@ cli_stats_json(struct buf *b, const char *session, const struct stats *st)
 	for (i = 0; i < st->n; i++) {
 		g = &st->g[i];
 		buf_adds(b, i == 0 ? "{\"by\":" : ",{\"by\":");
-		cli_add_json_str(b, stats_by_name(g->by));
+		buf_add_json_str_or_null(b, stats_by_name(g->by));
 		buf_adds(b, ",\"key\":");
-		cli_add_json_str(b, g->key);
+		buf_add_json_str_or_null(b, g->key);
 		buf_printf(b, ",\"count\":%u,\"errors\":%u,\"total_ms\":", g->count, g->errors);
 		fmt_ms(b, g->total_ns);
 		buf_adds(b, ",\"p50_ms\":");

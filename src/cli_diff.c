@@ -74,15 +74,6 @@ cli_diff_json_tokens(struct buf *b, int64_t n)
 		buf_printf(b, "%lld", (long long)n);
 }
 
-static void
-cli_diff_json_str(struct buf *b, const char *s)
-{
-	if (s == NULL)
-		buf_adds(b, "null");
-	else
-		buf_add_json_string(b, s, strlen(s));
-}
-
 /* One side's figures: {span_id,status,duration_ms,tokens_in,tokens_out}. */
 static void
 cli_diff_json_side(struct buf *b, struct trace *t, uint32_t node)
@@ -96,16 +87,16 @@ cli_diff_json_side(struct buf *b, struct trace *t, uint32_t node)
 	}
 	if (trace_is_placeholder(t, node)) {
 		buf_adds(b, "{\"span_id\":");
-		cli_diff_json_str(b, trace_str(t, trace_placeholder_id(t, node)));
+		buf_add_json_str_or_null(b, trace_str(t, trace_placeholder_id(t, node)));
 		buf_adds(b, ",\"status\":null,\"duration_ms\":null,\"tokens_in\":null,"
 		    "\"tokens_out\":null,\"missing\":true}");
 		return;
 	}
 	sp = trace_span(t, node);
 	buf_adds(b, "{\"span_id\":");
-	cli_diff_json_str(b, trace_str(t, sp->id));
+	buf_add_json_str_or_null(b, trace_str(t, sp->id));
 	buf_adds(b, ",\"status\":");
-	cli_diff_json_str(b, span_status_name(sp->status));
+	buf_add_json_str_or_null(b, span_status_name(sp->status));
 	buf_adds(b, ",\"duration_ms\":");
 	if ((ns = cli_diff_ns(sp)) < 0)
 		buf_adds(b, "null");
@@ -129,18 +120,18 @@ cli_diff_json_row(struct buf *b, const struct diff *d, const struct diff_row *r)
 	size_t k;
 
 	buf_adds(b, "{\"change\":");
-	cli_diff_json_str(b, diff_change_name(r->change));
+	buf_add_json_str_or_null(b, diff_change_name(r->change));
 	buf_printf(b, ",\"depth\":%u", r->depth);
 	if (trace_is_placeholder(t, node))
 		buf_adds(b, ",\"type\":\"missing parent\",\"name\":null,\"label\":null");
 	else {
 		sp = trace_span(t, node);
 		buf_adds(b, ",\"type\":");
-		cli_diff_json_str(b, span_type_name(sp->type));
+		buf_add_json_str_or_null(b, span_type_name(sp->type));
 		buf_adds(b, ",\"name\":");
-		cli_diff_json_str(b, trace_str(t, sp->name));
+		buf_add_json_str_or_null(b, trace_str(t, sp->name));
 		buf_adds(b, ",\"label\":");
-		cli_diff_json_str(b, sp->label == STRTAB_EMPTY ? NULL : trace_str(t, sp->label));
+		buf_add_json_str_or_null(b, sp->label == STRTAB_EMPTY ? NULL : trace_str(t, sp->label));
 	}
 	buf_adds(b, ",\"a\":");
 	cli_diff_json_side(b, d->ta, r->a);

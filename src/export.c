@@ -13,27 +13,6 @@
 #include "trace.h"
 #include "xmalloc.h"
 
-static void
-export_str(struct buf *b, const char *s)
-{
-	if (s == NULL)
-		buf_adds(b, "null");
-	else
-		buf_add_json_string(b, s, strlen(s));
-}
-
-static void
-export_time(struct buf *b, int64_t ns)
-{
-	if (ns == SPAN_TIME_NONE) {
-		buf_adds(b, "null");
-		return;
-	}
-	buf_addc(b, '"');
-	fmt_time_rfc3339(b, ns);
-	buf_addc(b, '"');
-}
-
 /* An object of kv pairs, one a line at indent; values are already JSON. */
 static void
 export_kv(struct buf *b, const struct kv_list *l, int indent)
@@ -47,7 +26,7 @@ export_kv(struct buf *b, const struct kv_list *l, int indent)
 	buf_adds(b, "{\n");
 	for (k = 0; k < l->n; k++) {
 		buf_printf(b, "%*s", indent + 2, "");
-		export_str(b, l->v[k].key);
+		buf_add_json_str_or_null(b, l->v[k].key);
 		buf_adds(b, ": ");
 		buf_adds(b, l->v[k].json);
 		buf_adds(b, k + 1 < l->n ? ",\n" : "\n");
@@ -59,7 +38,7 @@ static void
 export_field(struct buf *b, const char *key, const char *value)
 {
 	buf_printf(b, "  \"%s\": ", key);
-	export_str(b, value);
+	buf_add_json_str_or_null(b, value);
 	buf_adds(b, ",\n");
 }
 
@@ -85,9 +64,9 @@ export_span_json(struct session *s, uint32_t i, char **cause)
 	export_field(&b, "status", d->status);
 	export_field(&b, "status_description", d->status_description);
 	buf_adds(&b, "  \"start_time\": ");
-	export_time(&b, d->start_ns);
+	fmt_json_time(&b, d->start_ns);
 	buf_adds(&b, ",\n  \"end_time\": ");
-	export_time(&b, d->end_ns);
+	fmt_json_time(&b, d->end_ns);
 	buf_adds(&b, ",\n  \"duration_ms\": ");
 	if (d->start_ns == SPAN_TIME_NONE || d->end_ns == SPAN_TIME_NONE)
 		buf_adds(&b, "null");
@@ -98,9 +77,9 @@ export_span_json(struct session *s, uint32_t i, char **cause)
 	buf_adds(&b, ",\n  \"events\": [");
 	for (k = 0; k < d->nevents; k++) {
 		buf_adds(&b, k > 0 ? ",\n    {\"name\": " : "\n    {\"name\": ");
-		export_str(&b, d->events[k].name);
+		buf_add_json_str_or_null(&b, d->events[k].name);
 		buf_adds(&b, ", \"time\": ");
-		export_time(&b, d->events[k].time_ns);
+		fmt_json_time(&b, d->events[k].time_ns);
 		buf_adds(&b, ", \"attributes\": ");
 		export_kv(&b, &d->events[k].attrs, 4);
 		buf_addc(&b, '}');

@@ -4,6 +4,8 @@
 #include <stdio.h>
 #include <time.h>
 
+#include "span.h"
+
 static int64_t
 fmt_floor_div(int64_t a, int64_t b)
 {
@@ -29,6 +31,18 @@ fmt_time_rfc3339(struct buf *b, int64_t ns)
 	fmt_civil(ns, &tm, &usec);
 	buf_printf(b, "%04d-%02d-%02dT%02d:%02d:%02d.%06ldZ", tm.tm_year + 1900,
 	    tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, usec);
+}
+
+void
+fmt_json_time(struct buf *b, int64_t ns)
+{
+	if (ns == SPAN_TIME_NONE) {
+		buf_adds(b, "null");
+		return;
+	}
+	buf_addc(b, '"');
+	fmt_time_rfc3339(b, ns);
+	buf_addc(b, '"');
 }
 
 void
