@@ -853,15 +853,18 @@ cli_span_json_head(struct buf *b, struct session *s, uint32_t i, uint32_t depth,
 	buf_printf(b, "{\"depth\":%u,\"span_id\":", depth);
 	buf_add_json_str_or_null(b, trace_str(t, sp->id));
 	buf_adds(b, ",\"parent_id\":");
-	buf_add_json_str_or_null(b, sp->parent == STRTAB_EMPTY ? NULL : trace_str(t, sp->parent));
+	buf_add_json_str_or_null(b, sp->parent == STRTAB_EMPTY ? NULL :
+	    trace_str(t, sp->parent));
 	buf_adds(b, ",\"trace_id\":");
-	buf_add_json_str_or_null(b, sp->trace_id == STRTAB_EMPTY ? NULL : trace_str(t, sp->trace_id));
+	buf_add_json_str_or_null(b, sp->trace_id == STRTAB_EMPTY ? NULL :
+	    trace_str(t, sp->trace_id));
 	buf_adds(b, ",\"name\":");
 	buf_add_json_str_or_null(b, trace_str(t, sp->name));
 	buf_adds(b, ",\"type\":");
 	buf_add_json_str_or_null(b, span_type_name(sp->type));
 	buf_adds(b, ",\"label\":");
-	buf_add_json_str_or_null(b, sp->label == STRTAB_EMPTY ? NULL : trace_str(t, sp->label));
+	buf_add_json_str_or_null(b, sp->label == STRTAB_EMPTY ? NULL :
+	    trace_str(t, sp->label));
 	buf_adds(b, ",\"status\":");
 	buf_add_json_str_or_null(b, span_status_name(sp->status));
 	buf_adds(b, ",\"start_time\":");
