@@ -234,22 +234,22 @@ cli_filter(const struct cli_opts *o, int *failed)
  */
 
 struct cli_remote {
-	struct inspector *ins;
-	struct insp_session *s;   /* copied from /sessions */
+	struct remote *ins;
+	struct remote_session *s;   /* copied from /sessions */
 	size_t n;
 	char *error;
 	bool got;
-	struct insp_trace *trace;  /* the last trace downloaded (for --tail) */
+	struct remote_trace *trace;  /* the last trace downloaded (for --tail) */
 	char *warned;              /* the --tail warning printed last */
 };
 
-static struct inspector *
+static struct remote *
 cli_inspector(const struct source *src, const struct cli_opts *o)
 {
-	struct inspector *ins;
+	struct remote *ins;
 	char *cause = NULL;
 
-	if ((ins = inspector_new(src->where, o->token, &cause)) == NULL) {
+	if ((ins = remote_new(src->where, o->token, &cause)) == NULL) {
 		cli_error("%s", cause);
 		free(cause);
 	}
@@ -257,7 +257,7 @@ cli_inspector(const struct source *src, const struct cli_opts *o)
 }
 
 static void
-cli_remote_got(void *arg, const struct insp_session *s, size_t n, const char *error)
+cli_remote_got(void *arg, const struct remote_session *s, size_t n, const char *error)
 {
 	struct cli_remote *r = arg;
 	size_t i;
@@ -292,15 +292,15 @@ cli_remote_clear(struct cli_remote *r)
 	free(r->s);
 	free(r->error);
 	free(r->warned);
-	inspector_free(r->ins);
+	remote_free(r->ins);
 }
 
 /* GET /sessions, waiting for the answer.  -1 after reporting why. */
 static int
 cli_remote_list(struct cli_remote *r)
 {
-	inspector_get_sessions(r->ins, cli_remote_got, r);
-	http_run(inspector_http(r->ins), NULL, NULL);
+	remote_get_sessions(r->ins, cli_remote_got, r);
+	http_run(remote_http(r->ins), NULL, NULL);
 	if (r->error != NULL) {
 		cli_error("%s", r->error);
 		return -1;
@@ -311,10 +311,10 @@ cli_remote_list(struct cli_remote *r)
 static bool
 cli_traces_idle(void *arg)
 {
-	struct insp_trace **t = arg;
+	struct remote_trace **t = arg;
 
 	for (; *t != NULL; t++) {
-		if (insp_trace_busy(*t))
+		if (remote_trace_busy(*t))
 			return false;
 	}
 	return true;
@@ -323,20 +323,20 @@ cli_traces_idle(void *arg)
 /* Downloads that broke off are resumed with Range from what was decoded,
  * a few times: a server that cuts every answer still ends. */
 static void
-cli_remote_resume(struct cli_remote *r, struct insp_trace **t, size_t n)
+cli_remote_resume(struct cli_remote *r, struct remote_trace **t, size_t n)
 {
 	size_t i, tries, left;
 
 	for (tries = 0; tries < CLI_RESUME_TRIES; tries++) {
 		for (i = left = 0; i < n; i++) {
-			if (insp_trace_partial(t[i])) {
-				insp_trace_tail(t[i]);
+			if (remote_trace_partial(t[i])) {
+				remote_trace_tail(t[i]);
 				left++;
 			}
 		}
 		if (left == 0)
 			break;
-		http_run(inspector_http(r->ins), cli_traces_idle, t);
+		http_run(remote_http(r->ins), cli_traces_idle, t);
 	}
 }
 
@@ -347,34 +347,34 @@ static struct session_ref *
 cli_remote_refs(struct cli_remote *r, const size_t *which, size_t n, bool fatal,
     size_t *nfailed)
 {
-	struct insp_trace **t = xcalloc(n + 1, sizeof *t);
+	struct remote_trace **t = xcalloc(n + 1, sizeof *t);
 	struct session_ref *refs = xcalloc(n ? n : 1, sizeof *refs);
 	size_t i;
 
 	for (i = 0; i < n; i++)
-		t[i] = inspector_trace(r->ins, r->s[which[i]].id);
-	http_run(inspector_http(r->ins), cli_traces_idle, t);
+		t[i] = remote_trace_get(r->ins, r->s[which[i]].id);
+	http_run(remote_http(r->ins), cli_traces_idle, t);
 	cli_remote_resume(r, t, n);
 	r->trace = n > 0 ? t[n - 1] : NULL;
 	*nfailed = 0;
 	for (i = 0; i < n; i++) {
 		/* A download stopped at a limit, or broken off and not resumed,
 		 * still gives what came before. */
-		if (insp_trace_error(t[i]) != NULL && (insp_trace_truncated(t[i]) ||
-		    insp_trace_partial(t[i])))
-			cli_error("warning: %s", insp_trace_error(t[i]));
-		else if (insp_trace_error(t[i]) != NULL) {
-			cli_error("%s%s", fatal ? "" : "warning: ", insp_trace_error(t[i]));
+		if (remote_trace_error(t[i]) != NULL && (remote_trace_truncated(t[i]) ||
+		    remote_trace_partial(t[i])))
+			cli_error("warning: %s", remote_trace_error(t[i]));
+		else if (remote_trace_error(t[i]) != NULL) {
+			cli_error("%s%s", fatal ? "" : "warning: ", remote_trace_error(t[i]));
 			(*nfailed)++;
 		}
 		refs[i].id = xstrdup(r->s[which[i]].id);
 		refs[i].files = xcalloc(1, sizeof *refs[i].files);
-		refs[i].files[0] = xasprintf("%s/trace/%s", inspector_base(r->ins),
+		refs[i].files[0] = xasprintf("%s/trace/%s", remote_base(r->ins),
 		    r->s[which[i]].id);
 		refs[i].nfiles = 1;
 		refs[i].spooled = true;
-		refs[i].fd = insp_trace_fd(t[i]);
-		refs[i].bytes = insp_trace_bytes(t[i]);
+		refs[i].fd = remote_trace_fd(t[i]);
+		refs[i].bytes = remote_trace_bytes(t[i]);
 	}
 	free(t);
 	return refs;
@@ -570,7 +570,7 @@ cli_threads(size_t n)
 /* A remote session whose trace gave no span (not written yet, or it
  * failed, which was reported) is shown as the inspector describes it. */
 static void
-cli_remote_meta(struct session_meta *m, const struct insp_session *s)
+cli_remote_meta(struct session_meta *m, const struct remote_session *s)
 {
 	if (s->title != NULL) {
 		free(m->title);
@@ -588,7 +588,7 @@ cli_remote_meta(struct session_meta *m, const struct insp_session *s)
  * the inspector's stands (with its title and times, which it read from
  * every file), and what is missing is said (doc/reference.md §4). */
 static void
-cli_remote_partial(struct session_meta *m, const struct insp_session *s)
+cli_remote_partial(struct session_meta *m, const struct remote_session *s)
 {
 	cli_error("warning: session %s: %u rotated chunk%s not served by the "
 	    "inspector (counts are of the base file; status, title and times "
@@ -681,32 +681,32 @@ cli_list(const struct source *src, const struct cli_opts *o)
 static struct session *
 cli_open_unlisted(struct cli_remote *r, const char *id)
 {
-	struct insp_trace *t[2];
+	struct remote_trace *t[2];
 	struct session_ref *ref;
 	struct session *s;
 
-	t[0] = inspector_trace(r->ins, id);
+	t[0] = remote_trace_get(r->ins, id);
 	t[1] = NULL;
-	http_run(inspector_http(r->ins), cli_traces_idle, t);
-	if (insp_trace_http_status(t[0]) == 404) {
-		cli_error("unknown session '%s' at %s", id, inspector_base(r->ins));
+	http_run(remote_http(r->ins), cli_traces_idle, t);
+	if (remote_trace_http_status(t[0]) == 404) {
+		cli_error("unknown session '%s' at %s", id, remote_base(r->ins));
 		return NULL;
 	}
-	if (insp_trace_error(t[0]) != NULL) {
-		cli_error("%s%s", insp_trace_truncated(t[0]) ? "warning: " : "",
-		    insp_trace_error(t[0]));
-		if (!insp_trace_truncated(t[0]))
+	if (remote_trace_error(t[0]) != NULL) {
+		cli_error("%s%s", remote_trace_truncated(t[0]) ? "warning: " : "",
+		    remote_trace_error(t[0]));
+		if (!remote_trace_truncated(t[0]))
 			return NULL;
 	}
 	r->trace = t[0];
 	ref = xcalloc(1, sizeof *ref);
 	ref->id = xstrdup(id);
 	ref->files = xcalloc(1, sizeof *ref->files);
-	ref->files[0] = xasprintf("%s/trace/%s", inspector_base(r->ins), id);
+	ref->files[0] = xasprintf("%s/trace/%s", remote_base(r->ins), id);
 	ref->nfiles = 1;
 	ref->spooled = true;
-	ref->fd = insp_trace_fd(t[0]);
-	ref->bytes = insp_trace_bytes(t[0]);
+	ref->fd = remote_trace_fd(t[0]);
+	ref->bytes = remote_trace_bytes(t[0]);
 	s = session_new(ref);
 	session_refs_free(ref, 1);
 	return s;
@@ -775,15 +775,15 @@ cli_open_remote(struct cli_remote *r, const char *id)
 		return cli_open_unlisted(r, id);
 	if (pick == SIZE_MAX || matches > 1) {
 		if (id == NULL)
-			cli_error("no sessions at %s", inspector_base(r->ins));
+			cli_error("no sessions at %s", remote_base(r->ins));
 		else if (matches > 1) {
 			const char **ids = xcalloc(r->n, sizeof *ids);
 
 			for (i = 0; i < r->n; i++)
 				ids[i] = r->s[i].id;
-			cli_ambiguous(id, inspector_base(r->ins), ids, r->n);
+			cli_ambiguous(id, remote_base(r->ins), ids, r->n);
 		} else
-			cli_error("unknown session '%s' at %s", id, inspector_base(r->ins));
+			cli_error("unknown session '%s' at %s", id, remote_base(r->ins));
 		return NULL;
 	}
 	if (r->s[pick].chunks > 0)
@@ -1290,16 +1290,16 @@ cli_tail_wait(const struct source *src, struct cli_remote *r)
 		return;
 	}
 	poll(NULL, 0, CLI_TAIL_REMOTE_MS);
-	insp_trace_tail(r->trace);
-	http_run(inspector_http(r->ins), cli_stopped, NULL);
+	remote_trace_tail(r->trace);
+	http_run(remote_http(r->ins), cli_stopped, NULL);
 	/* A lasting failure is said once, not on every look. */
-	if (insp_trace_error(r->trace) == NULL) {
+	if (remote_trace_error(r->trace) == NULL) {
 		free(r->warned);
 		r->warned = NULL;
-	} else if (r->warned == NULL || strcmp(r->warned, insp_trace_error(r->trace)) != 0) {
-		cli_error("warning: %s", insp_trace_error(r->trace));
+	} else if (r->warned == NULL || strcmp(r->warned, remote_trace_error(r->trace)) != 0) {
+		cli_error("warning: %s", remote_trace_error(r->trace));
 		free(r->warned);
-		r->warned = xstrdup(insp_trace_error(r->trace));
+		r->warned = xstrdup(remote_trace_error(r->trace));
 	}
 }
 
@@ -1410,14 +1410,14 @@ cli_event_json(struct buf *b, const char *data, size_t len)
 static void
 cli_event_text(struct buf *b, const char *data, size_t len)
 {
-	struct insp_event ev;
+	struct remote_event ev;
 	const char *parts[][2] = { { "", NULL }, { " ", NULL }, { " ", NULL }, { " ", NULL },
 		{ " signal ", NULL }, { ": ", NULL }, { " error: ", NULL } };
 	size_t k;
 
-	if (insp_event_parse(&ev, data, len) == -1 || ev.type == NULL) {
+	if (remote_event_parse(&ev, data, len) == -1 || ev.type == NULL) {
 		text_sanitize(b, data, len, 0);
-		insp_event_clear(&ev);
+		remote_event_clear(&ev);
 		return;
 	}
 	parts[0][1] = ev.type;
@@ -1437,7 +1437,7 @@ cli_event_text(struct buf *b, const char *data, size_t len)
 		buf_printf(b, " spans %lld", (long long)ev.span_count);
 	if (ev.tokens_delta >= 0)
 		buf_printf(b, " tokens+%lld", (long long)ev.tokens_delta);
-	insp_event_clear(&ev);
+	remote_event_clear(&ev);
 }
 
 static void
@@ -1463,18 +1463,18 @@ cli_on_notice(void *arg, const char *msg)
 }
 
 static void
-cli_on_conn(void *arg, enum insp_conn st, const char *why)
+cli_on_conn(void *arg, enum remote_conn st, const char *why)
 {
 	switch (st) {
-	case INSP_LIVE:
+	case REMOTE_LIVE:
 		cli_error("connected");
 		break;
-	case INSP_WAITING:
-	case INSP_OFFLINE:
+	case REMOTE_WAITING:
+	case REMOTE_OFFLINE:
 		cli_error("%s; reconnecting%s", why != NULL ? why : "disconnected",
-		    st == INSP_OFFLINE ? " (offline)" : "");
+		    st == REMOTE_OFFLINE ? " (offline)" : "");
 		break;
-	case INSP_CONNECTING:
+	case REMOTE_CONNECTING:
 		break;
 	}
 }
@@ -1484,8 +1484,8 @@ cli_events(const struct source *src, const struct cli_opts *o)
 {
 	struct sigaction sa;
 	struct cli_events ce;
-	struct inspector *ins;
-	struct insp_events *ev;
+	struct remote *ins;
+	struct remote_events *ev;
 	struct pollfd fds[64];
 	long t, wait;
 	int n;
@@ -1502,18 +1502,18 @@ cli_events(const struct source *src, const struct cli_opts *o)
 	sa.sa_handler = cli_on_signal;
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
-	ev = inspector_events(ins, cli_on_event, cli_on_conn, cli_on_notice, &ce);
+	ev = remote_events_open(ins, cli_on_event, cli_on_conn, cli_on_notice, &ce);
 	while (!cli_stop && cli_write_errno == 0) {
-		n = http_pollfds(inspector_http(ins), fds, 64);
-		wait = insp_events_tick(ev);
-		t = http_timeout_ms(inspector_http(ins));
+		n = http_pollfds(remote_http(ins), fds, 64);
+		wait = remote_events_tick(ev);
+		t = http_timeout_ms(remote_http(ins));
 		if (t >= 0 && t < wait)
 			wait = t;
 		poll(fds, (nfds_t)n, (int)wait);
-		http_perform(inspector_http(ins), fds, n);
+		http_perform(remote_http(ins), fds, n);
 	}
-	insp_events_free(ev);
-	inspector_free(ins);
+	remote_events_free(ev);
+	remote_free(ins);
 	buf_free(&ce.line);
 	return 0;
 }

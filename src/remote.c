@@ -20,7 +20,7 @@
 #include "xmalloc.h"
 
 int64_t
-insp_now_ms(void)
+remote_now_ms(void)
 {
 	struct timespec ts;
 
@@ -29,7 +29,7 @@ insp_now_ms(void)
 }
 
 int64_t
-inspector_time(const char *s)
+remote_time(const char *s)
 {
 	int64_t ns;
 
@@ -41,7 +41,7 @@ inspector_time(const char *s)
 /* The API base from what the user typed: port 7800 by default, path
  * ending in /_inspector, no query or fragment. */
 static char *
-insp_base(const char *url, char **cause)
+remote_base_url(const char *url, char **cause)
 {
 	CURLU *u = curl_url();
 	char *scheme = NULL, *host = NULL, *port = NULL, *path = NULL, *base = NULL;
@@ -76,20 +76,20 @@ out:
 	return base;
 }
 
-struct inspector *
-inspector_new(const char *url, const char *token, char **cause)
+struct remote *
+remote_new(const char *url, const char *token, char **cause)
 {
-	struct inspector *ins;
+	struct remote *ins;
 	uint64_t spool_max;
 	char *base;
 
 	if (spool_limit(SPOOL_MAX_DEFAULT, &spool_max) == -1) {
-		*cause = insp_safe(xasprintf("MCP_INSPECT_TUI_SPOOL_MAX: '%s' is not a "
+		*cause = remote_safe(xasprintf("MCP_INSPECT_TUI_SPOOL_MAX: '%s' is not a "
 		    "size (e.g. 512M or 4G)", getenv("MCP_INSPECT_TUI_SPOOL_MAX")));
 		return NULL;
 	}
 	curl_global_init(CURL_GLOBAL_DEFAULT);
-	base = insp_base(url, cause);
+	base = remote_base_url(url, cause);
 	curl_global_cleanup();
 	if (base == NULL)
 		return NULL;
@@ -101,25 +101,25 @@ inspector_new(const char *url, const char *token, char **cause)
 }
 
 void
-inspector_free(struct inspector *ins)
+remote_free(struct remote *ins)
 {
 	if (ins == NULL)
 		return;
-	insp_traces_free(ins);
+	remote_traces_free(ins);
 	http_free(ins->http);
-	insp_sessions_abandon(ins);
+	remote_sessions_abandon(ins);
 	free(ins->base);
 	free(ins);
 }
 
 struct http *
-inspector_http(const struct inspector *ins)
+remote_http(const struct remote *ins)
 {
 	return ins->http;
 }
 
 const char *
-inspector_base(const struct inspector *ins)
+remote_base(const struct remote *ins)
 {
 	return ins->base;
 }
@@ -128,7 +128,7 @@ inspector_base(const struct inspector *ins)
  * is escaped (text_sanitize), newlines too, so it stays one line.  Takes
  * and returns msg. */
 char *
-insp_safe(char *msg)
+remote_safe(char *msg)
 {
 	struct buf b = BUF_INIT;
 
@@ -142,7 +142,7 @@ insp_safe(char *msg)
 /* The first line of text, at most DETAIL_MAX bytes, not cutting a UTF-8
  * sequence; surrounding spaces dropped. */
 static void
-insp_first_line(struct buf *out, const char *s, size_t n)
+remote_first_line(struct buf *out, const char *s, size_t n)
 {
 	const char *nl = memchr(s, '\n', n);
 
@@ -165,7 +165,7 @@ insp_first_line(struct buf *out, const char *s, size_t n)
 }
 
 int
-inspector_error_detail(struct buf *out, const char *ctype, const char *body, size_t n)
+remote_error_detail(struct buf *out, const char *ctype, const char *body, size_t n)
 {
 	struct jarena *a;
 	struct jscan js;
@@ -175,7 +175,7 @@ inspector_error_detail(struct buf *out, const char *ctype, const char *body, siz
 	if (ctype == NULL || n == 0)
 		return -1;
 	if (strncasecmp(ctype, "text/plain", 10) == 0)
-		insp_first_line(out, body, n);
+		remote_first_line(out, body, n);
 	else if (strncasecmp(ctype, "application/json", 16) == 0 ||
 	    strncasecmp(ctype, "application/problem+json", 24) == 0) {
 		/* FastAPI's {"detail": "..."}; the body may be cut short. */
@@ -185,7 +185,7 @@ inspector_error_detail(struct buf *out, const char *ctype, const char *body, siz
 			while (jscan_key(&js, &key, &klen) == 1) {
 				if (klen == 6 && memcmp(key, "detail", 6) == 0 &&
 				    jscan_string(&js, &v, &vlen) == 0) {
-					insp_first_line(out, v, vlen);
+					remote_first_line(out, v, vlen);
 					break;
 				}
 				if (jscan_skip(&js) == -1)
@@ -202,7 +202,7 @@ inspector_error_detail(struct buf *out, const char *ctype, const char *body, siz
  * line when it is plain text or JSON (an HTML page is named by its type,
  * never printed); all of it sanitised. */
 char *
-insp_failure(const char *url, struct http_req *r, const char *error)
+remote_failure(const char *url, struct http_req *r, const char *error)
 {
 	struct buf b = BUF_INIT, detail = BUF_INIT;
 	const char *ct, *loc, *body;
@@ -228,9 +228,9 @@ insp_failure(const char *url, struct http_req *r, const char *error)
 	else
 		buf_printf(&b, "%s answered %s", url, http_status_text(st));
 	body = http_error_body(r, &n);
-	if (inspector_error_detail(&detail, ct, body, n) == 0)
+	if (remote_error_detail(&detail, ct, body, n) == 0)
 		buf_printf(&b, ": %s", buf_str(&detail));
 	buf_free(&detail);
 out:
-	return insp_safe(buf_detach(&b));
+	return remote_safe(buf_detach(&b));
 }

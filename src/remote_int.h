@@ -11,7 +11,7 @@
 #include "remote.h"
 
 struct http_req;
-struct insp_get_sessions;
+struct remote_get_sessions;
 
 /*
  * The limits a hostile or broken inspector meets (README "Limits"):
@@ -36,27 +36,27 @@ struct insp_get_sessions;
 #define RETRY_MAX_MS 60000
 #define OFFLINE_AFTER 3             /* failed attempts in a row */
 
-struct inspector {
+struct remote {
 	char *base;             /* .../_inspector */
 	struct http *http;
 	uint64_t spool_max;
-	struct insp_trace *traces; /* every trace opened, for reuse */
+	struct remote_trace *traces; /* every trace opened, for reuse */
 	/* /sessions requests in flight: http_free aborts them without their
-	 * done callback, so inspector_free frees what they hold. */
-	struct insp_get_sessions *getting;
+	 * done callback, so remote_free frees what they hold. */
+	struct remote_get_sessions *getting;
 };
 
 /* Monotonic milliseconds. */
-int64_t insp_now_ms(void);
+int64_t remote_now_ms(void);
 /* Make a message safe for a terminal, in place (takes and returns msg). */
-char *insp_safe(char *msg);
+char *remote_safe(char *msg);
 /* "URL answered ..." or "cannot reach URL: ..." for a failed request;
  * caller frees. */
-char *insp_failure(const char *url, struct http_req *, const char *error);
+char *remote_failure(const char *url, struct http_req *, const char *error);
 
 /* After http_free: free the /sessions requests it aborted. */
-void insp_sessions_abandon(struct inspector *);
+void remote_sessions_abandon(struct remote *);
 /* Free every trace of the inspector. */
-void insp_traces_free(struct inspector *);
+void remote_traces_free(struct remote *);
 
 #endif

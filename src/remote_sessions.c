@@ -1,6 +1,6 @@
 /*
  * remote_sessions.c — GET /sessions: the session list, parsed and
- * folded (insp_chunks.h); see remote.h.
+ * folded (remote_chunks.h); see remote.h.
  */
 #include "remote_int.h"
 
@@ -10,25 +10,25 @@
 
 #include "buf.h"
 #include "http.h"
-#include "insp_chunks.h"
+#include "remote_chunks.h"
 #include "jscan.h"
 #include "text.h"
 #include "xmalloc.h"
 
-struct insp_get_sessions {
-	struct inspector *ins;
-	struct insp_get_sessions *next; /* in ins->getting */
+struct remote_get_sessions {
+	struct remote *ins;
+	struct remote_get_sessions *next; /* in ins->getting */
 	char *url;
 	struct buf body;
 	bool too_large;
-	insp_sessions_fn fn;
+	remote_sessions_fn fn;
 	void *arg;
 };
 
 static int
-insp_sessions_body(void *arg, struct http_req *r, const char *buf, size_t len)
+remote_sessions_body(void *arg, struct http_req *r, const char *buf, size_t len)
 {
-	struct insp_get_sessions *g = arg;
+	struct remote_get_sessions *g = arg;
 
 	if (g->body.len + len > SESSIONS_MAX) {
 		g->too_large = true;
@@ -42,7 +42,7 @@ insp_sessions_body(void *arg, struct http_req *r, const char *buf, size_t len)
  * broken title must not make the whole list unreadable (JSON must be
  * UTF-8, so the scanner refuses it).  NULL when s is valid already. */
 static char *
-insp_repair_utf8(const char *s, size_t n, size_t *outlen)
+remote_repair_utf8(const char *s, size_t n, size_t *outlen)
 {
 	const unsigned char *u = (const unsigned char *)s;
 	struct buf b = BUF_INIT;
@@ -74,7 +74,7 @@ insp_repair_utf8(const char *s, size_t n, size_t *outlen)
 /* One SessionMeta; an element that is not an object with a non-empty
  * string id is skipped (returns 0 with s->id NULL).  -1 on bad JSON. */
 static int
-insp_parse_session(struct jscan *js, struct insp_session *s)
+remote_parse_session(struct jscan *js, struct remote_session *s)
 {
 	static const char *const keys[] = { "id", "status", "engine", "title",
 	    "started_at", "ended_at" };
@@ -105,8 +105,8 @@ insp_parse_session(struct jscan *js, struct insp_session *s)
 		s->status = str[1];
 		s->engine = str[2];
 		s->title = str[3];
-		s->started_at = inspector_time(str[4]);
-		s->ended_at = inspector_time(str[5]);
+		s->started_at = remote_time(str[4]);
+		s->ended_at = remote_time(str[5]);
 		str[0] = str[1] = str[2] = str[3] = NULL;
 	}
 	for (k = 0; k < 6; k++)
@@ -115,14 +115,14 @@ insp_parse_session(struct jscan *js, struct insp_session *s)
 }
 
 int
-inspector_parse_sessions(const char *json, size_t len, struct insp_session **out,
+remote_parse_sessions(const char *json, size_t len, struct remote_session **out,
     size_t *n)
 {
 	struct jarena *a = jarena_new();
-	struct insp_session *s = NULL, one;
+	struct remote_session *s = NULL, one;
 	struct jscan js;
 	size_t k = 0, cap = 0, fixedlen;
-	char *fixed = insp_repair_utf8(json, len, &fixedlen);
+	char *fixed = remote_repair_utf8(json, len, &fixedlen);
 	const char *key;
 	size_t klen;
 	int r, rc = -1, found = 0;
@@ -140,7 +140,7 @@ inspector_parse_sessions(const char *json, size_t len, struct insp_session **out
 		found = 1;
 		jscan_array(&js);
 		while ((r = jscan_elem(&js)) == 1) {
-			if (insp_parse_session(&js, &one) == -1)
+			if (remote_parse_session(&js, &one) == -1)
 				goto out;
 			if (one.id == NULL)
 				continue;
@@ -154,12 +154,12 @@ inspector_parse_sessions(const char *json, size_t len, struct insp_session **out
 			goto out;
 	}
 	if (r == 0 && found && jscan_finish(&js) == 0) {
-		insp_chunks_fold(s, &k);
+		remote_chunks_fold(s, &k);
 		rc = 0;
 	}
 out:
 	if (rc == -1) {
-		inspector_sessions_free(s, k);
+		remote_sessions_free(s, k);
 		s = NULL;
 		k = 0;
 	}
@@ -171,7 +171,7 @@ out:
 }
 
 void
-inspector_sessions_free(struct insp_session *s, size_t n)
+remote_sessions_free(struct remote_session *s, size_t n)
 {
 	size_t i;
 
@@ -185,7 +185,7 @@ inspector_sessions_free(struct insp_session *s, size_t n)
 }
 
 static void
-insp_get_sessions_free(struct insp_get_sessions *g)
+remote_get_sessions_free(struct remote_get_sessions *g)
 {
 	buf_free(&g->body);
 	free(g->url);
@@ -194,9 +194,9 @@ insp_get_sessions_free(struct insp_get_sessions *g)
 
 /* Take g off its inspector's list of requests in flight. */
 static void
-insp_sessions_forget(struct insp_get_sessions *g)
+remote_sessions_forget(struct remote_get_sessions *g)
 {
-	struct insp_get_sessions **pp;
+	struct remote_get_sessions **pp;
 
 	for (pp = &g->ins->getting; *pp != NULL; pp = &(*pp)->next) {
 		if (*pp == g) {
@@ -208,21 +208,21 @@ insp_sessions_forget(struct insp_get_sessions *g)
 
 /* After http_free: the requests it aborted hold what nothing else frees. */
 void
-insp_sessions_abandon(struct inspector *ins)
+remote_sessions_abandon(struct remote *ins)
 {
-	struct insp_get_sessions *g;
+	struct remote_get_sessions *g;
 
 	while ((g = ins->getting) != NULL) {
 		ins->getting = g->next;
-		insp_get_sessions_free(g);
+		remote_get_sessions_free(g);
 	}
 }
 
 static void
-insp_sessions_done(void *arg, struct http_req *r, const char *error)
+remote_sessions_done(void *arg, struct http_req *r, const char *error)
 {
-	struct insp_get_sessions *g = arg;
-	struct insp_session *s = NULL;
+	struct remote_get_sessions *g = arg;
+	struct remote_session *s = NULL;
 	const char *ct = http_header(r, "Content-Type");
 	size_t n = 0;
 	char *why = NULL;
@@ -231,21 +231,21 @@ insp_sessions_done(void *arg, struct http_req *r, const char *error)
 		why = xasprintf("%s answered more than %u MiB; a session list is never "
 		    "that large", g->url, SESSIONS_MAX >> 20);
 	else if (error != NULL || http_status(r) != 200)
-		why = insp_failure(g->url, r, error);
-	else if (inspector_parse_sessions(buf_str(&g->body), g->body.len, &s, &n) == -1)
-		why = insp_safe(xasprintf("%s did not answer with a session list (%s)",
+		why = remote_failure(g->url, r, error);
+	else if (remote_parse_sessions(buf_str(&g->body), g->body.len, &s, &n) == -1)
+		why = remote_safe(xasprintf("%s did not answer with a session list (%s)",
 		    g->url, ct != NULL ? ct : "no Content-Type"));
-	insp_sessions_forget(g);
+	remote_sessions_forget(g);
 	g->fn(g->arg, s, n, why);
-	inspector_sessions_free(s, n);
+	remote_sessions_free(s, n);
 	free(why);
-	insp_get_sessions_free(g);
+	remote_get_sessions_free(g);
 }
 
 void
-inspector_get_sessions(struct inspector *ins, insp_sessions_fn fn, void *arg)
+remote_get_sessions(struct remote *ins, remote_sessions_fn fn, void *arg)
 {
-	struct insp_get_sessions *g = xcalloc(1, sizeof *g);
+	struct remote_get_sessions *g = xcalloc(1, sizeof *g);
 	struct http_get req;
 
 	g->ins = ins;
@@ -255,8 +255,8 @@ inspector_get_sessions(struct inspector *ins, insp_sessions_fn fn, void *arg)
 	memset(&req, 0, sizeof req);
 	req.url = g->url;
 	req.timeout_ms = SESSIONS_TIMEOUT_MS;
-	req.body = insp_sessions_body;
-	req.done = insp_sessions_done;
+	req.body = remote_sessions_body;
+	req.done = remote_sessions_done;
 	req.arg = g;
 	g->next = ins->getting;
 	ins->getting = g;

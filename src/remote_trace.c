@@ -20,8 +20,8 @@
 #include "spool.h"
 #include "xmalloc.h"
 
-struct insp_trace {
-	struct inspector *ins;
+struct remote_trace {
+	struct remote *ins;
 	char *id;
 	int fd;                 /* spool of decompressed text */
 	char *etag;
@@ -40,12 +40,12 @@ struct insp_trace {
 	struct gz *gz;          /* decodes a gzip body */
 	bool body_gzip;
 	long http_status;       /* of the last answer */
-	struct insp_trace *next;
+	struct remote_trace *next;
 };
 
 
 static void
-insp_trace_free(struct insp_trace *t)
+remote_trace_free(struct remote_trace *t)
 {
 	if (t->req != NULL)
 		http_cancel(t->ins->http, t->req);
@@ -60,7 +60,7 @@ insp_trace_free(struct insp_trace *t)
 
 /* Record why the last request failed (NULL: it did not); takes why. */
 static void
-insp_trace_fail(struct insp_trace *t, char *why)
+remote_trace_fail(struct remote_trace *t, char *why)
 {
 	free(t->error);
 	t->error = why;
@@ -68,10 +68,10 @@ insp_trace_fail(struct insp_trace *t, char *why)
 
 /* Stop the download where it is: what the spool holds stays readable. */
 static int
-insp_trace_stop(struct insp_trace *t, char *why)
+remote_trace_stop(struct remote_trace *t, char *why)
 {
 	t->truncated = true;
-	insp_trace_fail(t, insp_safe(why));
+	remote_trace_fail(t, remote_safe(why));
 	return 1;
 }
 
@@ -79,7 +79,7 @@ insp_trace_stop(struct insp_trace *t, char *why)
  * SPOOL_RESERVE free on the disk (checked every SPOOL_CHECK_EVERY bytes).
  * Returns how many bytes may be written; fewer than len means stop. */
 static size_t
-insp_trace_room(struct insp_trace *t, size_t len)
+remote_trace_room(struct remote_trace *t, size_t len)
 {
 	uint64_t max = t->ins->spool_max;
 	struct statvfs sv;
@@ -97,9 +97,9 @@ insp_trace_room(struct insp_trace *t, size_t len)
 
 /* Append decoded text, dropping what a full answer repeats. */
 static int
-insp_trace_write(void *arg, const char *buf, size_t len)
+remote_trace_write(void *arg, const char *buf, size_t len)
 {
-	struct insp_trace *t = arg;
+	struct remote_trace *t = arg;
 	size_t drop = t->skip < len ? (size_t)t->skip : len, room;
 	bool at_limit;
 
@@ -108,7 +108,7 @@ insp_trace_write(void *arg, const char *buf, size_t len)
 	len -= drop;
 	if (len == 0)
 		return 0;
-	if ((room = insp_trace_room(t, len)) < len) {
+	if ((room = remote_trace_room(t, len)) < len) {
 		at_limit = t->bytes + len > t->ins->spool_max;
 		/* Keep whole lines only: the spool ends at the last one that fits. */
 		while (room > 0 && buf[room - 1] != '\n')
@@ -116,16 +116,16 @@ insp_trace_write(void *arg, const char *buf, size_t len)
 		if (room > 0 && pwrite(t->fd, buf, room, (off_t)t->bytes) == (ssize_t)room)
 			t->bytes += room;
 		if (at_limit)
-			return insp_trace_stop(t, xasprintf("trace %s: stopped at the spool "
+			return remote_trace_stop(t, xasprintf("trace %s: stopped at the spool "
 			    "limit of %llu MiB of text (MCP_INSPECT_TUI_SPOOL_MAX); the rest "
 			    "is not read", t->id,
 			    (unsigned long long)(t->ins->spool_max >> 20)));
-		return insp_trace_stop(t, xasprintf("trace %s: stopped at %llu MiB: "
+		return remote_trace_stop(t, xasprintf("trace %s: stopped at %llu MiB: "
 		    "the disk holding the spool ($TMPDIR) is nearly full", t->id,
 		    (unsigned long long)(t->bytes >> 20)));
 	}
 	if (pwrite(t->fd, buf, len, (off_t)t->bytes) != (ssize_t)len) {
-		insp_trace_fail(t, xasprintf("cannot write the spool of %s: %s", t->id,
+		remote_trace_fail(t, xasprintf("cannot write the spool of %s: %s", t->id,
 		    strerror(errno)));
 		return 1;
 	}
@@ -140,7 +140,7 @@ insp_trace_write(void *arg, const char *buf, size_t len)
  * refused (the next tail asks again).  -1 with t->error to refuse.
  */
 static int
-insp_trace_range(struct insp_trace *t, struct http_req *r)
+remote_trace_range(struct remote_trace *t, struct http_req *r)
 {
 	const char *cr = http_header(r, "Content-Range");
 	unsigned long long from;
@@ -157,20 +157,20 @@ insp_trace_range(struct insp_trace *t, struct http_req *r)
 				t->skip = t->asked_from - from;
 				return 0;
 			}
-			insp_trace_fail(t, insp_safe(xasprintf("%s/trace/%s answered from byte "
+			remote_trace_fail(t, remote_safe(xasprintf("%s/trace/%s answered from byte "
 			    "%llu, not %llu as asked; refused (asked again later)",
 			    t->ins->base, t->id, from, (unsigned long long)t->asked_from)));
 			return -1;
 		}
 	}
-	insp_trace_fail(t, insp_safe(xasprintf("%s/trace/%s answered 206 without a "
+	remote_trace_fail(t, remote_safe(xasprintf("%s/trace/%s answered 206 without a "
 	    "usable Content-Range; refused", t->ins->base, t->id)));
 	return -1;
 }
 
 /* Checks on the first bytes of an answer; -1 (with t->error) to refuse it. */
 static int
-insp_trace_start(struct insp_trace *t, struct http_req *r)
+remote_trace_start(struct remote_trace *t, struct http_req *r)
 {
 	const char *ce = http_header(r, "Content-Encoding");
 	const char *ct = http_header(r, "Content-Type");
@@ -178,7 +178,7 @@ insp_trace_start(struct insp_trace *t, struct http_req *r)
 
 	/* A proxy's login or error page with status 200 is not a trace. */
 	if (ct != NULL && strncasecmp(ct, "text/html", 9) == 0) {
-		insp_trace_fail(t, insp_safe(xasprintf("%s/trace/%s answered an HTML page "
+		remote_trace_fail(t, remote_safe(xasprintf("%s/trace/%s answered an HTML page "
 		    "(%s), not a trace", t->ins->base, t->id, ct)));
 		return -1;
 	}
@@ -187,7 +187,7 @@ insp_trace_start(struct insp_trace *t, struct http_req *r)
 	 * still reads; only an encoding we cannot decode is refused. */
 	if (st == 200 && ce != NULL && *ce != '\0' && strcasecmp(ce, "gzip") != 0 &&
 	    strcasecmp(ce, "x-gzip") != 0 && strcasecmp(ce, "identity") != 0) {
-		insp_trace_fail(t, insp_safe(xasprintf("%s/trace/%s answered in an "
+		remote_trace_fail(t, remote_safe(xasprintf("%s/trace/%s answered in an "
 		    "unsupported Content-Encoding (%s)", t->ins->base, t->id, ce)));
 		return -1;
 	}
@@ -199,47 +199,47 @@ insp_trace_start(struct insp_trace *t, struct http_req *r)
 	    strcasecmp(ce, "x-gzip") == 0))
 		gz_expect_gzip(t->gz);
 	if (st == 206)
-		return insp_trace_range(t, r);
+		return remote_trace_range(t, r);
 	return 0;
 }
 
-static int insp_trace_body_1(struct insp_trace *, struct http_req *, const char *,
+static int remote_trace_body_1(struct remote_trace *, struct http_req *, const char *,
     size_t);
 
 /* Every early end of a body is ours to explain (t->error). */
 static int
-insp_trace_body(void *arg, struct http_req *r, const char *buf, size_t len)
+remote_trace_body(void *arg, struct http_req *r, const char *buf, size_t len)
 {
-	struct insp_trace *t = arg;
+	struct remote_trace *t = arg;
 
-	if (insp_trace_body_1(t, r, buf, len) == 0)
+	if (remote_trace_body_1(t, r, buf, len) == 0)
 		return 0;
 	t->refused = true;
 	return 1;
 }
 
 static int
-insp_trace_body_1(struct insp_trace *t, struct http_req *r, const char *buf, size_t len)
+remote_trace_body_1(struct remote_trace *t, struct http_req *r, const char *buf, size_t len)
 {
 	char *cause = NULL;
 	long st = http_status(r);
 
 	if (st != 200 && st != 206)
 		return 0; /* another 2xx: nothing we asked for */
-	if (t->gz == NULL && insp_trace_start(t, r) == -1)
+	if (t->gz == NULL && remote_trace_start(t, r) == -1)
 		return 1;
 	/* 206 answers are decompressed text (doc/reference.md §4). */
 	if (!t->body_gzip)
-		return insp_trace_write(t, buf, len);
-	if (gz_feed(t->gz, buf, len, insp_trace_write, t, &cause) == -1) {
+		return remote_trace_write(t, buf, len);
+	if (gz_feed(t->gz, buf, len, remote_trace_write, t, &cause) == -1) {
 		/* Not gzip at all: refused, nothing of it spooled. */
 		if (gz_total_out(t->gz) == 0)
-			insp_trace_fail(t, insp_safe(xasprintf("%s/trace/%s answered "
+			remote_trace_fail(t, remote_safe(xasprintf("%s/trace/%s answered "
 			    "Content-Encoding: gzip, but the body is not gzip (%s); refused",
 			    t->ins->base, t->id, cause != NULL ? cause : "?")));
 		/* Corrupt data: what decoded before it is kept. */
 		else if (cause != NULL)
-			insp_trace_stop(t, xasprintf("trace %s: %s", t->id, cause));
+			remote_trace_stop(t, xasprintf("trace %s: %s", t->id, cause));
 		free(cause);
 		return 1;
 	}
@@ -249,16 +249,16 @@ insp_trace_body_1(struct insp_trace *t, struct http_req *r, const char *buf, siz
 /* 304 (unchanged) only answers If-None-Match, 416 (nothing past the end
  * yet) only a Range: unasked, they would pass off nothing as a trace. */
 static bool
-insp_trace_status_ok(struct insp_trace *t, long st)
+remote_trace_status_ok(struct remote_trace *t, long st)
 {
 	return st == 200 || st == 206 || (st == 304 && t->asked_etag) ||
 	    (st == 416 && t->asked_range);
 }
 
 static void
-insp_trace_done(void *arg, struct http_req *r, const char *error)
+remote_trace_done(void *arg, struct http_req *r, const char *error)
 {
-	struct insp_trace *t = arg;
+	struct remote_trace *t = arg;
 	char *url = xasprintf("%s/trace/%s", t->ins->base, t->id);
 	const char *etag = http_header(r, "ETag");
 	long st = http_status(r);
@@ -277,16 +277,16 @@ insp_trace_done(void *arg, struct http_req *r, const char *error)
 		/* A body that broke off (a Content-Length too long, a bad chunk,
 		 * a cut connection): every line that came is good and stays; the
 		 * rest is asked for with Range from what was decoded. */
-		insp_trace_fail(t, insp_safe(xasprintf("trace %s: the download broke "
+		remote_trace_fail(t, remote_safe(xasprintf("trace %s: the download broke "
 		    "off after %llu bytes of text (%s); asking for the rest", t->id,
 		    (unsigned long long)t->bytes, error)));
 		t->partial = true;
 		t->loaded = true;
-	} else if (error != NULL || !insp_trace_status_ok(t, st)) {
+	} else if (error != NULL || !remote_trace_status_ok(t, st)) {
 		if (!wrote_why)
-			insp_trace_fail(t, insp_failure(url, r, st >= 300 ? NULL : error));
+			remote_trace_fail(t, remote_failure(url, r, st >= 300 ? NULL : error));
 	} else {
-		insp_trace_fail(t, NULL);
+		remote_trace_fail(t, NULL);
 		if (etag != NULL && st == 200) {
 			free(t->etag);
 			t->etag = xstrdup(etag);
@@ -297,13 +297,13 @@ insp_trace_done(void *arg, struct http_req *r, const char *error)
 }
 
 long
-insp_trace_http_status(const struct insp_trace *t)
+remote_trace_http_status(const struct remote_trace *t)
 {
 	return t->http_status;
 }
 
 char *
-inspector_trace_url(const char *base, const char *id)
+remote_trace_url(const char *base, const char *id)
 {
 	static const char hex[] = "0123456789ABCDEF";
 	struct buf b = BUF_INIT;
@@ -325,16 +325,16 @@ inspector_trace_url(const char *base, const char *id)
 }
 
 static void
-insp_trace_request(struct insp_trace *t, bool tail)
+remote_trace_request(struct remote_trace *t, bool tail)
 {
 	char *url, from[32];
 	struct http_get g;
 
-	url = inspector_trace_url(t->ins->base, t->id);
+	url = remote_trace_url(t->ins->base, t->id);
 	memset(&g, 0, sizeof g);
 	g.url = url;
-	g.body = insp_trace_body;
-	g.done = insp_trace_done;
+	g.body = remote_trace_body;
+	g.done = remote_trace_done;
 	g.arg = t;
 	/* A full answer repeats what the spool holds (a server ignoring Range,
 	 * a changed ETag, a first download that broke off): never twice. */
@@ -352,10 +352,10 @@ insp_trace_request(struct insp_trace *t, bool tail)
 	free(url);
 }
 
-struct insp_trace *
-inspector_trace(struct inspector *ins, const char *id)
+struct remote_trace *
+remote_trace_get(struct remote *ins, const char *id)
 {
-	struct insp_trace *t;
+	struct remote_trace *t;
 	char *cause;
 
 	for (t = ins->traces; t != NULL; t = t->next) {
@@ -370,72 +370,72 @@ inspector_trace(struct inspector *ins, const char *id)
 		t->next = ins->traces;
 		ins->traces = t;
 		if (t->fd == -1) {
-			insp_trace_fail(t, cause);
+			remote_trace_fail(t, cause);
 			return t;
 		}
 	}
 	if (t->req == NULL && t->fd != -1 && !t->truncated)
-		insp_trace_request(t, t->loaded && t->etag == NULL);
+		remote_trace_request(t, t->loaded && t->etag == NULL);
 	return t;
 }
 
 int
-insp_trace_fd(const struct insp_trace *t)
+remote_trace_fd(const struct remote_trace *t)
 {
 	return t->fd;
 }
 
 bool
-insp_trace_busy(const struct insp_trace *t)
+remote_trace_busy(const struct remote_trace *t)
 {
 	return t->req != NULL;
 }
 
 bool
-insp_trace_loaded(const struct insp_trace *t)
+remote_trace_loaded(const struct remote_trace *t)
 {
 	return t->loaded;
 }
 
 const char *
-insp_trace_error(const struct insp_trace *t)
+remote_trace_error(const struct remote_trace *t)
 {
 	return t->error;
 }
 
 bool
-insp_trace_truncated(const struct insp_trace *t)
+remote_trace_truncated(const struct remote_trace *t)
 {
 	return t->truncated;
 }
 
 bool
-insp_trace_partial(const struct insp_trace *t)
+remote_trace_partial(const struct remote_trace *t)
 {
 	return t->partial;
 }
 
 uint64_t
-insp_trace_bytes(const struct insp_trace *t)
+remote_trace_bytes(const struct remote_trace *t)
 {
 	return t->bytes;
 }
 
 void
-insp_trace_tail(struct insp_trace *t)
+remote_trace_tail(struct remote_trace *t)
 {
 	if (t->req == NULL && t->fd != -1 && t->loaded && !t->truncated)
-		insp_trace_request(t, true);
+		remote_trace_request(t, true);
 }
 
 /* Every trace of ins (when the inspector is freed). */
 void
-insp_traces_free(struct inspector *ins)
+remote_traces_free(struct remote *ins)
 {
-	struct insp_trace *t;
+	struct remote_trace *t;
 
 	while ((t = ins->traces) != NULL) {
 		ins->traces = t->next;
-		insp_trace_free(t);
+		remote_trace_free(t);
 	}
 }

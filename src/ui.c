@@ -717,10 +717,10 @@ ui_poll_timeout(struct ui *ui, bool working)
 	if (working)
 		return 0;
 	if (ui->ins != NULL) {
-		n = http_timeout_ms(inspector_http(ui->ins));
+		n = http_timeout_ms(remote_http(ui->ins));
 		if (n >= 0 && n < t)
 			t = n;
-		n = insp_events_tick(ui->events);
+		n = remote_events_tick(ui->events);
 		if (n >= 0 && n < t)
 			t = n;
 	}
@@ -748,7 +748,7 @@ ui_loop(struct ui *ui)
 		fds[0].revents = 0;
 		n = 1;
 		if (ui->ins != NULL)
-			n += http_pollfds(inspector_http(ui->ins), fds + 1, MAX_FDS - 1);
+			n += http_pollfds(remote_http(ui->ins), fds + 1, MAX_FDS - 1);
 		timeout = ui_poll_timeout(ui, working);
 		poll_in_us = ui_now_us();
 		if (poll(fds, (nfds_t)n, timeout) == -1 && errno != EINTR)
@@ -757,7 +757,7 @@ ui_loop(struct ui *ui)
 		poll_out_us = ui_now_us();
 		tty_ready = (fds[0].revents & POLLIN) != 0;
 		if (ui->ins != NULL)
-			http_perform(inspector_http(ui->ins), fds + 1, n - 1);
+			http_perform(remote_http(ui->ins), fds + 1, n - 1);
 		/* ncurses reports resizes (SIGWINCH) through getch too. */
 		while ((key = getch()) != ERR && !ui->quit) {
 			/* A key poll slept until came when poll woke; one that was

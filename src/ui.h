@@ -96,7 +96,7 @@ struct ui_tree {
 	uint32_t s_nhits;
 	int s_dir;                   /* the direction of the jump still owed */
 	bool s_jump;                 /* select the first match found */
-	struct insp_trace *remote;   /* a remote session's download, or NULL
+	struct remote_trace *remote;   /* a remote session's download, or NULL
 	                                (owned by the inspector, which reuses it) */
 	int64_t last_tail_ms;
 };
@@ -203,9 +203,9 @@ struct ui {
 	int nkeys_pending;
 	int64_t keyin_us;           /* earliest a key read this turn can have come */
 	/* A remote inspector (SOURCE_URL). */
-	struct inspector *ins;
-	struct insp_events *events;
-	enum insp_conn conn;
+	struct remote *ins;
+	struct remote_events *events;
+	enum remote_conn conn;
 	char *conn_why;
 	char *remote_err;            /* the open trace's error last put on the status line */
 	/* Compare and export (ui_diff.c, ui_out.c). */

@@ -254,7 +254,7 @@ ui_draw_title(struct ui *ui)
 	ui_fill(0, 0, ui->lay.w, A_REVERSE);
 	if (ui->screen == SCREEN_LIST || ui->tree.s == NULL) {
 		buf_printf(&b, " mcp-inspect-tui  %s", ui->ins != NULL ?
-		    inspector_base(ui->ins) : ui->src.where);
+		    remote_base(ui->ins) : ui->src.where);
 		ui_put(0, 0, ui->lay.w, b.p, b.len, VS_NORMAL, true);
 		buf_free(&b);
 		return;

@@ -110,7 +110,7 @@ ui_list_entry(struct ui *ui, const char *id, bool add)
 		return k >= 0 ? &ui->list.e[k] : NULL;
 	memset(&r, 0, sizeof r);
 	r.id = (char *)id;
-	files[0] = xasprintf("%s/trace/%s", inspector_base(ui->ins), id);
+	files[0] = xasprintf("%s/trace/%s", remote_base(ui->ins), id);
 	r.files = files;
 	r.nfiles = 1;
 	e = entry_add(ui, &r);
@@ -707,7 +707,7 @@ ui_list_draw(struct ui *ui)
 	draw_header(ui);
 	if (l->nrows == 0) {
 		const char *msg = l->n == 0 ? (ui->src.kind == SOURCE_URL &&
-		    ui->conn != INSP_LIVE ? "Waiting for the inspector..." :
+		    ui->conn != REMOTE_LIVE ? "Waiting for the inspector..." :
 		    "No sessions here yet; new ones appear as they are written.") :
 		    "No session matches the filter (f to change it).";
 

@@ -59,7 +59,7 @@ entry_set(struct ui_entry *e, const char *title, const char *engine, const char 
 }
 
 static void
-on_sessions(void *arg, const struct insp_session *s, size_t n, const char *error)
+on_sessions(void *arg, const struct remote_session *s, size_t n, const char *error)
 {
 	struct ui *ui = arg;
 	struct ui_entry *e;
@@ -79,7 +79,7 @@ on_sessions(void *arg, const struct insp_session *s, size_t n, const char *error
 }
 
 static void
-event_heartbeat(struct ui *ui, struct ui_entry *e, const struct insp_event *ev)
+event_heartbeat(struct ui *ui, struct ui_entry *e, const struct remote_event *ev)
 {
 	if (ev->span_count >= 0) {
 		e->meta.span_count = (uint32_t)ev->span_count;
@@ -90,11 +90,11 @@ event_heartbeat(struct ui *ui, struct ui_entry *e, const struct insp_event *ev)
 	/* The open session has new spans: fetch them now. */
 	if (ui->screen == SCREEN_SESSION && ui->tree.remote != NULL &&
 	    strcmp(ui->tree.id, e->ref.id) == 0)
-		insp_trace_tail(ui->tree.remote);
+		remote_trace_tail(ui->tree.remote);
 }
 
 static bool
-event_is(const struct insp_event *ev, const char *type)
+event_is(const struct remote_event *ev, const char *type)
 {
 	return ev->type != NULL && strcmp(ev->type, type) == 0;
 }
@@ -104,11 +104,11 @@ on_event(void *arg, const char *data, size_t len, const char *id)
 {
 	struct ui *ui = arg;
 	struct ui_entry *e;
-	struct insp_event ev;
+	struct remote_event ev;
 
 	/* Connected and the keep-alive Heartbeat name no session. */
-	if (insp_event_parse(&ev, data, len) == -1 || ev.session_id == NULL) {
-		insp_event_clear(&ev);
+	if (remote_event_parse(&ev, data, len) == -1 || ev.session_id == NULL) {
+		remote_event_clear(&ev);
 		return;
 	}
 	e = ui_list_entry(ui, ev.session_id, true);
@@ -125,7 +125,7 @@ on_event(void *arg, const char *data, size_t len, const char *id)
 		entry_set(e, NULL, NULL, NULL, SPAN_TIME_NONE, SPAN_TIME_NONE);
 		event_heartbeat(ui, e, &ev);
 	}
-	insp_event_clear(&ev);
+	remote_event_clear(&ev);
 	ui->list.order_dirty = true;
 	ui->dirty = true;
 }
@@ -139,14 +139,14 @@ on_notice(void *arg, const char *msg)
 }
 
 static void
-on_conn(void *arg, enum insp_conn st, const char *why)
+on_conn(void *arg, enum remote_conn st, const char *why)
 {
 	struct ui *ui = arg;
 
 	ui->conn = st;
 	set_str(&ui->conn_why, why, why != NULL ? strlen(why) : 0);
-	if (st == INSP_LIVE)
-		inspector_get_sessions(ui->ins, on_sessions, ui);
+	if (st == REMOTE_LIVE)
+		remote_get_sessions(ui->ins, on_sessions, ui);
 	ui->dirty = true;
 }
 
@@ -155,21 +155,21 @@ ui_remote_init(struct ui *ui, const char *token)
 {
 	char *cause = NULL;
 
-	if ((ui->ins = inspector_new(ui->src.where, token, &cause)) == NULL) {
+	if ((ui->ins = remote_new(ui->src.where, token, &cause)) == NULL) {
 		ui_message(ui, true, "%s", cause);
 		free(cause);
 		return false;
 	}
-	inspector_get_sessions(ui->ins, on_sessions, ui);
-	ui->events = inspector_events(ui->ins, on_event, on_conn, on_notice, ui);
+	remote_get_sessions(ui->ins, on_sessions, ui);
+	ui->events = remote_events_open(ui->ins, on_event, on_conn, on_notice, ui);
 	return true;
 }
 
 void
 ui_remote_free(struct ui *ui)
 {
-	insp_events_free(ui->events);
-	inspector_free(ui->ins);
+	remote_events_free(ui->events);
+	remote_free(ui->ins);
 	free(ui->conn_why);
 	free(ui->remote_err);
 	ui->remote_err = NULL;
@@ -182,11 +182,11 @@ ui_remote_free(struct ui *ui)
 void
 ui_remote_open(struct ui *ui, struct ui_entry *e, struct session_ref *ref)
 {
-	struct insp_trace *t = inspector_trace(ui->ins, e->ref.id);
+	struct remote_trace *t = remote_trace_get(ui->ins, e->ref.id);
 
 	*ref = e->ref;
 	ref->spooled = true;
-	ref->fd = insp_trace_fd(t);
+	ref->fd = remote_trace_fd(t);
 	ui->tree.remote = t;
 }
 
@@ -195,7 +195,7 @@ ui_remote_open(struct ui *ui, struct ui_entry *e, struct session_ref *ref)
 static void
 trace_error(struct ui *ui)
 {
-	const char *err = insp_trace_error(ui->tree.remote);
+	const char *err = remote_trace_error(ui->tree.remote);
 
 	if (err == NULL && ui->remote_err != NULL) {
 		free(ui->remote_err);
@@ -222,7 +222,7 @@ ui_remote_tick(struct ui *ui)
 	if (now - ui->tree.last_tail_ms < TAIL_MS)
 		return;
 	ui->tree.last_tail_ms = now;
-	insp_trace_tail(ui->tree.remote);
+	remote_trace_tail(ui->tree.remote);
 }
 
 /* The connection state for the status bar. */
@@ -230,17 +230,17 @@ void
 ui_remote_status(struct ui *ui, struct buf *b)
 {
 	switch (ui->conn) {
-	case INSP_LIVE:
+	case REMOTE_LIVE:
 		buf_adds(b, "live");
 		break;
-	case INSP_CONNECTING:
+	case REMOTE_CONNECTING:
 		buf_adds(b, "connecting");
 		break;
-	case INSP_WAITING:
-		buf_printf(b, "reconnecting in %ds", insp_events_retry_in(ui->events));
+	case REMOTE_WAITING:
+		buf_printf(b, "reconnecting in %ds", remote_events_retry_in(ui->events));
 		break;
-	case INSP_OFFLINE:
-		buf_printf(b, "offline, retry in %ds", insp_events_retry_in(ui->events));
+	case REMOTE_OFFLINE:
+		buf_printf(b, "offline, retry in %ds", remote_events_retry_in(ui->events));
 		break;
 	}
 }

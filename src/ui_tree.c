@@ -342,7 +342,7 @@ ui_tree_work(struct ui *ui, int64_t deadline_ms)
 	clock_gettime(CLOCK_MONOTONIC, &now);
 	if (!more) {
 		/* A download still running: more comes through the sockets. */
-		t->loading = t->remote != NULL && insp_trace_busy(t->remote);
+		t->loading = t->remote != NULL && remote_trace_busy(t->remote);
 		t->rows_dirty = true;
 		ui->dirty = true;
 		return false;
@@ -592,8 +592,8 @@ ui_tree_draw(struct ui *ui)
 		attrset(A_NORMAL);
 	}
 	if (t->nrows == 0) {
-		const char *msg = t->remote != NULL && insp_trace_error(t->remote) != NULL ?
-		    insp_trace_error(t->remote) : t->loading ? "Loading..." : t->filter != NULL ?
+		const char *msg = t->remote != NULL && remote_trace_error(t->remote) != NULL ?
+		    remote_trace_error(t->remote) : t->loading ? "Loading..." : t->filter != NULL ?
 		    "No span matches the filter (f to change it)." : "No spans yet.";
 
 		ui_put(l->tree_y, 1, l->tree_w - 1, msg, strlen(msg), VS_DIM, false);
