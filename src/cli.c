@@ -187,7 +187,7 @@ cli_report_structure(struct session *s)
 static void
 cli_read_all(struct session *s)
 {
-	while (session_read(s, SIZE_MAX) == 1)
+	while (session_read(s, TRACEFILE_ALL) == 1)
 		;
 	session_finish(s);
 }

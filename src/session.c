@@ -598,7 +598,7 @@ session_worker_run(void *arg)
 
 	for (i = w->first; i < w->n; i += w->step) {
 		s = session_new_summary(&w->refs[i]);
-		while (session_read(s, SIZE_MAX) == 1)
+		while (session_read(s, TRACEFILE_ALL) == 1)
 			;
 		session_finish(s);
 		session_summary_fill(&w->out[i], s);
