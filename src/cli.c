@@ -503,9 +503,11 @@ cli_list_json_row(struct buf *b, const struct session_meta *m,
 	buf_adds(b, ",\"duration_ms\":");
 	cli_add_json_ms(b, m->started_at, m->ended_at);
 	buf_printf(b, ",\"span_count\":%u,\"error_count\":%u,\"bad_lines\":%llu,"
-	    "\"tokens_in\":%lld,\"tokens_out\":%lld,\"cost_usd\":", m->span_count,
+	    "\"tokens_in\":%lld,\"tokens_out\":%lld,\"tokens_cache_read\":%lld,"
+	    "\"tokens_cache_write\":%lld,\"cost_usd\":", m->span_count,
 	    m->error_count, (unsigned long long)m->bad_lines, (long long)m->tokens_in,
-	    (long long)m->tokens_out);
+	    (long long)m->tokens_out, (long long)m->tokens_cache_read,
+	    (long long)m->tokens_cache_write);
 	cli_add_json_cost(b, &(struct cost){ m->cost_usd, m->cost_known, NULL });
 	buf_adds(b, ",\"first_bad_line\":");
 	cli_add_json_bad_line(b, first_bad);
@@ -1742,8 +1744,10 @@ cli_stats_json(struct buf *b, const char *session, const struct stats *st)
 		fmt_ms(b, g->p95_ns);
 		buf_adds(b, ",\"max_ms\":");
 		fmt_ms(b, g->max_ns);
-		buf_printf(b, ",\"tokens_in\":%lld,\"tokens_out\":%lld,\"cost_usd\":",
-		    (long long)g->tok_in, (long long)g->tok_out);
+		buf_printf(b, ",\"tokens_in\":%lld,\"tokens_out\":%lld,"
+		    "\"tokens_cache_read\":%lld,\"tokens_cache_write\":%lld,"
+		    "\"cost_usd\":", (long long)g->tok_in, (long long)g->tok_out,
+		    (long long)g->tok_cache_read, (long long)g->tok_cache_write);
 		cli_add_json_cost(b, &g->cost);
 		buf_addc(b, '}');
 	}
