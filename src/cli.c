@@ -1762,6 +1762,21 @@ cli_stats_split(struct buf *b, const char *what, int64_t part, int64_t wall)
 	buf_printf(b, " (%.1f%%)", wall > 0 ? 100.0 * (double)part / (double)wall : 0.0);
 }
 
+/* After the cost, the part of the input the prompt cache served and
+ * took (doc/reference.md §3.3): why the cost is below input × price. */
+static void
+cli_stats_cached(struct buf *b, size_t cost_at, const struct stats_group *g)
+{
+	if (g->tok_cache_read <= 0 && g->tok_cache_write <= 0)
+		return;
+	cli_pad(b, cost_at, 9);
+	buf_adds(b, "cache ");
+	fmt_count(b, g->tok_cache_read);
+	buf_adds(b, " read, ");
+	fmt_count(b, g->tok_cache_write);
+	buf_adds(b, " write");
+}
+
 static void
 cli_stats_text(struct buf *b, const char *session, const struct stats *st)
 {
@@ -1811,12 +1826,14 @@ cli_stats_text(struct buf *b, const char *session, const struct stats *st)
 		buf_addc(b, '/');
 		fmt_count(b, g->tok_out);
 		cli_pad(b, at, 15);
+		at = b->len;
 		if (!g->cost.known)
 			buf_adds(b, "?");
 		else if (g->tok_in > 0 || g->tok_out > 0)
 			cost_format(b, g->cost.usd);
 		else
 			buf_adds(b, "-");
+		cli_stats_cached(b, at, g);
 		buf_addc(b, '\n');
 	}
 }
