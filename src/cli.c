@@ -650,6 +650,7 @@ cli_list(const struct source *src, const struct cli_opts *o)
 	}
 	sums = xcalloc(n ? n : 1, sizeof *sums);
 	session_summarise(refs, n, sums, cli_threads(n));
+	cli_prices_warnings();
 	for (i = 0; i < n; i++) {
 		if (remote.ins != NULL && sums[i].meta.span_count == 0)
 			cli_remote_meta(&sums[i].meta, &remote.s[i]);
@@ -1157,6 +1158,7 @@ cli_dump(const struct source *src, const char *id, const struct cli_opts *o)
 	}
 	cli_read_all(s);
 	cli_report(s);
+	cli_prices_warnings();
 	if (trace_stats(session_trace(s))->bad_lines > 1)
 		cli_report_bad_lines(s);
 	t = session_trace(s);
