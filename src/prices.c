@@ -311,6 +311,7 @@ prices_warning(const struct prices *p, size_t i)
 static struct prices *prices_process;
 static char *prices_user_file;
 static const char *prices_shipped;
+static bool prices_user_named;   /* the configuration file named the table */
 static pthread_once_t prices_once = PTHREAD_ONCE_INIT;
 
 void
@@ -318,6 +319,7 @@ prices_set_user_path(const char *path)
 {
 	free(prices_user_file);
 	prices_user_file = path != NULL ? xstrdup(path) : NULL;
+	prices_user_named = path != NULL;
 }
 
 static void
@@ -367,12 +369,18 @@ prices_load_default(void)
 		cause = NULL;
 	}
 	if (prices_load_file(p, prices_user_file, &cause) == -1) {
-		/* No user table is the usual case, not worth a word. */
-		if (access(prices_user_file, F_OK) == 0)
+		/* No user table is the usual case, not worth a word; a
+		 * table the configuration names and that is not there is. */
+		if (prices_user_named || access(prices_user_file, F_OK) == 0)
 			prices_warn(p, cause);
 		else
 			free(cause);
 	}
+	/* Without the shipped table every model would be "unknown", and
+	 * the hint would send the user to write prices we ship. */
+	if (prices_shipped == NULL)
+		prices_warn(p, xasprintf("no price table at %s/prices: only "
+		    "the user's prices are known", PKGDATADIR));
 	if (p->n > 1)
 		qsort(p->v, p->n, sizeof *p->v, prices_cmp);
 	p->sorted = true;
