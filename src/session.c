@@ -304,6 +304,8 @@ session_meta_get(struct session *s, struct session_meta *m)
 	m->bad_lines = st->bad_lines;
 	m->tokens_in = st->tokens_in;
 	m->tokens_out = st->tokens_out;
+	m->tokens_cache_read = st->tokens_cache_read;
+	m->tokens_cache_write = st->tokens_cache_write;
 	m->signal_name = session_opt_str(s->trace, st->signal_name);
 	m->signal_prompt = session_opt_str(s->trace, st->signal_prompt);
 	session_meta_cost(s, m);
