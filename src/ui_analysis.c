@@ -303,8 +303,7 @@ ui_analysis_open_stats(struct ui *ui)
 		a->sort = COL_TOTAL;
 		a->sort_chosen = true;
 	}
-	if (ui->tree.rows_dirty || trace_tree_stale(an_trace(ui)))
-		ui_tree_rows(ui);
+	/* The loop rebuilt the tree's rows first (REQ_OPEN_STATS). */
 	if (a->stats == NULL)
 		ui_analysis_stats_refresh(ui);
 	else
@@ -331,31 +330,31 @@ an_filter_row(struct ui *ui)
 {
 	struct ui_analysis *a = &ui->an;
 	const struct stats_group *g;
-	char *expr;
+	char *expr;	/* given to the request */
 
 	if (a->nrows == 0)
 		return;
 	g = &a->stats->g[a->order[a->sel]];
 	expr = stats_group_filter(g);
 	an_close_stats(ui);
-	if (ui_tree_set_filter(ui, expr))
-		ui_message(ui, false, "the spans of this row (f changes the filter)");
-	free(expr);
+	/* The request owns expr. */
+	ui_post(ui, &(struct ui_req){ .kind = REQ_FILTER_TREE, .text = expr });
 }
 
-bool
-ui_analysis_stats_key(struct ui *ui, enum key_action act)
+static bool
+stats_key(struct ui *ui, enum key_action act)
 {
 	struct ui_analysis *a = &ui->an;
-	long page = ui->lay.h > 8 ? ui->lay.h - 8 : 1, sel = (long)a->sel;
+	/* A page is the rows under the header lines. */
+	long page = ui->lay.h > 8 ? ui->lay.h - 8 : 1;
+	enum cursor_step step = keys_cursor_step(act);
 
+	if (step != CURSOR_NONE) {
+		a->sel = (size_t)cursor_step((long)a->sel, step, (long)a->nrows, page);
+		ui->dirty = true;
+		return true;
+	}
 	switch (act) {
-	case ACT_DOWN: sel++; break;
-	case ACT_UP: sel--; break;
-	case ACT_PAGE_DOWN: sel += page; break;
-	case ACT_PAGE_UP: sel -= page; break;
-	case ACT_HOME: sel = 0; break;
-	case ACT_END: sel = (long)a->nrows - 1; break;
 	case ACT_SORT_NEXT: a->sort = (a->sort + 1) % COL_N; a->sort_rev = false; an_sort(ui); break;
 	case ACT_SORT_PREV: a->sort = (a->sort + COL_N - 1) % COL_N; a->sort_rev = false; an_sort(ui); break;
 	case ACT_SORT_REVERSE: a->sort_rev = !a->sort_rev; an_sort(ui); break;
@@ -363,11 +362,7 @@ ui_analysis_stats_key(struct ui *ui, enum key_action act)
 	case ACT_STATS: case ACT_BACK: case ACT_CANCEL: an_close_stats(ui); return true;
 	default: return false;
 	}
-	if (sel >= (long)a->nrows)
-		sel = (long)a->nrows - 1;
-	if (sel < 0)
-		sel = 0;
-	a->sel = (size_t)sel;
+	a->sel = (size_t)cursor_clamp((long)a->sel, (long)a->nrows);
 	ui->dirty = true;
 	return true;
 }
@@ -379,12 +374,13 @@ an_descending(const struct ui_analysis *a)
 	return (a->sort != COL_KEY) != a->sort_rev;
 }
 
-void
-ui_analysis_stats_hint(struct ui *ui, struct buf *b)
+static bool
+stats_hint(struct ui *ui, struct buf *b)
 {
 	buf_printf(b, "sorted by %s %s  < > column  r reverse  Enter: its spans in the "
 	    "tree  q back", an_cols[ui->an.sort].name, an_descending(&ui->an) ?
 	    "descending" : "ascending");
+	return true;
 }
 
 static void
@@ -455,8 +451,8 @@ an_draw_row(struct ui *ui, int y, const struct stats_group *g, int keyw, bool se
 	buf_free(&b);
 }
 
-void
-ui_analysis_stats_draw(struct ui *ui)
+static void
+stats_draw(struct ui *ui)
 {
 	struct ui_analysis *a = &ui->an;
 	const struct stats *st = a->stats;
@@ -500,14 +496,40 @@ ui_analysis_stats_draw(struct ui *ui)
 	rows = ui->lay.h - 5;
 	if (rows < 1)
 		rows = 1;
-	top = a->top;
-	if (a->sel < top)
-		top = a->sel;
-	if (a->sel >= top + (size_t)rows)
-		top = a->sel - (size_t)rows + 1;
-	a->top = top;
+	a->top = top = (size_t)cursor_follow((long)a->top, (long)a->sel, rows);
 	for (y = 0, r = top; y < rows && r < a->nrows; y++, r++)
 		an_draw_row(ui, 4 + y, &st->g[a->order[r]], keyw, r == a->sel);
 	if (a->nrows == 0)
 		ui_put(4, 1, ui->lay.w - 2, "No spans yet.", 13, VS_DIM, false);
 }
+
+/* The view has its own keys; of the others only w (warnings) and the
+ * loop's (Q, ?, C-l, C-c, C-z) apply. */
+static bool
+stats_action(struct ui *ui, enum key_action a)
+{
+	return stats_key(ui, a) || a != ACT_WARNINGS;
+}
+
+static void
+stats_wheel(struct ui *ui, enum key_action a)
+{
+	stats_key(ui, a);
+}
+
+static const struct ui_hint stats_hints[] = {
+	{ "Enter", "its spans", 4 }, { "< >", "sort", 3 }, { "r", "reverse", 2 },
+	{ "?", "help", 9 }, { "q", "back", 5 }, { NULL, NULL, 0 },
+};
+
+const struct ui_pane_ops ui_stats_pane = {
+	.name = "stats",
+	.where = KW_STATS,
+	.session = true,
+	.focus = FOCUS_TREE,
+	.hints = stats_hints,
+	.draw = stats_draw,
+	.action = stats_action,
+	.wheel = stats_wheel,
+	.hint = stats_hint,
+};
