@@ -23,7 +23,6 @@
 
 #include "cli.h"
 #include "filter.h"
-#include "http.h"
 #include "trace.h"
 #include "xmalloc.h"
 
@@ -285,9 +284,8 @@ ui_open_session(struct ui *ui, size_t entry)
 	ui_close_session(ui);
 	ui->t_open_us = ui_now_us();
 	ui->logged_open = ui->logged_loaded = false;
-	ref = e->ref;
-	if (e->remote)
-		ui_remote_open(ui, e, &ref);
+	ui->tree.source = e->source;
+	e->source->open(ui, e, &ref);
 	ui->screen = SCREEN_SESSION;
 	ui->focus = FOCUS_TREE;
 	ui_tree_open(ui, e->ref.id, &ref);
@@ -767,7 +765,7 @@ ui_timers(struct ui *ui, bool *working)
 	clock_gettime(CLOCK_MONOTONIC, &now);
 	if (ts_ms(&now) - ts_ms(&ui->last_scan) >= SCAN_MS) {
 		ui->last_scan = now;
-		ui_list_tick(ui);
+		ui->source->scan(ui);
 		ui_requests(ui);
 	}
 	if (ui->screen == SCREEN_SESSION && ts_ms(&now) - ts_ms(&ui->last_follow) >= FOLLOW_MS) {
@@ -775,8 +773,8 @@ ui_timers(struct ui *ui, bool *working)
 		ui_tree_follow(ui);
 		*working = *working || ui->tree.loading;
 	}
-	if (ui->ins != NULL)
-		ui_remote_tick(ui);
+	if (ui->source->turn != NULL)
+		ui->source->turn(ui);
 }
 
 /* How long poll may sleep: not at all while reading, else until the next
@@ -788,14 +786,9 @@ ui_poll_timeout(struct ui *ui, bool working)
 
 	if (working)
 		return 0;
-	if (ui->ins != NULL) {
-		n = http_timeout_ms(inspector_http(ui->ins));
-		if (n >= 0 && n < t)
-			t = n;
-		n = insp_events_tick(ui->events);
-		if (n >= 0 && n < t)
-			t = n;
-	}
+	n = ui->source->poll_ms(ui);
+	if (n >= 0 && n < t)
+		t = n;
 	return (int)t;
 }
 
@@ -819,8 +812,7 @@ ui_loop(struct ui *ui)
 		fds[0].events = POLLIN;
 		fds[0].revents = 0;
 		n = 1;
-		if (ui->ins != NULL)
-			n += http_pollfds(inspector_http(ui->ins), fds + 1, MAX_FDS - 1);
+		n += ui->source->pollfds(ui, fds + 1, MAX_FDS - 1);
 		timeout = ui_poll_timeout(ui, working);
 		poll_in_us = ui_now_us();
 		if (poll(fds, (nfds_t)n, timeout) == -1 && errno != EINTR)
@@ -828,8 +820,7 @@ ui_loop(struct ui *ui)
 		ui_check_signals(ui);
 		poll_out_us = ui_now_us();
 		tty_ready = (fds[0].revents & POLLIN) != 0;
-		if (ui->ins != NULL)
-			http_perform(inspector_http(ui->ins), fds + 1, n - 1);
+		ui->source->perform(ui, fds + 1, n - 1);
 		/* ncurses reports resizes (SIGWINCH) through getch too. */
 		while ((key = getch()) != ERR && !ui->quit) {
 			/* A key poll slept until came when poll woke; one that was
@@ -880,10 +871,8 @@ ui_run(const struct source *src, const char *token)
 		free(ui.src.where);
 		return 1;
 	}
-	if (ui.src.kind == SOURCE_URL)
-		ui_remote_init(&ui, token);
-	else
-		ui_list_rescan(&ui);
+	ui.source = src->kind == SOURCE_URL ? &ui_remote_source : &ui_local_source;
+	ui.source->init(&ui, token);
 	ui_list_init(&ui);
 	clock_gettime(CLOCK_MONOTONIC, &ui.last_scan);
 	ui.dirty = true;
@@ -909,7 +898,7 @@ ui_run(const struct source *src, const char *token)
 	free(ui.pipe_cmd);
 	free(ui.pipe_out);
 	free(ui.pipe_status);
-	ui_remote_free(&ui);
+	ui.source->free(&ui);
 	lineedit_free(&ui.edit);
 	free(ui.prompt_error);
 	for (n = 0; n < PROMPT_COUNT; n++)

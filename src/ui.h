@@ -10,6 +10,7 @@
 #ifndef UI_H
 #define UI_H
 
+#include <poll.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdint.h>
@@ -33,9 +34,51 @@ enum ui_focus { FOCUS_TREE, FOCUS_INSPECTOR };
 enum ui_prompt_kind { PROMPT_NONE, PROMPT_SEARCH, PROMPT_FILTER, PROMPT_PIPE,
 	PROMPT_COUNT };
 
+struct ui_entry;
+
+/*
+ * Sources.  Where sessions come from is one table of operations: local
+ * (ui_local.c: a directory, files, stdin, through source.c) and remote
+ * (ui_remote.c: an inspector's HTTP API).  The loop, the list and the
+ * tree go through it instead of asking which kind they have.  Each list
+ * entry names its source, so that rows of several sources can share one
+ * list; the loop holds one source today (ui->source).
+ */
+struct ui_source_ops {
+	const char *name;
+	/* The first rows (a scan), or the requests that bring them. */
+	bool (*init)(struct ui *, const char *token);
+	void (*free)(struct ui *);
+	/* What the title bar names: the directory, file or URL. */
+	const char *(*where)(struct ui *);
+	/* The scan timer (once a second): new sessions, grown files. */
+	void (*scan)(struct ui *);
+	/* Every loop turn: the source's own timers (NULL: none). */
+	void (*turn)(struct ui *);
+	/* Point ref at what entry e reads when opened: its files, or a
+	 * download's spool (then busy and error speak of it). */
+	void (*open)(struct ui *, struct ui_entry *, struct session_ref *);
+	/* More of the open session is still coming (a download). */
+	bool (*busy)(struct ui *);
+	/* Why the open session's bytes stopped coming, or NULL. */
+	const char *(*error)(struct ui *);
+	/* The source's file descriptors for the loop's poll, and what poll
+	 * said of them; the longest poll may sleep for it (-1: any). */
+	int (*pollfds)(struct ui *, struct pollfd *, int max);
+	void (*perform)(struct ui *, struct pollfd *, int n);
+	long (*poll_ms)(struct ui *);
+	/* The connection for the status bar (NULL: nothing to say). */
+	void (*status)(struct ui *, struct buf *);
+	/* What the list says before it has rows (NULL: "No sessions"). */
+	const char *(*waiting)(struct ui *);
+};
+
+extern const struct ui_source_ops ui_local_source, ui_remote_source;
+
 /* One session of the list; its totals are read by a summary session. */
 struct ui_entry {
 	struct session_ref ref;      /* owned */
+	const struct ui_source_ops *source; /* where it comes from */
 	struct session *summary;     /* NULL until reading starts */
 	struct session_meta meta;    /* refreshed as it is read */
 	bool have_meta;
@@ -98,8 +141,10 @@ struct ui_tree {
 	uint32_t s_nhits;
 	int s_dir;                   /* the direction of the jump still owed */
 	bool s_jump;                 /* select the first match found */
+	const struct ui_source_ops *source; /* of the open session */
 	struct insp_trace *remote;   /* a remote session's download, or NULL
-	                                (owned by the inspector, which reuses it) */
+	                                (ui_remote.c's; owned by the inspector,
+	                                which reuses it) */
 	int64_t last_tail_ms;
 };
 
@@ -263,6 +308,7 @@ extern const struct ui_pane_ops ui_list_pane, ui_tree_pane, ui_inspector_pane,
 
 struct ui {
 	struct source src;
+	const struct ui_source_ops *source; /* the sessions' source */
 	enum ui_screen screen;
 	enum ui_focus focus;
 	struct ui_list list;
@@ -387,12 +433,19 @@ int ui_prompt_draw(int y, int w, const char *label, const struct lineedit *);
 /* ui_list.c */
 void ui_list_init(struct ui *);
 void ui_list_free(struct ui *);
-void ui_list_rescan(struct ui *);
+/* Merge a scan of ui->src into the list; rows found get source from. */
+void ui_list_rescan(struct ui *, const struct ui_source_ops *from);
+/* A file named on the command line: its row is gone when its files are. */
+void ui_list_check_files(struct ui *);
+/* Read on into grown files of rows read once (live sessions). */
+void ui_list_follow(struct ui *);
 bool ui_list_work(struct ui *, int64_t deadline_ms);
 void ui_list_sort(struct ui *);
-void ui_list_tick(struct ui *);
-/* The entry of session id; with add, a new remote row if there is none. */
-struct ui_entry *ui_list_entry(struct ui *, const char *id, bool add);
+/* The entry of session id, or NULL. */
+struct ui_entry *ui_list_entry(struct ui *, const char *id);
+/* A new row for ref (copied), from source. */
+struct ui_entry *ui_list_add(struct ui *, const struct session_ref *,
+    const struct ui_source_ops *);
 /* "N sessions  filter: ...  reading i/n", for the status bar. */
 void ui_list_status(struct ui *, struct buf *);
 
@@ -412,12 +465,7 @@ void ui_inspector_show(struct ui *, uint32_t node);
 void ui_inspector_clear(struct ui *);
 void ui_inspector_scroll(struct ui *, int lines);
 
-/* ui_remote.c — the browser's side of an inspector. */
-bool ui_remote_init(struct ui *, const char *token);
-void ui_remote_free(struct ui *);
-void ui_remote_open(struct ui *, struct ui_entry *, struct session_ref *);
-void ui_remote_tick(struct ui *);
-void ui_remote_status(struct ui *, struct buf *);
+/* ui_local.c and ui_remote.c export their ui_source_ops only. */
 
 /* ui_analysis.c — the open session's analyses (below the tree and the
  * inspector, which show them) and the stats pane. */

@@ -51,14 +51,13 @@ ui_draw_title(struct ui *ui, const struct ui_pane_ops *pane)
 
 	ui_fill(0, 0, ui->lay.w, A_REVERSE);
 	if (!pane->session || ui->tree.s == NULL) {
-		buf_printf(&b, " mcp-inspect-tui  %s", ui->ins != NULL ?
-		    inspector_base(ui->ins) : ui->src.where);
+		buf_printf(&b, " mcp-inspect-tui  %s", ui->source->where(ui));
 		ui_put(0, 0, ui->lay.w, b.p, b.len, VS_NORMAL, true);
 		buf_free(&b);
 		return;
 	}
 	session_meta_get(ui->tree.s, &m);
-	e = ui_list_entry(ui, ui->tree.id, false);
+	e = ui_list_entry(ui, ui->tree.id);
 	/* A partly served trace (a real inspector's rotated session): the
 	 * inspector's status and title stand, not a guess from the part. */
 	partial = e != NULL && e->remote && e->chunks > 0 && e->have_meta;
@@ -124,8 +123,8 @@ ui_status_right(struct ui *ui, const struct ui_pane_ops *pane, struct buf *b)
 {
 	if (ui->search_note != NULL)
 		buf_printf(b, "%s  ", ui->search_note);
-	if (ui->ins != NULL) {
-		ui_remote_status(ui, b);
+	if (ui->source->status != NULL) {
+		ui->source->status(ui, b);
 		buf_adds(b, "  ");
 	}
 	if (pane->status != NULL)

@@ -82,8 +82,8 @@ entry_find(struct ui *ui, const char *id)
 	return -1;
 }
 
-static struct ui_entry *
-entry_add(struct ui *ui, const struct session_ref *r)
+struct ui_entry *
+ui_list_add(struct ui *ui, const struct session_ref *r, const struct ui_source_ops *from)
 {
 	struct ui_entry *e;
 
@@ -91,31 +91,18 @@ entry_add(struct ui *ui, const struct session_ref *r)
 	e = &ui->list.e[ui->list.n++];
 	memset(e, 0, sizeof *e);
 	entry_copy_ref(e, r);
+	e->source = from;
 	ui->list.order_dirty = true;
 	ui->dirty = true;
 	return e;
 }
 
-/* The entry of session id; with add, a new remote row if there is none
- * (its one "file" is the trace URL, shown in messages). */
 struct ui_entry *
-ui_list_entry(struct ui *ui, const char *id, bool add)
+ui_list_entry(struct ui *ui, const char *id)
 {
-	struct session_ref r;
-	char *files[1];
 	long k = entry_find(ui, id);
-	struct ui_entry *e;
 
-	if (k >= 0 || !add)
-		return k >= 0 ? &ui->list.e[k] : NULL;
-	memset(&r, 0, sizeof r);
-	r.id = (char *)id;
-	files[0] = xasprintf("%s/trace/%s", inspector_base(ui->ins), id);
-	r.files = files;
-	r.nfiles = 1;
-	e = entry_add(ui, &r);
-	free(files[0]);
-	return e;
+	return k >= 0 ? &ui->list.e[k] : NULL;
 }
 
 /*
@@ -138,8 +125,8 @@ entry_gone(struct ui *ui, struct ui_entry *e)
 
 /* A single trace file named on the command line: gone when no file of
  * its session is there any more. */
-static void
-list_check_files(struct ui *ui)
+void
+ui_list_check_files(struct ui *ui)
 {
 	struct stat st;
 	struct ui_entry *e;
@@ -167,6 +154,7 @@ entry_new_files(struct ui *ui, struct ui_entry *e, const struct session_ref *r)
 	struct session_meta keep = e->meta;
 	struct session *summary = NULL;
 	bool had = e->have_meta, open = ui->tree.id == e->ref.id;
+	const struct ui_source_ops *from = e->source;
 
 	/* The open session reads on into them too (the loop's to do). */
 	if (open && ui->tree.s != NULL)
@@ -179,6 +167,7 @@ entry_new_files(struct ui *ui, struct ui_entry *e, const struct session_ref *r)
 	e->have_meta = false;
 	entry_clear(e);
 	entry_copy_ref(e, r);
+	e->source = from;
 	e->meta = keep;
 	e->have_meta = had;
 	if (summary != NULL) {
@@ -242,7 +231,7 @@ entry_find_sorted(struct ui *ui, const size_t *idx, size_t n, const char *id)
  * gained a file (a rotated chunk) reads on into it (entry_new_files); one
  * no longer found is gone, and read afresh if it comes back. */
 void
-ui_list_rescan(struct ui *ui)
+ui_list_rescan(struct ui *ui, const struct ui_source_ops *from)
 {
 	struct session_ref *refs;
 	struct ui_entry *e;
@@ -274,6 +263,7 @@ ui_list_rescan(struct ui *ui)
 				e->have_meta = false;
 				entry_clear(e);
 				entry_copy_ref(e, &refs[i]);
+				e->source = from;
 				e->meta = keep;
 				e->have_meta = had;
 				/* The open tree names its entry by this string. */
@@ -283,7 +273,7 @@ ui_list_rescan(struct ui *ui)
 				entry_new_files(ui, e, &refs[i]);
 			continue;
 		}
-		entry_add(ui, &refs[i]);
+		ui_list_add(ui, &refs[i], from);
 	}
 	for (i = 0; i < nold; i++) {
 		if (!seen[i])
@@ -379,8 +369,8 @@ ui_list_work(struct ui *ui, int64_t deadline_ms)
  * slice each; a file that grew by more is left behind for ui_list_work,
  * which reads on within the loop's budget, so a huge append (a gzip bomb)
  * never holds a key back. */
-static void
-list_follow(struct ui *ui)
+void
+ui_list_follow(struct ui *ui)
 {
 	size_t i;
 
@@ -701,8 +691,8 @@ list_draw(struct ui *ui)
 	list_cost_w = ui->lay.w >= COST_MIN_W ? COST_W : 0;
 	draw_header(ui);
 	if (l->nrows == 0) {
-		const char *msg = l->n == 0 ? (ui->src.kind == SOURCE_URL &&
-		    ui->conn != INSP_LIVE ? "Waiting for the inspector..." :
+		const char *wait = ui->source->waiting != NULL ? ui->source->waiting(ui) : NULL;
+		const char *msg = l->n == 0 ? (wait != NULL ? wait :
 		    "No sessions here yet; new ones appear as they are written.") :
 		    "No session matches the filter (f to change it).";
 
@@ -810,19 +800,6 @@ list_set_filter(struct ui *ui, const char *expr)
 	ui_list_sort(ui);
 	ui->dirty = true;
 	return true;
-}
-
-/* The loop's follow timer: new sessions, grown files. */
-void
-ui_list_tick(struct ui *ui)
-{
-	if (ui->src.kind == SOURCE_URL)
-		return; /* the event stream keeps remote rows current */
-	if (ui->src.kind == SOURCE_DIR)
-		ui_list_rescan(ui);
-	else if (ui->src.kind == SOURCE_FILE)
-		list_check_files(ui);
-	list_follow(ui);
 }
 
 static const char *

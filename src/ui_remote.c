@@ -6,6 +6,8 @@
  * it, SessionFinished ends it, Heartbeat updates its counters and pulls new
  * spans of the open session.  After every (re)connect /sessions is read
  * again, because the server does not replay the events that were missed.
+ * This is the remote source of ui.h's ui_source_ops; only this file
+ * touches ui->ins, ui->events, ui->conn and the open trace's download.
  */
 #include "ui.h"
 
@@ -58,6 +60,27 @@ entry_set(struct ui_entry *e, const char *title, const char *engine, const char 
 	e->read_once = true;
 }
 
+/* The row of session id, made if there is none; its one "file" is the
+ * trace URL, shown in messages. */
+static struct ui_entry *
+remote_entry(struct ui *ui, const char *id)
+{
+	struct ui_entry *e = ui_list_entry(ui, id);
+	struct session_ref r;
+	char *files[1];
+
+	if (e != NULL)
+		return e;
+	memset(&r, 0, sizeof r);
+	r.id = (char *)id;
+	files[0] = xasprintf("%s/trace/%s", inspector_base(ui->ins), id);
+	r.files = files;
+	r.nfiles = 1;
+	e = ui_list_add(ui, &r, &ui_remote_source);
+	free(files[0]);
+	return e;
+}
+
 static void
 on_sessions(void *arg, const struct insp_session *s, size_t n, const char *error)
 {
@@ -69,7 +92,7 @@ on_sessions(void *arg, const struct insp_session *s, size_t n, const char *error
 	if (error != NULL)
 		return;
 	for (i = 0; i < n; i++) {
-		e = ui_list_entry(ui, s[i].id, true);
+		e = remote_entry(ui, s[i].id);
 		entry_set(e, s[i].title, s[i].engine, s[i].status, s[i].started_at,
 		    s[i].ended_at);
 		e->chunks = s[i].chunks;
@@ -111,7 +134,7 @@ on_event(void *arg, const char *data, size_t len, const char *id)
 		insp_event_clear(&ev);
 		return;
 	}
-	e = ui_list_entry(ui, ev.session_id, true);
+	e = remote_entry(ui, ev.session_id);
 	if (event_is(&ev, "SessionStarted"))
 		entry_set(e, ev.title, ev.engine, "running", ev.start_time, SPAN_TIME_NONE);
 	else if (event_is(&ev, "WaitingOnSignal")) {
@@ -150,8 +173,8 @@ on_conn(void *arg, enum insp_conn st, const char *why)
 	ui->dirty = true;
 }
 
-bool
-ui_remote_init(struct ui *ui, const char *token)
+static bool
+remote_init(struct ui *ui, const char *token)
 {
 	char *cause = NULL;
 
@@ -165,8 +188,8 @@ ui_remote_init(struct ui *ui, const char *token)
 	return true;
 }
 
-void
-ui_remote_free(struct ui *ui)
+static void
+remote_free(struct ui *ui)
 {
 	insp_events_free(ui->events);
 	inspector_free(ui->ins);
@@ -179,8 +202,8 @@ ui_remote_free(struct ui *ui)
 
 /* Point ref at the session's spool, starting (or revalidating) its
  * download. */
-void
-ui_remote_open(struct ui *ui, struct ui_entry *e, struct session_ref *ref)
+static void
+remote_open(struct ui *ui, struct ui_entry *e, struct session_ref *ref)
 {
 	struct insp_trace *t = inspector_trace(ui->ins, e->ref.id);
 
@@ -211,8 +234,8 @@ trace_error(struct ui *ui)
 
 /* Timers: the open session asks for new spans every TAIL_MS even when no
  * Heartbeat says so (events may be lost while reconnecting). */
-void
-ui_remote_tick(struct ui *ui)
+static void
+remote_turn(struct ui *ui)
 {
 	int64_t now = ui_now_ms();
 
@@ -226,8 +249,8 @@ ui_remote_tick(struct ui *ui)
 }
 
 /* The connection state for the status bar. */
-void
-ui_remote_status(struct ui *ui, struct buf *b)
+static void
+remote_status(struct ui *ui, struct buf *b)
 {
 	switch (ui->conn) {
 	case INSP_LIVE:
@@ -244,3 +267,79 @@ ui_remote_status(struct ui *ui, struct buf *b)
 		break;
 	}
 }
+
+static const char *
+remote_where(struct ui *ui)
+{
+	return ui->ins != NULL ? inspector_base(ui->ins) : ui->src.where;
+}
+
+/* The event stream keeps the rows current: no scan. */
+static void
+remote_scan(struct ui *ui)
+{
+}
+
+/* A download still running: more comes through the sockets. */
+static bool
+remote_busy(struct ui *ui)
+{
+	return ui->tree.remote != NULL && insp_trace_busy(ui->tree.remote);
+}
+
+static const char *
+remote_error(struct ui *ui)
+{
+	return ui->tree.remote != NULL ? insp_trace_error(ui->tree.remote) : NULL;
+}
+
+static int
+remote_pollfds(struct ui *ui, struct pollfd *fds, int max)
+{
+	return ui->ins != NULL ? http_pollfds(inspector_http(ui->ins), fds, max) : 0;
+}
+
+static void
+remote_perform(struct ui *ui, struct pollfd *fds, int n)
+{
+	if (ui->ins != NULL)
+		http_perform(inspector_http(ui->ins), fds, n);
+}
+
+/* libcurl's timers and the event stream's watchdog. */
+static long
+remote_poll_ms(struct ui *ui)
+{
+	long t = -1, n;
+
+	if (ui->ins == NULL)
+		return -1;
+	t = http_timeout_ms(inspector_http(ui->ins));
+	n = insp_events_tick(ui->events);
+	if (n >= 0 && (t < 0 || n < t))
+		t = n;
+	return t;
+}
+
+static const char *
+remote_waiting(struct ui *ui)
+{
+	return ui->conn != INSP_LIVE ? "Waiting for the inspector..." : NULL;
+}
+
+const struct ui_source_ops ui_remote_source = {
+	.name = "remote",
+	.init = remote_init,
+	.free = remote_free,
+	.where = remote_where,
+	.scan = remote_scan,
+	.turn = remote_turn,
+	.open = remote_open,
+	.busy = remote_busy,
+	.error = remote_error,
+	.pollfds = remote_pollfds,
+	.perform = remote_perform,
+	.poll_ms = remote_poll_ms,
+	.status = remote_status,
+	.waiting = remote_waiting,
+};

@@ -286,8 +286,8 @@ reveal(struct ui *ui, uint32_t node)
 	ui_tree_rows(ui);
 }
 
-/* The tree must be closed; t->remote, when the session is downloaded,
- * was set by the loop (ui_remote_open). */
+/* The tree must be closed, and t->source set to the session's source,
+ * whose open pointed ref at what to read. */
 void
 ui_tree_open(struct ui *ui, const char *id, const struct session_ref *ref)
 {
@@ -320,7 +320,7 @@ ui_tree_work(struct ui *ui, int64_t deadline_ms)
 	clock_gettime(CLOCK_MONOTONIC, &now);
 	if (!more) {
 		/* A download still running: more comes through the sockets. */
-		t->loading = t->remote != NULL && insp_trace_busy(t->remote);
+		t->loading = t->source->busy(ui);
 		t->rows_dirty = true;
 		ui->dirty = true;
 		return false;
@@ -532,8 +532,8 @@ tree_draw(struct ui *ui)
 	else
 		ui_draw_rule(ui, l->tree_y + l->tree_h, 0, l->w, false);
 	if (t->nrows == 0) {
-		const char *msg = t->remote != NULL && insp_trace_error(t->remote) != NULL ?
-		    insp_trace_error(t->remote) : t->loading ? "Loading..." : t->filter != NULL ?
+		const char *err = t->source->error(ui);
+		const char *msg = err != NULL ? err : t->loading ? "Loading..." : t->filter != NULL ?
 		    "No span matches the filter (f to change it)." : "No spans yet.";
 
 		ui_put(l->tree_y, 1, l->tree_w - 1, msg, strlen(msg), VS_DIM, false);
