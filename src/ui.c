@@ -265,6 +265,8 @@ ui_close_session(struct ui *ui)
 	ui_diff_forget(ui);
 	ui_inspector_clear(ui);
 	ui_analysis_clear(ui);
+	if (ui->tree.source != NULL)
+		ui->tree.source->ops->close(ui, ui->tree.source);
 	ui_tree_close(ui);
 }
 
@@ -285,7 +287,7 @@ ui_open_session(struct ui *ui, size_t entry)
 	ui->t_open_us = ui_now_us();
 	ui->logged_open = ui->logged_loaded = false;
 	ui->tree.source = e->source;
-	e->source->open(ui, e, &ref);
+	e->source->ops->open(ui, e->source, e, &ref);
 	ui->screen = SCREEN_SESSION;
 	ui->focus = FOCUS_TREE;
 	ui_tree_open(ui, e->ref.id, &ref);
@@ -765,7 +767,7 @@ ui_timers(struct ui *ui, bool *working)
 	clock_gettime(CLOCK_MONOTONIC, &now);
 	if (ts_ms(&now) - ts_ms(&ui->last_scan) >= SCAN_MS) {
 		ui->last_scan = now;
-		ui->source->scan(ui);
+		ui->source->ops->scan(ui, ui->source);
 		ui_requests(ui);
 	}
 	if (ui->screen == SCREEN_SESSION && ts_ms(&now) - ts_ms(&ui->last_follow) >= FOLLOW_MS) {
@@ -773,8 +775,8 @@ ui_timers(struct ui *ui, bool *working)
 		ui_tree_follow(ui);
 		*working = *working || ui->tree.loading;
 	}
-	if (ui->source->turn != NULL)
-		ui->source->turn(ui);
+	if (ui->source->ops->turn != NULL)
+		ui->source->ops->turn(ui, ui->source);
 }
 
 /* How long poll may sleep: not at all while reading, else until the next
@@ -786,7 +788,7 @@ ui_poll_timeout(struct ui *ui, bool working)
 
 	if (working)
 		return 0;
-	n = ui->source->poll_ms(ui);
+	n = ui->source->ops->poll_ms(ui, ui->source);
 	if (n >= 0 && n < t)
 		t = n;
 	return (int)t;
@@ -812,7 +814,7 @@ ui_loop(struct ui *ui)
 		fds[0].events = POLLIN;
 		fds[0].revents = 0;
 		n = 1;
-		n += ui->source->pollfds(ui, fds + 1, MAX_FDS - 1);
+		n += ui->source->ops->pollfds(ui, ui->source, fds + 1, MAX_FDS - 1);
 		timeout = ui_poll_timeout(ui, working);
 		poll_in_us = ui_now_us();
 		if (poll(fds, (nfds_t)n, timeout) == -1 && errno != EINTR)
@@ -820,7 +822,7 @@ ui_loop(struct ui *ui)
 		ui_check_signals(ui);
 		poll_out_us = ui_now_us();
 		tty_ready = (fds[0].revents & POLLIN) != 0;
-		ui->source->perform(ui, fds + 1, n - 1);
+		ui->source->ops->perform(ui, ui->source, fds + 1, n - 1);
 		/* ncurses reports resizes (SIGWINCH) through getch too. */
 		while ((key = getch()) != ERR && !ui->quit) {
 			/* A key poll slept until came when poll woke; one that was
@@ -871,8 +873,9 @@ ui_run(const struct source *src, const char *token)
 		free(ui.src.where);
 		return 1;
 	}
-	ui.source = src->kind == SOURCE_URL ? &ui_remote_source : &ui_local_source;
-	ui.source->init(&ui, token);
+	ui.source = xcalloc(1, sizeof *ui.source);
+	ui.source->ops = src->kind == SOURCE_URL ? &ui_remote_source : &ui_local_source;
+	ui.source->ops->init(&ui, ui.source, token);
 	ui_list_init(&ui);
 	clock_gettime(CLOCK_MONOTONIC, &ui.last_scan);
 	ui.dirty = true;
@@ -898,7 +901,8 @@ ui_run(const struct source *src, const char *token)
 	free(ui.pipe_cmd);
 	free(ui.pipe_out);
 	free(ui.pipe_status);
-	ui.source->free(&ui);
+	ui.source->ops->free(&ui, ui.source);
+	free(ui.source);
 	lineedit_free(&ui.edit);
 	free(ui.prompt_error);
 	for (n = 0; n < PROMPT_COUNT; n++)

@@ -44,33 +44,45 @@ struct ui_entry;
  * entry names its source, so that rows of several sources can share one
  * list; the loop holds one source today (ui->source).
  */
+struct ui_source;
+
 struct ui_source_ops {
 	const char *name;
-	/* The first rows (a scan), or the requests that bring them. */
-	bool (*init)(struct ui *, const char *token);
-	void (*free)(struct ui *);
+	/* Make src->state and the first rows (a scan), or the requests that
+	 * bring them; false (with a message) when the source cannot be read. */
+	bool (*init)(struct ui *, struct ui_source *, const char *token);
+	void (*free)(struct ui *, struct ui_source *);
 	/* What the title bar names: the directory, file or URL. */
-	const char *(*where)(struct ui *);
+	const char *(*where)(struct ui *, struct ui_source *);
 	/* The scan timer (once a second): new sessions, grown files. */
-	void (*scan)(struct ui *);
+	void (*scan)(struct ui *, struct ui_source *);
 	/* Every loop turn: the source's own timers (NULL: none). */
-	void (*turn)(struct ui *);
+	void (*turn)(struct ui *, struct ui_source *);
 	/* Point ref at what entry e reads when opened: its files, or a
-	 * download's spool (then busy and error speak of it). */
-	void (*open)(struct ui *, struct ui_entry *, struct session_ref *);
+	 * download's spool (then busy and error speak of it); close: the
+	 * open session is going. */
+	void (*open)(struct ui *, struct ui_source *, struct ui_entry *, struct session_ref *);
+	void (*close)(struct ui *, struct ui_source *);
 	/* More of the open session is still coming (a download). */
-	bool (*busy)(struct ui *);
+	bool (*busy)(struct ui *, struct ui_source *);
 	/* Why the open session's bytes stopped coming, or NULL. */
-	const char *(*error)(struct ui *);
+	const char *(*error)(struct ui *, struct ui_source *);
 	/* The source's file descriptors for the loop's poll, and what poll
 	 * said of them; the longest poll may sleep for it (-1: any). */
-	int (*pollfds)(struct ui *, struct pollfd *, int max);
-	void (*perform)(struct ui *, struct pollfd *, int n);
-	long (*poll_ms)(struct ui *);
+	int (*pollfds)(struct ui *, struct ui_source *, struct pollfd *, int max);
+	void (*perform)(struct ui *, struct ui_source *, struct pollfd *, int n);
+	long (*poll_ms)(struct ui *, struct ui_source *);
 	/* The connection for the status bar (NULL: nothing to say). */
-	void (*status)(struct ui *, struct buf *);
+	void (*status)(struct ui *, struct ui_source *, struct buf *);
 	/* What the list says before it has rows (NULL: "No sessions"). */
-	const char *(*waiting)(struct ui *);
+	const char *(*waiting)(struct ui *, struct ui_source *);
+};
+
+/* One source being read: its operations and their state (ui_remote.c's:
+ * the inspector, its event stream, the open session's download). */
+struct ui_source {
+	const struct ui_source_ops *ops;
+	void *state;
 };
 
 extern const struct ui_source_ops ui_local_source, ui_remote_source;
@@ -78,7 +90,7 @@ extern const struct ui_source_ops ui_local_source, ui_remote_source;
 /* One session of the list; its totals are read by a summary session. */
 struct ui_entry {
 	struct session_ref ref;      /* owned */
-	const struct ui_source_ops *source; /* where it comes from */
+	struct ui_source *source;    /* where it comes from */
 	struct session *summary;     /* NULL until reading starts */
 	struct session_meta meta;    /* refreshed as it is read */
 	bool have_meta;
@@ -141,11 +153,7 @@ struct ui_tree {
 	uint32_t s_nhits;
 	int s_dir;                   /* the direction of the jump still owed */
 	bool s_jump;                 /* select the first match found */
-	const struct ui_source_ops *source; /* of the open session */
-	struct insp_trace *remote;   /* a remote session's download, or NULL
-	                                (ui_remote.c's; owned by the inspector,
-	                                which reuses it) */
-	int64_t last_tail_ms;
+	struct ui_source *source;    /* of the open session */
 };
 
 struct ui_inspector {
@@ -308,7 +316,7 @@ extern const struct ui_pane_ops ui_list_pane, ui_tree_pane, ui_inspector_pane,
 
 struct ui {
 	struct source src;
-	const struct ui_source_ops *source; /* the sessions' source */
+	struct ui_source *source;    /* the sessions' source (owned) */
 	enum ui_screen screen;
 	enum ui_focus focus;
 	struct ui_list list;
@@ -349,12 +357,6 @@ struct ui {
 	int64_t keys_at_us[32];
 	int nkeys_pending;
 	int64_t keyin_us;           /* earliest a key read this turn can have come */
-	/* A remote inspector (SOURCE_URL). */
-	struct inspector *ins;
-	struct insp_events *events;
-	enum insp_conn conn;
-	char *conn_why;
-	char *remote_err;            /* the open trace's error last put on the status line */
 	/* Compare and export (ui_diff.c, ui_out.c). */
 	char *mark[2];               /* marked session ids, the older first */
 	struct ui_diff *diff;        /* the diff screen's state, or NULL */
@@ -434,7 +436,7 @@ int ui_prompt_draw(int y, int w, const char *label, const struct lineedit *);
 void ui_list_init(struct ui *);
 void ui_list_free(struct ui *);
 /* Merge a scan of ui->src into the list; rows found get source from. */
-void ui_list_rescan(struct ui *, const struct ui_source_ops *from);
+void ui_list_rescan(struct ui *, struct ui_source *from);
 /* A file named on the command line: its row is gone when its files are. */
 void ui_list_check_files(struct ui *);
 /* Read on into grown files of rows read once (live sessions). */
@@ -444,8 +446,7 @@ void ui_list_sort(struct ui *);
 /* The entry of session id, or NULL. */
 struct ui_entry *ui_list_entry(struct ui *, const char *id);
 /* A new row for ref (copied), from source. */
-struct ui_entry *ui_list_add(struct ui *, const struct session_ref *,
-    const struct ui_source_ops *);
+struct ui_entry *ui_list_add(struct ui *, const struct session_ref *, struct ui_source *);
 /* "N sessions  filter: ...  reading i/n", for the status bar. */
 void ui_list_status(struct ui *, struct buf *);
 

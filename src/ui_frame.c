@@ -51,7 +51,7 @@ ui_draw_title(struct ui *ui, const struct ui_pane_ops *pane)
 
 	ui_fill(0, 0, ui->lay.w, A_REVERSE);
 	if (!pane->session || ui->tree.s == NULL) {
-		buf_printf(&b, " mcp-inspect-tui  %s", ui->source->where(ui));
+		buf_printf(&b, " mcp-inspect-tui  %s", ui->source->ops->where(ui, ui->source));
 		ui_put(0, 0, ui->lay.w, b.p, b.len, VS_NORMAL, true);
 		buf_free(&b);
 		return;
@@ -123,8 +123,8 @@ ui_status_right(struct ui *ui, const struct ui_pane_ops *pane, struct buf *b)
 {
 	if (ui->search_note != NULL)
 		buf_printf(b, "%s  ", ui->search_note);
-	if (ui->source->status != NULL) {
-		ui->source->status(ui, b);
+	if (ui->source->ops->status != NULL) {
+		ui->source->ops->status(ui, ui->source, b);
 		buf_adds(b, "  ");
 	}
 	if (pane->status != NULL)

@@ -83,7 +83,7 @@ entry_find(struct ui *ui, const char *id)
 }
 
 struct ui_entry *
-ui_list_add(struct ui *ui, const struct session_ref *r, const struct ui_source_ops *from)
+ui_list_add(struct ui *ui, const struct session_ref *r, struct ui_source *from)
 {
 	struct ui_entry *e;
 
@@ -154,7 +154,7 @@ entry_new_files(struct ui *ui, struct ui_entry *e, const struct session_ref *r)
 	struct session_meta keep = e->meta;
 	struct session *summary = NULL;
 	bool had = e->have_meta, open = ui->tree.id == e->ref.id;
-	const struct ui_source_ops *from = e->source;
+	struct ui_source *from = e->source;
 
 	/* The open session reads on into them too (the loop's to do). */
 	if (open && ui->tree.s != NULL)
@@ -231,7 +231,7 @@ entry_find_sorted(struct ui *ui, const size_t *idx, size_t n, const char *id)
  * gained a file (a rotated chunk) reads on into it (entry_new_files); one
  * no longer found is gone, and read afresh if it comes back. */
 void
-ui_list_rescan(struct ui *ui, const struct ui_source_ops *from)
+ui_list_rescan(struct ui *ui, struct ui_source *from)
 {
 	struct session_ref *refs;
 	struct ui_entry *e;
@@ -691,7 +691,8 @@ list_draw(struct ui *ui)
 	list_cost_w = ui->lay.w >= COST_MIN_W ? COST_W : 0;
 	draw_header(ui);
 	if (l->nrows == 0) {
-		const char *wait = ui->source->waiting != NULL ? ui->source->waiting(ui) : NULL;
+		const char *wait = ui->source->ops->waiting != NULL ?
+		    ui->source->ops->waiting(ui, ui->source) : NULL;
 		const char *msg = l->n == 0 ? (wait != NULL ? wait :
 		    "No sessions here yet; new ones appear as they are written.") :
 		    "No session matches the filter (f to change it).";

@@ -7,29 +7,29 @@
 #include "ui.h"
 
 static bool
-local_init(struct ui *ui, const char *token)
+local_init(struct ui *ui, struct ui_source *src, const char *token)
 {
-	ui_list_rescan(ui, &ui_local_source);
+	ui_list_rescan(ui, src);
 	return true;
 }
 
 static void
-local_free(struct ui *ui)
+local_free(struct ui *ui, struct ui_source *src)
 {
 }
 
 static const char *
-local_where(struct ui *ui)
+local_where(struct ui *ui, struct ui_source *src)
 {
 	return ui->src.where;
 }
 
 /* New sessions, files that went, grown files. */
 static void
-local_scan(struct ui *ui)
+local_scan(struct ui *ui, struct ui_source *src)
 {
 	if (ui->src.kind == SOURCE_DIR)
-		ui_list_rescan(ui, &ui_local_source);
+		ui_list_rescan(ui, src);
 	else if (ui->src.kind == SOURCE_FILE)
 		ui_list_check_files(ui);
 	ui_list_follow(ui);
@@ -37,38 +37,45 @@ local_scan(struct ui *ui)
 
 /* A session reads its own files. */
 static void
-local_open(struct ui *ui, struct ui_entry *e, struct session_ref *ref)
+local_open(struct ui *ui, struct ui_source *src, struct ui_entry *e,
+    struct session_ref *ref)
 {
 	*ref = e->ref;
 }
 
 /* Growth is picked up by the follow timer: nothing is on its way. */
+/* Nothing of the open session is the source's to let go. */
+static void
+local_close(struct ui *ui, struct ui_source *src)
+{
+}
+
 static bool
-local_busy(struct ui *ui)
+local_busy(struct ui *ui, struct ui_source *src)
 {
 	return false;
 }
 
 /* A file's trouble is a warning on its session, not the source's. */
 static const char *
-local_error(struct ui *ui)
+local_error(struct ui *ui, struct ui_source *src)
 {
 	return NULL;
 }
 
 static int
-local_pollfds(struct ui *ui, struct pollfd *fds, int max)
+local_pollfds(struct ui *ui, struct ui_source *src, struct pollfd *fds, int max)
 {
 	return 0;
 }
 
 static void
-local_perform(struct ui *ui, struct pollfd *fds, int n)
+local_perform(struct ui *ui, struct ui_source *src, struct pollfd *fds, int n)
 {
 }
 
 static long
-local_poll_ms(struct ui *ui)
+local_poll_ms(struct ui *ui, struct ui_source *src)
 {
 	return -1;
 }
@@ -80,6 +87,7 @@ const struct ui_source_ops ui_local_source = {
 	.where = local_where,
 	.scan = local_scan,
 	.open = local_open,
+	.close = local_close,
 	.busy = local_busy,
 	.error = local_error,
 	.pollfds = local_pollfds,

@@ -320,7 +320,7 @@ ui_tree_work(struct ui *ui, int64_t deadline_ms)
 	clock_gettime(CLOCK_MONOTONIC, &now);
 	if (!more) {
 		/* A download still running: more comes through the sockets. */
-		t->loading = t->source->busy(ui);
+		t->loading = t->source->ops->busy(ui, t->source);
 		t->rows_dirty = true;
 		ui->dirty = true;
 		return false;
@@ -532,7 +532,7 @@ tree_draw(struct ui *ui)
 	else
 		ui_draw_rule(ui, l->tree_y + l->tree_h, 0, l->w, false);
 	if (t->nrows == 0) {
-		const char *err = t->source->error(ui);
+		const char *err = t->source->ops->error(ui, t->source);
 		const char *msg = err != NULL ? err : t->loading ? "Loading..." : t->filter != NULL ?
 		    "No span matches the filter (f to change it)." : "No spans yet.";
 
