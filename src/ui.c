@@ -216,9 +216,11 @@ ui_check_signals(struct ui *ui)
 static const struct ui_pane_ops *
 ui_pane(const struct ui *ui, const struct ui_pane_ops **shown)
 {
+	/* The session screen: the tree and the inspector side by side. */
 	static const struct ui_pane_ops *const session[] = { &ui_tree_pane,
 	    &ui_inspector_pane, NULL };
 	const struct ui_pane_ops *pane;
+	bool alone = true;
 
 	if (ui->screen == SCREEN_LIST)
 		pane = &ui_list_pane;
@@ -226,16 +228,15 @@ ui_pane(const struct ui *ui, const struct ui_pane_ops **shown)
 		pane = &ui_diff_pane;
 	else if (ui->an.stats_open)
 		pane = &ui_stats_pane;
-	else
+	else {
 		pane = ui->focus == FOCUS_INSPECTOR ? &ui_inspector_pane : &ui_tree_pane;
-	if (shown != NULL) {
-		if (pane->session && pane != &ui_stats_pane)
-			memcpy(shown, session, sizeof session);
-		else {
-			shown[0] = pane;
-			shown[1] = NULL;
-		}
+		alone = false;
 	}
+	if (shown != NULL && alone) {
+		shown[0] = pane;
+		shown[1] = NULL;
+	} else if (shown != NULL)
+		memcpy(shown, session, sizeof session);
 	return pane;
 }
 
