@@ -1,5 +1,7 @@
 /*
- * ui.c — the browser's terminal, its one poll() loop, and key dispatch.
+ * ui.c — the browser's terminal, its one poll() loop, which pane has the
+ * keys (ui_pane), key and mouse dispatch through the pane tables, and the
+ * one place requests of panes are carried out (ui_request).
  *
  * Each loop turn: draw if anything changed, wait for a key (not at all
  * while reading is pending, up to the next timer otherwise), handle every

@@ -1,6 +1,6 @@
 /*
- * ui_draw.c — colours, layout and the pieces of the screen every view
- * shares: title bar, status bar, help overlay, the too-small message.
+ * ui_draw.c — the drawing helpers every pane and the frame share: colours,
+ * the glyph table, the layout, text, document lines, rules and boxes.
  * All text reaches the terminal through ui_put_attr, which sanitises it
  * (doc/reference.md §7): no byte of a trace can become a control sequence.
  */
@@ -11,10 +11,7 @@
 #include <string.h>
 
 #include "buf.h"
-#include "filter.h"
 #include "text.h"
-#include "trace.h"
-#include "xmalloc.h"
 
 static int style_attr[VS_NSTYLES];
 /* What ends text cut short: "…", or "~" (as tig does) without UTF-8. */
