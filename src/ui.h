@@ -171,6 +171,11 @@ struct ui_inspector {
 struct critpath;
 struct cost_rollup;
 struct stats;
+/* The stats view's columns. */
+enum ui_stats_col { STATS_COL_KEY, STATS_COL_COUNT, STATS_COL_ERRORS, STATS_COL_TOTAL,
+	STATS_COL_P50, STATS_COL_P95, STATS_COL_MAX, STATS_COL_TOKENS, STATS_COL_COST,
+	STATS_COL_N };
+
 struct ui_analysis {
 	struct critpath *cp;         /* of the tree snapshot, NULL when none */
 	bool cp_none;                /* computed: there is no path */
@@ -468,8 +473,8 @@ void ui_inspector_scroll(struct ui *, int lines);
 
 /* ui_local.c and ui_remote.c export their ui_source_ops only. */
 
-/* ui_analysis.c — the open session's analyses (below the tree and the
- * inspector, which show them) and the stats pane. */
+/* ui_analysis.c — the open session's analyses (below the tree, the
+ * inspector and the stats pane, ui_stats.c, which show them). */
 void ui_analysis_clear(struct ui *);
 /* After the tree snapshot was rebuilt: the path and costs follow it. */
 void ui_analysis_update(struct ui *);
@@ -480,6 +485,8 @@ void ui_analysis_toggle_path(struct ui *);
 void ui_analysis_span_extra(struct ui *, uint32_t node, struct span_view_extra *);
 void ui_analysis_open_stats(struct ui *);
 void ui_analysis_stats_refresh(struct ui *);
+/* Order the rows by the column chosen (a->sort, a->sort_rev). */
+void ui_analysis_stats_sort(struct ui *);
 
 /* ui_diff.c — m, D and the diff screen. */
 void ui_diff_mark(struct ui *);
