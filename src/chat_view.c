@@ -968,13 +968,16 @@ chat_stop_reason(const json_t *resp)
 /*
  * "812 in · 120 out" from the facts (the index pass's figures), else from
  * the response by doc/reference.md §3's one rule, span_response_tokens, which reads a
- * text cut at 30 KB as far as it goes (jansson would refuse all of it).
+ * text cut at 30 KB as far as it goes (jansson would refuse all of it);
+ * then the cached part of the input, "· 600 cache read · 90 cache write",
+ * when there is one.
  */
 static void
 chat_tokens(struct chat *c, const struct chat_facts *f, const char *response,
     struct buf *b)
 {
-	int64_t t[3] = { f->tokens_in, f->tokens_out, -1 };
+	int64_t t[5] = { f->tokens_in, f->tokens_out, -1,
+	    f->tokens_cache_read, f->tokens_cache_write };
 	struct span_tokens st;
 	struct jarena *arena;
 
@@ -985,6 +988,8 @@ chat_tokens(struct chat *c, const struct chat_facts *f, const char *response,
 		t[0] = st.in;
 		t[1] = st.out;
 		t[2] = st.total;
+		t[3] = st.cache_read;
+		t[4] = st.cache_write;
 	}
 	if (t[0] >= 0 && t[1] >= 0)
 		buf_printf(b, "%" PRId64 " in %s %" PRId64 " out", t[0],
@@ -995,6 +1000,10 @@ chat_tokens(struct chat *c, const struct chat_facts *f, const char *response,
 		buf_printf(b, "%" PRId64 " out", t[1]);
 	else if (t[2] >= 0)
 		buf_printf(b, "%" PRId64 " total", t[2]);
+	if (t[3] > 0)
+		buf_printf(b, " %s %" PRId64 " cache read", c->g->dot, t[3]);
+	if (t[4] > 0)
+		buf_printf(b, " %s %" PRId64 " cache write", c->g->dot, t[4]);
 }
 
 static void
@@ -1068,7 +1077,7 @@ chat_view_render(struct vdoc *out, const char *prompt_json,
     const char *response_json, const struct chat_facts *facts, int width)
 {
 	static const struct chat_facts none = {
-		NULL, NULL, -1, -1, NULL, NULL
+		NULL, NULL, -1, -1, NULL, NULL, -1, -1
 	};
 	struct chat c = { .out = out, .first = out->n, .g = chat_glyph_set() };
 

@@ -188,7 +188,7 @@ cli_report_structure(struct session *s)
 static void
 cli_read_all(struct session *s)
 {
-	while (session_read(s, SIZE_MAX) == 1)
+	while (session_read(s, TRACEFILE_ALL) == 1)
 		;
 	session_finish(s);
 }
@@ -504,9 +504,11 @@ cli_list_json_row(struct buf *b, const struct session_meta *m,
 	buf_adds(b, ",\"duration_ms\":");
 	cli_add_json_ms(b, m->started_at, m->ended_at);
 	buf_printf(b, ",\"span_count\":%u,\"error_count\":%u,\"bad_lines\":%llu,"
-	    "\"tokens_in\":%lld,\"tokens_out\":%lld,\"cost_usd\":", m->span_count,
+	    "\"tokens_in\":%lld,\"tokens_out\":%lld,\"tokens_cache_read\":%lld,"
+	    "\"tokens_cache_write\":%lld,\"cost_usd\":", m->span_count,
 	    m->error_count, (unsigned long long)m->bad_lines, (long long)m->tokens_in,
-	    (long long)m->tokens_out);
+	    (long long)m->tokens_out, (long long)m->tokens_cache_read,
+	    (long long)m->tokens_cache_write);
 	cli_add_json_cost(b, &(struct cost){ m->cost_usd, m->cost_known, NULL });
 	buf_adds(b, ",\"first_bad_line\":");
 	cli_add_json_bad_line(b, first_bad);
@@ -649,6 +651,7 @@ cli_list(const struct source *src, const struct cli_opts *o)
 	}
 	sums = xcalloc(n ? n : 1, sizeof *sums);
 	session_summarise(refs, n, sums, cli_threads(n));
+	cli_prices_warnings();
 	for (i = 0; i < n; i++) {
 		if (remote.ins != NULL && sums[i].meta.span_count == 0)
 			cli_remote_meta(&sums[i].meta, &remote.s[i]);
@@ -1136,6 +1139,7 @@ cli_dump(const struct source *src, const char *id, const struct cli_opts *o)
 	}
 	cli_read_all(s);
 	cli_report(s);
+	cli_prices_warnings();
 	if (trace_stats(session_trace(s))->bad_lines > 1)
 		cli_report_bad_lines(s);
 	t = session_trace(s);
@@ -1723,8 +1727,10 @@ cli_stats_json(struct buf *b, const char *session, const struct stats *st)
 		fmt_ms(b, g->p95_ns);
 		buf_adds(b, ",\"max_ms\":");
 		fmt_ms(b, g->max_ns);
-		buf_printf(b, ",\"tokens_in\":%lld,\"tokens_out\":%lld,\"cost_usd\":",
-		    (long long)g->tok_in, (long long)g->tok_out);
+		buf_printf(b, ",\"tokens_in\":%lld,\"tokens_out\":%lld,"
+		    "\"tokens_cache_read\":%lld,\"tokens_cache_write\":%lld,"
+		    "\"cost_usd\":", (long long)g->tok_in, (long long)g->tok_out,
+		    (long long)g->tok_cache_read, (long long)g->tok_cache_write);
 		cli_add_json_cost(b, &g->cost);
 		buf_addc(b, '}');
 	}
@@ -1737,6 +1743,21 @@ cli_stats_split(struct buf *b, const char *what, int64_t part, int64_t wall)
 	buf_printf(b, "  %-8s", what);
 	fmt_duration(b, part);
 	buf_printf(b, " (%.1f%%)", wall > 0 ? 100.0 * (double)part / (double)wall : 0.0);
+}
+
+/* After the cost, the part of the input the prompt cache served and
+ * took (doc/reference.md §3.3): why the cost is below input × price. */
+static void
+cli_stats_cached(struct buf *b, size_t cost_at, const struct stats_group *g)
+{
+	if (g->tok_cache_read <= 0 && g->tok_cache_write <= 0)
+		return;
+	cli_pad(b, cost_at, 9);
+	buf_adds(b, "cache ");
+	fmt_count(b, g->tok_cache_read);
+	buf_adds(b, " read, ");
+	fmt_count(b, g->tok_cache_write);
+	buf_adds(b, " write");
 }
 
 static void
@@ -1788,12 +1809,14 @@ cli_stats_text(struct buf *b, const char *session, const struct stats *st)
 		buf_addc(b, '/');
 		fmt_count(b, g->tok_out);
 		cli_pad(b, at, 15);
+		at = b->len;
 		if (!g->cost.known)
 			buf_adds(b, "?");
 		else if (g->tok_in > 0 || g->tok_out > 0)
 			cost_format(b, g->cost.usd);
 		else
 			buf_adds(b, "-");
+		cli_stats_cached(b, at, g);
 		buf_addc(b, '\n');
 	}
 }

@@ -304,6 +304,8 @@ session_meta_get(struct session *s, struct session_meta *m)
 	m->bad_lines = st->bad_lines;
 	m->tokens_in = st->tokens_in;
 	m->tokens_out = st->tokens_out;
+	m->tokens_cache_read = st->tokens_cache_read;
+	m->tokens_cache_write = st->tokens_cache_write;
 	m->signal_name = session_opt_str(s->trace, st->signal_name);
 	m->signal_prompt = session_opt_str(s->trace, st->signal_prompt);
 	session_meta_cost(s, m);
@@ -598,7 +600,7 @@ session_worker_run(void *arg)
 
 	for (i = w->first; i < w->n; i += w->step) {
 		s = session_new_summary(&w->refs[i]);
-		while (session_read(s, SIZE_MAX) == 1)
+		while (session_read(s, TRACEFILE_ALL) == 1)
 			;
 		session_finish(s);
 		session_summary_fill(&w->out[i], s);

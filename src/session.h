@@ -33,6 +33,7 @@ struct session_meta {
 	uint32_t span_count, error_count;
 	uint64_t bad_lines;
 	int64_t tokens_in, tokens_out;
+	int64_t tokens_cache_read, tokens_cache_write; /* of tokens_in */
 	const char *signal_name;    /* NULL when unknown */
 	const char *signal_prompt;  /* NULL when unknown */
 	/* What the tokens cost by the process's price table (cost.h):

@@ -81,6 +81,9 @@ struct span_fields {
 
 	int64_t start_ns, end_ns;    /* Unix ns, SPAN_TIME_NONE when absent */
 	int64_t tokens_in, tokens_out; /* -1 when unknown */
+	/* Of tokens_in, read from and written to the provider's prompt
+	 * cache (doc/reference.md §3.3); -1 when not reported. */
+	int64_t tokens_cache_read, tokens_cache_write;
 	unsigned flags;              /* enum span_attr_flag */
 	uint8_t status;              /* enum span_status */
 	uint8_t kind;                /* enum span_kind */
@@ -99,6 +102,16 @@ tokens_add(int64_t a, int64_t b)
 	b = b > 0 ? b : 0;
 	return a > INT64_MAX - b ? INT64_MAX : a + b;
 }
+
+/*
+ * A span's, a model's or a session's tokens (doc/reference.md §3.3): in
+ * counts every input token, cached ones included; cache_read and
+ * cache_write are how many of them were read from / written to the
+ * provider's prompt cache.  Negative: unknown (none).
+ */
+struct token_counts {
+	int64_t in, out, cache_read, cache_write;
+};
 
 /* doc/reference.md §3 type rules, first match wins.  has_parent: parent id present. */
 enum span_type span_classify(const struct span_fields *);

@@ -59,6 +59,8 @@ enum attr_id {
 	AT_GENAI_RESPONSE_MODEL,
 	AT_GENAI_INPUT_TOKENS,
 	AT_GENAI_OUTPUT_TOKENS,
+	AT_GENAI_CACHE_READ_TOKENS,
+	AT_GENAI_CACHE_WRITE_TOKENS,
 	AT_LLM_RESPONSE,
 	AT_LLM_PROMPT,
 	AT_RESOURCE,
@@ -94,6 +96,8 @@ static const struct attr_rule {
 	[AT_GENAI_RESPONSE_MODEL] = { SF_GENAI_ATTR, WANT_VALUE },
 	[AT_GENAI_INPUT_TOKENS] = { SF_GENAI_ATTR, WANT_VALUE },
 	[AT_GENAI_OUTPUT_TOKENS] = { SF_GENAI_ATTR, WANT_VALUE },
+	[AT_GENAI_CACHE_READ_TOKENS] = { SF_GENAI_ATTR, WANT_VALUE },
+	[AT_GENAI_CACHE_WRITE_TOKENS] = { SF_GENAI_ATTR, WANT_VALUE },
 	[AT_LLM_RESPONSE] = { SF_LLM_RESPONSE, WANT_RAW },
 	[AT_LLM_PROMPT] = { SF_LLM_PROMPT, WANT_NOTHING },
 	[AT_RESOURCE] = { SF_RESOURCE_ATTR, WANT_NOTHING },
@@ -124,6 +128,8 @@ static const struct attr_key {
 	KEY("gen_ai.response.model", AT_GENAI_RESPONSE_MODEL),
 	KEY("gen_ai.usage.input_tokens", AT_GENAI_INPUT_TOKENS),
 	KEY("gen_ai.usage.output_tokens", AT_GENAI_OUTPUT_TOKENS),
+	KEY("gen_ai.usage.cache_read.input_tokens", AT_GENAI_CACHE_READ_TOKENS),
+	KEY("gen_ai.usage.cache_creation.input_tokens", AT_GENAI_CACHE_WRITE_TOKENS),
 	KEY("mcp.llm.response_json", AT_LLM_RESPONSE),
 	KEY("mcp.llm.prompt_json", AT_LLM_PROMPT),
 	KEY("mcp.resource.uri", AT_RESOURCE_URI),
@@ -354,6 +360,18 @@ apply_attr(struct span_work *w, enum attr_id id, const struct attr_val *v)
 		w->has_tokens = true;
 		if (!val_count(v, &f->tokens_out))
 			f->tokens_out = -1;
+		break;
+	/* OpenTelemetry's semantic conventions count these within
+	 * gen_ai.usage.input_tokens, as doc/reference.md §3.3 does. */
+	case AT_GENAI_CACHE_READ_TOKENS:
+		w->has_tokens = true;
+		if (!val_count(v, &f->tokens_cache_read))
+			f->tokens_cache_read = -1;
+		break;
+	case AT_GENAI_CACHE_WRITE_TOKENS:
+		w->has_tokens = true;
+		if (!val_count(v, &f->tokens_cache_write))
+			f->tokens_cache_write = -1;
 		break;
 	case AT_PAUSED:
 		if (val_truthy(v))
@@ -852,6 +870,7 @@ attrs_reset(struct span_work *w)
 	f->workflow_type = f->session_title = f->engine = none;
 	f->signal_name = f->signal_prompt = none;
 	f->tokens_in = f->tokens_out = -1;
+	f->tokens_cache_read = f->tokens_cache_write = -1;
 	f->flags = 0;
 	w->genai_request_model = w->genai_response_model = none;
 	w->workflow_engine = w->attr_session_id = w->response = none;
@@ -905,6 +924,7 @@ work_init(struct span_work *w)
 	memset(w, 0, sizeof *w);
 	w->f.start_ns = w->f.end_ns = SPAN_TIME_NONE;
 	w->f.tokens_in = w->f.tokens_out = -1;
+	w->f.tokens_cache_read = w->f.tokens_cache_write = -1;
 	w->status_code = w->code = -1;
 }
 
@@ -913,14 +933,23 @@ work_init(struct span_work *w)
  * (the index pass and the chat view both call span_response_tokens).
  *
  * A usage object: Anthropic input/output_tokens, else OpenAI
- * prompt/completion_tokens; total_tokens on the side.  A key written twice
+ * prompt/completion_tokens; total_tokens on the side.  Cached input:
+ * Anthropic's cache_read_input_tokens / cache_creation_input_tokens, which
+ * input_tokens leaves out, and OpenAI's {prompt,input}_tokens_details
+ * .cached_tokens, which prompt_tokens already holds.  A key written twice
  * counts with its last value.  A count is taken only once the scanner has
  * read past it (the ',' or '}' after it), so a document cut inside a number
  * never yields the number's first digits.
  */
-#define USAGE_NKEYS 5
+enum usage_key {
+	U_INPUT, U_OUTPUT, U_PROMPT, U_COMPLETION, U_TOTAL,
+	U_CACHE_READ,   /* Anthropic cache_read_input_tokens */
+	U_CACHE_WRITE,  /* Anthropic cache_creation_input_tokens */
+	U_CACHED,       /* OpenAI *_tokens_details.cached_tokens */
+	USAGE_NKEYS
+};
 struct usage_read {
-	int64_t v[USAGE_NKEYS]; /* input, output, prompt, completion, total */
+	int64_t v[USAGE_NKEYS];
 };
 
 static void
@@ -931,12 +960,52 @@ usage_commit(struct usage_read *u, int64_t *pending, int slot)
 	*pending = -1;
 }
 
+/* A whole non-negative integer, else -1 (the caller commits it). */
+static int
+usage_count(struct jscan *js, int64_t *pending)
+{
+	struct jnum num;
+
+	if (jscan_number(js, &num) == -1)
+		return -1;
+	*pending = num.class == JNUM_INT && num.i >= 0 ? num.i : -1;
+	return 0;
+}
+
+/* OpenAI's prompt_tokens_details / input_tokens_details: cached_tokens
+ * into u's U_CACHED slot, committed as in read_usage. */
+static void
+read_usage_details(struct jscan *js, struct usage_read *u)
+{
+	const char *k;
+	size_t kn;
+	int64_t pending = -1;
+	int slot = -1, r;
+
+	if (jscan_object(js) == -1)
+		return;
+	while ((r = jscan_key(js, &k, &kn)) != -1) {
+		usage_commit(u, &pending, slot);
+		slot = -1;
+		if (r == 0)
+			return;
+		if (STR_EQ(k, kn, "cached_tokens") &&
+		    jscan_peek(js) == JSCAN_NUMBER) {
+			if (usage_count(js, &pending) == -1)
+				return;
+			slot = U_CACHED;
+		} else if (jscan_skip(js) == -1)
+			return;
+	}
+}
+
 static void
 read_usage(struct jscan *js, struct usage_read *u)
 {
-	static const char *const keys[USAGE_NKEYS] = { "input_tokens", "output_tokens",
-		"prompt_tokens", "completion_tokens", "total_tokens" };
-	struct jnum num;
+	static const char *const keys[U_CACHED] = { "input_tokens",
+		"output_tokens", "prompt_tokens", "completion_tokens",
+		"total_tokens", "cache_read_input_tokens",
+		"cache_creation_input_tokens" };
 	const char *k;
 	size_t kn, i;
 	int64_t pending = -1;
@@ -951,15 +1020,24 @@ read_usage(struct jscan *js, struct usage_read *u)
 		slot = -1;
 		if (r == 0)
 			return;
-		for (i = 0; i < USAGE_NKEYS; i++) {
+		if ((STR_EQ(k, kn, "prompt_tokens_details") ||
+		    STR_EQ(k, kn, "input_tokens_details")) &&
+		    jscan_peek(js) == JSCAN_OBJECT) {
+			/* A later details object replaces an earlier one. */
+			u->v[U_CACHED] = -1;
+			read_usage_details(js, u);
+			if (js->error != NULL)
+				return;
+			continue;
+		}
+		for (i = 0; i < U_CACHED; i++) {
 			if (kn == strlen(keys[i]) && memcmp(k, keys[i], kn) == 0)
 				break;
 		}
-		if (i < USAGE_NKEYS && jscan_peek(js) == JSCAN_NUMBER) {
-			if (jscan_number(js, &num) == -1)
+		if (i < U_CACHED && jscan_peek(js) == JSCAN_NUMBER) {
+			if (usage_count(js, &pending) == -1)
 				return;
 			slot = (int)i;
-			pending = num.class == JNUM_INT && num.i >= 0 ? num.i : -1;
 		} else if (jscan_skip(js) == -1)
 			return;
 	}
@@ -975,11 +1053,44 @@ usage_sum(int64_t a, int64_t b)
 	return a <= INT64_MAX - b ? a + b : INT64_MAX;
 }
 
+/* One usage object's figures by the rule above. */
+static void
+usage_figures(const struct usage_read *u, struct span_tokens *one)
+{
+	const int64_t *v = u->v;
+
+	one->out = v[U_OUTPUT] >= 0 ? v[U_OUTPUT] : v[U_COMPLETION];
+	one->total = v[U_TOTAL];
+	if (v[U_INPUT] >= 0) {
+		/* Anthropic's input_tokens are the uncached part only. */
+		one->in = usage_sum(usage_sum(v[U_INPUT], v[U_CACHE_READ]),
+		    v[U_CACHE_WRITE]);
+		one->cache_write = v[U_CACHE_WRITE];
+		if (v[U_CACHE_READ] >= 0)
+			one->cache_read = v[U_CACHE_READ];
+		else	/* The Responses API: input_tokens hold them. */
+			one->cache_read = v[U_CACHED] <= v[U_INPUT] ?
+			    v[U_CACHED] : -1;
+	} else if (v[U_PROMPT] >= 0) {
+		/* OpenAI's prompt_tokens hold the cached ones. */
+		one->in = v[U_PROMPT];
+		one->cache_read = v[U_CACHED] >= 0 && v[U_CACHED] <= v[U_PROMPT] ?
+		    v[U_CACHED] : -1;
+		one->cache_write = -1;
+	} else {
+		/* Cache counts without an input count: they are input. */
+		one->cache_read = v[U_CACHE_READ];
+		one->cache_write = v[U_CACHE_WRITE];
+		one->in = usage_sum(one->cache_read, one->cache_write);
+	}
+}
+
 /* Add one message's "usage" (its last one, if written twice). */
 static void
 read_message(struct jscan *js, struct span_tokens *t)
 {
 	struct usage_read u, last;
+	struct span_tokens one;
 	const char *k;
 	size_t kn;
 	bool seen = false;
@@ -999,9 +1110,12 @@ read_message(struct jscan *js, struct span_tokens *t)
 	}
 	if (!seen)
 		return;
-	t->in = usage_sum(t->in, last.v[0] >= 0 ? last.v[0] : last.v[2]);
-	t->out = usage_sum(t->out, last.v[1] >= 0 ? last.v[1] : last.v[3]);
-	t->total = usage_sum(t->total, last.v[4]);
+	usage_figures(&last, &one);
+	t->in = usage_sum(t->in, one.in);
+	t->out = usage_sum(t->out, one.out);
+	t->total = usage_sum(t->total, one.total);
+	t->cache_read = usage_sum(t->cache_read, one.cache_read);
+	t->cache_write = usage_sum(t->cache_write, one.cache_write);
 }
 
 void
@@ -1010,7 +1124,7 @@ span_response_tokens(struct jarena *arena, const char *s, size_t n,
 {
 	struct jscan js;
 
-	t->in = t->out = t->total = -1;
+	t->in = t->out = t->total = t->cache_read = t->cache_write = -1;
 	jscan_init(&js, s, n, arena);
 	switch (jscan_peek(&js)) {
 	case JSCAN_OBJECT:
@@ -1050,6 +1164,8 @@ response_tokens(struct jarena *arena, const struct span_work *w,
 	span_response_tokens(arena, s, n, &t);
 	f->tokens_in = t.in;
 	f->tokens_out = t.out;
+	f->tokens_cache_read = t.cache_read;
+	f->tokens_cache_write = t.cache_write;
 }
 
 /* The fields spelled several ways, and the status, as span_parse.h's

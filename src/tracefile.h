@@ -61,6 +61,13 @@ void tracefile_free(struct tracefile *);
  */
 int tracefile_read(struct tracefile *, struct span_parser *, struct trace *,
     size_t max_bytes, char **cause);
+/* max_bytes for "all there is" (headless loads, which call again while
+ * 1 comes back): a big file is then read to its end in one call,
+ * inflated and parsed on two threads. */
+#define TRACEFILE_ALL SIZE_MAX
+/* Input left from which a TRACEFILE_ALL read takes two threads (4 MiB;
+ * tests lower it to run small files through both paths). */
+void tracefile_set_pipe_min(uint64_t bytes);
 
 /*
  * At the end of a one-shot read (not following), index a final line that

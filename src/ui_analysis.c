@@ -81,6 +81,28 @@ an_hint(struct ui *ui, const char *unpriced)
 	buf_free(&b);
 }
 
+/* The price table's own complaints (a bad line of the user's table),
+ * once per run, in place of the unpriced hint: a bad line is most
+ * likely why a cost is unknown. */
+static bool
+an_prices_warning(struct ui *ui)
+{
+	static bool said;
+	const struct prices *p = prices_default();
+	size_t n = prices_nwarnings(p);
+
+	if (said || n == 0)
+		return false;
+	said = true;
+	ui->an_hinted = true;
+	if (n > 1)
+		ui_message(ui, true, "price table: %s (and %zu more)",
+		    prices_warning(p, 0), n - 1);
+	else
+		ui_message(ui, true, "price table: %s", prices_warning(p, 0));
+	return true;
+}
+
 void
 ui_analysis_update(struct ui *ui)
 {
@@ -115,7 +137,7 @@ ui_analysis_update(struct ui *ui)
 		a->cp_logged = true;
 		ui_analysis_timing(ui, "critpath", a->cp_us);
 	}
-	if (!ui->tree.loading) {
+	if (!ui->tree.loading && !an_prices_warning(ui)) {
 		cost_trace(tr, prices_default(), &c);
 		if (!c.known)
 			an_hint(ui, c.unpriced);

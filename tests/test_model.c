@@ -44,6 +44,7 @@ mk(const char *id, const char *parent, const char *name, int64_t start_ms,
 	f.start_ns = start_ms < 0 ? SPAN_TIME_NONE : start_ms * 1000000;
 	f.end_ns = end_ms < 0 ? SPAN_TIME_NONE : end_ms * 1000000;
 	f.tokens_in = f.tokens_out = -1;
+	f.tokens_cache_read = f.tokens_cache_write = -1;
 	return f;
 }
 

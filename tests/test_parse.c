@@ -1368,14 +1368,28 @@ START_TEST(test_tokens)
 	    " \\'msg\\', \\'content\\': [{\\'type\\': \\'text\\', \\'text\\':"
 	    " \\'usage: none\\'}], \\'usage\\': {\\'input_tokens\\': 1200,"
 	    " \\'cache_read_input_tokens\\': 5, \\'output_tokens\\': 345}}'");
-	ck_assert_int_eq(f->tokens_in, 1200);
+	/* Anthropic's input_tokens leave the cached ones out: in counts
+	 * them all (doc/reference.md §3.3). */
+	ck_assert_int_eq(f->tokens_in, 1205);
 	ck_assert_int_eq(f->tokens_out, 345);
+	ck_assert_int_eq(f->tokens_cache_read, 5);
+	ck_assert_int_eq(f->tokens_cache_write, -1);
 	/* OpenAI usage. */
 	f = parse_flat("x", "p", "'mcp.llm.response_json': '{\\'choices\\':"
 	    " [], \\'usage\\': {\\'prompt_tokens\\': 9,"
 	    " \\'completion_tokens\\': 4, \\'total_tokens\\': 13}}'");
 	ck_assert_int_eq(f->tokens_in, 9);
 	ck_assert_int_eq(f->tokens_out, 4);
+	ck_assert_int_eq(f->tokens_cache_read, -1);
+	/* OTel's cache attributes, counted within input_tokens. */
+	f = parse_flat("x", "p", "'gen_ai.usage.input_tokens': 100,"
+	    " 'gen_ai.usage.cache_read.input_tokens': 60,"
+	    " 'gen_ai.usage.cache_creation.input_tokens': '30',"
+	    " 'mcp.llm.response_json': '{\\'usage\\': {\\'input_tokens\\': 1}}'");
+	ck_assert_int_eq(f->tokens_in, 100);
+	ck_assert_int_eq(f->tokens_out, -1);
+	ck_assert_int_eq(f->tokens_cache_read, 60);
+	ck_assert_int_eq(f->tokens_cache_write, 30);
 	/* A document without escapes, and one that is not an object. */
 	f = parse_flat("x", "p", "'mcp.llm.response_json': '[1]'");
 	ck_assert_int_eq(f->tokens_in, -1);
