@@ -29,6 +29,7 @@
 #include "workpool.h"
 #include "text.h"
 #include "trace.h"
+#include "treeguide.h"
 #include "tracefile.h"
 #include "xmalloc.h"
 
@@ -1012,33 +1013,13 @@ cli_glyph_set(void)
 	return cs != NULL && strcmp(cs, "UTF-8") == 0 ? &cli_utf8 : &cli_ascii;
 }
 
-/* Is node the last child of its parent (in tree order)? */
-static bool
-cli_is_last(struct trace *t, uint32_t node)
-{
-	uint32_t p = trace_parent(t, node), end;
-
-	end = p == TRACE_NONE ? trace_nodes(t) : trace_pos(t, p) + trace_subtree_size(t, p);
-	return trace_pos(t, node) + trace_subtree_size(t, node) == end;
-}
-
+/* Every level, however deep: headless output is read whole. */
 static void
 cli_tree_prefix(struct buf *b, struct trace *t, uint32_t node, const struct cli_glyphs *g)
 {
-	uint32_t depth = trace_depth(t, node), k, a;
-	uint32_t *chain;
+	const struct treeguide_glyphs tg = { g->pipe, g->tee, g->elbow, g->blank };
 
-	if (depth == 0)
-		return;
-	chain = xmalloc((size_t)depth * sizeof *chain);
-	for (a = node, k = depth; k > 0; k--) {
-		chain[k - 1] = a;
-		a = trace_parent(t, a);
-	}
-	for (k = 1; k < depth; k++)
-		buf_adds(b, cli_is_last(t, chain[k - 1]) ? g->blank : g->pipe);
-	buf_adds(b, cli_is_last(t, node) ? g->elbow : g->tee);
-	free(chain);
+	treeguide_add(b, t, node, &tg, 0);
 }
 
 static void

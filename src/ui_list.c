@@ -82,8 +82,8 @@ entry_find(struct ui *ui, const char *id)
 	return -1;
 }
 
-static struct ui_entry *
-entry_add(struct ui *ui, const struct session_ref *r)
+struct ui_entry *
+ui_list_add(struct ui *ui, const struct session_ref *r, struct ui_source *from)
 {
 	struct ui_entry *e;
 
@@ -91,31 +91,18 @@ entry_add(struct ui *ui, const struct session_ref *r)
 	e = &ui->list.e[ui->list.n++];
 	memset(e, 0, sizeof *e);
 	entry_copy_ref(e, r);
+	e->source = from;
 	ui->list.order_dirty = true;
 	ui->dirty = true;
 	return e;
 }
 
-/* The entry of session id; with add, a new remote row if there is none
- * (its one "file" is the trace URL, shown in messages). */
 struct ui_entry *
-ui_list_entry(struct ui *ui, const char *id, bool add)
+ui_list_entry(struct ui *ui, const char *id)
 {
-	struct session_ref r;
-	char *files[1];
 	long k = entry_find(ui, id);
-	struct ui_entry *e;
 
-	if (k >= 0 || !add)
-		return k >= 0 ? &ui->list.e[k] : NULL;
-	memset(&r, 0, sizeof r);
-	r.id = (char *)id;
-	files[0] = xasprintf("%s/trace/%s", remote_base(ui->ins), id);
-	r.files = files;
-	r.nfiles = 1;
-	e = entry_add(ui, &r);
-	free(files[0]);
-	return e;
+	return k >= 0 ? &ui->list.e[k] : NULL;
 }
 
 /*
@@ -138,8 +125,8 @@ entry_gone(struct ui *ui, struct ui_entry *e)
 
 /* A single trace file named on the command line: gone when no file of
  * its session is there any more. */
-static void
-list_check_files(struct ui *ui)
+void
+ui_list_check_files(struct ui *ui)
 {
 	struct stat st;
 	struct ui_entry *e;
@@ -167,9 +154,12 @@ entry_new_files(struct ui *ui, struct ui_entry *e, const struct session_ref *r)
 	struct session_meta keep = e->meta;
 	struct session *summary = NULL;
 	bool had = e->have_meta, open = ui->tree.id == e->ref.id;
+	struct ui_source *from = e->source;
 
+	/* The open session reads on into them too (the loop's to do). */
 	if (open && ui->tree.s != NULL)
-		ui_tree_add_files(ui, r);
+		ui_post(ui, &(struct ui_req){ .kind = REQ_SESSION_FILES,
+		    .entry = (size_t)(e - ui->list.e) });
 	if (e->summary != NULL && session_add_files(e->summary, r) >= 0) {
 		summary = e->summary;
 		e->summary = NULL;
@@ -177,6 +167,7 @@ entry_new_files(struct ui *ui, struct ui_entry *e, const struct session_ref *r)
 	e->have_meta = false;
 	entry_clear(e);
 	entry_copy_ref(e, r);
+	e->source = from;
 	e->meta = keep;
 	e->have_meta = had;
 	if (summary != NULL) {
@@ -240,7 +231,7 @@ entry_find_sorted(struct ui *ui, const size_t *idx, size_t n, const char *id)
  * gained a file (a rotated chunk) reads on into it (entry_new_files); one
  * no longer found is gone, and read afresh if it comes back. */
 void
-ui_list_rescan(struct ui *ui)
+ui_list_rescan(struct ui *ui, struct ui_source *from)
 {
 	struct session_ref *refs;
 	struct ui_entry *e;
@@ -272,6 +263,7 @@ ui_list_rescan(struct ui *ui)
 				e->have_meta = false;
 				entry_clear(e);
 				entry_copy_ref(e, &refs[i]);
+				e->source = from;
 				e->meta = keep;
 				e->have_meta = had;
 				/* The open tree names its entry by this string. */
@@ -281,7 +273,7 @@ ui_list_rescan(struct ui *ui)
 				entry_new_files(ui, e, &refs[i]);
 			continue;
 		}
-		entry_add(ui, &refs[i]);
+		ui_list_add(ui, &refs[i], from);
 	}
 	for (i = 0; i < nold; i++) {
 		if (!seen[i])
@@ -292,14 +284,10 @@ ui_list_rescan(struct ui *ui)
 	session_refs_free(refs, n);
 }
 
+/* After the first rows came (a scan, or /sessions asked for). */
 void
-ui_list_init(struct ui *ui, const char *token)
+ui_list_init(struct ui *ui)
 {
-	memset(&ui->list, 0, sizeof ui->list);
-	if (ui->src.kind == SOURCE_URL)
-		ui_remote_init(ui, token);
-	else
-		ui_list_rescan(ui);
 	ui->list.sel_top = true;
 	ui_list_sort(ui);
 }
@@ -381,8 +369,8 @@ ui_list_work(struct ui *ui, int64_t deadline_ms)
  * slice each; a file that grew by more is left behind for ui_list_work,
  * which reads on within the loop's budget, so a huge append (a gzip bomb)
  * never holds a key back. */
-static void
-list_follow(struct ui *ui)
+void
+ui_list_follow(struct ui *ui)
 {
 	size_t i;
 
@@ -492,11 +480,7 @@ select_row(struct ui *ui, long r)
 {
 	if (ui->list.nrows == 0)
 		return;
-	if (r < 0)
-		r = 0;
-	if (r >= (long)ui->list.nrows)
-		r = (long)ui->list.nrows - 1;
-	ui->list.sel = ui->list.rows[r];
+	ui->list.sel = ui->list.rows[cursor_clamp(r, (long)ui->list.nrows)];
 	ui->dirty = true;
 }
 
@@ -505,26 +489,26 @@ status_marker(const struct ui *ui, const struct ui_entry *e, enum vstyle *st)
 {
 	if (e->gone) {
 		*st = VS_DIM;
-		return ui->utf8 ? "\xe2\x88\x85" : "-";
+		return ui->glyph->gone;
 	}
 	if (!e->have_meta || entry_loading(e)) {
 		*st = VS_DIM;
-		return ui->utf8 ? "\xe2\x80\xa6" : ".";
+		return ui->glyph->loading;
 	}
 	switch (e->meta.status) {
 	case SESSION_PAUSED:
 		*st = VS_WARN;
-		return ui->utf8 ? "\xe2\x80\x96" : "=";
+		return ui->glyph->paused;
 	case SESSION_FAILED:
 		*st = VS_ERROR;
-		return ui->utf8 ? "\xe2\x9c\x97" : "x";
+		return ui->glyph->failed;
 	case SESSION_COMPLETED:
 		*st = VS_OK;
-		return ui->utf8 ? "\xe2\x9c\x93" : "+";
+		return ui->glyph->completed;
 	case SESSION_RUNNING:
 	default:
 		*st = VS_ACCENT;
-		return ui->utf8 ? "\xe2\x97\x8f" : "*";
+		return ui->glyph->running;
 	}
 }
 
@@ -652,7 +636,8 @@ draw_row(struct ui *ui, int y, const struct ui_entry *e, bool sel)
 		return;
 	}
 	x = C_TITLE;
-	x += ui_diff_list_mark(ui, y, x, e->ref.id, sel);
+	if (ui_is_marked(ui, e->ref.id))
+		x += ui_put(y, x, w - x, "[marked] ", 9, VS_ACCENT, sel);
 	x += ui_put_hl(y, x, w - x, m->title, strlen(m->title),
 	    m->status == SESSION_PAUSED ? VS_WARN : VS_NORMAL, sel, ui->search);
 	buf_reset(&b);
@@ -693,8 +678,8 @@ draw_row(struct ui *ui, int y, const struct ui_entry *e, bool sel)
 	buf_free(&b);
 }
 
-void
-ui_list_draw(struct ui *ui)
+static void
+list_draw(struct ui *ui)
 {
 	struct ui_list *l = &ui->list;
 	long sr;
@@ -706,8 +691,9 @@ ui_list_draw(struct ui *ui)
 	list_cost_w = ui->lay.w >= COST_MIN_W ? COST_W : 0;
 	draw_header(ui);
 	if (l->nrows == 0) {
-		const char *msg = l->n == 0 ? (ui->src.kind == SOURCE_URL &&
-		    ui->conn != REMOTE_LIVE ? "Waiting for the inspector..." :
+		const char *wait = ui->source->ops->waiting != NULL ?
+		    ui->source->ops->waiting(ui, ui->source) : NULL;
+		const char *msg = l->n == 0 ? (wait != NULL ? wait :
 		    "No sessions here yet; new ones appear as they are written.") :
 		    "No session matches the filter (f to change it).";
 
@@ -717,49 +703,55 @@ ui_list_draw(struct ui *ui)
 	sr = sel_row(ui);
 	if (sr < 0)
 		select_row(ui, 0), sr = 0;
-	if ((size_t)sr < l->top)
-		l->top = (size_t)sr;
-	if ((size_t)sr >= l->top + (size_t)ui->lay.list_h)
-		l->top = (size_t)sr - (size_t)ui->lay.list_h + 1;
-	if (l->top + (size_t)ui->lay.list_h > l->nrows)
-		l->top = l->nrows > (size_t)ui->lay.list_h ? l->nrows - (size_t)ui->lay.list_h : 0;
+	l->top = (size_t)cursor_top((long)l->top, sr, ui->lay.list_h, (long)l->nrows);
 	for (y = 0, r = l->top; y < ui->lay.list_h && r < l->nrows; y++, r++)
 		draw_row(ui, ui->lay.list_y + y, &l->e[l->rows[r]], (long)r == sr);
 }
 
-void
-ui_list_action(struct ui *ui, enum key_action a)
+static bool
+list_action(struct ui *ui, enum key_action a)
 {
-	long r = sel_row(ui), page = ui->lay.list_h > 1 ? ui->lay.list_h - 1 : 1;
+	long r = sel_row(ui);
+	enum cursor_step step = keys_cursor_step(a);
 
 	ui->list.sel_top = false;
-	switch (a) {
-	case ACT_DOWN: select_row(ui, r + 1); break;
-	case ACT_UP: select_row(ui, r - 1); break;
-	case ACT_PAGE_DOWN: select_row(ui, r + page); break;
-	case ACT_PAGE_UP: select_row(ui, r - page); break;
-	case ACT_HOME: select_row(ui, 0); break;
-	case ACT_END: select_row(ui, (long)ui->list.nrows - 1); break;
-	case ACT_OPEN:
-		if (r >= 0)
-			ui_tree_open(ui, ui->list.sel);
-		break;
-	default:
-		break;
+	if (step != CURSOR_NONE) {
+		select_row(ui, cursor_step(r, step, (long)ui->list.nrows,
+		    cursor_page(ui->lay.list_h)));
+		return true;
 	}
+	if (a != ACT_OPEN)
+		return false;
+	if (r >= 0)
+		ui_post(ui, &(struct ui_req){ .kind = REQ_OPEN_SESSION, .entry = ui->list.sel });
+	return true;
 }
 
-void
-ui_list_click(struct ui *ui, int y, bool twice)
+static void
+list_wheel(struct ui *ui, enum key_action a)
+{
+	list_action(ui, a);
+}
+
+static bool
+list_click(struct ui *ui, int y, int x, bool twice)
 {
 	size_t r = ui->list.top + (size_t)(y - ui->lay.list_y);
 
 	if (y < ui->lay.list_y || r >= ui->list.nrows)
-		return;
+		return false;
 	ui->list.sel_top = false;
 	select_row(ui, (long)r);
 	if (twice)
-		ui_tree_open(ui, ui->list.sel);
+		ui_post(ui, &(struct ui_req){ .kind = REQ_OPEN_SESSION, .entry = ui->list.sel });
+	return false;
+}
+
+/* q quits from the list; Esc never quits. */
+static void
+list_back(struct ui *ui, bool may_quit, struct ui_req *r)
+{
+	r->kind = may_quit ? REQ_QUIT : REQ_NONE;
 }
 
 /* What a list search looks at: id, title, status word and engine. */
@@ -772,8 +764,8 @@ entry_has_text(const struct ui_entry *e, const char *text)
 	    (e->meta.engine != NULL && strcasestr(e->meta.engine, text) != NULL)));
 }
 
-void
-ui_list_search(struct ui *ui, const char *text, int dir)
+static void
+list_search(struct ui *ui, const char *text, int dir)
 {
 	long n = (long)ui->list.nrows, start = sel_row(ui), k, r, i, rank = 0, total = 0;
 
@@ -797,8 +789,8 @@ ui_list_search(struct ui *ui, const char *text, int dir)
 	ui_message(ui, true, "no session matches '%s'", text);
 }
 
-bool
-ui_list_set_filter(struct ui *ui, const char *expr)
+static bool
+list_set_filter(struct ui *ui, const char *expr)
 {
 	struct filter *f;
 
@@ -811,15 +803,44 @@ ui_list_set_filter(struct ui *ui, const char *expr)
 	return true;
 }
 
-/* The loop's follow timer: new sessions, grown files. */
-void
-ui_list_tick(struct ui *ui)
+static const char *
+list_filter_text(struct ui *ui)
 {
-	if (ui->src.kind == SOURCE_URL)
-		return; /* the event stream keeps remote rows current */
-	if (ui->src.kind == SOURCE_DIR)
-		ui_list_rescan(ui);
-	else if (ui->src.kind == SOURCE_FILE)
-		list_check_files(ui);
-	list_follow(ui);
+	return ui->list.filter != NULL ? filter_text(ui->list.filter) : NULL;
 }
+
+void
+ui_list_status(struct ui *ui, struct buf *b)
+{
+	size_t i, read = 0;
+
+	for (i = 0; i < ui->list.n; i++)
+		read += ui->list.e[i].read_once;
+	buf_printf(b, "%zu sessions", ui->list.nrows);
+	if (ui->list.nrows != ui->list.n)
+		buf_printf(b, " of %zu", ui->list.n);
+	if (ui->list.filter != NULL)
+		buf_printf(b, "  filter: %s", filter_text(ui->list.filter));
+	if (read < ui->list.n)
+		buf_printf(b, "  reading %zu/%zu", read, ui->list.n);
+}
+
+static const struct ui_hint list_hints[] = {
+	{ "Enter", "open", 4 }, { "/", "search", 3 }, { "f", "filter", 2 },
+	{ "?", "help", 9 }, { "q", "quit", 5 }, { NULL, NULL, 0 },
+};
+
+const struct ui_pane_ops ui_list_pane = {
+	.name = "list",
+	.where = KW_LIST,
+	.hints = list_hints,
+	.draw = list_draw,
+	.action = list_action,
+	.back = list_back,
+	.click = list_click,
+	.wheel = list_wheel,
+	.search = list_search,
+	.set_filter = list_set_filter,
+	.filter_text = list_filter_text,
+	.status = ui_list_status,
+};
