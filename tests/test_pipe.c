@@ -251,7 +251,12 @@ START_TEST(test_corrupt_tail_same_both_ways)
 	write_gz(path, NULL, 0, 4);
 	ck_assert_ptr_nonnull(f = fopen(path, "ab"));
 	/* A gzip header, then garbage where deflate data should be. */
-	fwrite("\x1f\x8b\x08\x00\x00\x00\x00\x00\x00\x03\xff\xff\xff\xff garbage", 1, 24, f);
+	{
+		static const char tail[] = "\x1f\x8b\x08\x00\x00\x00\x00\x00\x00\x03"
+		    "\xff\xff\xff\xff garbage";
+
+		fwrite(tail, 1, sizeof tail - 1, f);
+	}
 	fclose(f);
 	same_both_ways(path);
 	snprintf(path, sizeof path, "%s/notgzip.jsonl.gz", tmpdir);
