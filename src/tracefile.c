@@ -470,6 +470,22 @@ tracefile_free(struct tracefile *tf)
 	free(tf);
 }
 
+/* gz's index is shared with the parsing thread of a two-thread read
+ * (tracefile_read_piped); otherwise there is no lock to take. */
+static void
+tracefile_gz_lock(struct tracefile *tf)
+{
+	if (tf->gz_lock != NULL)
+		pthread_mutex_lock(tf->gz_lock);
+}
+
+static void
+tracefile_gz_unlock(struct tracefile *tf)
+{
+	if (tf->gz_lock != NULL)
+		pthread_mutex_unlock(tf->gz_lock);
+}
+
 static void
 tracefile_bad(struct tracefile *tf, const char *why)
 {
@@ -507,11 +523,9 @@ tracefile_index_fetched(struct tracefile *tf, size_t len, uint64_t off)
 	char *line = xmalloc(len ? len : 1), *cause = NULL, *why;
 	long got;
 
-	if (tf->gz_lock != NULL)
-		pthread_mutex_lock(tf->gz_lock);
+	tracefile_gz_lock(tf);
 	got = gz_read_at(tf->fd, gz_index(tf->gz), off, line, len, &cause);
-	if (tf->gz_lock != NULL)
-		pthread_mutex_unlock(tf->gz_lock);
+	tracefile_gz_unlock(tf);
 	if (got == (long)len)
 		tracefile_index_line(tf, line, len, off);
 	else {
@@ -598,18 +612,26 @@ tracefile_on_line(void *arg, const char *line, size_t len, uint64_t off)
 	return 0;
 }
 
+/* Whether the output so far makes tf a gzip bomb (then tf->bomb is
+ * set).  Checked per piece of output (at most 256 KiB), before the lines
+ * in it cost anything. */
+static bool
+tracefile_check_bomb(struct tracefile *tf)
+{
+	uint64_t out = gz_total_out(tf->gz);
+
+	if (out > TRACEFILE_BOMB_MIN && out / TRACEFILE_BOMB_RATIO > tf->consumed)
+		tf->bomb = true;
+	return tf->bomb;
+}
+
 static int
 tracefile_on_text(void *arg, const char *buf, size_t len)
 {
 	struct tracefile *tf = arg;
-	uint64_t out = gz_total_out(tf->gz);
 
-	/* Checked per piece of output (at most 256 KiB), before the lines
-	 * in it cost anything. */
-	if (out > TRACEFILE_BOMB_MIN && out / TRACEFILE_BOMB_RATIO > tf->consumed) {
-		tf->bomb = true;
+	if (tracefile_check_bomb(tf))
 		return 1;
-	}
 	if (lines_feed(tf->lines, buf, len, tracefile_on_line, tf) != 0)
 		return 1;
 	/* Enough lines for one read: gz stops, and the next read feeds on
@@ -750,11 +772,9 @@ tracefile_decode(struct tracefile *tf, size_t n, gz_out_fn on_text, void *arg,
 
 	tf->consumed += (uint64_t)n;
 	tracefile_keep_last(tf, tf->chunk, n);
-	if (tf->gz_lock != NULL)
-		pthread_mutex_lock(tf->gz_lock);
+	tracefile_gz_lock(tf);
 	rc = gz_feed(tf->gz, tf->chunk, n, on_text, arg, cause);
-	if (tf->gz_lock != NULL)
-		pthread_mutex_unlock(tf->gz_lock);
+	tracefile_gz_unlock(tf);
 	if (rc != -1)
 		return 0;
 	why = *cause;
@@ -856,13 +876,9 @@ static int
 tracefile_pipe_on_text(void *arg, const char *buf, size_t len)
 {
 	struct tracefile_pipe *p = arg;
-	struct tracefile *tf = p->tf;
-	uint64_t out = gz_total_out(tf->gz);
 
-	if (out > TRACEFILE_BOMB_MIN && out / TRACEFILE_BOMB_RATIO > tf->consumed) {
-		tf->bomb = true;
+	if (tracefile_check_bomb(p->tf))
 		return 1;
-	}
 	buf_add(&p->text, buf, len);
 	return 0;
 }
