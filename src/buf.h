@@ -28,27 +28,12 @@ void buf_vprintf(struct buf *, const char *, va_list) __attribute__((format(prin
  * controls (C0, DEL and utf8_is_terminal_control) are \u escapes, so JSON
  * output printed on a terminal is as safe as text output, and exact. */
 void buf_add_json_string(struct buf *, const char *s, size_t n);
+/* buf_add_json_string of a C string, or null when s is NULL. */
+void buf_add_json_str_or_null(struct buf *, const char *s);
 void buf_reset(struct buf *);       /* len = 0, keeps memory */
 void buf_drop_front(struct buf *, size_t n); /* remove the first n bytes */
 void buf_free(struct buf *);
 char *buf_detach(struct buf *);     /* caller frees; never NULL */
 const char *buf_str(const struct buf *); /* "" when empty */
-
-/* Decode one UTF-8 sequence at s (n bytes available).  Returns its length
- * and stores the code point, or returns 0 for an invalid or truncated
- * sequence (overlongs, surrogates and values over U+10FFFF are invalid). */
-size_t utf8_decode(const unsigned char *s, size_t n, unsigned *cp);
-/*
- * Code points that must not reach a terminal as they are, even though they
- * are valid UTF-8: C1 controls (U+009B is CSI, U+009D is OSC on terminals
- * that honour 8-bit controls), bidi controls (they reorder what follows and
- * can disguise text) and the line and paragraph separators (some terminals
- * break lines on them).  text_sanitize escapes them for the screen and
- * buf_add_json_string writes them as \uXXXX, so neither channel carries
- * them raw.
- */
-bool utf8_is_terminal_control(unsigned cp);
-/* Encode cp (≤ U+10FFFF) as UTF-8 into out[4]; returns the length. */
-size_t utf8_encode(unsigned cp, char *out);
 
 #endif

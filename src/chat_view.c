@@ -12,7 +12,6 @@
 #include "chat_view.h"
 
 #include <inttypes.h>
-#include <langinfo.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,6 +19,7 @@
 #include <jansson.h>
 
 #include "buf.h"
+#include "glyphs.h"
 #include "jscan.h"
 #include "json_view.h"
 #include "span_parse.h"
@@ -38,25 +38,11 @@
 
 #define nitems(a) (sizeof (a) / sizeof (a)[0])
 
-struct chat_glyphs {
-	const char *rule;	/* one column of a header rule */
-	const char *call;	/* a tool call */
-	const char *result;	/* a tool result */
-	const char *ellipsis;
-	const char *dot;	/* between values on a line */
-};
-
-static const struct chat_glyphs chat_utf8 = {
-	"\xe2\x94\x80", "\xe2\x86\x92", "\xe2\x86\x90", "\xe2\x80\xa6",
-	"\xc2\xb7"
-};
-static const struct chat_glyphs chat_ascii = { "-", "->", "<-", "...", "-" };
-
 struct chat {
 	struct vdoc *out;
 	size_t first;		/* out's line count when rendering began */
 	int width;
-	const struct chat_glyphs *g;
+	const struct glyphs *g;
 	struct buf tmp;		/* sanitised text of the segment being added */
 	bool full;		/* the current line was cut: it takes no more */
 	const char *role;	/* role of a message that names none */
@@ -64,16 +50,6 @@ struct chat {
 };
 
 static void chat_content(struct chat *, const json_t *, int, int);
-
-static const struct chat_glyphs *
-chat_glyph_set(void)
-{
-	const char *cs = nl_langinfo(CODESET);
-
-	if (cs != NULL && strcmp(cs, "UTF-8") == 0)
-		return &chat_utf8;
-	return &chat_ascii;
-}
 
 /* The string member key of v, or NULL (v need not be an object). */
 static const char *
@@ -502,7 +478,7 @@ static void
 chat_call_header(struct chat *c, const char *name, const char *id, int indent)
 {
 	chat_pad(c, indent);
-	chat_puts(c, VS_DIM, c->g->call);
+	chat_puts(c, VS_DIM, c->g->arrow);
 	chat_puts(c, VS_DIM, " tool call ");
 	chat_puts(c, VS_ACCENT, name != NULL ? name : "?");
 	if (id != NULL) {
@@ -530,7 +506,7 @@ chat_tool_result(struct chat *c, const json_t *b, int indent, int depth)
 	enum vstyle st = error ? VS_ERROR : VS_DIM;
 
 	chat_pad(c, indent);
-	chat_puts(c, st, c->g->result);
+	chat_puts(c, st, c->g->back_arrow);
 	chat_puts(c, st, " tool result");
 	if (chat_str(b, "tool_use_id") != NULL) {
 		chat_puts(c, VS_DIM, " ");
@@ -968,13 +944,16 @@ chat_stop_reason(const json_t *resp)
 /*
  * "812 in · 120 out" from the facts (the index pass's figures), else from
  * the response by doc/reference.md §3's one rule, span_response_tokens, which reads a
- * text cut at 30 KB as far as it goes (jansson would refuse all of it).
+ * text cut at 30 KB as far as it goes (jansson would refuse all of it);
+ * then the cached part of the input, "· 600 cache read · 90 cache write",
+ * when there is one.
  */
 static void
 chat_tokens(struct chat *c, const struct chat_facts *f, const char *response,
     struct buf *b)
 {
-	int64_t t[3] = { f->tokens_in, f->tokens_out, -1 };
+	int64_t t[5] = { f->tokens_in, f->tokens_out, -1,
+	    f->tokens_cache_read, f->tokens_cache_write };
 	struct span_tokens st;
 	struct jarena *arena;
 
@@ -985,6 +964,8 @@ chat_tokens(struct chat *c, const struct chat_facts *f, const char *response,
 		t[0] = st.in;
 		t[1] = st.out;
 		t[2] = st.total;
+		t[3] = st.cache_read;
+		t[4] = st.cache_write;
 	}
 	if (t[0] >= 0 && t[1] >= 0)
 		buf_printf(b, "%" PRId64 " in %s %" PRId64 " out", t[0],
@@ -995,6 +976,10 @@ chat_tokens(struct chat *c, const struct chat_facts *f, const char *response,
 		buf_printf(b, "%" PRId64 " out", t[1]);
 	else if (t[2] >= 0)
 		buf_printf(b, "%" PRId64 " total", t[2]);
+	if (t[3] > 0)
+		buf_printf(b, " %s %" PRId64 " cache read", c->g->dot, t[3]);
+	if (t[4] > 0)
+		buf_printf(b, " %s %" PRId64 " cache write", c->g->dot, t[4]);
 }
 
 static void
@@ -1068,9 +1053,9 @@ chat_view_render(struct vdoc *out, const char *prompt_json,
     const char *response_json, const struct chat_facts *facts, int width)
 {
 	static const struct chat_facts none = {
-		NULL, NULL, -1, -1, NULL, NULL
+		NULL, NULL, -1, -1, NULL, NULL, -1, -1
 	};
-	struct chat c = { .out = out, .first = out->n, .g = chat_glyph_set() };
+	struct chat c = { .out = out, .first = out->n, .g = glyphs_get() };
 
 	c.width = width < 1 ? 1 : width;
 	/* An empty attribute carries no more context than a missing one. */

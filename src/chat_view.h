@@ -23,6 +23,9 @@ struct chat_facts {
 	const char *stop_reason; /* else taken from the response when present */
 	const char *prompt_from; /* non-NULL: the prompt came from this span
 	                            (the parent of a generate span) */
+	/* Of tokens_in, read from / written to the prompt cache; shown when
+	 * positive (last, so that older initialisers leave them 0). */
+	int64_t tokens_cache_read, tokens_cache_write;
 };
 
 /* Render into out at width columns.  Both texts may be NULL; with neither,

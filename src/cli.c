@@ -18,7 +18,7 @@
 #include "filter.h"
 #include "fmt.h"
 #include "http.h"
-#include "inspector.h"
+#include "remote.h"
 #include "jscan.h"
 #include "prices.h"
 #include "session.h"
@@ -29,6 +29,7 @@
 #include "workpool.h"
 #include "text.h"
 #include "trace.h"
+#include "treeguide.h"
 #include "tracefile.h"
 #include "xmalloc.h"
 
@@ -166,7 +167,7 @@ cli_report_structure(struct session *s)
 static void
 cli_read_all(struct session *s)
 {
-	while (session_read(s, SIZE_MAX) == 1)
+	while (session_read(s, TRACEFILE_ALL) == 1)
 		;
 	session_finish(s);
 }
@@ -234,22 +235,22 @@ cli_filter(const struct cli_opts *o, int *failed)
  */
 
 struct cli_remote {
-	struct inspector *ins;
-	struct insp_session *s;   /* copied from /sessions */
+	struct remote *ins;
+	struct remote_session *s;   /* copied from /sessions */
 	size_t n;
 	char *error;
 	bool got;
-	struct insp_trace *trace;  /* the last trace downloaded (for --tail) */
+	struct remote_trace *trace;  /* the last trace downloaded (for --tail) */
 	char *warned;              /* the --tail warning printed last */
 };
 
-static struct inspector *
+static struct remote *
 cli_inspector(const struct source *src, const struct cli_opts *o)
 {
-	struct inspector *ins;
+	struct remote *ins;
 	char *cause = NULL;
 
-	if ((ins = inspector_new(src->where, o->token, &cause)) == NULL) {
+	if ((ins = remote_new(src->where, o->token, &cause)) == NULL) {
 		cli_error("%s", cause);
 		free(cause);
 	}
@@ -257,7 +258,7 @@ cli_inspector(const struct source *src, const struct cli_opts *o)
 }
 
 static void
-cli_remote_got(void *arg, const struct insp_session *s, size_t n, const char *error)
+cli_remote_got(void *arg, const struct remote_session *s, size_t n, const char *error)
 {
 	struct cli_remote *r = arg;
 	size_t i;
@@ -292,15 +293,15 @@ cli_remote_clear(struct cli_remote *r)
 	free(r->s);
 	free(r->error);
 	free(r->warned);
-	inspector_free(r->ins);
+	remote_free(r->ins);
 }
 
 /* GET /sessions, waiting for the answer.  -1 after reporting why. */
 static int
 cli_remote_list(struct cli_remote *r)
 {
-	inspector_get_sessions(r->ins, cli_remote_got, r);
-	http_run(inspector_http(r->ins), NULL, NULL);
+	remote_get_sessions(r->ins, cli_remote_got, r);
+	http_run(remote_http(r->ins), NULL, NULL);
 	if (r->error != NULL) {
 		cli_error("%s", r->error);
 		return -1;
@@ -311,10 +312,10 @@ cli_remote_list(struct cli_remote *r)
 static bool
 cli_traces_idle(void *arg)
 {
-	struct insp_trace **t = arg;
+	struct remote_trace **t = arg;
 
 	for (; *t != NULL; t++) {
-		if (insp_trace_busy(*t))
+		if (remote_trace_busy(*t))
 			return false;
 	}
 	return true;
@@ -323,20 +324,20 @@ cli_traces_idle(void *arg)
 /* Downloads that broke off are resumed with Range from what was decoded,
  * a few times: a server that cuts every answer still ends. */
 static void
-cli_remote_resume(struct cli_remote *r, struct insp_trace **t, size_t n)
+cli_remote_resume(struct cli_remote *r, struct remote_trace **t, size_t n)
 {
 	size_t i, tries, left;
 
 	for (tries = 0; tries < CLI_RESUME_TRIES; tries++) {
 		for (i = left = 0; i < n; i++) {
-			if (insp_trace_partial(t[i])) {
-				insp_trace_tail(t[i]);
+			if (remote_trace_partial(t[i])) {
+				remote_trace_tail(t[i]);
 				left++;
 			}
 		}
 		if (left == 0)
 			break;
-		http_run(inspector_http(r->ins), cli_traces_idle, t);
+		http_run(remote_http(r->ins), cli_traces_idle, t);
 	}
 }
 
@@ -347,34 +348,34 @@ static struct session_ref *
 cli_remote_refs(struct cli_remote *r, const size_t *which, size_t n, bool fatal,
     size_t *nfailed)
 {
-	struct insp_trace **t = xcalloc(n + 1, sizeof *t);
+	struct remote_trace **t = xcalloc(n + 1, sizeof *t);
 	struct session_ref *refs = xcalloc(n ? n : 1, sizeof *refs);
 	size_t i;
 
 	for (i = 0; i < n; i++)
-		t[i] = inspector_trace(r->ins, r->s[which[i]].id);
-	http_run(inspector_http(r->ins), cli_traces_idle, t);
+		t[i] = remote_trace_get(r->ins, r->s[which[i]].id);
+	http_run(remote_http(r->ins), cli_traces_idle, t);
 	cli_remote_resume(r, t, n);
 	r->trace = n > 0 ? t[n - 1] : NULL;
 	*nfailed = 0;
 	for (i = 0; i < n; i++) {
 		/* A download stopped at a limit, or broken off and not resumed,
 		 * still gives what came before. */
-		if (insp_trace_error(t[i]) != NULL && (insp_trace_truncated(t[i]) ||
-		    insp_trace_partial(t[i])))
-			cli_error("warning: %s", insp_trace_error(t[i]));
-		else if (insp_trace_error(t[i]) != NULL) {
-			cli_error("%s%s", fatal ? "" : "warning: ", insp_trace_error(t[i]));
+		if (remote_trace_error(t[i]) != NULL && (remote_trace_truncated(t[i]) ||
+		    remote_trace_partial(t[i])))
+			cli_error("warning: %s", remote_trace_error(t[i]));
+		else if (remote_trace_error(t[i]) != NULL) {
+			cli_error("%s%s", fatal ? "" : "warning: ", remote_trace_error(t[i]));
 			(*nfailed)++;
 		}
 		refs[i].id = xstrdup(r->s[which[i]].id);
 		refs[i].files = xcalloc(1, sizeof *refs[i].files);
-		refs[i].files[0] = xasprintf("%s/trace/%s", inspector_base(r->ins),
+		refs[i].files[0] = xasprintf("%s/trace/%s", remote_base(r->ins),
 		    r->s[which[i]].id);
 		refs[i].nfiles = 1;
 		refs[i].spooled = true;
-		refs[i].fd = insp_trace_fd(t[i]);
-		refs[i].bytes = insp_trace_bytes(t[i]);
+		refs[i].fd = remote_trace_fd(t[i]);
+		refs[i].bytes = remote_trace_bytes(t[i]);
 	}
 	free(t);
 	return refs;
@@ -453,7 +454,7 @@ cli_add_json_bad_line(struct buf *b, const char *msg)
 		if (q > p + 1 && q[0] == ':' && q[1] == ' ') {
 			buf_printf(b, "{\"line\":%.*s,\"reason\":", (int)(q - p - 1),
 			    p + 1);
-			fmt_json_str(b, q + 2);
+			buf_add_json_str_or_null(b, q + 2);
 			buf_addc(b, '}');
 			return;
 		}
@@ -468,13 +469,13 @@ cli_list_json_row(struct buf *b, const struct session_meta *m,
 {
 	buf_adds(b, first ? "\n" : ",\n");
 	buf_adds(b, "{\"id\":");
-	fmt_json_str(b, m->id);
+	buf_add_json_str_or_null(b, m->id);
 	buf_adds(b, ",\"title\":");
-	fmt_json_str(b, m->title);
+	buf_add_json_str_or_null(b, m->title);
 	buf_adds(b, ",\"status\":");
-	fmt_json_str(b, session_status_name(m->status));
+	buf_add_json_str_or_null(b, session_status_name(m->status));
 	buf_adds(b, ",\"engine\":");
-	fmt_json_str(b, m->engine);
+	buf_add_json_str_or_null(b, m->engine);
 	buf_adds(b, ",\"started_at\":");
 	fmt_json_time(b, m->started_at);
 	buf_adds(b, ",\"ended_at\":");
@@ -482,9 +483,11 @@ cli_list_json_row(struct buf *b, const struct session_meta *m,
 	buf_adds(b, ",\"duration_ms\":");
 	cli_add_json_ms(b, m->started_at, m->ended_at);
 	buf_printf(b, ",\"span_count\":%u,\"error_count\":%u,\"bad_lines\":%llu,"
-	    "\"tokens_in\":%lld,\"tokens_out\":%lld,\"cost_usd\":", m->span_count,
+	    "\"tokens_in\":%lld,\"tokens_out\":%lld,\"tokens_cache_read\":%lld,"
+	    "\"tokens_cache_write\":%lld,\"cost_usd\":", m->span_count,
 	    m->error_count, (unsigned long long)m->bad_lines, (long long)m->tokens_in,
-	    (long long)m->tokens_out);
+	    (long long)m->tokens_out, (long long)m->tokens_cache_read,
+	    (long long)m->tokens_cache_write);
 	cli_add_json_cost(b, &(struct cost){ m->cost_usd, m->cost_known, NULL });
 	buf_adds(b, ",\"first_bad_line\":");
 	cli_add_json_bad_line(b, first_bad);
@@ -570,7 +573,7 @@ cli_threads(size_t n)
 /* A remote session whose trace gave no span (not written yet, or it
  * failed, which was reported) is shown as the inspector describes it. */
 static void
-cli_remote_meta(struct session_meta *m, const struct insp_session *s)
+cli_remote_meta(struct session_meta *m, const struct remote_session *s)
 {
 	if (s->title != NULL) {
 		free(m->title);
@@ -588,7 +591,7 @@ cli_remote_meta(struct session_meta *m, const struct insp_session *s)
  * the inspector's stands (with its title and times, which it read from
  * every file), and what is missing is said (doc/reference.md §4). */
 static void
-cli_remote_partial(struct session_meta *m, const struct insp_session *s)
+cli_remote_partial(struct session_meta *m, const struct remote_session *s)
 {
 	cli_error("warning: session %s: %u rotated chunk%s not served by the "
 	    "inspector (counts are of the base file; status, title and times "
@@ -627,6 +630,7 @@ cli_list(const struct source *src, const struct cli_opts *o)
 	}
 	sums = xcalloc(n ? n : 1, sizeof *sums);
 	session_summarise(refs, n, sums, cli_threads(n));
+	cli_prices_warnings();
 	for (i = 0; i < n; i++) {
 		if (remote.ins != NULL && sums[i].meta.span_count == 0)
 			cli_remote_meta(&sums[i].meta, &remote.s[i]);
@@ -681,32 +685,32 @@ cli_list(const struct source *src, const struct cli_opts *o)
 static struct session *
 cli_open_unlisted(struct cli_remote *r, const char *id)
 {
-	struct insp_trace *t[2];
+	struct remote_trace *t[2];
 	struct session_ref *ref;
 	struct session *s;
 
-	t[0] = inspector_trace(r->ins, id);
+	t[0] = remote_trace_get(r->ins, id);
 	t[1] = NULL;
-	http_run(inspector_http(r->ins), cli_traces_idle, t);
-	if (insp_trace_http_status(t[0]) == 404) {
-		cli_error("unknown session '%s' at %s", id, inspector_base(r->ins));
+	http_run(remote_http(r->ins), cli_traces_idle, t);
+	if (remote_trace_http_status(t[0]) == 404) {
+		cli_error("unknown session '%s' at %s", id, remote_base(r->ins));
 		return NULL;
 	}
-	if (insp_trace_error(t[0]) != NULL) {
-		cli_error("%s%s", insp_trace_truncated(t[0]) ? "warning: " : "",
-		    insp_trace_error(t[0]));
-		if (!insp_trace_truncated(t[0]))
+	if (remote_trace_error(t[0]) != NULL) {
+		cli_error("%s%s", remote_trace_truncated(t[0]) ? "warning: " : "",
+		    remote_trace_error(t[0]));
+		if (!remote_trace_truncated(t[0]))
 			return NULL;
 	}
 	r->trace = t[0];
 	ref = xcalloc(1, sizeof *ref);
 	ref->id = xstrdup(id);
 	ref->files = xcalloc(1, sizeof *ref->files);
-	ref->files[0] = xasprintf("%s/trace/%s", inspector_base(r->ins), id);
+	ref->files[0] = xasprintf("%s/trace/%s", remote_base(r->ins), id);
 	ref->nfiles = 1;
 	ref->spooled = true;
-	ref->fd = insp_trace_fd(t[0]);
-	ref->bytes = insp_trace_bytes(t[0]);
+	ref->fd = remote_trace_fd(t[0]);
+	ref->bytes = remote_trace_bytes(t[0]);
 	s = session_new(ref);
 	session_refs_free(ref, 1);
 	return s;
@@ -775,15 +779,15 @@ cli_open_remote(struct cli_remote *r, const char *id)
 		return cli_open_unlisted(r, id);
 	if (pick == SIZE_MAX || matches > 1) {
 		if (id == NULL)
-			cli_error("no sessions at %s", inspector_base(r->ins));
+			cli_error("no sessions at %s", remote_base(r->ins));
 		else if (matches > 1) {
 			const char **ids = xcalloc(r->n, sizeof *ids);
 
 			for (i = 0; i < r->n; i++)
 				ids[i] = r->s[i].id;
-			cli_ambiguous(id, inspector_base(r->ins), ids, r->n);
+			cli_ambiguous(id, remote_base(r->ins), ids, r->n);
 		} else
-			cli_error("unknown session '%s' at %s", id, inspector_base(r->ins));
+			cli_error("unknown session '%s' at %s", id, remote_base(r->ins));
 		return NULL;
 	}
 	if (r->s[pick].chunks > 0)
@@ -851,19 +855,22 @@ cli_span_json_head(struct buf *b, struct session *s, uint32_t i, uint32_t depth,
 	struct cost c;
 
 	buf_printf(b, "{\"depth\":%u,\"span_id\":", depth);
-	fmt_json_str(b, trace_str(t, sp->id));
+	buf_add_json_str_or_null(b, trace_str(t, sp->id));
 	buf_adds(b, ",\"parent_id\":");
-	fmt_json_str(b, sp->parent == STRTAB_EMPTY ? NULL : trace_str(t, sp->parent));
+	buf_add_json_str_or_null(b, sp->parent == STRTAB_EMPTY ? NULL :
+	    trace_str(t, sp->parent));
 	buf_adds(b, ",\"trace_id\":");
-	fmt_json_str(b, sp->trace_id == STRTAB_EMPTY ? NULL : trace_str(t, sp->trace_id));
+	buf_add_json_str_or_null(b, sp->trace_id == STRTAB_EMPTY ? NULL :
+	    trace_str(t, sp->trace_id));
 	buf_adds(b, ",\"name\":");
-	fmt_json_str(b, trace_str(t, sp->name));
+	buf_add_json_str_or_null(b, trace_str(t, sp->name));
 	buf_adds(b, ",\"type\":");
-	fmt_json_str(b, span_type_name(sp->type));
+	buf_add_json_str_or_null(b, span_type_name(sp->type));
 	buf_adds(b, ",\"label\":");
-	fmt_json_str(b, sp->label == STRTAB_EMPTY ? NULL : trace_str(t, sp->label));
+	buf_add_json_str_or_null(b, sp->label == STRTAB_EMPTY ? NULL :
+	    trace_str(t, sp->label));
 	buf_adds(b, ",\"status\":");
-	fmt_json_str(b, span_status_name(sp->status));
+	buf_add_json_str_or_null(b, span_status_name(sp->status));
 	buf_adds(b, ",\"start_time\":");
 	fmt_json_time(b, sp->start_ns);
 	buf_adds(b, ",\"end_time\":");
@@ -891,7 +898,7 @@ cli_span_json_detail(struct buf *b, const struct span_detail *d)
 		return;
 	}
 	buf_adds(b, ",\"status_description\":");
-	fmt_json_str(b, d->status_description);
+	buf_add_json_str_or_null(b, d->status_description);
 	buf_adds(b, ",\"attributes\":");
 	buf_adds(b, j = kv_list_to_json(&d->attrs));
 	free(j);
@@ -1006,33 +1013,13 @@ cli_glyph_set(void)
 	return cs != NULL && strcmp(cs, "UTF-8") == 0 ? &cli_utf8 : &cli_ascii;
 }
 
-/* Is node the last child of its parent (in tree order)? */
-static bool
-cli_is_last(struct trace *t, uint32_t node)
-{
-	uint32_t p = trace_parent(t, node), end;
-
-	end = p == TRACE_NONE ? trace_nodes(t) : trace_pos(t, p) + trace_subtree_size(t, p);
-	return trace_pos(t, node) + trace_subtree_size(t, node) == end;
-}
-
+/* Every level, however deep: headless output is read whole. */
 static void
 cli_tree_prefix(struct buf *b, struct trace *t, uint32_t node, const struct cli_glyphs *g)
 {
-	uint32_t depth = trace_depth(t, node), k, a;
-	uint32_t *chain;
+	const struct treeguide_glyphs tg = { g->pipe, g->tee, g->elbow, g->blank };
 
-	if (depth == 0)
-		return;
-	chain = xmalloc((size_t)depth * sizeof *chain);
-	for (a = node, k = depth; k > 0; k--) {
-		chain[k - 1] = a;
-		a = trace_parent(t, a);
-	}
-	for (k = 1; k < depth; k++)
-		buf_adds(b, cli_is_last(t, chain[k - 1]) ? g->blank : g->pipe);
-	buf_adds(b, cli_is_last(t, node) ? g->elbow : g->tee);
-	free(chain);
+	treeguide_add(b, t, node, &tg, 0);
 }
 
 static void
@@ -1134,6 +1121,7 @@ cli_dump(const struct source *src, const char *id, const struct cli_opts *o)
 	}
 	cli_read_all(s);
 	cli_report(s);
+	cli_prices_warnings();
 	if (trace_stats(session_trace(s))->bad_lines > 1)
 		cli_report_bad_lines(s);
 	t = session_trace(s);
@@ -1287,16 +1275,16 @@ cli_tail_wait(const struct source *src, struct cli_remote *r)
 		return;
 	}
 	poll(NULL, 0, CLI_TAIL_REMOTE_MS);
-	insp_trace_tail(r->trace);
-	http_run(inspector_http(r->ins), cli_stopped, NULL);
+	remote_trace_tail(r->trace);
+	http_run(remote_http(r->ins), cli_stopped, NULL);
 	/* A lasting failure is said once, not on every look. */
-	if (insp_trace_error(r->trace) == NULL) {
+	if (remote_trace_error(r->trace) == NULL) {
 		free(r->warned);
 		r->warned = NULL;
-	} else if (r->warned == NULL || strcmp(r->warned, insp_trace_error(r->trace)) != 0) {
-		cli_error("warning: %s", insp_trace_error(r->trace));
+	} else if (r->warned == NULL || strcmp(r->warned, remote_trace_error(r->trace)) != 0) {
+		cli_error("warning: %s", remote_trace_error(r->trace));
 		free(r->warned);
-		r->warned = xstrdup(insp_trace_error(r->trace));
+		r->warned = xstrdup(remote_trace_error(r->trace));
 	}
 }
 
@@ -1428,14 +1416,14 @@ cli_event_json(struct buf *b, const char *data, size_t len)
 static void
 cli_event_text(struct buf *b, const char *data, size_t len)
 {
-	struct insp_event ev;
+	struct remote_event ev;
 	const char *parts[][2] = { { "", NULL }, { " ", NULL }, { " ", NULL }, { " ", NULL },
 		{ " signal ", NULL }, { ": ", NULL }, { " error: ", NULL } };
 	size_t k;
 
-	if (insp_event_parse(&ev, data, len) == -1 || ev.type == NULL) {
+	if (remote_event_parse(&ev, data, len) == -1 || ev.type == NULL) {
 		text_sanitize(b, data, len, 0);
-		insp_event_clear(&ev);
+		remote_event_clear(&ev);
 		return;
 	}
 	parts[0][1] = ev.type;
@@ -1455,7 +1443,7 @@ cli_event_text(struct buf *b, const char *data, size_t len)
 		buf_printf(b, " spans %lld", (long long)ev.span_count);
 	if (ev.tokens_delta >= 0)
 		buf_printf(b, " tokens+%lld", (long long)ev.tokens_delta);
-	insp_event_clear(&ev);
+	remote_event_clear(&ev);
 }
 
 static void
@@ -1481,18 +1469,18 @@ cli_on_notice(void *arg, const char *msg)
 }
 
 static void
-cli_on_conn(void *arg, enum insp_conn st, const char *why)
+cli_on_conn(void *arg, enum remote_conn st, const char *why)
 {
 	switch (st) {
-	case INSP_LIVE:
+	case REMOTE_LIVE:
 		cli_error("connected");
 		break;
-	case INSP_WAITING:
-	case INSP_OFFLINE:
+	case REMOTE_WAITING:
+	case REMOTE_OFFLINE:
 		cli_error("%s; reconnecting%s", why != NULL ? why : "disconnected",
-		    st == INSP_OFFLINE ? " (offline)" : "");
+		    st == REMOTE_OFFLINE ? " (offline)" : "");
 		break;
-	case INSP_CONNECTING:
+	case REMOTE_CONNECTING:
 		break;
 	}
 }
@@ -1502,8 +1490,8 @@ cli_events(const struct source *src, const struct cli_opts *o)
 {
 	struct sigaction sa;
 	struct cli_events ce;
-	struct inspector *ins;
-	struct insp_events *ev;
+	struct remote *ins;
+	struct remote_events *ev;
 	struct pollfd fds[64];
 	long t, wait;
 	int n;
@@ -1520,18 +1508,18 @@ cli_events(const struct source *src, const struct cli_opts *o)
 	sa.sa_handler = cli_on_signal;
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
-	ev = inspector_events(ins, cli_on_event, cli_on_conn, cli_on_notice, &ce);
+	ev = remote_events_open(ins, cli_on_event, cli_on_conn, cli_on_notice, &ce);
 	while (!cli_stop && cli_write_errno == 0) {
-		n = http_pollfds(inspector_http(ins), fds, 64);
-		wait = insp_events_tick(ev);
-		t = http_timeout_ms(inspector_http(ins));
+		n = http_pollfds(remote_http(ins), fds, 64);
+		wait = remote_events_tick(ev);
+		t = http_timeout_ms(remote_http(ins));
 		if (t >= 0 && t < wait)
 			wait = t;
 		poll(fds, (nfds_t)n, (int)wait);
-		http_perform(inspector_http(ins), fds, n);
+		http_perform(remote_http(ins), fds, n);
 	}
-	insp_events_free(ev);
-	inspector_free(ins);
+	remote_events_free(ev);
+	remote_free(ins);
 	buf_free(&ce.line);
 	return 0;
 }
@@ -1588,11 +1576,11 @@ cli_critpath_row(struct buf *b, struct trace *t, const struct critpath_seg *sg,
 
 	if (json) {
 		buf_adds(b, "{\"span_id\":");
-		fmt_json_str(b, sid);
+		buf_add_json_str_or_null(b, sid);
 		buf_adds(b, ",\"name\":");
-		fmt_json_str(b, name);
+		buf_add_json_str_or_null(b, name);
 		buf_adds(b, ",\"type\":");
-		fmt_json_str(b, sp != NULL ? span_type_name(sp->type) : NULL);
+		buf_add_json_str_or_null(b, sp != NULL ? span_type_name(sp->type) : NULL);
 		buf_adds(b, ",\"offset_ms\":");
 		fmt_ms(b, sg->start - session_start);
 		buf_adds(b, ",\"self_ms\":");
@@ -1600,7 +1588,7 @@ cli_critpath_row(struct buf *b, struct trace *t, const struct critpath_seg *sg,
 		buf_adds(b, ",\"share\":");
 		cli_share(b, sg->end - sg->start, wall);
 		buf_adds(b, ",\"label\":");
-		fmt_json_str(b, sp != NULL && sp->label != STRTAB_EMPTY ?
+		buf_add_json_str_or_null(b, sp != NULL && sp->label != STRTAB_EMPTY ?
 		    trace_str(t, sp->label) : NULL);
 		buf_adds(b, "}\n");
 		return;
@@ -1716,7 +1704,7 @@ cli_stats_json(struct buf *b, const char *session, const struct stats *st)
 	size_t i;
 
 	buf_adds(b, "{\"session\":");
-	fmt_json_str(b, session);
+	buf_add_json_str_or_null(b, session);
 	buf_adds(b, ",\"wall_ms\":");
 	fmt_ms(b, st->wall_ns);
 	buf_adds(b, ",\"split\":{\"llm_ms\":");
@@ -1731,9 +1719,9 @@ cli_stats_json(struct buf *b, const char *session, const struct stats *st)
 	for (i = 0; i < st->n; i++) {
 		g = &st->g[i];
 		buf_adds(b, i == 0 ? "{\"by\":" : ",{\"by\":");
-		fmt_json_str(b, stats_by_name(g->by));
+		buf_add_json_str_or_null(b, stats_by_name(g->by));
 		buf_adds(b, ",\"key\":");
-		fmt_json_str(b, g->key);
+		buf_add_json_str_or_null(b, g->key);
 		buf_printf(b, ",\"count\":%u,\"errors\":%u,\"total_ms\":", g->count, g->errors);
 		fmt_ms(b, g->total_ns);
 		buf_adds(b, ",\"p50_ms\":");
@@ -1742,8 +1730,10 @@ cli_stats_json(struct buf *b, const char *session, const struct stats *st)
 		fmt_ms(b, g->p95_ns);
 		buf_adds(b, ",\"max_ms\":");
 		fmt_ms(b, g->max_ns);
-		buf_printf(b, ",\"tokens_in\":%lld,\"tokens_out\":%lld,\"cost_usd\":",
-		    (long long)g->tok_in, (long long)g->tok_out);
+		buf_printf(b, ",\"tokens_in\":%lld,\"tokens_out\":%lld,"
+		    "\"tokens_cache_read\":%lld,\"tokens_cache_write\":%lld,"
+		    "\"cost_usd\":", (long long)g->tok_in, (long long)g->tok_out,
+		    (long long)g->tok_cache_read, (long long)g->tok_cache_write);
 		cli_add_json_cost(b, &g->cost);
 		buf_addc(b, '}');
 	}
@@ -1756,6 +1746,21 @@ cli_stats_split(struct buf *b, const char *what, int64_t part, int64_t wall)
 	buf_printf(b, "  %-8s", what);
 	fmt_duration(b, part);
 	buf_printf(b, " (%.1f%%)", wall > 0 ? 100.0 * (double)part / (double)wall : 0.0);
+}
+
+/* After the cost, the part of the input the prompt cache served and
+ * took (doc/reference.md §3.3): why the cost is below input × price. */
+static void
+cli_stats_cached(struct buf *b, size_t cost_at, const struct stats_group *g)
+{
+	if (g->tok_cache_read <= 0 && g->tok_cache_write <= 0)
+		return;
+	cli_pad(b, cost_at, 9);
+	buf_adds(b, "cache ");
+	fmt_count(b, g->tok_cache_read);
+	buf_adds(b, " read, ");
+	fmt_count(b, g->tok_cache_write);
+	buf_adds(b, " write");
 }
 
 static void
@@ -1807,12 +1812,14 @@ cli_stats_text(struct buf *b, const char *session, const struct stats *st)
 		buf_addc(b, '/');
 		fmt_count(b, g->tok_out);
 		cli_pad(b, at, 15);
+		at = b->len;
 		if (!g->cost.known)
 			buf_adds(b, "?");
 		else if (g->tok_in > 0 || g->tok_out > 0)
 			cost_format(b, g->cost.usd);
 		else
 			buf_adds(b, "-");
+		cli_stats_cached(b, at, g);
 		buf_addc(b, '\n');
 	}
 }

@@ -2,7 +2,6 @@
  * cli_diff.c — --diff A B: two runs compared (diff.c), as a tree with
  * +/-/~ marks for people or JSON Lines for scripts (doc/reference.md §9).
  */
-#include <langinfo.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,6 +10,7 @@
 #include "cli.h"
 #include "diff.h"
 #include "fmt.h"
+#include "glyphs.h"
 #include "session.h"
 #include "source.h"
 #include "span.h"
@@ -74,15 +74,6 @@ cli_diff_json_tokens(struct buf *b, int64_t n)
 		buf_printf(b, "%lld", (long long)n);
 }
 
-static void
-cli_diff_json_str(struct buf *b, const char *s)
-{
-	if (s == NULL)
-		buf_adds(b, "null");
-	else
-		buf_add_json_string(b, s, strlen(s));
-}
-
 /* One side's figures: {span_id,status,duration_ms,tokens_in,tokens_out}. */
 static void
 cli_diff_json_side(struct buf *b, struct trace *t, uint32_t node)
@@ -96,16 +87,16 @@ cli_diff_json_side(struct buf *b, struct trace *t, uint32_t node)
 	}
 	if (trace_is_placeholder(t, node)) {
 		buf_adds(b, "{\"span_id\":");
-		cli_diff_json_str(b, trace_str(t, trace_placeholder_id(t, node)));
+		buf_add_json_str_or_null(b, trace_str(t, trace_placeholder_id(t, node)));
 		buf_adds(b, ",\"status\":null,\"duration_ms\":null,\"tokens_in\":null,"
 		    "\"tokens_out\":null,\"missing\":true}");
 		return;
 	}
 	sp = trace_span(t, node);
 	buf_adds(b, "{\"span_id\":");
-	cli_diff_json_str(b, trace_str(t, sp->id));
+	buf_add_json_str_or_null(b, trace_str(t, sp->id));
 	buf_adds(b, ",\"status\":");
-	cli_diff_json_str(b, span_status_name(sp->status));
+	buf_add_json_str_or_null(b, span_status_name(sp->status));
 	buf_adds(b, ",\"duration_ms\":");
 	if ((ns = cli_diff_ns(sp)) < 0)
 		buf_adds(b, "null");
@@ -129,18 +120,18 @@ cli_diff_json_row(struct buf *b, const struct diff *d, const struct diff_row *r)
 	size_t k;
 
 	buf_adds(b, "{\"change\":");
-	cli_diff_json_str(b, diff_change_name(r->change));
+	buf_add_json_str_or_null(b, diff_change_name(r->change));
 	buf_printf(b, ",\"depth\":%u", r->depth);
 	if (trace_is_placeholder(t, node))
 		buf_adds(b, ",\"type\":\"missing parent\",\"name\":null,\"label\":null");
 	else {
 		sp = trace_span(t, node);
 		buf_adds(b, ",\"type\":");
-		cli_diff_json_str(b, span_type_name(sp->type));
+		buf_add_json_str_or_null(b, span_type_name(sp->type));
 		buf_adds(b, ",\"name\":");
-		cli_diff_json_str(b, trace_str(t, sp->name));
+		buf_add_json_str_or_null(b, trace_str(t, sp->name));
 		buf_adds(b, ",\"label\":");
-		cli_diff_json_str(b, sp->label == STRTAB_EMPTY ? NULL : trace_str(t, sp->label));
+		buf_add_json_str_or_null(b, sp->label == STRTAB_EMPTY ? NULL : trace_str(t, sp->label));
 	}
 	buf_adds(b, ",\"a\":");
 	cli_diff_json_side(b, d->ta, r->a);
@@ -205,26 +196,27 @@ static void
 cli_diff_changes(struct buf *b, const struct diff_row *r, const struct span *a,
     const struct span *sb)
 {
-	const char *arrow = strcmp(nl_langinfo(CODESET), "UTF-8") == 0 ? " \xe2\x86\x92 " : " -> ";
+	const char *arrow = glyphs_get()->arrow;
 
+	/* The arrow stands between spaces: " → ". */
 	if (!(r->what & DIFF_W_DURATION))
 		cli_diff_duration(b, sb);
 	else {
 		cli_diff_duration(b, a);
-		buf_adds(b, arrow);
+		buf_printf(b, " %s ", arrow);
 		cli_diff_duration(b, sb);
 		buf_printf(b, " (%.2fx %s)", r->ratio >= 1 ? r->ratio : 1 / r->ratio,
 		    r->ratio >= 1 ? "slower" : "faster");
 	}
 	if (r->what & DIFF_W_STATUS)
-		buf_printf(b, "  status %s%s%s", span_status_name(a->status), arrow,
+		buf_printf(b, "  status %s %s %s", span_status_name(a->status), arrow,
 		    span_status_name(sb->status));
 	else if (sb->status == SPAN_ERROR)
 		buf_adds(b, "  ERROR");
 	if (r->what & DIFF_W_TOKENS) {
 		buf_adds(b, "  tokens ");
 		cli_diff_tokens(b, a);
-		buf_adds(b, arrow);
+		buf_printf(b, " %s ", arrow);
 		cli_diff_tokens(b, sb);
 	} else if (sb->tok_in > 0 || sb->tok_out > 0) {
 		buf_adds(b, "  tokens ");
@@ -264,7 +256,7 @@ cli_diff_lasts(const struct diff *d)
 
 static void
 cli_diff_text_row(struct buf *b, const struct diff *d, size_t i, const bool *last,
-    bool *open, bool utf8)
+    bool *open, const struct glyphs *g)
 {
 	const struct diff_row *r = &d->rows[i];
 	struct trace *t = r->a != TRACE_NONE ? d->ta : d->tb;
@@ -274,10 +266,9 @@ cli_diff_text_row(struct buf *b, const struct diff *d, size_t i, const bool *las
 	buf_adds(b, r->change == DIFF_ADDED ? "+ " : r->change == DIFF_REMOVED ? "- " :
 	    r->change == DIFF_CHANGED ? "~ " : "  ");
 	for (k = 1; k < r->depth; k++)
-		buf_adds(b, open[k] ? (utf8 ? "\xe2\x94\x82  " : "|  ") : "   ");
+		buf_adds(b, open[k] ? g->guide_pipe : g->guide_blank);
 	if (r->depth > 0)
-		buf_adds(b, last[i] ? (utf8 ? "\xe2\x94\x94\xe2\x94\x80 " : "`- ") :
-		    (utf8 ? "\xe2\x94\x9c\xe2\x94\x80 " : "|- "));
+		buf_adds(b, last[i] ? g->guide_elbow : g->guide_tee);
 	open[r->depth] = !last[i];
 	if (trace_is_placeholder(t, node)) {
 		buf_adds(b, "? missing parent\n");
@@ -347,7 +338,8 @@ cli_diff(const char *source, const char *a, const char *b, double threshold,
 	struct cli_side sa, sb;
 	struct diff *d;
 	struct buf out = BUF_INIT;
-	bool utf8 = strcmp(nl_langinfo(CODESET), "UTF-8") == 0, *last, *open;
+	const struct glyphs *g = glyphs_get();
+	bool *last, *open;
 	uint32_t maxd = 0;
 	size_t i;
 	int rc;
@@ -380,7 +372,7 @@ cli_diff(const char *source, const char *a, const char *b, double threshold,
 				maxd = d->rows[i].depth;
 		open = xcalloc((size_t)maxd + 1, sizeof *open);
 		for (i = 0; i < d->n; i++) {
-			cli_diff_text_row(&out, d, i, last, open, utf8);
+			cli_diff_text_row(&out, d, i, last, open, g);
 			if (out.len > 65536) {
 				fwrite(out.p, 1, out.len, stdout);
 				buf_reset(&out);

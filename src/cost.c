@@ -31,17 +31,18 @@ cost_span_model(struct trace *t, uint32_t i)
 }
 
 static void
-cost_of(struct trace *t, const struct prices *pr, uint32_t model, int64_t in,
-    int64_t out, struct cost *c)
+cost_of(struct trace *t, const struct prices *pr, uint32_t model,
+    const struct token_counts *tc, struct cost *c)
 {
 	const char *name = trace_str(t, model);
 
 	c->usd = 0;
 	c->known = true;
 	c->unpriced = NULL;
-	if (in <= 0 && out <= 0)
+	if (tc->in <= 0 && tc->out <= 0 && tc->cache_read <= 0 &&
+	    tc->cache_write <= 0)
 		return;
-	if (model == STRTAB_EMPTY || !prices_cost(pr, name, in, out, &c->usd)) {
+	if (model == STRTAB_EMPTY || !prices_cost(pr, name, tc, &c->usd)) {
 		c->known = false;
 		c->usd = 0;
 		c->unpriced = model == STRTAB_EMPTY ? "" : name;
@@ -51,12 +52,14 @@ cost_of(struct trace *t, const struct prices *pr, uint32_t model, int64_t in,
 void
 cost_span(struct trace *t, const struct prices *pr, uint32_t i, struct cost *c)
 {
-	const struct span *s = trace_span(t, i);
+	static const struct token_counts none = { 0, 0, 0, 0 };
+	struct token_counts tc;
 
-	if (s->tok_in <= 0 && s->tok_out <= 0)
-		cost_of(t, pr, STRTAB_EMPTY, 0, 0, c);
+	trace_span_tokens(t, i, &tc);
+	if (tc.in <= 0 && tc.out <= 0 && tc.cache_read <= 0 && tc.cache_write <= 0)
+		cost_of(t, pr, STRTAB_EMPTY, &none, c);
 	else
-		cost_of(t, pr, cost_span_model(t, i), s->tok_in, s->tok_out, c);
+		cost_of(t, pr, cost_span_model(t, i), &tc, c);
 }
 
 void
@@ -80,10 +83,12 @@ cost_trace(struct trace *t, const struct prices *pr, struct cost *c)
 	struct cost one;
 	size_t n, k;
 
+	static const struct token_counts none = { 0, 0, 0, 0 };
+
 	n = trace_models(t, &m);
-	cost_of(t, pr, STRTAB_EMPTY, 0, 0, c);
+	cost_of(t, pr, STRTAB_EMPTY, &none, c);
 	for (k = 0; k < n; k++) {
-		cost_of(t, pr, m[k].model, m[k].in, m[k].out, &one);
+		cost_of(t, pr, m[k].model, &m[k].tok, &one);
 		cost_add(c, &one);
 	}
 }
@@ -156,6 +161,17 @@ cost_hint(struct buf *b, const char *unpriced)
 {
 	if (unpriced == NULL || *unpriced == '\0')
 		return;
+	const struct price *e = prices_find(prices_default(), unpriced);
+
+	if (e != NULL) {
+		/* The model is priced; its cached tokens are not. */
+		buf_printf(b, "no %s price for model '%s': give its line a "
+		    "\"model input output cache_read cache_write\" form "
+		    "(USD per million tokens, '-' unknown) in %s",
+		    e->cache_read < 0 ? "cache-read" : "cache-write", unpriced,
+		    prices_user_path());
+		return;
+	}
 	buf_printf(b, "no price for model '%s': add a line "
 	    "\"model input output\" (USD per million tokens) to %s", unpriced,
 	    prices_user_path());

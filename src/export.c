@@ -26,7 +26,7 @@ export_kv(struct buf *b, const struct kv_list *l, int indent)
 	buf_adds(b, "{\n");
 	for (k = 0; k < l->n; k++) {
 		buf_printf(b, "%*s", indent + 2, "");
-		fmt_json_str(b, l->v[k].key);
+		buf_add_json_str_or_null(b, l->v[k].key);
 		buf_adds(b, ": ");
 		buf_adds(b, l->v[k].json);
 		buf_adds(b, k + 1 < l->n ? ",\n" : "\n");
@@ -38,7 +38,7 @@ static void
 export_field(struct buf *b, const char *key, const char *value)
 {
 	buf_printf(b, "  \"%s\": ", key);
-	fmt_json_str(b, value);
+	buf_add_json_str_or_null(b, value);
 	buf_adds(b, ",\n");
 }
 
@@ -77,7 +77,7 @@ export_span_json(struct session *s, uint32_t i, char **cause)
 	buf_adds(&b, ",\n  \"events\": [");
 	for (k = 0; k < d->nevents; k++) {
 		buf_adds(&b, k > 0 ? ",\n    {\"name\": " : "\n    {\"name\": ");
-		fmt_json_str(&b, d->events[k].name);
+		buf_add_json_str_or_null(&b, d->events[k].name);
 		buf_adds(&b, ", \"time\": ");
 		fmt_json_time(&b, d->events[k].time_ns);
 		buf_adds(&b, ", \"attributes\": ");

@@ -2,7 +2,6 @@
 #include "fmt.h"
 
 #include <stdio.h>
-#include <string.h>
 #include <time.h>
 
 #include "span.h"
@@ -32,6 +31,18 @@ fmt_time_rfc3339(struct buf *b, int64_t ns)
 	fmt_civil(ns, &tm, &usec);
 	buf_printf(b, "%04d-%02d-%02dT%02d:%02d:%02d.%06ldZ", tm.tm_year + 1900,
 	    tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, usec);
+}
+
+void
+fmt_json_time(struct buf *b, int64_t ns)
+{
+	if (ns == SPAN_TIME_NONE) {
+		buf_adds(b, "null");
+		return;
+	}
+	buf_addc(b, '"');
+	fmt_time_rfc3339(b, ns);
+	buf_addc(b, '"');
 }
 
 void
@@ -143,25 +154,4 @@ fmt_grouped(struct buf *b, uint64_t n)
 			buf_addc(b, ' ');
 		buf_addc(b, digits[i]);
 	}
-}
-
-void
-fmt_json_time(struct buf *b, int64_t ns)
-{
-	if (ns == SPAN_TIME_NONE) {
-		buf_adds(b, "null");
-		return;
-	}
-	buf_addc(b, '"');
-	fmt_time_rfc3339(b, ns);
-	buf_addc(b, '"');
-}
-
-void
-fmt_json_str(struct buf *b, const char *s)
-{
-	if (s == NULL)
-		buf_adds(b, "null");
-	else
-		buf_add_json_string(b, s, strlen(s));
 }

@@ -12,11 +12,8 @@
 
 /* RFC 3339 UTC with microseconds: 2026-11-22T03:14:52.267137Z. */
 void fmt_time_rfc3339(struct buf *, int64_t ns);
-/* JSON values for headless output and exports (one copy for cli.c and
- * export.c): a time as an RFC 3339 string, a string escaped by
- * buf_add_json_string; null for SPAN_TIME_NONE or a NULL string. */
+/* The same as a JSON string, or null for SPAN_TIME_NONE (JSON output). */
 void fmt_json_time(struct buf *, int64_t ns);
-void fmt_json_str(struct buf *, const char *);
 /* Compact local-free form for tables: 2026-11-22 03:14:52 (UTC). */
 void fmt_time_short(struct buf *, int64_t ns);
 /* Milliseconds with up to three decimals, JSON-safe: 765, 0.107, 1500.5 */

@@ -641,9 +641,8 @@ gz_feed(struct gz *gz, const void *in, size_t len, gz_out_fn out, void *arg,
 	return 0;
 }
 
-/* The last point at or before decompressed offset off. */
-static const struct gz_point *
-gz_find_point(const struct gz_index *idx, uint64_t off)
+size_t
+gz_points_upto(const struct gz_index *idx, uint64_t off)
 {
 	size_t lo = 0, hi = idx->npoints, mid;
 
@@ -654,7 +653,16 @@ gz_find_point(const struct gz_index *idx, uint64_t off)
 		else
 			hi = mid;
 	}
-	return lo == 0 ? NULL : &idx->points[lo - 1];
+	return lo;
+}
+
+/* The last point at or before decompressed offset off. */
+static const struct gz_point *
+gz_find_point(const struct gz_index *idx, uint64_t off)
+{
+	size_t n = gz_points_upto(idx, off);
+
+	return n == 0 ? NULL : &idx->points[n - 1];
 }
 
 static ssize_t

@@ -76,6 +76,9 @@ uint64_t gz_total_in(const struct gz *);  /* input bytes consumed */
 uint64_t gz_total_out(const struct gz *); /* decompressed bytes produced */
 unsigned gz_members(const struct gz *);   /* complete members seen */
 const struct gz_index *gz_index(const struct gz *);
+/* How many of idx's points start at or before decompressed offset off
+ * (points[n - 1] is the one to start decoding from; n == 0: none). */
+size_t gz_points_upto(const struct gz_index *, uint64_t off);
 
 /*
  * Read up to len decompressed bytes at decompressed offset `off` of the

@@ -87,16 +87,9 @@ static void
 gzcache_segment(const struct gz_index *idx, uint64_t off, size_t len,
     uint64_t *start, size_t *seglen)
 {
-	size_t lo = 0, hi = idx->npoints, mid;
+	size_t lo = gz_points_upto(idx, off);
 	uint64_t end;
 
-	while (lo < hi) {
-		mid = lo + (hi - lo) / 2;
-		if (idx->points[mid].out <= off)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
 	*start = lo == 0 ? off : idx->points[lo - 1].out;
 	end = lo < idx->npoints ? idx->points[lo].out : *start + GZCACHE_SEGMENT_MAX;
 	if (end > *start + GZCACHE_SEGMENT_MAX)

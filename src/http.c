@@ -348,7 +348,7 @@ http_start(struct http *h, const struct http_get *g)
 	curl_easy_setopt(r->easy, CURLOPT_TCP_KEEPALIVE, 1L);
 	curl_easy_setopt(r->easy, CURLOPT_USERAGENT, "mcp-inspect-tui/" PACKAGE_VERSION);
 	/* The inspector never redirects; following one could leave its paths.
-	 * A 3xx is an error answer like any other (see insp_failure). */
+	 * A 3xx is an error answer like any other (see remote_failure). */
 	curl_easy_setopt(r->easy, CURLOPT_FOLLOWLOCATION, 0L);
 	/* Send the path as built: libcurl would otherwise squash "/../" and
 	 * "/./", which must never move a request out of the inspector's

@@ -17,6 +17,7 @@
 #endif
 
 #include "buf.h"
+#include "text.h"
 #include "xmalloc.h"
 
 /* Small allocations share chunks of this size; bigger ones get their own. */
@@ -223,9 +224,8 @@ hex_digit(char c)
 	return -1;
 }
 
-/* The value of four hex digits at s (n bytes available), or -1. */
-static long
-hex4(const char *s, size_t n)
+long
+jscan_hex4(const char *s, size_t n)
 {
 	long v = 0;
 	int d, i;
@@ -279,7 +279,7 @@ string_special(struct jscan *js, const char *s, bool *escaped)
 			return 2;
 		if (s[1] != 'u')
 			return fail_len(js, s, "invalid escape");
-		if (hex4(s + 2, avail - 2) == -1)
+		if (jscan_hex4(s + 2, avail - 2) == -1)
 			return fail_len(js, s, "invalid \\u escape");
 		return 6;
 	}
@@ -523,10 +523,10 @@ jscan_elem(struct jscan *js)
 static size_t
 unescape_u(const char *p, const char *end, char **out)
 {
-	long cp = hex4(p, (size_t)(end - p)), lo;
+	long cp = jscan_hex4(p, (size_t)(end - p)), lo;
 
 	if (cp >= 0xd800 && cp <= 0xdbff && end - p >= 10 && p[4] == '\\' &&
-	    p[5] == 'u' && (lo = hex4(p + 6, 4)) >= 0xdc00 && lo <= 0xdfff) {
+	    p[5] == 'u' && (lo = jscan_hex4(p + 6, 4)) >= 0xdc00 && lo <= 0xdfff) {
 		*out += utf8_encode(0x10000 + (((unsigned)cp - 0xd800) << 10) +
 		    ((unsigned)lo - 0xdc00), *out);
 		return 10;
@@ -567,7 +567,7 @@ jscan_unescape(struct jarena *a, const char *raw, size_t n, const char **s,
 		case 'r': *o++ = '\r'; continue;
 		case 't': *o++ = '\t'; continue;
 		case 'u':
-			if (hex4(p, (size_t)(end - p)) != -1) {
+			if (jscan_hex4(p, (size_t)(end - p)) != -1) {
 				p += unescape_u(p, end, &o);
 				continue;
 			}

@@ -121,6 +121,10 @@ int jscan_skip(struct jscan *);
 /* After the top-level value: only whitespace may follow.  Returns 0 or -1. */
 int jscan_finish(struct jscan *);
 
+/* The value of the four hex digits of a \uXXXX escape at s (n bytes
+ * available), or -1. */
+long jscan_hex4(const char *s, size_t n);
+
 /* NULL, or why scanning stopped; *off gets the byte offset. */
 const char *jscan_error(const struct jscan *, size_t *off);
 

@@ -2,8 +2,8 @@
  * json_view.c — a JSON value as a foldable, pretty-printed tree of lines
  * (see json_view.h).
  *
- * jansson parses, but first a pre-pass rewrites every number, and
- * Python's NaN, Infinity and -Infinity, into a marked string: numbers are
+ * jansson parses, but first the pre-pass (jnorm.h) rewrites every number,
+ * and Python's NaN, Infinity and -Infinity, into a marked string: numbers are
  * then shown exactly as written, even those jansson refuses (integers
  * beyond 64 bits, doubles that overflow).  The parsed value is copied
  * into a flat array of nodes in document order, holding display-ready
@@ -20,18 +20,10 @@
 #include <string.h>
 
 #include "buf.h"
+#include "jnorm.h"
 #include "text.h"
 #include "xmalloc.h"
 
-/*
- * Marks in the rewritten text.  A decoded string starting with NUL can
- * only come from a "\u0000" escape, so: a number becomes
- * "\u0000n<as written>", and a real string that itself starts with
- * "\u0000" gets "\u0000s" put in front, to be taken off again.
- */
-#define JV_MARK_NUMBER	"\"\\u0000n"
-#define JV_MARK_STRING	"\\u0000s"
-#define JV_MARK_LEN	2	/* decoded: NUL and the letter */
 
 /* Narrowest text worth wrapping beside a key; below this a long value
  * wraps under its key instead, and indentation stops growing. */
@@ -70,166 +62,6 @@ struct json_view {
 	char *pool;
 };
 
-/* ---- pre-pass ---------------------------------------------------------- */
-
-static bool
-jv_is_digit(char c)
-{
-	return c >= '0' && c <= '9';
-}
-
-/* Characters of a bare token: numbers, true/false/null, NaN, Infinity,
- * and any garbage near them, taken whole so it stays an error. */
-static bool
-jv_is_word(char c)
-{
-	return jv_is_digit(c) || (c >= 'a' && c <= 'z') ||
-	    (c >= 'A' && c <= 'Z') || c == '-' || c == '+' || c == '.';
-}
-
-static bool
-jv_is_word_start(char c)
-{
-	return jv_is_word(c) && c != '+' && c != '.';
-}
-
-static size_t
-jv_skip_digits(const char *s, size_t n, size_t i)
-{
-	while (i < n && jv_is_digit(s[i]))
-		i++;
-	return i;
-}
-
-/* A JSON number, or one of the three words Python writes for floats. */
-static bool
-jv_is_number(const char *s, size_t n)
-{
-	size_t i = 0, j;
-
-	if ((n == 3 && memcmp(s, "NaN", 3) == 0) ||
-	    (n == 8 && memcmp(s, "Infinity", 8) == 0) ||
-	    (n == 9 && memcmp(s, "-Infinity", 9) == 0))
-		return true;
-	if (i < n && s[i] == '-')
-		i++;
-	if (i < n && s[i] == '0')
-		i++;
-	else if (i < n && s[i] >= '1' && s[i] <= '9')
-		i = jv_skip_digits(s, n, i);
-	else
-		return false;
-	if (i < n && s[i] == '.') {
-		j = jv_skip_digits(s, n, i + 1);
-		if (j == i + 1)
-			return false;
-		i = j;
-	}
-	if (i < n && (s[i] == 'e' || s[i] == 'E')) {
-		i++;
-		if (i < n && (s[i] == '+' || s[i] == '-'))
-			i++;
-		j = jv_skip_digits(s, n, i);
-		if (j == i)
-			return false;
-		i = j;
-	}
-	return i == n;
-}
-
-/* Index just past the string starting at s[i] == '"' (n if unclosed). */
-static size_t
-jv_string_end(const char *s, size_t n, size_t i)
-{
-	for (i++; i < n; i++) {
-		if (s[i] == '"')
-			return i + 1;
-		if (s[i] == '\\')
-			i++;
-	}
-	return n;
-}
-
-/* Is the token ending at s[i] followed by ':', i.e. an object key? */
-static bool
-jv_before_colon(const char *s, size_t n, size_t i)
-{
-	while (i < n && (s[i] == ' ' || s[i] == '\t' || s[i] == '\n' ||
-	    s[i] == '\r'))
-		i++;
-	return i < n && s[i] == ':';
-}
-
-/*
- * Rewrite one piece of the input starting at s[i] — a string, a bare
- * token, or a run of anything else — and return where the next starts.
- * Anything that is not JSON is copied unchanged for jansson to refuse;
- * a number used as a key is left bare for the same reason.
- */
-static size_t
-jv_prepass_step(const char *s, size_t n, size_t i, struct buf *out)
-{
-	size_t j;
-
-	if (s[i] == '"') {
-		j = jv_string_end(s, n, i);
-		buf_addc(out, '"');
-		if (n - i > 6 && memcmp(s + i + 1, "\\u0000", 6) == 0)
-			buf_adds(out, JV_MARK_STRING);
-		buf_add(out, s + i + 1, j - i - 1);
-		return j;
-	}
-	if (jv_is_word_start(s[i])) {
-		for (j = i; j < n && jv_is_word(s[j]); j++)
-			;
-		if (jv_is_number(s + i, j - i) && !jv_before_colon(s, n, j)) {
-			buf_adds(out, JV_MARK_NUMBER);
-			buf_add(out, s + i, j - i);
-			buf_addc(out, '"');
-		} else
-			buf_add(out, s + i, j - i);
-		return j;
-	}
-	for (j = i + 1; j < n && s[j] != '"' && !jv_is_word_start(s[j]); j++)
-		;
-	buf_add(out, s + i, j - i);
-	return j;
-}
-
-static void
-jv_prepass(const char *s, size_t n, struct buf *out)
-{
-	size_t i = 0;
-
-	buf_reserve(out, n + n / 8);
-	while (i < n)
-		i = jv_prepass_step(s, n, i, out);
-}
-
-/* The input offset that byte `pos` of the rewritten text came from
- * (to within the piece that was rewritten). */
-static size_t
-jv_source_offset(const char *s, size_t n, size_t pos)
-{
-	struct buf scratch = BUF_INIT;
-	size_t i = 0, next, before;
-
-	while (i < n) {
-		before = scratch.len;
-		next = jv_prepass_step(s, n, i, &scratch);
-		if (scratch.len > pos) {
-			/* Exact where the piece was copied as it was. */
-			if (pos - before < next - i)
-				next = i + (pos - before);
-			buf_free(&scratch);
-			return next;
-		}
-		i = next;
-	}
-	buf_free(&scratch);
-	return n;
-}
-
 /*
  * jansson's message, placed in the original text.  Its " near '…'" part
  * quotes the rewritten text (and raw input), so it is left out.
@@ -241,7 +73,8 @@ jv_cause(const char *s, size_t n, const json_error_t *e)
 	const char *near = strstr(e->text, " near ");
 	size_t pos, i, line = 1, column = 0;
 
-	pos = jv_source_offset(s, n, e->position < 0 ? 0 : (size_t)e->position);
+	pos = jnorm_source_offset(s, n, JNORM_MARK_NUMBERS,
+	    e->position < 0 ? 0 : (size_t)e->position);
 	for (i = 0; i < pos; i++) {
 		if (s[i] == '\n') {
 			line++;
@@ -318,14 +151,14 @@ jv_set_scalar(struct jv_build *b, struct jv_node *node, json_t *v)
 	case JSON_STRING:
 		s = json_string_value(v);
 		n = json_string_length(v);
-		if (n >= JV_MARK_LEN && s[0] == '\0' && s[1] == 'n') {
+		if (n >= JNORM_MARK_LEN && s[0] == '\0' && s[1] == 'n') {
 			node->type = JV_NUMBER;
-			buf_add(&b->pool, s + JV_MARK_LEN, n - JV_MARK_LEN);
+			buf_add(&b->pool, s + JNORM_MARK_LEN, n - JNORM_MARK_LEN);
 			break;
 		}
-		if (n >= JV_MARK_LEN && s[0] == '\0' && s[1] == 's') {
-			s += JV_MARK_LEN;
-			n -= JV_MARK_LEN;
+		if (n >= JNORM_MARK_LEN && s[0] == '\0' && s[1] == 's') {
+			s += JNORM_MARK_LEN;
+			n -= JNORM_MARK_LEN;
 		}
 		node->type = JV_STRING;
 		jv_pool_quoted(&b->pool, s, n, TEXT_KEEP_NEWLINES);
@@ -514,15 +347,11 @@ jv_default_folds(struct json_view *jv)
 struct json_view *
 json_view_new(const char *text, size_t len, char **cause)
 {
-	struct buf rewritten = BUF_INIT;
 	struct json_view *jv;
 	json_error_t error;
 	json_t *root;
 
-	jv_prepass(text, len, &rewritten);
-	root = json_loadb(buf_str(&rewritten), rewritten.len,
-	    JSON_DECODE_ANY | JSON_ALLOW_NUL, &error);
-	buf_free(&rewritten);
+	root = jnorm_load(text, len, JNORM_MARK_NUMBERS, &error);
 	if (root == NULL) {
 		if (cause != NULL)
 			*cause = jv_cause(text, len, &error);

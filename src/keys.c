@@ -80,3 +80,17 @@ keys_names(const struct key_row *row, char *out, size_t size)
 		len += (size_t)snprintf(out + len, size - len, "%s%s", k ? " " : "",
 		    keys_name(row->keys[k], tmp, sizeof tmp));
 }
+
+enum cursor_step
+keys_cursor_step(enum key_action a)
+{
+	switch (a) {
+	case ACT_DOWN: return CURSOR_DOWN;
+	case ACT_UP: return CURSOR_UP;
+	case ACT_PAGE_DOWN: return CURSOR_PAGE_DOWN;
+	case ACT_PAGE_UP: return CURSOR_PAGE_UP;
+	case ACT_HOME: return CURSOR_HOME;
+	case ACT_END: return CURSOR_END;
+	default: return CURSOR_NONE;
+	}
+}

@@ -9,6 +9,8 @@
 
 #include <curses.h>
 
+#include "cursor.h"
+
 /* Where an action applies. */
 enum key_where {
 	KW_LIST = 1 << 0,      /* session list */
@@ -96,6 +98,8 @@ struct key_row {
 enum key_action keys_action(int key, unsigned where);
 /* The table, in help order; *n rows. */
 const struct key_row *keys_table(int *n);
+/* The cursor step a movement action asks for; CURSOR_NONE for others. */
+enum cursor_step keys_cursor_step(enum key_action);
 /* A row's keys as shown to people: "j Down", "Enter l Right". */
 void keys_names(const struct key_row *, char *out, size_t size);
 

@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "buf.h"
+#include "span.h"
 #include "xmalloc.h"
 
 #ifndef PKGDATADIR
@@ -78,7 +79,7 @@ prices_number(const char *w, bool dash_ok, double *out)
 }
 
 static void
-prices_set(struct prices *p, const char *model, double in, double out, double cache)
+prices_set(struct prices *p, const char *model, const double v[4])
 {
 	size_t i;
 
@@ -94,32 +95,34 @@ prices_set(struct prices *p, const char *model, double in, double out, double ca
 		p->v[p->n++].model = xstrdup(model);
 		p->sorted = false;
 	}
-	p->v[i].in = in;
-	p->v[i].out = out;
-	p->v[i].cache_read = cache;
+	p->v[i].in = v[0];
+	p->v[i].out = v[1];
+	p->v[i].cache_read = v[2];
+	p->v[i].cache_write = v[3];
 }
 
 /* One line, '#' comments and blank lines allowed; false when bad. */
 static bool
 prices_line(struct prices *p, char *line)
 {
-	char *w[5], *save = NULL, *tok;
-	double in, out = -1, cache = -1;
+	char *w[6], *save = NULL, *tok;
+	double v[4] = { -1, -1, -1, -1 }; /* input output cache_read cache_write */
 	size_t nw = 0, k;
 
 	if ((tok = strchr(line, '#')) != NULL)
 		*tok = '\0';
-	for (tok = strtok_r(line, " \t\r", &save); tok != NULL && nw < 5;
+	for (tok = strtok_r(line, " \t\r", &save); tok != NULL && nw < 6;
 	    tok = strtok_r(NULL, " \t\r", &save))
 		w[nw++] = tok;
 	if (nw == 0)
 		return true;
-	if (nw < 2 || nw > 4 || strlen(w[0]) > PRICES_MODEL_MAX)
+	if (nw < 2 || nw > 5 || strlen(w[0]) > PRICES_MODEL_MAX)
 		return false;
-	if (!prices_number(w[1], false, &in) ||
-	    (nw > 2 && !prices_number(w[2], false, &out)) ||
-	    (nw > 3 && !prices_number(w[3], true, &cache)))
-		return false;
+	for (k = 1; k < nw; k++) {
+		/* Input and output must be known; cache prices may be "-". */
+		if (!prices_number(w[k], k > 2, &v[k - 1]))
+			return false;
+	}
 	/* "model input" alone: output priced as input is a guess; refuse. */
 	if (nw == 2)
 		return false;
@@ -128,7 +131,7 @@ prices_line(struct prices *p, char *line)
 			return false;
 		w[0][k] = (char)tolower((unsigned char)w[0][k]);
 	}
-	prices_set(p, w[0], in, out, cache);
+	prices_set(p, w[0], v);
 	return true;
 }
 
@@ -147,7 +150,7 @@ prices_load_text(struct prices *p, const char *text, size_t n, const char *name)
 		line = xstrndup(at, (size_t)(nl - at));
 		if (strlen(line) != (size_t)(nl - at) || !prices_line(p, line))
 			prices_warn(p, xasprintf("%s:%u: not a price line "
-			    "(model input output [cache_read]), skipped", name, lineno));
+			    "(model input output [cache_read [cache_write]]), skipped", name, lineno));
 		free(line);
 		at = nl + 1;
 	}
@@ -259,15 +262,31 @@ prices_find(const struct prices *p, const char *model)
 	return NULL;
 }
 
+static double
+prices_n(int64_t count)
+{
+	return count > 0 ? (double)count : 0;
+}
+
 bool
-prices_cost(const struct prices *p, const char *model, int64_t in, int64_t out,
-    double *usd)
+prices_cost(const struct prices *p, const char *model,
+    const struct token_counts *tc, double *usd)
 {
 	const struct price *e = prices_find(p, model);
+	double read = prices_n(tc->cache_read), write = prices_n(tc->cache_write);
+	double plain = prices_n(tc->in) - read - write;
 
 	if (e == NULL)
 		return false;
-	*usd = ((in > 0 ? (double)in : 0) * e->in + (out > 0 ? (double)out : 0) * e->out) / 1e6;
+	if ((read > 0 && e->cache_read < 0) || (write > 0 && e->cache_write < 0))
+		return false;
+	/* Input counts that leave out the cached ones (not the rule, but
+	 * written by some instrumentations) price no plain input. */
+	if (plain < 0)
+		plain = 0;
+	*usd = (plain * e->in + prices_n(tc->out) * e->out +
+	    (read > 0 ? read * e->cache_read : 0) +
+	    (write > 0 ? write * e->cache_write : 0)) / 1e6;
 	return true;
 }
 
@@ -292,6 +311,7 @@ prices_warning(const struct prices *p, size_t i)
 static struct prices *prices_process;
 static char *prices_user_file;
 static const char *prices_shipped;
+static bool prices_user_named;   /* the configuration file named the table */
 static pthread_once_t prices_once = PTHREAD_ONCE_INIT;
 
 void
@@ -299,6 +319,7 @@ prices_set_user_path(const char *path)
 {
 	free(prices_user_file);
 	prices_user_file = path != NULL ? xstrdup(path) : NULL;
+	prices_user_named = path != NULL;
 }
 
 static void
@@ -348,12 +369,18 @@ prices_load_default(void)
 		cause = NULL;
 	}
 	if (prices_load_file(p, prices_user_file, &cause) == -1) {
-		/* No user table is the usual case, not worth a word. */
-		if (access(prices_user_file, F_OK) == 0)
+		/* No user table is the usual case, not worth a word; a
+		 * table the configuration names and that is not there is. */
+		if (prices_user_named || access(prices_user_file, F_OK) == 0)
 			prices_warn(p, cause);
 		else
 			free(cause);
 	}
+	/* Without the shipped table every model would be "unknown", and
+	 * the hint would send the user to write prices we ship. */
+	if (prices_shipped == NULL)
+		prices_warn(p, xasprintf("no price table at %s/prices: only "
+		    "the user's prices are known", PKGDATADIR));
 	if (p->n > 1)
 		qsort(p->v, p->n, sizeof *p->v, prices_cmp);
 	p->sorted = true;

@@ -22,6 +22,7 @@ struct price {
 	char *model;         /* as written in the table, lower-cased */
 	double in, out;      /* USD per million tokens */
 	double cache_read;   /* ... or -1 when not known */
+	double cache_write;  /* ... or -1 when not known */
 };
 
 struct prices;
@@ -32,7 +33,7 @@ void prices_free(struct prices *);
 /*
  * Add the lines of a table (text of n bytes; name says where it came
  * from in warnings).  A later line for a model replaces an earlier one.
- * A line that is not "model input [output [cache_read]]" is skipped with
+ * A line that is not "model input output [cache_read [cache_write]]" is skipped with
  * one warning naming name:line; the good lines around it are kept.
  */
 void prices_load_text(struct prices *, const char *text, size_t n, const char *name);
@@ -42,11 +43,16 @@ int prices_load_file(struct prices *, const char *path, char **cause);
 /* The entry for model (rules above), or NULL. */
 const struct price *prices_find(const struct prices *, const char *model);
 /*
- * The cost of in/out tokens (negative counts are none) of model: true
- * with *usd, false when the model has no price.
+ * The cost of a model's tokens (negative counts are none): the input
+ * tokens not read from or written to the cache at the input price, the
+ * cached ones at the cache-read and cache-write prices, the output at
+ * the output price.  true with *usd; false when the model has no price,
+ * or there are cached tokens whose price its line does not give (never
+ * a guess).
  */
-bool prices_cost(const struct prices *, const char *model, int64_t in, int64_t out,
-    double *usd);
+struct token_counts;
+bool prices_cost(const struct prices *, const char *model,
+    const struct token_counts *, double *usd);
 
 size_t prices_count(const struct prices *);
 size_t prices_nwarnings(const struct prices *);

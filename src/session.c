@@ -13,6 +13,7 @@
 #include "span.h"
 #include "span_detail.h"
 #include "span_parse.h"
+#include "text.h"
 #include "trace.h"
 #include "tracefile.h"
 #include "xmalloc.h"
@@ -282,6 +283,15 @@ session_id_head(const char *id)
 	return (int)i;
 }
 
+char *
+session_fallback_title(const char *workflow_type, const char *id)
+{
+	if (workflow_type != NULL)
+		return xasprintf("%s - %.*s", workflow_type, session_id_head(id),
+		    id);
+	return xasprintf("Session %.*s", session_id_head(id), id);
+}
+
 static void
 session_meta_cost(struct session *s, struct session_meta *m)
 {
@@ -303,12 +313,8 @@ session_meta_get(struct session *s, struct session_meta *m)
 
 	memset(m, 0, sizeof *m);
 	m->id = s->id;
-	if (title != NULL)
-		m->title = xstrdup(title);
-	else if (wtype != NULL)
-		m->title = xasprintf("%s - %.*s", wtype, session_id_head(s->id), s->id);
-	else
-		m->title = xasprintf("Session %.*s", session_id_head(s->id), s->id);
+	m->title = title != NULL ? xstrdup(title) :
+	    session_fallback_title(wtype, s->id);
 	m->engine = engine != NULL ? engine : "asyncio";
 	m->status = session_input_cut(s) ? SESSION_PARTIAL : session_status_of(st);
 	m->started_at = st->first_start;
@@ -318,6 +324,8 @@ session_meta_get(struct session *s, struct session_meta *m)
 	m->bad_lines = st->bad_lines;
 	m->tokens_in = st->tokens_in;
 	m->tokens_out = st->tokens_out;
+	m->tokens_cache_read = st->tokens_cache_read;
+	m->tokens_cache_write = st->tokens_cache_write;
 	m->signal_name = session_opt_str(s->trace, st->signal_name);
 	m->signal_prompt = session_opt_str(s->trace, st->signal_prompt);
 	session_meta_cost(s, m);
@@ -613,7 +621,7 @@ session_worker_run(void *arg)
 
 	for (i = w->first; i < w->n; i += w->step) {
 		s = session_new_summary(&w->refs[i]);
-		while (session_read(s, SIZE_MAX) == 1)
+		while (session_read(s, TRACEFILE_ALL) == 1)
 			;
 		session_finish(s);
 		session_summary_fill(&w->out[i], s);

@@ -35,6 +35,7 @@ struct session_meta {
 	uint32_t span_count, error_count;
 	uint64_t bad_lines;
 	int64_t tokens_in, tokens_out;
+	int64_t tokens_cache_read, tokens_cache_write; /* of tokens_in */
 	const char *signal_name;    /* NULL when unknown */
 	const char *signal_prompt;  /* NULL when unknown */
 	/* What the tokens cost by the process's price table (cost.h):
@@ -78,6 +79,11 @@ const char *session_status_name(enum session_status);
 /* An inspector's status word: "cancelled", "error" and unknown words
  * are failed; none (NULL) is running. */
 enum session_status session_status_parse(const char *);
+/* The title of a session that has none (doc/reference.md §3), as the
+ * inspector makes it: "<workflow type> - " or "Session " and the id's
+ * first 8 characters (code points, never cut inside one).  workflow_type
+ * may be NULL.  Caller frees. */
+char *session_fallback_title(const char *workflow_type, const char *id);
 
 /* Full detail of span i, parsed from its raw line (caller frees with
  * span_detail_free); NULL with *cause when it cannot be fetched. */

@@ -29,7 +29,7 @@ struct session_ref {
 	time_t mtime;   /* newest modification time of its files */
 	uint64_t bytes; /* total size of its files */
 	bool spooled;   /* a remote trace: its one file is read from fd (the
-	                   spool inspector.c writes; not owned), files[0] is
+	                   spool remote_trace.c writes; not owned), files[0] is
 	                   only its name for messages */
 	int fd;
 };

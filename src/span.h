@@ -26,8 +26,10 @@ enum span_type {
 	SPAN_RESOURCE,
 	SPAN_PROMPT,
 };
+#define SPAN_TYPE_COUNT (SPAN_PROMPT + 1)
 
 enum span_status { SPAN_UNSET, SPAN_OK, SPAN_ERROR };
+#define SPAN_STATUS_COUNT (SPAN_ERROR + 1)
 
 /* Numbered as OTLP numbers them (0 = unspecified). */
 enum span_kind {
@@ -38,6 +40,7 @@ enum span_kind {
 	KIND_PRODUCER,
 	KIND_CONSUMER,
 };
+#define SPAN_KIND_COUNT (KIND_CONSUMER + 1)
 
 /* A byte range; p is NULL when the field was absent. */
 struct strref {
@@ -81,6 +84,9 @@ struct span_fields {
 
 	int64_t start_ns, end_ns;    /* Unix ns, SPAN_TIME_NONE when absent */
 	int64_t tokens_in, tokens_out; /* -1 when unknown */
+	/* Of tokens_in, read from and written to the provider's prompt
+	 * cache (doc/reference.md §3.3); -1 when not reported. */
+	int64_t tokens_cache_read, tokens_cache_write;
 	unsigned flags;              /* enum span_attr_flag */
 	uint8_t status;              /* enum span_status */
 	uint8_t kind;                /* enum span_kind */
@@ -100,12 +106,26 @@ tokens_add(int64_t a, int64_t b)
 	return a > INT64_MAX - b ? INT64_MAX : a + b;
 }
 
+/*
+ * A span's, a model's or a session's tokens (doc/reference.md §3.3): in
+ * counts every input token, cached ones included; cache_read and
+ * cache_write are how many of them were read from / written to the
+ * provider's prompt cache.  Negative: unknown (none).
+ */
+struct token_counts {
+	int64_t in, out, cache_read, cache_write;
+};
+
 /* doc/reference.md §3 type rules, first match wins.  has_parent: parent id present. */
 enum span_type span_classify(const struct span_fields *);
 
 /* The label shown beside the name for a span of this type (may be empty). */
 struct strref span_label(const struct span_fields *, enum span_type);
 
+/* The one table of names of each enum (span_names.c), indexed by it. */
+extern const char *const span_type_names[SPAN_TYPE_COUNT];
+extern const char *const span_status_names[SPAN_STATUS_COUNT];
+extern const char *const span_kind_names[SPAN_KIND_COUNT];
 const char *span_type_name(enum span_type);     /* "tool", "llm", ... */
 const char *span_status_name(enum span_status); /* "ok", "error", "unset" */
 const char *span_kind_name(enum span_kind);     /* "INTERNAL", ... */

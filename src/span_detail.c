@@ -18,13 +18,10 @@
 #include <jansson.h>
 
 #include "buf.h"
+#include "jnorm.h"
 #include "span.h"
 #include "span_parse.h"
 #include "xmalloc.h"
-
-static const char *const detail_kind_names[] = {
-	"UNSPECIFIED", "INTERNAL", "SERVER", "CLIENT", "PRODUCER", "CONSUMER",
-};
 
 static json_t	*otlp_value(json_t *);
 
@@ -41,197 +38,6 @@ member(json_t *o, const char *const *keys)
 	return NULL;
 }
 #define MEMBER(o, ...) member((o), (const char *const []){ __VA_ARGS__, NULL })
-
-/*
- * Pre-pass: rewrite what Python's json module writes but jansson refuses,
- * so such a line is still a span.  Outside strings, bare NaN, Infinity and
- * -Infinity and integers beyond int64 become JSON strings.  Inside strings,
- * lone UTF-16 surrogate escapes and bytes that are not UTF-8 become U+FFFD.
- * A \u0000 becomes \ufffd, as jscan reads it (span_parse.h, "Text"):
- * jansson refuses it in a key even with JSON_ALLOW_NUL, and in a value it
- * would cut every C string that shows it.
- * Copying starts only at the first rewrite; most lines need none.
- */
-struct prepass {
-	const char *s;
-	size_t n;
-	size_t i;    /* scan position */
-	size_t done; /* s[0..done) is already in out */
-	struct buf out;
-};
-
-static void
-prepass_replace(struct prepass *pp, size_t skip, const char *with, size_t len)
-{
-	buf_add(&pp->out, pp->s + pp->done, pp->i - pp->done);
-	buf_add(&pp->out, with, len);
-	pp->i += skip;
-	pp->done = pp->i;
-}
-
-static bool
-prepass_match(const struct prepass *pp, const char *word)
-{
-	size_t len = strlen(word);
-
-	return pp->n - pp->i >= len && memcmp(pp->s + pp->i, word, len) == 0;
-}
-
-static int
-prepass_hex(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
-/* The code unit of a \uXXXX escape at s[i], or -1 if it is not one. */
-static long
-prepass_escape_unit(const struct prepass *pp, size_t i)
-{
-	long u = 0;
-	size_t k;
-
-	if (pp->n - i < 6 || pp->s[i] != '\\' || pp->s[i + 1] != 'u')
-		return -1;
-	for (k = i + 2; k < i + 6; k++) {
-		if (prepass_hex(pp->s[k]) < 0)
-			return -1;
-		u = u * 16 + prepass_hex(pp->s[k]);
-	}
-	return u;
-}
-
-/* At a backslash inside a string. */
-static void
-prepass_escape(struct prepass *pp)
-{
-	long u = prepass_escape_unit(pp, pp->i), lo;
-
-	if (u >= 0xd800 && u <= 0xdbff) {
-		lo = prepass_escape_unit(pp, pp->i + 6);
-		if (lo >= 0xdc00 && lo <= 0xdfff)
-			pp->i += 12;
-		else
-			prepass_replace(pp, 6, "\\ufffd", 6);
-	} else if (u >= 0xdc00 && u <= 0xdfff)
-		prepass_replace(pp, 6, "\\ufffd", 6);
-	else if (u == 0)
-		prepass_replace(pp, 6, "\\ufffd", 6);
-	else if (u >= 0)
-		pp->i += 6;
-	else
-		pp->i += pp->n - pp->i >= 2 ? 2 : 1;
-}
-
-/* Whether digits (no sign, no leading zero) exceed int64 with this sign. */
-static bool
-prepass_too_big(const char *digits, size_t n, bool negative)
-{
-	const char *limit = negative ? "9223372036854775808" :
-	    "9223372036854775807";
-
-	if (n != 19)
-		return n > 19;
-	return memcmp(digits, limit, 19) > 0;
-}
-
-/* At a '-' or digit outside a string. */
-static void
-prepass_number(struct prepass *pp)
-{
-	size_t start = pp->i, digits, end;
-	bool integer = true;
-
-	digits = start + (pp->s[start] == '-');
-	for (end = start; end < pp->n; end++) {
-		if (strchr("0123456789+-.eE", pp->s[end]) == NULL)
-			break;
-		if (end >= digits && (pp->s[end] < '0' || pp->s[end] > '9'))
-			integer = false;
-	}
-	/* A leading zero is invalid JSON: leave it for jansson to refuse. */
-	if (integer && end > digits && pp->s[digits] != '0' &&
-	    prepass_too_big(pp->s + digits, end - digits, digits != start)) {
-		buf_add(&pp->out, pp->s + pp->done, start - pp->done);
-		buf_addc(&pp->out, '"');
-		buf_add(&pp->out, pp->s + start, end - start);
-		buf_addc(&pp->out, '"');
-		pp->done = end;
-	}
-	pp->i = end;
-}
-
-static void
-prepass_outside(struct prepass *pp, bool *in_string)
-{
-	unsigned char c = pp->s[pp->i];
-
-	if (c == '"') {
-		*in_string = true;
-		pp->i++;
-	} else if (c == 'N' && prepass_match(pp, "NaN"))
-		prepass_replace(pp, 3, "\"NaN\"", 5);
-	else if (c == 'I' && prepass_match(pp, "Infinity"))
-		prepass_replace(pp, 8, "\"Infinity\"", 10);
-	else if (c == '-' && prepass_match(pp, "-Infinity"))
-		prepass_replace(pp, 9, "\"-Infinity\"", 11);
-	else if (c == '-' || (c >= '0' && c <= '9'))
-		prepass_number(pp);
-	else
-		pp->i++;
-}
-
-static void
-prepass_inside(struct prepass *pp, bool *in_string)
-{
-	unsigned char c = pp->s[pp->i];
-	unsigned cp;
-	size_t len;
-
-	if (c == '"') {
-		*in_string = false;
-		pp->i++;
-	} else if (c == '\\')
-		prepass_escape(pp);
-	else if (c >= 0x80) {
-		len = utf8_decode((const unsigned char *)pp->s + pp->i,
-		    pp->n - pp->i, &cp);
-		if (len == 0)
-			prepass_replace(pp, 1, "\xef\xbf\xbd", 3);
-		else
-			pp->i += len;
-	} else
-		pp->i++;
-}
-
-/* Returns the text to parse: line itself, or pp->out holding the rewrite. */
-static const char *
-prepass_run(struct prepass *pp, const char *line, size_t len, size_t *outlen)
-{
-	bool in_string = false;
-
-	memset(pp, 0, sizeof *pp);
-	pp->s = line;
-	pp->n = len;
-	while (pp->i < pp->n) {
-		if (in_string)
-			prepass_inside(pp, &in_string);
-		else
-			prepass_outside(pp, &in_string);
-	}
-	if (pp->out.len == 0) {
-		*outlen = len;
-		return line;
-	}
-	buf_add(&pp->out, pp->s + pp->done, pp->n - pp->done);
-	*outlen = pp->out.len;
-	return pp->out.p;
-}
 
 /*
  * jansson prints reals with 17 significant digits (0.7 becomes
@@ -562,7 +368,7 @@ kind_new(json_t *v)
 	else if (json_is_string(v))
 		k = span_kind_from_text(json_string_value(v),
 		    json_string_length(v));
-	return k >= 0 ? xstrdup(detail_kind_names[k]) : NULL;
+	return k >= 0 ? xstrdup(span_kind_name(k)) : NULL;
 }
 
 /* A status code under span_status_from_text/_int, or -1. */
@@ -733,16 +539,14 @@ span_detail_parse(const char *line, size_t len, unsigned index_in_line,
     char **cause)
 {
 	struct span_detail *d;
-	struct prepass pp;
 	json_error_t err;
-	const char *text;
 	json_t *root;
-	size_t n;
 
-	text = prepass_run(&pp, line, len, &n);
-	/* jansson stops at JSON_PARSER_MAX_DEPTH, so deep input fails here. */
-	root = json_loadb(text, n, JSON_DECODE_ANY | JSON_ALLOW_NUL, &err);
-	buf_free(&pp.out);
+	/* NaN, the infinities and numbers beyond int64 or a double become
+	 * strings holding their text; \u0000, lone surrogates and bad UTF-8
+	 * become U+FFFD, as the index pass reads them (jnorm.h).  jansson
+	 * stops at JSON_PARSER_MAX_DEPTH, so deep input fails here. */
+	root = jnorm_load(line, len, JNORM_TEXT, &err);
 	if (root == NULL) {
 		/* After a rewrite the column is the rewritten text's: a few
 		 * characters late, which is good enough to find the fault. */

@@ -18,6 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "jnorm.h"
 #include "jscan.h"
 #include "xmalloc.h"
 
@@ -67,6 +68,8 @@ enum attr_id {
 	AT_GENAI_RESPONSE_MODEL,
 	AT_GENAI_INPUT_TOKENS,
 	AT_GENAI_OUTPUT_TOKENS,
+	AT_GENAI_CACHE_READ_TOKENS,
+	AT_GENAI_CACHE_WRITE_TOKENS,
 	AT_LLM_RESPONSE,
 	AT_LLM_PROMPT,
 	AT_RESOURCE,
@@ -102,6 +105,8 @@ static const struct attr_rule {
 	[AT_GENAI_RESPONSE_MODEL] = { SF_GENAI_ATTR, WANT_VALUE },
 	[AT_GENAI_INPUT_TOKENS] = { SF_GENAI_ATTR, WANT_VALUE },
 	[AT_GENAI_OUTPUT_TOKENS] = { SF_GENAI_ATTR, WANT_VALUE },
+	[AT_GENAI_CACHE_READ_TOKENS] = { SF_GENAI_ATTR, WANT_VALUE },
+	[AT_GENAI_CACHE_WRITE_TOKENS] = { SF_GENAI_ATTR, WANT_VALUE },
 	[AT_LLM_RESPONSE] = { SF_LLM_RESPONSE, WANT_RAW },
 	[AT_LLM_PROMPT] = { SF_LLM_PROMPT, WANT_NOTHING },
 	[AT_RESOURCE] = { SF_RESOURCE_ATTR, WANT_NOTHING },
@@ -132,6 +137,8 @@ static const struct attr_key {
 	KEY("gen_ai.response.model", AT_GENAI_RESPONSE_MODEL),
 	KEY("gen_ai.usage.input_tokens", AT_GENAI_INPUT_TOKENS),
 	KEY("gen_ai.usage.output_tokens", AT_GENAI_OUTPUT_TOKENS),
+	KEY("gen_ai.usage.cache_read.input_tokens", AT_GENAI_CACHE_READ_TOKENS),
+	KEY("gen_ai.usage.cache_creation.input_tokens", AT_GENAI_CACHE_WRITE_TOKENS),
 	KEY("mcp.llm.response_json", AT_LLM_RESPONSE),
 	KEY("mcp.llm.prompt_json", AT_LLM_PROMPT),
 	KEY("mcp.resource.uri", AT_RESOURCE_URI),
@@ -179,7 +186,7 @@ ascii_lower(char c)
 	return c >= 'A' && c <= 'Z' ? (char)(c - 'A' + 'a') : c;
 }
 
-/* s[0..n) equals the lower-case lit, ignoring ASCII case. */
+/* s[0..n) equals lit, ignoring ASCII case. */
 static bool
 ascii_caseeq(const char *s, size_t n, const char *lit)
 {
@@ -188,7 +195,7 @@ ascii_caseeq(const char *s, size_t n, const char *lit)
 	if (n != strlen(lit))
 		return false;
 	for (i = 0; i < n; i++) {
-		if (ascii_lower(s[i]) != lit[i])
+		if (ascii_lower(s[i]) != ascii_lower(lit[i]))
 			return false;
 	}
 	return true;
@@ -262,25 +269,12 @@ string_number(const char *s, size_t n, struct jnum *num)
 bool
 span_otlp_number(const char *s, size_t n, struct jnum *num)
 {
-	char text[64];
 	struct jnum tmp;
-	double d;
 
 	if (num == NULL)
 		num = &tmp;
-	if (!string_number(s, n, num) || num->class == JNUM_NAN ||
-	    num->class == JNUM_INF || num->class == JNUM_BIGINT)
-		return false;
-	if (num->class != JNUM_FLOAT)
-		return true;
-	/* jansson refuses a real that overflows a double; a long one is
-	 * left as text rather than copied anywhere. */
-	if (n >= sizeof text)
-		return false;
-	memcpy(text, s, n);
-	text[n] = '\0';
-	d = strtod(text, NULL);
-	return d < HUGE_VAL && d > -HUGE_VAL;
+	/* jansson's limits, as the detail pre-pass applies them. */
+	return string_number(s, n, num) && jnorm_number_fits(num);
 }
 
 /* A token count: a non-negative integer, or a string holding one. */
@@ -362,6 +356,18 @@ apply_attr(struct span_work *w, enum attr_id id, const struct attr_val *v)
 		w->has_tokens = true;
 		if (!val_count(v, &f->tokens_out))
 			f->tokens_out = -1;
+		break;
+	/* OpenTelemetry's semantic conventions count these within
+	 * gen_ai.usage.input_tokens, as doc/reference.md §3.3 does. */
+	case AT_GENAI_CACHE_READ_TOKENS:
+		w->has_tokens = true;
+		if (!val_count(v, &f->tokens_cache_read))
+			f->tokens_cache_read = -1;
+		break;
+	case AT_GENAI_CACHE_WRITE_TOKENS:
+		w->has_tokens = true;
+		if (!val_count(v, &f->tokens_cache_write))
+			f->tokens_cache_write = -1;
 		break;
 	case AT_PAUSED:
 		if (val_truthy(v))
@@ -860,6 +866,7 @@ attrs_reset(struct span_work *w)
 	f->workflow_type = f->session_title = f->engine = none;
 	f->signal_name = f->signal_prompt = none;
 	f->tokens_in = f->tokens_out = -1;
+	f->tokens_cache_read = f->tokens_cache_write = -1;
 	f->flags = 0;
 	w->genai_request_model = w->genai_response_model = none;
 	w->workflow_engine = w->attr_session_id = w->response = none;
@@ -913,6 +920,7 @@ work_init(struct span_work *w)
 	memset(w, 0, sizeof *w);
 	w->f.start_ns = w->f.end_ns = SPAN_TIME_NONE;
 	w->f.tokens_in = w->f.tokens_out = -1;
+	w->f.tokens_cache_read = w->f.tokens_cache_write = -1;
 	w->status_code = w->code = -1;
 }
 
@@ -921,14 +929,23 @@ work_init(struct span_work *w)
  * (the index pass and the chat view both call span_response_tokens).
  *
  * A usage object: Anthropic input/output_tokens, else OpenAI
- * prompt/completion_tokens; total_tokens on the side.  A key written twice
+ * prompt/completion_tokens; total_tokens on the side.  Cached input:
+ * Anthropic's cache_read_input_tokens / cache_creation_input_tokens, which
+ * input_tokens leaves out, and OpenAI's {prompt,input}_tokens_details
+ * .cached_tokens, which prompt_tokens already holds.  A key written twice
  * counts with its last value.  A count is taken only once the scanner has
  * read past it (the ',' or '}' after it), so a document cut inside a number
  * never yields the number's first digits.
  */
-#define USAGE_NKEYS 5
+enum usage_key {
+	U_INPUT, U_OUTPUT, U_PROMPT, U_COMPLETION, U_TOTAL,
+	U_CACHE_READ,   /* Anthropic cache_read_input_tokens */
+	U_CACHE_WRITE,  /* Anthropic cache_creation_input_tokens */
+	U_CACHED,       /* OpenAI *_tokens_details.cached_tokens */
+	USAGE_NKEYS
+};
 struct usage_read {
-	int64_t v[USAGE_NKEYS]; /* input, output, prompt, completion, total */
+	int64_t v[USAGE_NKEYS];
 };
 
 static void
@@ -939,12 +956,52 @@ usage_commit(struct usage_read *u, int64_t *pending, int slot)
 	*pending = -1;
 }
 
+/* A whole non-negative integer, else -1 (the caller commits it). */
+static int
+usage_count(struct jscan *js, int64_t *pending)
+{
+	struct jnum num;
+
+	if (jscan_number(js, &num) == -1)
+		return -1;
+	*pending = num.class == JNUM_INT && num.i >= 0 ? num.i : -1;
+	return 0;
+}
+
+/* OpenAI's prompt_tokens_details / input_tokens_details: cached_tokens
+ * into u's U_CACHED slot, committed as in read_usage. */
+static void
+read_usage_details(struct jscan *js, struct usage_read *u)
+{
+	const char *k;
+	size_t kn;
+	int64_t pending = -1;
+	int slot = -1, r;
+
+	if (jscan_object(js) == -1)
+		return;
+	while ((r = jscan_key(js, &k, &kn)) != -1) {
+		usage_commit(u, &pending, slot);
+		slot = -1;
+		if (r == 0)
+			return;
+		if (STR_EQ(k, kn, "cached_tokens") &&
+		    jscan_peek(js) == JSCAN_NUMBER) {
+			if (usage_count(js, &pending) == -1)
+				return;
+			slot = U_CACHED;
+		} else if (jscan_skip(js) == -1)
+			return;
+	}
+}
+
 static void
 read_usage(struct jscan *js, struct usage_read *u)
 {
-	static const char *const keys[USAGE_NKEYS] = { "input_tokens", "output_tokens",
-		"prompt_tokens", "completion_tokens", "total_tokens" };
-	struct jnum num;
+	static const char *const keys[U_CACHED] = { "input_tokens",
+		"output_tokens", "prompt_tokens", "completion_tokens",
+		"total_tokens", "cache_read_input_tokens",
+		"cache_creation_input_tokens" };
 	const char *k;
 	size_t kn, i;
 	int64_t pending = -1;
@@ -959,15 +1016,24 @@ read_usage(struct jscan *js, struct usage_read *u)
 		slot = -1;
 		if (r == 0)
 			return;
-		for (i = 0; i < USAGE_NKEYS; i++) {
+		if ((STR_EQ(k, kn, "prompt_tokens_details") ||
+		    STR_EQ(k, kn, "input_tokens_details")) &&
+		    jscan_peek(js) == JSCAN_OBJECT) {
+			/* A later details object replaces an earlier one. */
+			u->v[U_CACHED] = -1;
+			read_usage_details(js, u);
+			if (js->error != NULL)
+				return;
+			continue;
+		}
+		for (i = 0; i < U_CACHED; i++) {
 			if (kn == strlen(keys[i]) && memcmp(k, keys[i], kn) == 0)
 				break;
 		}
-		if (i < USAGE_NKEYS && jscan_peek(js) == JSCAN_NUMBER) {
-			if (jscan_number(js, &num) == -1)
+		if (i < U_CACHED && jscan_peek(js) == JSCAN_NUMBER) {
+			if (usage_count(js, &pending) == -1)
 				return;
 			slot = (int)i;
-			pending = num.class == JNUM_INT && num.i >= 0 ? num.i : -1;
 		} else if (jscan_skip(js) == -1)
 			return;
 	}
@@ -983,11 +1049,44 @@ usage_sum(int64_t a, int64_t b)
 	return a <= INT64_MAX - b ? a + b : INT64_MAX;
 }
 
+/* One usage object's figures by the rule above. */
+static void
+usage_figures(const struct usage_read *u, struct span_tokens *one)
+{
+	const int64_t *v = u->v;
+
+	one->out = v[U_OUTPUT] >= 0 ? v[U_OUTPUT] : v[U_COMPLETION];
+	one->total = v[U_TOTAL];
+	if (v[U_INPUT] >= 0) {
+		/* Anthropic's input_tokens are the uncached part only. */
+		one->in = usage_sum(usage_sum(v[U_INPUT], v[U_CACHE_READ]),
+		    v[U_CACHE_WRITE]);
+		one->cache_write = v[U_CACHE_WRITE];
+		if (v[U_CACHE_READ] >= 0)
+			one->cache_read = v[U_CACHE_READ];
+		else	/* The Responses API: input_tokens hold them. */
+			one->cache_read = v[U_CACHED] <= v[U_INPUT] ?
+			    v[U_CACHED] : -1;
+	} else if (v[U_PROMPT] >= 0) {
+		/* OpenAI's prompt_tokens hold the cached ones. */
+		one->in = v[U_PROMPT];
+		one->cache_read = v[U_CACHED] >= 0 && v[U_CACHED] <= v[U_PROMPT] ?
+		    v[U_CACHED] : -1;
+		one->cache_write = -1;
+	} else {
+		/* Cache counts without an input count: they are input. */
+		one->cache_read = v[U_CACHE_READ];
+		one->cache_write = v[U_CACHE_WRITE];
+		one->in = usage_sum(one->cache_read, one->cache_write);
+	}
+}
+
 /* Add one message's "usage" (its last one, if written twice). */
 static void
 read_message(struct jscan *js, struct span_tokens *t)
 {
 	struct usage_read u, last;
+	struct span_tokens one;
 	const char *k;
 	size_t kn;
 	bool seen = false;
@@ -1007,9 +1106,12 @@ read_message(struct jscan *js, struct span_tokens *t)
 	}
 	if (!seen)
 		return;
-	t->in = usage_sum(t->in, last.v[0] >= 0 ? last.v[0] : last.v[2]);
-	t->out = usage_sum(t->out, last.v[1] >= 0 ? last.v[1] : last.v[3]);
-	t->total = usage_sum(t->total, last.v[4]);
+	usage_figures(&last, &one);
+	t->in = usage_sum(t->in, one.in);
+	t->out = usage_sum(t->out, one.out);
+	t->total = usage_sum(t->total, one.total);
+	t->cache_read = usage_sum(t->cache_read, one.cache_read);
+	t->cache_write = usage_sum(t->cache_write, one.cache_write);
 }
 
 void
@@ -1018,7 +1120,7 @@ span_response_tokens(struct jarena *arena, const char *s, size_t n,
 {
 	struct jscan js;
 
-	t->in = t->out = t->total = -1;
+	t->in = t->out = t->total = t->cache_read = t->cache_write = -1;
 	jscan_init(&js, s, n, arena);
 	switch (jscan_peek(&js)) {
 	case JSCAN_OBJECT:
@@ -1058,6 +1160,8 @@ response_tokens(struct jarena *arena, const struct span_work *w,
 	span_response_tokens(arena, s, n, &t);
 	f->tokens_in = t.in;
 	f->tokens_out = t.out;
+	f->tokens_cache_read = t.cache_read;
+	f->tokens_cache_write = t.cache_write;
 }
 
 /* The fields spelled several ways, and the status, as span_parse.h's
@@ -1520,12 +1624,8 @@ name_index(const char *s, size_t n, const char *prefix1, size_t l1,
 int
 span_status_from_text(const char *s, size_t n)
 {
-	static const char *const names[] = {
-		[SPAN_UNSET] = "unset", [SPAN_OK] = "ok", [SPAN_ERROR] = "error",
-	};
-
 	return name_index(s, n, PREFIX("StatusCode."), PREFIX("STATUS_CODE_"),
-	    names, 3);
+	    span_status_names, SPAN_STATUS_COUNT);
 }
 
 int
@@ -1537,13 +1637,9 @@ span_status_from_int(int64_t v)
 int
 span_kind_from_text(const char *s, size_t n)
 {
-	static const char *const names[] = {
-		"unspecified", "internal", "server", "client", "producer",
-		"consumer",
-	};
-
+	/* Matched without regard to case: "SpanKind.CLIENT", "client". */
 	return name_index(s, n, PREFIX("SpanKind."), PREFIX("SPAN_KIND_"),
-	    names, 6);
+	    span_kind_names, SPAN_KIND_COUNT);
 }
 #undef PREFIX
 
@@ -1722,53 +1818,4 @@ span_label(const struct span_fields *f, enum span_type type)
 	default:
 		return ref(NULL, 0);
 	}
-}
-
-const char *
-span_type_name(enum span_type type)
-{
-	static const char *const names[] = {
-		[SPAN_OTHER] = "other",
-		[SPAN_WORKFLOW] = "workflow",
-		[SPAN_AGENT] = "agent",
-		[SPAN_LLM] = "llm",
-		[SPAN_TOOL] = "tool",
-		[SPAN_RESOURCE] = "resource",
-		[SPAN_PROMPT] = "prompt",
-	};
-
-	if ((unsigned)type >= sizeof names / sizeof names[0])
-		return "other";
-	return names[type];
-}
-
-const char *
-span_status_name(enum span_status status)
-{
-	static const char *const names[] = {
-		[SPAN_UNSET] = "unset",
-		[SPAN_OK] = "ok",
-		[SPAN_ERROR] = "error",
-	};
-
-	if ((unsigned)status >= sizeof names / sizeof names[0])
-		return "unset";
-	return names[status];
-}
-
-const char *
-span_kind_name(enum span_kind kind)
-{
-	static const char *const names[] = {
-		[KIND_UNSPECIFIED] = "UNSPECIFIED",
-		[KIND_INTERNAL] = "INTERNAL",
-		[KIND_SERVER] = "SERVER",
-		[KIND_CLIENT] = "CLIENT",
-		[KIND_PRODUCER] = "PRODUCER",
-		[KIND_CONSUMER] = "CONSUMER",
-	};
-
-	if ((unsigned)kind >= sizeof names / sizeof names[0])
-		return "UNSPECIFIED";
-	return names[kind];
 }

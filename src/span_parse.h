@@ -48,10 +48,18 @@ const char *span_parser_error(const struct span_parser *);
  * OpenAI prompt/completion_tokens; total_tokens beside.  A document cut
  * short (30 KB) keeps every count read before the cut.  -1: none.  s is
  * the decoded text; arena takes decoded strings (reset by the caller).
+ *
+ * in counts every input token the model read, cached ones included:
+ * Anthropic reports cache_read_input_tokens and cache_creation_input_tokens
+ * beside input_tokens, and they are added to it; OpenAI's
+ * prompt_tokens_details.cached_tokens (input_tokens_details in the
+ * Responses API) is already part of prompt_tokens.  cache_read and
+ * cache_write say how many of in were read from / written to the cache.
  */
 struct jarena;
 struct span_tokens {
 	int64_t in, out, total;
+	int64_t cache_read, cache_write;
 };
 void span_response_tokens(struct jarena *, const char *s, size_t n,
     struct span_tokens *);

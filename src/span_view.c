@@ -392,7 +392,7 @@ render_extra(const struct span_view_extra *x, struct vdoc *o, struct buf *b)
 		if (x->cost_known)
 			cost_format(b, x->cost_usd);
 		else
-			buf_adds(b, "unknown: no price for its model");
+			buf_adds(b, "unknown: no price for its model (or its cached tokens)");
 		field(o, "Cost", x->cost_known ? VS_NORMAL : VS_WARN, buf_str(b));
 	}
 	if (x->have_subtree) {
@@ -404,6 +404,25 @@ render_extra(const struct span_view_extra *x, struct vdoc *o, struct buf *b)
 		buf_adds(b, " (it and everything below it)");
 		field(o, "Roll-up", x->subtree_known ? VS_NORMAL : VS_WARN, buf_str(b));
 	}
+}
+
+/* " (600 cache read, 90 cache write)": the cached part of the input. */
+static void
+render_cached(const struct trace *t, uint32_t span, struct buf *b)
+{
+	struct token_counts tok;
+
+	trace_span_tokens(t, span, &tok);
+	if (tok.cache_read <= 0 && tok.cache_write <= 0)
+		return;
+	buf_adds(b, " (");
+	if (tok.cache_read > 0)
+		buf_printf(b, "%lld cache read", (long long)tok.cache_read);
+	if (tok.cache_read > 0 && tok.cache_write > 0)
+		buf_adds(b, ", ");
+	if (tok.cache_write > 0)
+		buf_printf(b, "%lld cache write", (long long)tok.cache_write);
+	buf_addc(b, ')');
 }
 
 static void
@@ -445,6 +464,7 @@ render_identity(struct span_view *v, struct vdoc *o)
 		buf_reset(&b);
 		buf_printf(&b, "%lld in / %lld out", (long long)(sp->tok_in > 0 ? sp->tok_in : 0),
 		    (long long)(sp->tok_out > 0 ? sp->tok_out : 0));
+		render_cached(t, v->span, &b);
 		field(o, "Tokens", VS_NORMAL, buf_str(&b));
 	}
 	render_extra(&v->extra, o, &b);
@@ -602,15 +622,18 @@ render_context(struct span_view *v, int width, struct vdoc *o)
 		"gen_ai.request.model", "gen_ai.response.model", NULL };
 	static const char *const provider_keys[] = { "mcp.llm.provider",
 		"gen_ai.system", NULL };
-	const struct span *sp = trace_span(session_trace(v->session), v->span);
+	struct token_counts tok;
 	struct chat_facts facts;
 	const char *prompt = attr_str(v->d, "mcp.llm.prompt_json");
 
 	memset(&facts, 0, sizeof facts);
 	facts.model = attr_either(v, model_keys);
 	facts.provider = attr_either(v, provider_keys);
-	facts.tokens_in = sp->tok_in;
-	facts.tokens_out = sp->tok_out;
+	trace_span_tokens(session_trace(v->session), v->span, &tok);
+	facts.tokens_in = tok.in;
+	facts.tokens_out = tok.out;
+	facts.tokens_cache_read = tok.cache_read;
+	facts.tokens_cache_write = tok.cache_write;
 	if (prompt == NULL && v->parent != NULL) {
 		prompt = attr_str(v->parent, "mcp.llm.prompt_json");
 		facts.prompt_from = v->parent->name;

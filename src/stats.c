@@ -145,6 +145,7 @@ stats_compute_path(struct trace *t, const struct prices *pr, const struct critpa
 	int64_t *durs, end, d;
 	const struct span *sp;
 	struct stats_group *g;
+	struct token_counts tok;
 	struct cost c;
 	enum stats_by by;
 
@@ -175,6 +176,7 @@ stats_compute_path(struct trace *t, const struct prices *pr, const struct critpa
 			model = cost_span_model(t, i);
 			b.member[2 * i + 1] = st_group(&b, STATS_MODEL, model);
 		}
+		trace_span_tokens(t, i, &tok);
 		/* The span's cost, once, to each of its groups. */
 		c.known = true;
 		c.usd = 0;
@@ -194,6 +196,10 @@ stats_compute_path(struct trace *t, const struct prices *pr, const struct critpa
 			}
 			g->tok_in = tokens_add(g->tok_in, sp->tok_in);
 			g->tok_out = tokens_add(g->tok_out, sp->tok_out);
+			g->tok_cache_read = tokens_add(g->tok_cache_read,
+			    tok.cache_read);
+			g->tok_cache_write = tokens_add(g->tok_cache_write,
+			    tok.cache_write);
 			cost_add(&g->cost, &c);
 		}
 	}
@@ -387,6 +393,9 @@ st_acc_group(struct stats_acc *a, const struct stats_group *g, const int64_t *du
 		ag->g.max_ns = g->max_ns;
 	ag->g.tok_in = tokens_add(ag->g.tok_in, g->tok_in);
 	ag->g.tok_out = tokens_add(ag->g.tok_out, g->tok_out);
+	ag->g.tok_cache_read = tokens_add(ag->g.tok_cache_read, g->tok_cache_read);
+	ag->g.tok_cache_write = tokens_add(ag->g.tok_cache_write,
+	    g->tok_cache_write);
 	/* The reason must outlive the session's trace. */
 	if (!g->cost.known && a->unpriced == NULL)
 		a->unpriced = xstrdup(g->cost.unpriced);

@@ -36,6 +36,7 @@ struct stats_group {
 	uint32_t timed;          /* spans with a duration */
 	int64_t total_ns, p50_ns, p95_ns, max_ns;
 	int64_t tok_in, tok_out;
+	int64_t tok_cache_read, tok_cache_write; /* of tok_in */
 	struct cost cost;        /* cost.unpriced points into the trace */
 };
 

@@ -15,6 +15,23 @@
 
 #include "buf.h"
 
+/* Decode one UTF-8 sequence at s (n bytes available).  Returns its length
+ * and stores the code point, or returns 0 for an invalid or truncated
+ * sequence (overlongs, surrogates and values over U+10FFFF are invalid). */
+size_t utf8_decode(const unsigned char *s, size_t n, unsigned *cp);
+/*
+ * Code points that must not reach a terminal as they are, even though they
+ * are valid UTF-8: C1 controls (U+009B is CSI, U+009D is OSC on terminals
+ * that honour 8-bit controls), bidi controls (they reorder what follows and
+ * can disguise text) and the line and paragraph separators (some terminals
+ * break lines on them).  text_sanitize escapes them for the screen and
+ * buf_add_json_string writes them as \uXXXX, so neither channel carries
+ * them raw.
+ */
+bool utf8_is_terminal_control(unsigned cp);
+/* Encode cp (≤ U+10FFFF) as UTF-8 into out[4]; returns the length. */
+size_t utf8_encode(unsigned cp, char *out);
+
 enum text_flags {
 	TEXT_KEEP_NEWLINES = 1 << 0, /* '\n' passes through (for wrapping) */
 	TEXT_KEEP_TABS = 1 << 1,     /* '\t' passes through */

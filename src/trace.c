@@ -38,6 +38,14 @@ struct trace {
 	bool dirty;             /* spans added since the tree was built */
 	bool summary;           /* keep totals only */
 	struct usage *usage;    /* tokens by model (usage.h) */
+	/* Cached-token counts of the spans flagged SPAN_F_CACHE, in span
+	 * order (appended as they arrive, so binary-searchable): most spans
+	 * have none, and the record stays small without them. */
+	struct trace_cache {
+		uint32_t span;
+		int64_t read, write;   /* -1 when not reported */
+	} *cache;
+	uint32_t ncache, cache_cap;
 };
 
 struct trace *
@@ -86,6 +94,7 @@ trace_free(struct trace *t)
 	strtab_free(t->strs);
 	free(t->spans);
 	free(t->by_id);
+	free(t->cache);
 	usage_free(t->usage);
 	free(t);
 }
@@ -144,6 +153,12 @@ trace_count_stats(struct trace *t, const struct span *s, const struct span_field
 		st->tokens_in = tokens_add(st->tokens_in, s->tok_in);
 	if (s->tok_out > 0)
 		st->tokens_out = tokens_add(st->tokens_out, s->tok_out);
+	if (f->tokens_cache_read > 0)
+		st->tokens_cache_read = tokens_add(st->tokens_cache_read,
+		    f->tokens_cache_read);
+	if (f->tokens_cache_write > 0)
+		st->tokens_cache_write = tokens_add(st->tokens_cache_write,
+		    f->tokens_cache_write);
 	if (s->start_ns != SPAN_TIME_NONE &&
 	    (st->first_start == SPAN_TIME_NONE || s->start_ns < st->first_start))
 		st->first_start = s->start_ns;
@@ -166,6 +181,19 @@ trace_count_stats(struct trace *t, const struct span *s, const struct span_field
 	trace_first(t, &st->signal_name, f->signal_name);
 	trace_first(t, &st->signal_prompt, f->signal_prompt);
 	usage_add(t->usage, t->strs, f, s->type);
+}
+
+static void
+trace_keep_cache(struct trace *t, struct span *s, uint32_t i,
+    const struct span_fields *f)
+{
+	if (t->ncache == t->cache_cap) {
+		t->cache_cap = t->cache_cap ? t->cache_cap * 2 : 64;
+		t->cache = xreallocarray(t->cache, t->cache_cap, sizeof *t->cache);
+	}
+	t->cache[t->ncache++] = (struct trace_cache){ i, f->tokens_cache_read,
+	    f->tokens_cache_write };
+	s->flags |= SPAN_F_CACHE;
 }
 
 uint32_t
@@ -192,6 +220,9 @@ trace_add(struct trace *t, const struct span_fields *f, uint16_t file,
 	s->len = len;
 	s->sub = f->index_in_line;
 	s->file = file;
+	/* Anthropic reports zeros on every call: keep only counts. */
+	if (f->tokens_cache_read > 0 || f->tokens_cache_write > 0)
+		trace_keep_cache(t, s, i, f);
 	trace_index_id(t, s->id, i);
 	trace_count_stats(t, s, f);
 	t->dirty = true;
@@ -247,6 +278,30 @@ trace_span(const struct trace *t, uint32_t i)
 	return &t->spans[i];
 }
 
+void
+trace_span_tokens(const struct trace *t, uint32_t i, struct token_counts *tc)
+{
+	const struct span *s = &t->spans[i];
+	uint32_t lo = 0, hi = t->ncache, mid;
+
+	tc->in = s->tok_in;
+	tc->out = s->tok_out;
+	tc->cache_read = tc->cache_write = -1;
+	if (!(s->flags & SPAN_F_CACHE))
+		return;
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		if (t->cache[mid].span < i)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo < t->ncache && t->cache[lo].span == i) {
+		tc->cache_read = t->cache[lo].read;
+		tc->cache_write = t->cache[lo].write;
+	}
+}
+
 const struct trace_stats *
 trace_stats(const struct trace *t)
 {
@@ -281,7 +336,8 @@ trace_bytes(const struct trace *t)
 	size_t per_node = 6 * sizeof(uint32_t) + 3 * sizeof(int64_t) + 1;
 
 	return strtab_bytes(t->strs) + (size_t)t->cap * sizeof *t->spans +
-	    (size_t)t->nby_id * sizeof *t->by_id + (size_t)t->tree.nnodes * per_node;
+	    (size_t)t->nby_id * sizeof *t->by_id + (size_t)t->tree.nnodes * per_node +
+	    (size_t)t->cache_cap * sizeof *t->cache;
 }
 
 /*

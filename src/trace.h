@@ -28,6 +28,7 @@ enum span_flag {
 	SPAN_F_PAUSED = 1 << 0,      /* truthy mcp.session.paused */
 	SPAN_F_LLM_PROMPT = 1 << 1,  /* carries mcp.llm.prompt_json */
 	SPAN_F_LLM_RESPONSE = 1 << 2, /* carries mcp.llm.response_json */
+	SPAN_F_CACHE = 1 << 3,       /* reports cached tokens: trace_span_tokens */
 };
 
 /* One span of the index: where its raw line is, and what the list, tree
@@ -53,6 +54,7 @@ struct trace_stats {
 	uint32_t spans, errors;
 	uint64_t bad_lines;
 	int64_t tokens_in, tokens_out;
+	int64_t tokens_cache_read, tokens_cache_write; /* of tokens_in */
 	int64_t first_start, last_end; /* SPAN_TIME_NONE when none seen */
 	uint32_t roots;                /* spans with no parent id */
 	uint32_t duplicate_ids;        /* spans whose id an earlier span has */
@@ -86,6 +88,10 @@ void trace_add_bad_lines(struct trace *, uint64_t n);
 
 uint32_t trace_count(const struct trace *);
 const struct span *trace_span(const struct trace *, uint32_t i);
+/* Span i's tokens, cached ones too.  Cached counts are rare (LLM spans
+ * of providers that report them), so they are kept beside the records,
+ * not in each one. */
+void trace_span_tokens(const struct trace *, uint32_t i, struct token_counts *);
 const struct trace_stats *trace_stats(const struct trace *);
 struct strtab *trace_strings(const struct trace *);
 const char *trace_str(const struct trace *, uint32_t strid);

@@ -13,10 +13,11 @@
 
 #include "buf.h"
 #include "gz.h"
-#include "inspector.h"
 #include "gzcache.h"
 #include "lines.h"
 #include "span_parse.h"
+#include "spool.h"
+#include "textq.h"
 #include "trace.h"
 #include "xmalloc.h"
 
@@ -74,6 +75,9 @@ struct tracefile {
 	struct tracefile *lru_prev, *lru_next;
 	bool lru_linked;
 	int busy;            /* holds on fd: not closed while > 0 */
+	/* Held around gz_feed and gz's index while a second thread parses
+	 * (tracefile_read_piped); NULL otherwise. */
+	pthread_mutex_t *gz_lock;
 	/* Valid during one tracefile_read: where spans go. */
 	struct span_parser *parser;
 	struct trace *trace;
@@ -97,29 +101,17 @@ static struct {
 	char *error;         /* why reading stopped early, or NULL */
 } stdin_spool = { PTHREAD_MUTEX_INITIALIZER, -1, 0, false, 0, NULL };
 
-/* The spool limit: MCP_INSPECT_TUI_SPOOL_MAX, as for a remote trace's. */
-static uint64_t
-tracefile_spool_max(void)
-{
-	const char *env = getenv("MCP_INSPECT_TUI_SPOOL_MAX");
-	uint64_t max = TRACEFILE_SPOOL_MAX;
-
-	if (env != NULL && *env != '\0' && inspector_size(env, &max) == -1)
-		max = TRACEFILE_SPOOL_MAX;
-	return max;
-}
-
 /* Append n bytes to the spool (lock held); false, with the reason kept,
  * when they do not all fit: what does stays readable. */
 static bool
 tracefile_spool_append(const unsigned char *p, size_t n)
 {
-	const char *dir = getenv("TMPDIR");
 	size_t done = 0;
 	ssize_t w;
 
+	/* The limit of a remote trace's spool holds for stdin too. */
 	if (stdin_spool.max == 0)
-		stdin_spool.max = tracefile_spool_max();
+		spool_limit(TRACEFILE_SPOOL_MAX, &stdin_spool.max);
 	if (stdin_spool.size + n > stdin_spool.max) {
 		n = (size_t)(stdin_spool.max - stdin_spool.size);
 		stdin_spool.error = xasprintf("standard input: stopped at the spool "
@@ -136,7 +128,7 @@ tracefile_spool_append(const unsigned char *p, size_t n)
 			/* A short write is a full disk: errno is not set then. */
 			stdin_spool.error = xasprintf("cannot spool standard input in "
 			    "%s: %s; reading it stopped after %llu bytes",
-			    dir && *dir ? dir : "/tmp", strerror(w == 0 ? ENOSPC : errno),
+			    spool_dir(), strerror(w == 0 ? ENOSPC : errno),
 			    (unsigned long long)(stdin_spool.size + done));
 			break;
 		}
@@ -165,25 +157,6 @@ tracefile_input_cut(const struct tracefile *tf)
 	return tf->spooled && tracefile_stdin_error() != NULL;
 }
 
-static int
-tracefile_spool(char **cause)
-{
-	const char *dir = getenv("TMPDIR");
-	char *path = xasprintf("%s/mcp-inspect-tui.XXXXXX", dir && *dir ? dir : "/tmp");
-	int fd = mkstemp(path);
-
-	if (fd == -1) {
-		*cause = xasprintf("cannot create a temporary file in %s to hold standard input: %s",
-		    dir && *dir ? dir : "/tmp", strerror(errno));
-		stdin_spool.error = xstrdup(*cause);
-		free(path);
-		return -1;
-	}
-	unlink(path);
-	free(path);
-	return fd;
-}
-
 /* A descriptor of the stdin spool for one tracefile (created on first use). */
 static int
 tracefile_stdin_fd(char **cause)
@@ -191,8 +164,9 @@ tracefile_stdin_fd(char **cause)
 	int fd = -1;
 
 	pthread_mutex_lock(&stdin_spool.lock);
-	if (stdin_spool.fd == -1)
-		stdin_spool.fd = tracefile_spool(cause);
+	if (stdin_spool.fd == -1 &&
+	    (stdin_spool.fd = spool_open("standard input", cause)) == -1)
+		stdin_spool.error = xstrdup(*cause);
 	if (stdin_spool.fd != -1 && (fd = fcntl(stdin_spool.fd, F_DUPFD_CLOEXEC, 0)) == -1)
 		*cause = xasprintf("cannot read standard input: %s", strerror(errno));
 	pthread_mutex_unlock(&stdin_spool.lock);
@@ -502,6 +476,22 @@ tracefile_free(struct tracefile *tf)
 	free(tf);
 }
 
+/* gz's index is shared with the parsing thread of a two-thread read
+ * (tracefile_read_piped); otherwise there is no lock to take. */
+static void
+tracefile_gz_lock(struct tracefile *tf)
+{
+	if (tf->gz_lock != NULL)
+		pthread_mutex_lock(tf->gz_lock);
+}
+
+static void
+tracefile_gz_unlock(struct tracefile *tf)
+{
+	if (tf->gz_lock != NULL)
+		pthread_mutex_unlock(tf->gz_lock);
+}
+
 static void
 tracefile_bad(struct tracefile *tf, const char *why)
 {
@@ -541,7 +531,9 @@ tracefile_index_fetched(struct tracefile *tf, size_t len, uint64_t off)
 	char *line = xmalloc(len ? len : 1), *cause = NULL, *why;
 	long got;
 
+	tracefile_gz_lock(tf);
 	got = gz_read_at(tf->fd, gz_index(tf->gz), off, line, len, &cause);
+	tracefile_gz_unlock(tf);
 	if (got == (long)len)
 		tracefile_index_line(tf, line, len, off);
 	else {
@@ -628,18 +620,26 @@ tracefile_on_line(void *arg, const char *line, size_t len, uint64_t off)
 	return 0;
 }
 
+/* Whether the output so far makes tf a gzip bomb (then tf->bomb is
+ * set).  Checked per piece of output (at most 256 KiB), before the lines
+ * in it cost anything. */
+static bool
+tracefile_check_bomb(struct tracefile *tf)
+{
+	uint64_t out = gz_total_out(tf->gz);
+
+	if (out > TRACEFILE_BOMB_MIN && out / TRACEFILE_BOMB_RATIO > tf->consumed)
+		tf->bomb = true;
+	return tf->bomb;
+}
+
 static int
 tracefile_on_text(void *arg, const char *buf, size_t len)
 {
 	struct tracefile *tf = arg;
-	uint64_t out = gz_total_out(tf->gz);
 
-	/* Checked per piece of output (at most 256 KiB), before the lines
-	 * in it cost anything. */
-	if (out > TRACEFILE_BOMB_MIN && out / TRACEFILE_BOMB_RATIO > tf->consumed) {
-		tf->bomb = true;
+	if (tracefile_check_bomb(tf))
 		return 1;
-	}
 	if (lines_feed(tf->lines, buf, len, tracefile_on_line, tf) != 0)
 		return 1;
 	/* Enough lines for one read: gz stops, and the next read feeds on
@@ -769,13 +769,199 @@ tracefile_idle(const struct tracefile *tf)
 	    (uint64_t)st.st_size == tf->size && tf->size == tf->consumed;
 }
 
+/* Feed n bytes of input just read to gz; -1 with *cause when decoding
+ * stopped for good (a line budget stop is 0, with *stopped set). */
+static int
+tracefile_decode(struct tracefile *tf, size_t n, gz_out_fn on_text, void *arg,
+    bool *stopped, char **cause)
+{
+	char *why;
+	int rc;
+
+	tf->consumed += (uint64_t)n;
+	tracefile_keep_last(tf, tf->chunk, n);
+	tracefile_gz_lock(tf);
+	rc = gz_feed(tf->gz, tf->chunk, n, on_text, arg, cause);
+	tracefile_gz_unlock(tf);
+	if (rc != -1)
+		return 0;
+	why = *cause;
+	if (why == NULL && !tf->bomb) {
+		/* Stopped at the line budget: the rest of this input is read
+		 * again next time. */
+		tf->consumed = gz_total_in(tf->gz);
+		*stopped = true;
+		return 0;
+	}
+	if (tf->bomb)
+		*cause = xasprintf("%s: decompresses to over %d times its size (a gzip "
+		    "bomb?); reading of this file stopped after %llu MiB", tf->path,
+		    TRACEFILE_BOMB_RATIO, (unsigned long long)(gz_total_out(tf->gz) >> 20));
+	else
+		*cause = xasprintf("%s: %s; reading of this file stopped there",
+		    tf->path, why ? why : "decoding failed");
+	free(why);
+	tf->failed = true;
+	return -1;
+}
+
+/* The next input for one decode step: at most want bytes, and no more
+ * than decoding keeps within TRACEFILE_OUT_PER_READ. */
+static ssize_t
+tracefile_next_input(struct tracefile *tf, size_t want, char **cause)
+{
+	size_t cap = tracefile_input_cap(tf);
+	ssize_t n;
+
+	if (want > TRACEFILE_CHUNK)
+		want = TRACEFILE_CHUNK;
+	if (want > cap)
+		want = cap;
+	if ((n = tracefile_input(tf, want, cause)) == -1)
+		tf->failed = true;
+	return n;
+}
+
+/* One slice: up to max_bytes of input, TRACEFILE_OUT_PER_READ of text and
+ * TRACEFILE_LINES_PER_READ lines, parsed here as they are decoded. */
+static int
+tracefile_read_slice(struct tracefile *tf, size_t max_bytes, char **cause)
+{
+	uint64_t out0 = gz_total_out(tf->gz);
+	size_t done = 0;
+	bool stopped = false;
+	ssize_t n;
+
+	while (done < max_bytes && !stopped) {
+		if (gz_total_out(tf->gz) - out0 >= TRACEFILE_OUT_PER_READ)
+			return 1; /* more next time */
+		if ((n = tracefile_next_input(tf, max_bytes - done, cause)) <= 0)
+			return n == 0 ? 0 : -1;
+		done += (size_t)n;
+		if (tracefile_decode(tf, (size_t)n, tracefile_on_text, tf, &stopped,
+		    cause) == -1)
+			return -1;
+	}
+	return 1;
+}
+
+/*
+ * A big file read to its end (TRACEFILE_ALL) runs on two threads: this one
+ * reads and inflates, a second splits lines and parses, with a few blocks
+ * of text queued between them (textq.c).  Inflate and parsing cost about
+ * the same, so the read takes the longer of the two, not their sum.
+ * While it runs the parsing thread owns the lines, the parser, the trace
+ * and the bad-line list; this one owns gz and the input.  The one thing
+ * both touch is gz's index of access points, which the parser reads to
+ * fetch a long line back (tf->gz_lock).
+ */
+/* Input left below which a thread is not worth starting. */
+static uint64_t pipe_min_input = 4u << 20;
+#define PIPE_BLOCKS 4
+#define PIPE_BLOCK (512u * 1024)   /* text gathered before it is queued */
+
+struct tracefile_pipe {
+	struct tracefile *tf;
+	struct textq *q;
+	struct buf text;           /* decoded, not yet queued */
+};
+
+static void *
+tracefile_pipe_parse(void *arg)
+{
+	struct tracefile_pipe *p = arg;
+	struct buf block = BUF_INIT;
+
+	while (textq_pop(p->q, &block)) {
+		lines_feed(p->tf->lines, block.p, block.len, tracefile_on_line, p->tf);
+		textq_recycle(p->q, &block);
+	}
+	buf_free(&block);
+	return NULL;
+}
+
+static int
+tracefile_pipe_on_text(void *arg, const char *buf, size_t len)
+{
+	struct tracefile_pipe *p = arg;
+
+	if (tracefile_check_bomb(p->tf))
+		return 1;
+	buf_add(&p->text, buf, len);
+	return 0;
+}
+
+static void
+tracefile_pipe_flush(struct tracefile_pipe *p, size_t at_least)
+{
+	if (p->text.len == 0 || p->text.len < at_least)
+		return;
+	textq_push(p->q, &p->text);
+	textq_reuse(p->q, &p->text);
+}
+
+void
+tracefile_set_pipe_min(uint64_t bytes)
+{
+	pipe_min_input = bytes;
+}
+
+static bool
+tracefile_pipe_worth(const struct tracefile *tf)
+{
+	struct stat st;
+
+	if (tf->spooled || fstat(tf->fd, &st) == -1 || !S_ISREG(st.st_mode))
+		return false;
+	return (uint64_t)st.st_size >= tf->consumed + pipe_min_input;
+}
+
+/* The whole rest of the file on two threads; 0 at its end, -1 as
+ * tracefile_read; 1 when a second thread cannot be had (read on in
+ * slices). */
+static int
+tracefile_read_piped(struct tracefile *tf, char **cause)
+{
+	struct tracefile_pipe p = { .tf = tf };
+	pthread_mutex_t gz_lock = PTHREAD_MUTEX_INITIALIZER;
+	pthread_t parser;
+	bool stopped = false;
+	ssize_t n;
+	int rc = 0;
+
+	p.q = textq_new(PIPE_BLOCKS);
+	if (pthread_create(&parser, NULL, tracefile_pipe_parse, &p) != 0) {
+		textq_free(p.q);
+		return 1;
+	}
+	tf->gz_lock = &gz_lock;
+	for (;;) {
+		if ((n = tracefile_next_input(tf, TRACEFILE_CHUNK, cause)) <= 0) {
+			rc = n == 0 ? 0 : -1;
+			break;
+		}
+		if (tracefile_decode(tf, (size_t)n, tracefile_pipe_on_text, &p, &stopped,
+		    cause) == -1) {
+			rc = -1;
+			break;
+		}
+		tracefile_pipe_flush(&p, PIPE_BLOCK);
+	}
+	/* What was decoded before an error is parsed all the same. */
+	tracefile_pipe_flush(&p, 0);
+	textq_close(p.q);
+	pthread_join(parser, NULL);
+	tf->gz_lock = NULL;
+	pthread_mutex_destroy(&gz_lock);
+	textq_free(p.q);
+	buf_free(&p.text);
+	return rc;
+}
+
 int
 tracefile_read(struct tracefile *tf, struct span_parser *parser, struct trace *trace,
     size_t max_bytes, char **cause)
 {
-	uint64_t out0 = gz_total_out(tf->gz);
-	size_t done = 0, want, cap;
-	ssize_t n;
 	int rc = 1;
 
 	if (tf->failed)
@@ -795,47 +981,10 @@ tracefile_read(struct tracefile *tf, struct span_parser *parser, struct trace *t
 	tf->trace = trace;
 	tf->chunk = xmalloc(TRACEFILE_CHUNK);
 	tf->read_lines = 0;
-	while (done < max_bytes) {
-		if (gz_total_out(tf->gz) - out0 >= TRACEFILE_OUT_PER_READ)
-			break; /* more next time (rc 1) */
-		want = max_bytes - done < TRACEFILE_CHUNK ? max_bytes - done : TRACEFILE_CHUNK;
-		if (want > (cap = tracefile_input_cap(tf)))
-			want = cap;
-		if ((n = tracefile_input(tf, want, cause)) == -1) {
-			tf->failed = true;
-			rc = -1;
-			break;
-		}
-		if (n == 0) {
-			rc = 0;
-			break;
-		}
-		tf->consumed += (uint64_t)n;
-		done += (size_t)n;
-		tracefile_keep_last(tf, tf->chunk, (size_t)n);
-		if (gz_feed(tf->gz, tf->chunk, (size_t)n, tracefile_on_text, tf, cause) == -1) {
-			char *why = *cause;
-
-			if (why == NULL && !tf->bomb) {
-				/* Stopped at the line budget: the rest of this
-				 * input is read again next time. */
-				tf->consumed = gz_total_in(tf->gz);
-				break;
-			}
-			if (tf->bomb)
-				*cause = xasprintf("%s: decompresses to over %d times its "
-				    "size (a gzip bomb?); reading of this file stopped after "
-				    "%llu MiB", tf->path, TRACEFILE_BOMB_RATIO,
-				    (unsigned long long)(gz_total_out(tf->gz) >> 20));
-			else
-				*cause = xasprintf("%s: %s; reading of this file stopped there",
-				    tf->path, why ? why : "decoding failed");
-			free(why);
-			tf->failed = true;
-			rc = -1;
-			break;
-		}
-	}
+	if (max_bytes == TRACEFILE_ALL && tracefile_pipe_worth(tf))
+		rc = tracefile_read_piped(tf, cause);
+	if (rc == 1)
+		rc = tracefile_read_slice(tf, max_bytes, cause);
 	tf->parser = NULL;
 	tf->trace = NULL;
 	/* An idle reader keeps no input buffer: thousands of rows are. */

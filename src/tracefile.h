@@ -61,6 +61,13 @@ void tracefile_free(struct tracefile *);
  */
 int tracefile_read(struct tracefile *, struct span_parser *, struct trace *,
     size_t max_bytes, char **cause);
+/* max_bytes for "all there is" (headless loads, which call again while
+ * 1 comes back): a big file is then read to its end in one call,
+ * inflated and parsed on two threads. */
+#define TRACEFILE_ALL SIZE_MAX
+/* Input left from which a TRACEFILE_ALL read takes two threads (4 MiB;
+ * tests lower it to run small files through both paths). */
+void tracefile_set_pipe_min(uint64_t bytes);
 
 /*
  * At the end of a one-shot read (not following), index a final line that
@@ -78,12 +85,12 @@ char *tracefile_line(struct tracefile *, uint64_t off, uint32_t len, char **caus
  * (the spans read before stay, their text is gone). */
 bool tracefile_rewritten(const struct tracefile *);
 const char *tracefile_path(const struct tracefile *);
-/* Why standard input was not read to its end (spool limit, full disk,
- * no spool), or NULL. */
 /* This file is standard input and it was not read to its end (the spool
  * limit, a full disk, a failed write of the spool): what it holds is a
  * part of the session, whose status cannot be told (doc/reference.md §3.5). */
 bool tracefile_input_cut(const struct tracefile *);
+/* Why standard input was not read to its end (spool limit, full disk,
+ * no spool), or NULL. */
 const char *tracefile_stdin_error(void);
 /* True when it was read without failing and nothing came out of it (an
  * empty file, or gzip members that hold no text). */

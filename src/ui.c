@@ -1,5 +1,7 @@
 /*
- * ui.c — the browser's terminal, its one poll() loop, and key dispatch.
+ * ui.c — the browser's terminal, its one poll() loop, which pane has the
+ * keys (ui_pane), key and mouse dispatch through the pane tables, and the
+ * one place requests of panes are carried out (ui_request).
  *
  * Each loop turn: draw if anything changed, wait for a key (not at all
  * while reading is pending, up to the next timer otherwise), handle every
@@ -10,6 +12,7 @@
 
 #include <curses.h>
 #include <errno.h>
+#include <limits.h>
 #include <fcntl.h>
 #include <langinfo.h>
 #include <poll.h>
@@ -22,7 +25,6 @@
 
 #include "cli.h"
 #include "filter.h"
-#include "http.h"
 #include "trace.h"
 #include "xmalloc.h"
 
@@ -32,21 +34,6 @@
 #define SCAN_MS 1000
 #define FOLLOW_MS 500
 #define DOUBLE_CLICK_MS 400
-
-int64_t
-ui_now_ms(void)
-{
-	return ui_now_us() / 1000;
-}
-
-int64_t
-ui_now_us(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
-}
 
 /*
  * The timing log (MCP_INSPECT_TUI_TIMING=FILE), for the benchmark: one
@@ -148,62 +135,6 @@ ts_ms(const struct timespec *ts)
 	return (int64_t)ts->tv_sec * 1000 + ts->tv_nsec / 1000000;
 }
 
-void
-ui_message(struct ui *ui, bool error, const char *fmt, ...)
-{
-	va_list ap;
-
-	free(ui->message);
-	va_start(ap, fmt);
-	ui->message = xvasprintf(fmt, ap);
-	va_end(ap);
-	ui->message_error = error;
-	ui->message_cause = UI_CAUSE_NONE;
-	ui->dirty = true;
-}
-
-void
-ui_message_cause(struct ui *ui, enum ui_cause cause, const char *error)
-{
-	if (error != NULL) {
-		ui_message(ui, true, "%s", error);
-		ui->message_cause = cause;
-		return;
-	}
-	if (ui->message != NULL && ui->message_cause == cause) {
-		free(ui->message);
-		ui->message = NULL;
-		ui->message_cause = UI_CAUSE_NONE;
-		ui->dirty = true;
-	}
-}
-
-void
-ui_search_note(struct ui *ui, const char *fmt, ...)
-{
-	va_list ap;
-
-	free(ui->search_note);
-	va_start(ap, fmt);
-	ui->search_note = xvasprintf(fmt, ap);
-	va_end(ap);
-	ui->dirty = true;
-}
-
-bool
-ui_filter_parse(struct ui *ui, const char *expr, struct filter **out)
-{
-	char *cause = NULL;
-
-	*out = NULL;
-	if (*expr != '\0' && (*out = filter_parse(expr, &cause)) == NULL) {
-		ui_message(ui, true, "%s", cause);
-		free(cause);
-		return false;
-	}
-	return true;
-}
-
 /*
  * Signals.  The terminal is in raw mode, so C-c and C-z arrive as keys;
  * the same signals sent by kill(1) only set a flag here, and the loop
@@ -282,76 +213,208 @@ ui_check_signals(struct ui *ui)
 	}
 }
 
+/*
+ * The pane that has the keys, chosen here and nowhere else; shown (when
+ * not NULL) gets the panes on screen, in drawing order, NULL-terminated.
+ */
+static const struct ui_pane_ops *
+ui_pane(const struct ui *ui, const struct ui_pane_ops **shown)
+{
+	/* The session screen: the tree and the inspector side by side. */
+	static const struct ui_pane_ops *const session[] = { &ui_tree_pane,
+	    &ui_inspector_pane, NULL };
+	const struct ui_pane_ops *pane;
+	bool alone = true;
+
+	if (ui->screen == SCREEN_LIST)
+		pane = &ui_list_pane;
+	else if (ui->screen == SCREEN_DIFF)
+		pane = &ui_diff_pane;
+	else if (ui->an.stats_open)
+		pane = &ui_stats_pane;
+	else {
+		pane = ui->focus == FOCUS_INSPECTOR ? &ui_inspector_pane : &ui_tree_pane;
+		alone = false;
+	}
+	if (shown != NULL && alone) {
+		shown[0] = pane;
+		shown[1] = NULL;
+	} else if (shown != NULL)
+		memcpy(shown, session, sizeof session);
+	return pane;
+}
+
 static unsigned
 ui_where(const struct ui *ui)
 {
-	if (ui->screen == SCREEN_LIST)
-		return KW_LIST;
-	if (ui->screen == SCREEN_DIFF)
-		return KW_DIFF;
-	if (ui->an.stats_open)
-		return KW_STATS;
-	return ui->focus == FOCUS_INSPECTOR ? KW_INSPECT : KW_TREE;
+	return ui_pane(ui, NULL)->where;
+}
+
+static const struct ui_pane_ops *
+ui_pane_by_id(enum ui_pane_id id)
+{
+	static const struct ui_pane_ops *const panes[PANE_COUNT] = {
+		[PANE_LIST] = &ui_list_pane, [PANE_TREE] = &ui_tree_pane,
+		[PANE_INSPECTOR] = &ui_inspector_pane, [PANE_STATS] = &ui_stats_pane,
+		[PANE_DIFF] = &ui_diff_pane,
+	};
+
+	return panes[id];
+}
+
+/* Everything that goes with the open session: a diff borrowing it, the
+ * inspector, the analyses, the tree. */
+static void
+ui_close_session(struct ui *ui)
+{
+	ui_diff_forget(ui);
+	ui_inspector_clear(ui);
+	ui_analysis_clear(ui);
+	if (ui->tree.source != NULL)
+		ui->tree.source->ops->close(ui, ui->tree.source);
+	ui_tree_close(ui);
+}
+
+static void
+ui_open_session(struct ui *ui, size_t entry)
+{
+	struct ui_entry *e = &ui->list.e[entry];
+	struct session_ref ref;
+
+	/* Nothing is left to read: say so once, instead of an empty
+	 * "running" session and a "cannot open" warning. */
+	if (e->gone) {
+		ui_message(ui, true, "session %s: its files are gone; the list "
+		    "keeps what was last read", e->ref.id);
+		return;
+	}
+	ui_close_session(ui);
+	ui->t_open_us = ui_now_us();
+	ui->logged_open = ui->logged_loaded = false;
+	ui->tree.source = e->source;
+	e->source->ops->open(ui, e->source, e, &ref);
+	ui->screen = SCREEN_SESSION;
+	ui->focus = FOCUS_TREE;
+	ui_tree_open(ui, e->ref.id, &ref);
+}
+
+/* What the inspector shows follows the tree's selection; a placeholder is
+ * shown again (its node number moves as spans arrive). */
+static void
+ui_show_span(struct ui *ui, uint32_t node)
+{
+	if (ui->tree.s == NULL)
+		return;
+	if (node == TRACE_NONE || trace_is_placeholder(session_trace(ui->tree.s), node) ||
+	    ui->insp.node != node || ui->insp.view == NULL)
+		ui_inspector_show(ui, node);
+}
+
+/* The one place requests are carried out. */
+static void
+ui_request(struct ui *ui, struct ui_req *r)
+{
+	struct ui_entry *e;
+
+	switch (r->kind) {
+	case REQ_NONE:
+		break;
+	case REQ_QUIT:
+		ui->quit = true;
+		break;
+	case REQ_OPEN_SESSION:
+		ui_open_session(ui, r->entry);
+		break;
+	case REQ_CLOSE_SESSION:
+		ui_close_session(ui);
+		ui->screen = SCREEN_LIST;
+		break;
+	case REQ_SESSION_FILES:
+		e = &ui->list.e[r->entry];
+		if (ui->tree.s != NULL && ui->tree.id == e->ref.id)
+			ui_tree_add_files(ui, &e->ref);
+		break;
+	case REQ_FOCUS:
+		ui->focus = ui_pane_by_id(r->pane)->focus;
+		if (r->n)
+			ui->insp.cursor = ui->insp.scroll;
+		break;
+	case REQ_SHOW_SPAN:
+		ui_show_span(ui, r->node);
+		break;
+	case REQ_SCROLL_INSPECTOR:
+		ui_inspector_scroll(ui, r->n);
+		break;
+	case REQ_PANE_ACTION:
+		ui_pane_by_id(r->pane)->action(ui, r->action);
+		break;
+	case REQ_OPEN_STATS:
+		/* The view counts the tree as it is now. */
+		if (ui->tree.rows_dirty || trace_tree_stale(session_trace(ui->tree.s)))
+			ui_tree_rows(ui);
+		ui_analysis_open_stats(ui);
+		break;
+	case REQ_FILTER_TREE:
+		if (ui_tree_set_filter(ui, r->text))
+			ui_message(ui, false, "the spans of this row (f changes the filter)");
+		break;
+	case REQ_CLOSE_DIFF:
+		ui_diff_close(ui);
+		break;
+	}
+	free(r->text);
+	ui->dirty = true;
+}
+
+/* Carry out what panes asked for, and what that asked for in turn. */
+static void
+ui_requests(struct ui *ui)
+{
+	struct ui_req r;
+
+	while (ui_take_request(ui, &r))
+		ui_request(ui, &r);
 }
 
 /*
  * q goes back a level and quits from the list, or from a session opened
  * directly (a file or stdin, where the list would be one row); Esc goes
  * back too (to that one row) but never quits: it is pressed to dismiss
- * things (tig, htop).
+ * things (tig, htop).  What "back" is, each pane says.
  */
 static void
-ui_back(struct ui *ui, bool may_quit)
+ui_back(struct ui *ui, const struct ui_pane_ops *pane, bool may_quit)
 {
-	if (ui->screen == SCREEN_DIFF) {
-		ui_diff_close(ui);
-		return;
-	}
-	if (ui->screen == SCREEN_LIST ||
-	    (ui->direct && ui->focus == FOCUS_TREE && may_quit)) {
-		if (may_quit)
-			ui->quit = true;
-		return;
-	}
-	if (ui->focus == FOCUS_INSPECTOR) {
-		ui->focus = FOCUS_TREE;
-		ui->dirty = true;
-		return;
-	}
-	ui_tree_close(ui);
-	ui->screen = SCREEN_LIST;
-	ui->dirty = true;
+	struct ui_req r = { .kind = REQ_NONE };
+
+	if (pane->back != NULL)
+		pane->back(ui, may_quit, &r);
+	ui_request(ui, &r);
 }
 
 static void
-ui_search(struct ui *ui, int dir)
+ui_search(struct ui *ui, const struct ui_pane_ops *pane, int dir)
 {
 	if (ui->search == NULL || *ui->search == '\0') {
 		ui_message(ui, false, "no search yet: press / to search");
 		return;
 	}
-	if (ui->screen == SCREEN_LIST)
-		ui_list_search(ui, ui->search, dir);
-	else if (ui->focus == FOCUS_INSPECTOR)
-		ui_inspector_search(ui, ui->search, dir);
-	else
-		ui_tree_search(ui, ui->search, dir);
+	if (pane->search != NULL)
+		pane->search(ui, ui->search, dir);
 }
 
 static void
-ui_open_prompt(struct ui *ui, enum ui_prompt_kind kind)
+ui_open_prompt(struct ui *ui, const struct ui_pane_ops *pane, enum ui_prompt_kind kind)
 {
 	const char *cur = NULL;
 
+	if (kind == PROMPT_FILTER && pane->set_filter == NULL)
+		return;
 	ui->prompt = kind;
 	free(ui->prompt_error);
 	ui->prompt_error = NULL;
-	if (kind == PROMPT_FILTER) {
-		if (ui->screen == SCREEN_LIST && ui->list.filter != NULL)
-			cur = filter_text(ui->list.filter);
-		else if (ui->screen == SCREEN_SESSION && ui->tree.filter != NULL)
-			cur = filter_text(ui->tree.filter);
-	}
+	if (kind == PROMPT_FILTER)
+		cur = pane->filter_text(ui);
 	lineedit_start(&ui->edit, cur, &ui->hist[kind]);
 	ui->dirty = true;
 }
@@ -367,8 +430,8 @@ ui_close_prompt(struct ui *ui)
 static void
 ui_prompt_done(struct ui *ui)
 {
+	const struct ui_pane_ops *pane = ui_pane(ui, NULL);
 	const char *text = lineedit_text(&ui->edit);
-	bool ok;
 
 	lineedit_commit(&ui->edit);
 	if (ui->prompt == PROMPT_PIPE) {
@@ -382,12 +445,10 @@ ui_prompt_done(struct ui *ui)
 			free(ui->search);
 			ui->search = xstrdup(text);
 		}
-		ui_search(ui, 1);
+		ui_search(ui, pane, 1);
 		return;
 	}
-	ok = ui->screen == SCREEN_LIST ? ui_list_set_filter(ui, text) :
-	    ui_tree_set_filter(ui, text);
-	if (!ok) {
+	if (!pane->set_filter(ui, text)) {
 		/* The prompt stays open, the reason next to what was typed. */
 		free(ui->prompt_error);
 		ui->prompt_error = ui->message;
@@ -436,13 +497,14 @@ ui_prompt_key(struct ui *ui, int key)
 static void
 ui_overlay_key(struct ui *ui, enum key_action a)
 {
+	/* Drawing knows the box and clamps the far end; half a screen a page. */
 	switch (a) {
-	case ACT_DOWN: ui->overlay_scroll++; break;
-	case ACT_UP: if (ui->overlay_scroll > 0) ui->overlay_scroll--; break;
-	case ACT_PAGE_DOWN: ui->overlay_scroll += ui->lay.h / 2; break;
+	case ACT_DOWN:
+	case ACT_UP:
+	case ACT_PAGE_DOWN:
 	case ACT_PAGE_UP:
-		ui->overlay_scroll = ui->overlay_scroll > ui->lay.h / 2 ?
-		    ui->overlay_scroll - ui->lay.h / 2 : 0;
+		ui->overlay_scroll = (int)cursor_step(ui->overlay_scroll, keys_cursor_step(a),
+		    INT_MAX, ui->lay.h / 2);
 		break;
 	case ACT_QUIT: ui->quit = true; break;
 	case ACT_INTERRUPT: ui_interrupt(ui); break;
@@ -459,27 +521,37 @@ ui_open_overlay(struct ui *ui, enum ui_overlay which)
 	ui->overlay_scroll = 0;
 }
 
+/* The pane on screen under (y, x): the last drawn that has the point. */
+static const struct ui_pane_ops *
+ui_pane_at(struct ui *ui, int y, int x)
+{
+	const struct ui_pane_ops *shown[3];
+	int i;
+
+	ui_pane(ui, shown);
+	for (i = 0; shown[i + 1] != NULL; i++)
+		;
+	for (; i > 0; i--) {
+		if (shown[i]->contains == NULL || shown[i]->contains(ui, y, x))
+			break;
+	}
+	return shown[i];
+}
+
 static void
 ui_mouse(struct ui *ui)
 {
+	const struct ui_pane_ops *pane;
 	MEVENT ev;
 	bool twice;
 	int64_t now;
 
 	if (getmouse(&ev) != OK)
 		return;
+	pane = ui_pane_at(ui, ev.y, ev.x);
 	if (ev.bstate & (BUTTON4_PRESSED | BUTTON5_PRESSED)) {
-		enum key_action a = ev.bstate & BUTTON4_PRESSED ? ACT_UP : ACT_DOWN;
-
-		if (ui->screen == SCREEN_SESSION && ui->an.stats_open)
-			ui_analysis_stats_key(ui, a);
-		else if (ui->screen == SCREEN_SESSION && ev.x >= ui->lay.insp_x &&
-		    ev.y >= ui->lay.insp_y)
-			ui_inspector_scroll(ui, a == ACT_UP ? -3 : 3);
-		else if (ui->screen == SCREEN_LIST)
-			ui_list_action(ui, a);
-		else
-			ui_tree_action(ui, a);
+		if (pane->wheel != NULL)
+			pane->wheel(ui, ev.bstate & BUTTON4_PRESSED ? ACT_UP : ACT_DOWN);
 		return;
 	}
 	if (!(ev.bstate & (BUTTON1_CLICKED | BUTTON1_PRESSED | BUTTON1_DOUBLE_CLICKED)))
@@ -489,22 +561,67 @@ ui_mouse(struct ui *ui)
 	    (now - ts_ms(&ui->last_click) < DOUBLE_CLICK_MS && ev.y == ui->last_click_y);
 	clock_gettime(CLOCK_MONOTONIC, &ui->last_click);
 	ui->last_click_y = ev.y;
-	if (ui->screen == SCREEN_SESSION && ui->an.stats_open)
+	if (pane->click == NULL)
 		return;
-	if (ui->screen == SCREEN_LIST)
-		ui_list_click(ui, ev.y, twice);
-	else if (ev.x >= ui->lay.insp_x && ev.y >= ui->lay.insp_y)
-		ui_inspector_click(ui, ev.y, ev.x);
-	else {
-		ui->focus = FOCUS_TREE;
-		ui_tree_click(ui, ev.y, twice);
-	}
+	if (pane->click(ui, ev.y, ev.x, twice) && pane->session)
+		ui->focus = pane->focus;
 	ui->dirty = true;
+}
+
+/* Keys that work the same in every pane, before the pane's own. */
+static bool
+ui_global_key(struct ui *ui, enum key_action a)
+{
+	switch (a) {
+	case ACT_NONE: return true;
+	case ACT_QUIT: ui->quit = true; return true;
+	case ACT_INTERRUPT: ui_interrupt(ui); return true;
+	case ACT_SUSPEND: ui_suspend(ui); return true;
+	case ACT_HELP: ui_open_overlay(ui, OVERLAY_HELP); return true;
+	case ACT_REDRAW: clearok(curscr, TRUE); return true;
+	default: return false;
+	}
+}
+
+/* D: the open session is read to its end first (the diff needs all of
+ * it; what a download still lacks, ui_diff_open refuses). */
+static void
+ui_open_diff(struct ui *ui)
+{
+	if (!ui_diff_ready(ui))
+		return;
+	if (ui->screen == SCREEN_SESSION)
+		while (ui->tree.loading && ui_tree_work(ui, INT64_MAX))
+			;
+	ui_diff_open(ui);
+}
+
+/* Keys the panes leave to the loop: going back, prompts, marks, copy. */
+static void
+ui_common_key(struct ui *ui, const struct ui_pane_ops *pane, enum key_action a)
+{
+	switch (a) {
+	case ACT_BACK: ui_back(ui, pane, true); break;
+	case ACT_CANCEL: ui_back(ui, pane, false); break;
+	case ACT_WARNINGS: ui_open_overlay(ui, OVERLAY_WARNINGS); break;
+	case ACT_SEARCH: ui_open_prompt(ui, pane, PROMPT_SEARCH); break;
+	case ACT_SEARCH_NEXT: ui_search(ui, pane, 1); break;
+	case ACT_SEARCH_PREV: ui_search(ui, pane, -1); break;
+	case ACT_FILTER: ui_open_prompt(ui, pane, PROMPT_FILTER); break;
+	case ACT_MARK: ui_diff_mark(ui); break;
+	case ACT_DIFF: ui_open_diff(ui); break;
+	case ACT_COPY: ui_out_copy(ui, false); break;
+	case ACT_COPY_OUTLINE: ui_out_copy(ui, true); break;
+	case ACT_PAGER: ui_out_pager(ui); break;
+	case ACT_PIPE: ui_open_prompt(ui, pane, PROMPT_PIPE); break;
+	default: break;
+	}
 }
 
 static void
 ui_key(struct ui *ui, int key)
 {
+	const struct ui_pane_ops *pane;
 	enum key_action a;
 
 	if (key == KEY_RESIZE) {
@@ -529,7 +646,8 @@ ui_key(struct ui *ui, int key)
 		ui_prompt_key(ui, key);
 		return;
 	}
-	a = keys_action(key, ui_where(ui));
+	pane = ui_pane(ui, NULL);
+	a = keys_action(key, pane->where);
 	if (ui->overlay != OVERLAY_NONE) {
 		ui_overlay_key(ui, a);
 		return;
@@ -546,72 +664,28 @@ ui_key(struct ui *ui, int key)
 	if (ui->lay.too_small && a != ACT_BACK && a != ACT_CANCEL && a != ACT_QUIT &&
 	    a != ACT_INTERRUPT && a != ACT_SUSPEND)
 		return;
-	if (ui->screen == SCREEN_SESSION && ui->an.stats_open &&
-	    (ui_analysis_stats_key(ui, a) || (a != ACT_QUIT && a != ACT_HELP &&
-	    a != ACT_WARNINGS && a != ACT_REDRAW && a != ACT_INTERRUPT &&
-	    a != ACT_SUSPEND)))
+	if (ui_global_key(ui, a) || pane->action(ui, a))
 		return;
-	/* The diff screen has its own keys; search, filters and the
-	 * session keys do not apply to it. */
-	if (ui->screen == SCREEN_DIFF && a != ACT_QUIT && a != ACT_BACK &&
-	    a != ACT_CANCEL && a != ACT_HELP && a != ACT_REDRAW &&
-	    a != ACT_INTERRUPT && a != ACT_SUSPEND) {
-		ui_diff_action(ui, a);
+	ui_common_key(ui, pane, a);
+}
+
+/* One frame: the frame's bars around the panes on screen.  What drawing
+ * a pane asks for (the tree's rows rebuilt select a span) is done before
+ * the next pane draws. */
+static void
+ui_draw(struct ui *ui)
+{
+	const struct ui_pane_ops *shown[3], *pane = ui_pane(ui, shown);
+	int i;
+
+	ui_requests(ui);
+	if (!ui_frame_begin(ui, pane))
 		return;
+	for (i = 0; shown[i] != NULL; i++) {
+		shown[i]->draw(ui);
+		ui_requests(ui);
 	}
-	switch (a) {
-	case ACT_NONE:
-		return;
-	case ACT_QUIT: ui->quit = true; return;
-	case ACT_INTERRUPT: ui_interrupt(ui); return;
-	case ACT_SUSPEND: ui_suspend(ui); return;
-	case ACT_BACK: ui_back(ui, true); return;
-	case ACT_CANCEL: ui_back(ui, false); return;
-	case ACT_HELP: ui_open_overlay(ui, OVERLAY_HELP); return;
-	case ACT_WARNINGS: ui_open_overlay(ui, OVERLAY_WARNINGS); return;
-	case ACT_REDRAW: clearok(curscr, TRUE); return;
-	case ACT_SEARCH: ui_open_prompt(ui, PROMPT_SEARCH); return;
-	case ACT_SEARCH_NEXT: ui_search(ui, 1); return;
-	case ACT_SEARCH_PREV: ui_search(ui, -1); return;
-	case ACT_FILTER: ui_open_prompt(ui, PROMPT_FILTER); return;
-	case ACT_MARK: ui_diff_mark(ui); return;
-	case ACT_DIFF: ui_diff_open(ui); return;
-	case ACT_COPY: ui_out_copy(ui, false); return;
-	case ACT_COPY_OUTLINE: ui_out_copy(ui, true); return;
-	case ACT_PAGER: ui_out_pager(ui); return;
-	case ACT_PIPE: ui_open_prompt(ui, PROMPT_PIPE); return;
-	default:
-		break;
-	}
-	if (ui->screen == SCREEN_LIST) {
-		ui_list_action(ui, a);
-		return;
-	}
-	switch (a) {
-	case ACT_CRITPATH:
-		ui_analysis_toggle_path(ui);
-		return;
-	case ACT_STATS:
-		ui_analysis_open_stats(ui);
-		return;
-	case ACT_FOCUS:
-		ui->focus = ui->focus == FOCUS_TREE ? FOCUS_INSPECTOR : FOCUS_TREE;
-		ui->insp.cursor = ui->insp.scroll;
-		return;
-	case ACT_NEXT_TAB:
-	case ACT_PREV_TAB:
-	case ACT_TAB1:
-	case ACT_TAB2:
-	case ACT_TAB3:
-		ui_inspector_action(ui, a);
-		return;
-	default:
-		break;
-	}
-	if (ui->focus == FOCUS_INSPECTOR)
-		ui_inspector_action(ui, a);
-	else
-		ui_tree_action(ui, a);
+	ui_frame_end(ui, pane);
 }
 
 /* The terminal: stdin, or /dev/tty when stdin carries the trace. */
@@ -698,16 +772,17 @@ ui_timers(struct ui *ui, bool *working)
 	clock_gettime(CLOCK_MONOTONIC, &now);
 	if (ts_ms(&now) - ts_ms(&ui->last_scan) >= SCAN_MS) {
 		ui->last_scan = now;
-		if (ui_list_tick(ui, ui_now_ms() + WORK_MS))
+		if (ui->source->ops->scan(ui, ui->source))
 			*working = true;
+		ui_requests(ui);
 	}
 	if (ui->screen == SCREEN_SESSION && ts_ms(&now) - ts_ms(&ui->last_follow) >= FOLLOW_MS) {
 		ui->last_follow = now;
 		ui_tree_follow(ui);
 		*working = *working || ui->tree.loading;
 	}
-	if (ui->ins != NULL)
-		ui_remote_tick(ui);
+	if (ui->source->ops->turn != NULL)
+		ui->source->ops->turn(ui, ui->source);
 }
 
 /* How long poll may sleep: not at all while reading, else until the next
@@ -719,14 +794,9 @@ ui_poll_timeout(struct ui *ui, bool working)
 
 	if (working)
 		return 0;
-	if (ui->ins != NULL) {
-		n = http_timeout_ms(inspector_http(ui->ins));
-		if (n >= 0 && n < t)
-			t = n;
-		n = insp_events_tick(ui->events);
-		if (n >= 0 && n < t)
-			t = n;
-	}
+	n = ui->source->ops->poll_ms(ui, ui->source);
+	if (n >= 0 && n < t)
+		t = n;
 	return (int)t;
 }
 
@@ -750,8 +820,7 @@ ui_loop(struct ui *ui)
 		fds[0].events = POLLIN;
 		fds[0].revents = 0;
 		n = 1;
-		if (ui->ins != NULL)
-			n += http_pollfds(inspector_http(ui->ins), fds + 1, MAX_FDS - 1);
+		n += ui->source->ops->pollfds(ui, ui->source, fds + 1, MAX_FDS - 1);
 		timeout = ui_poll_timeout(ui, working);
 		poll_in_us = ui_now_us();
 		if (poll(fds, (nfds_t)n, timeout) == -1 && errno != EINTR)
@@ -759,8 +828,7 @@ ui_loop(struct ui *ui)
 		ui_check_signals(ui);
 		poll_out_us = ui_now_us();
 		tty_ready = (fds[0].revents & POLLIN) != 0;
-		if (ui->ins != NULL)
-			http_perform(inspector_http(ui->ins), fds + 1, n - 1);
+		ui->source->ops->perform(ui, ui->source, fds + 1, n - 1);
 		/* ncurses reports resizes (SIGWINCH) through getch too. */
 		while ((key = getch()) != ERR && !ui->quit) {
 			/* A key poll slept until came when poll woke; one that was
@@ -772,6 +840,8 @@ ui_loop(struct ui *ui)
 				    poll_out_us : drained_us;
 			ui_timing_key(ui, key, ui_now_us());
 			ui_key(ui, key);
+			/* The next key finds what this one asked for done. */
+			ui_requests(ui);
 		}
 		drained_us = ui_now_us();
 		deadline = ui_now_ms() + WORK_MS;
@@ -779,6 +849,8 @@ ui_loop(struct ui *ui)
 		if (ui->screen == SCREEN_SESSION)
 			working = ui_tree_work(ui, deadline) ||
 			    ui_tree_search_work(ui, deadline);
+		if (!working && ui->source->ops->work != NULL)
+			working = ui->source->ops->work(ui, ui->source, deadline);
 		if (!working)
 			working = ui_list_work(ui, deadline);
 		ui_timers(ui, &working);
@@ -789,6 +861,7 @@ int
 ui_run(const struct source *src, const char *token)
 {
 	struct ui ui;
+	struct ui_req req;
 	char *cause = NULL;
 	int n;
 
@@ -808,28 +881,36 @@ ui_run(const struct source *src, const char *token)
 		free(ui.src.where);
 		return 1;
 	}
-	ui_list_init(&ui, token);
+	ui.source = xcalloc(1, sizeof *ui.source);
+	ui.source->ops = src->kind == SOURCE_URL ? &ui_remote_source : &ui_local_source;
+	ui.source->ops->init(&ui, ui.source, token);
+	ui_list_init(&ui);
 	clock_gettime(CLOCK_MONOTONIC, &ui.last_scan);
 	ui.dirty = true;
 	/* One file or stdin: open it at once, as `less file` would. */
 	if (src->kind != SOURCE_DIR && ui.list.n == 1) {
 		ui.direct = src->kind != SOURCE_URL;
-		ui_tree_open(&ui, 0);
+		ui_open_session(&ui, 0);
 	}
+	ui_requests(&ui);
 	ui_loop(&ui);
 	endwin();
 	delscreen(ui_screen);
 	if (tty_in != NULL)
 		fclose(tty_in);
 	ui_diff_close(&ui);
-	ui_tree_close(&ui);
+	ui_close_session(&ui);
+	while (ui_take_request(&ui, &req))
+		free(req.text);
+	free(ui.reqs);
 	ui_list_free(&ui);
 	free(ui.mark[0]);
 	free(ui.mark[1]);
 	free(ui.pipe_cmd);
 	free(ui.pipe_out);
 	free(ui.pipe_status);
-	ui_remote_free(&ui);
+	ui.source->ops->free(&ui, ui.source);
+	free(ui.source);
 	lineedit_free(&ui.edit);
 	free(ui.prompt_error);
 	for (n = 0; n < PROMPT_COUNT; n++)

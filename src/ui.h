@@ -10,30 +10,92 @@
 #ifndef UI_H
 #define UI_H
 
+#include <poll.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdint.h>
 #include <time.h>
 
 #include "buf.h"
-#include "inspector.h"
+#include "remote.h"
 #include "keys.h"
 #include "lineedit.h"
 #include "session.h"
 #include "source.h"
 #include "span_view.h"
+#include "treeguide.h"
 #include "vdoc.h"
 
 struct filter;
+struct ui;
 
 enum ui_screen { SCREEN_LIST, SCREEN_SESSION, SCREEN_DIFF };
 enum ui_focus { FOCUS_TREE, FOCUS_INSPECTOR };
 enum ui_prompt_kind { PROMPT_NONE, PROMPT_SEARCH, PROMPT_FILTER, PROMPT_PIPE,
 	PROMPT_COUNT };
 
+struct ui_entry;
+
+/*
+ * Sources.  Where sessions come from is one table of operations: local
+ * (ui_local.c: a directory, files, stdin, through source.c) and remote
+ * (ui_remote.c: an inspector's HTTP API).  The loop, the list and the
+ * tree go through it instead of asking which kind they have.  Each list
+ * entry names its source, so that rows of several sources can share one
+ * list; the loop holds one source today (ui->source).
+ */
+struct ui_source;
+
+struct ui_source_ops {
+	const char *name;
+	/* Make src->state and the first rows (a scan), or the requests that
+	 * bring them; false (with a message) when the source cannot be read. */
+	bool (*init)(struct ui *, struct ui_source *, const char *token);
+	void (*free)(struct ui *, struct ui_source *);
+	/* What the title bar names: the directory, file or URL. */
+	const char *(*where)(struct ui *, struct ui_source *);
+	/* The scan timer (once a second): new sessions, grown files.  True
+	 * when the scan goes on over the next turns (work carries it). */
+	bool (*scan)(struct ui *, struct ui_source *);
+	/* Every working turn, before the list reads sessions: the source's
+	 * work spread over turns, until the deadline (NULL: none).  True
+	 * while some is left. */
+	bool (*work)(struct ui *, struct ui_source *, int64_t deadline_ms);
+	/* Every loop turn: the source's own timers (NULL: none). */
+	void (*turn)(struct ui *, struct ui_source *);
+	/* Point ref at what entry e reads when opened: its files, or a
+	 * download's spool (then busy and error speak of it); close: the
+	 * open session is going. */
+	void (*open)(struct ui *, struct ui_source *, struct ui_entry *, struct session_ref *);
+	void (*close)(struct ui *, struct ui_source *);
+	/* More of the open session is still coming (a download). */
+	bool (*busy)(struct ui *, struct ui_source *);
+	/* Why the open session's bytes stopped coming, or NULL. */
+	const char *(*error)(struct ui *, struct ui_source *);
+	/* The source's file descriptors for the loop's poll, and what poll
+	 * said of them; the longest poll may sleep for it (-1: any). */
+	int (*pollfds)(struct ui *, struct ui_source *, struct pollfd *, int max);
+	void (*perform)(struct ui *, struct ui_source *, struct pollfd *, int n);
+	long (*poll_ms)(struct ui *, struct ui_source *);
+	/* The connection for the status bar (NULL: nothing to say). */
+	void (*status)(struct ui *, struct ui_source *, struct buf *);
+	/* What the list says before it has rows (NULL: "No sessions"). */
+	const char *(*waiting)(struct ui *, struct ui_source *);
+};
+
+/* One source being read: its operations and their state (ui_remote.c's:
+ * the inspector, its event stream, the open session's download). */
+struct ui_source {
+	const struct ui_source_ops *ops;
+	void *state;
+};
+
+extern const struct ui_source_ops ui_local_source, ui_remote_source;
+
 /* One session of the list; its totals are read by a summary session. */
 struct ui_entry {
 	struct session_ref ref;      /* owned */
+	struct ui_source *source;    /* where it comes from */
 	struct session *summary;     /* NULL until reading starts */
 	struct session_meta meta;    /* refreshed as it is read */
 	bool have_meta;
@@ -66,8 +128,6 @@ struct ui_list {
 	struct filter *filter;
 	size_t next_read;            /* round-robin cursor for reading */
 	bool order_dirty;            /* re-sort/re-filter before drawing */
-	struct list_sweep *sweep;    /* a directory's rescan and follow,
-	                                spread over turns (ui_list.c; owned) */
 };
 
 struct ui_tree {
@@ -101,9 +161,7 @@ struct ui_tree {
 	uint32_t s_nhits;
 	int s_dir;                   /* the direction of the jump still owed */
 	bool s_jump;                 /* select the first match found */
-	struct insp_trace *remote;   /* a remote session's download, or NULL
-	                                (owned by the inspector, which reuses it) */
-	int64_t last_tail_ms;
+	struct ui_source *source;    /* of the open session */
 };
 
 struct ui_inspector {
@@ -121,6 +179,11 @@ struct ui_inspector {
 struct critpath;
 struct cost_rollup;
 struct stats;
+/* The stats view's columns. */
+enum ui_stats_col { STATS_COL_KEY, STATS_COL_COUNT, STATS_COL_ERRORS, STATS_COL_TOTAL,
+	STATS_COL_P50, STATS_COL_P95, STATS_COL_MAX, STATS_COL_TOKENS, STATS_COL_COST,
+	STATS_COL_N };
+
 struct ui_analysis {
 	struct critpath *cp;         /* of the tree snapshot, NULL when none */
 	bool cp_none;                /* computed: there is no path */
@@ -150,6 +213,10 @@ enum ui_overlay {
 	OVERLAY_PIPE,       /* what a | command printed, and its status */
 };
 
+/* Smaller than this, the frame says so instead of drawing panes. */
+#define UI_MIN_W 40
+#define UI_MIN_H 8
+
 struct ui_layout {
 	int w, h;
 	int list_y, list_h;          /* session list rows */
@@ -167,8 +234,103 @@ enum ui_cause {
 	UI_CAUSE_TRACE,              /* the open remote session's download */
 };
 
+/* Every glyph the browser draws that has a UTF-8 and an ASCII form:
+ * one table each (ui_draw.c), chosen once from the locale. */
+struct ui_glyphs {
+	const char *ellipsis;        /* text cut short */
+	/* A list row's status. */
+	const char *gone, *loading, *paused, *failed, *completed, *running;
+	const char *partial;         /* standard input not read to its end */
+	struct treeguide_glyphs guide;
+	const char *fold_closed, *fold_open, *leaf;
+	const char *on_path;         /* the gutter mark of the critical path */
+	const char *error;           /* before a span in error */
+	const char *bar;             /* one cell of the waterfall */
+	bool acs;                    /* rules drawn with curses' line glyphs */
+};
+
+/*
+ * Panes.  Each pane (session list, span tree, inspector, stats view, diff
+ * screen) is one table of operations, defined in its own file; the loop
+ * (ui.c) picks the table of the pane that has the keys in one place
+ * (ui_pane) and goes through it for keys, clicks, search, filter, the
+ * status bar and drawing.  A pane changes only its own state and the
+ * shared bits of struct ui (messages, dirty); what it needs of another
+ * pane or of the loop, it asks for with a request (ui_post).
+ */
+enum ui_pane_id { PANE_LIST, PANE_TREE, PANE_INSPECTOR, PANE_STATS, PANE_DIFF, PANE_COUNT };
+
+/* What a pane asks of the loop; carried out by ui_request (ui.c) after the
+ * pane returned, in the order asked. */
+enum ui_req_kind {
+	REQ_NONE,
+	REQ_QUIT,
+	REQ_OPEN_SESSION,        /* entry: open the list's entry */
+	REQ_CLOSE_SESSION,       /* back to the list */
+	REQ_SESSION_FILES,       /* entry: its files changed (the open one reads on) */
+	REQ_FOCUS,               /* pane: TREE or INSPECTOR; n != 0: the cursor
+	                            starts at the inspector's first line shown */
+	REQ_SHOW_SPAN,           /* node: the inspector shows it */
+	REQ_SCROLL_INSPECTOR,    /* n lines */
+	REQ_PANE_ACTION,         /* pane, action: a key for a pane beside */
+	REQ_OPEN_STATS,
+	REQ_FILTER_TREE,         /* text (owned by the request): filter the tree */
+	REQ_CLOSE_DIFF,
+};
+
+struct ui_req {
+	enum ui_req_kind kind;
+	enum ui_pane_id pane;
+	enum key_action action;
+	size_t entry;
+	uint32_t node;
+	int n;
+	char *text;
+};
+
+/* The keys that matter in a pane, for the status bar. */
+struct ui_hint {
+	const char *keys, *what;
+	int rank;                    /* the lowest go first when room is short */
+};
+
+struct ui_pane_ops {
+	const char *name;
+	unsigned where;              /* keys.h KW_*: which bindings apply */
+	bool session;                /* the title bar names the open session */
+	enum ui_focus focus;         /* with session: the focus it stands for */
+	const struct ui_hint *hints;
+	void (*draw)(struct ui *);
+	/* A key's action: false when it is not this pane's, and the loop's
+	 * common keys (search, filter, marks, copy, back...) apply. */
+	bool (*action)(struct ui *, enum key_action);
+	/* q (may_quit) or Esc: what going back from here is. */
+	void (*back)(struct ui *, bool may_quit, struct ui_req *);
+	/* Whether (y, x) is in the pane (the loop asks the panes shown, the
+	 * last drawn first); NULL: anywhere. */
+	bool (*contains)(struct ui *, int y, int x);
+	/* A click; true when it takes the focus.  NULL: clicks do nothing. */
+	bool (*click)(struct ui *, int y, int x, bool twice);
+	/* The wheel: ACT_UP or ACT_DOWN.  NULL: nothing. */
+	void (*wheel)(struct ui *, enum key_action);
+	/* n / N and /; NULL: no search here. */
+	void (*search)(struct ui *, const char *text, int dir);
+	/* f: NULL when the pane has no filter. */
+	bool (*set_filter)(struct ui *, const char *expr);
+	const char *(*filter_text)(struct ui *);
+	/* The right of the status bar; NULL: the session list's counts. */
+	void (*status)(struct ui *, struct buf *);
+	/* The left of the status bar when no message is up (true when it
+	 * wrote); NULL: the first warning of the session on screen. */
+	bool (*hint)(struct ui *, struct buf *);
+};
+
+extern const struct ui_pane_ops ui_list_pane, ui_tree_pane, ui_inspector_pane,
+    ui_stats_pane, ui_diff_pane;
+
 struct ui {
 	struct source src;
+	struct ui_source *source;    /* the sessions' source (owned) */
 	enum ui_screen screen;
 	enum ui_focus focus;
 	struct ui_list list;
@@ -194,6 +356,8 @@ struct ui {
 	int exit_code;               /* ui_run's: 0, or 128 + a signal */
 	bool direct;                 /* a file or stdin, opened at start: q quits */
 	bool utf8;                   /* box drawing and glyphs */
+	const struct ui_glyphs *glyph; /* the set for utf8 (never NULL once
+	                                  the terminal is up) */
 	bool color;
 	struct timespec last_scan;   /* directory re-scan timer */
 	struct timespec last_follow; /* open-session follow timer */
@@ -207,21 +371,20 @@ struct ui {
 	int64_t keys_at_us[32];
 	int nkeys_pending;
 	int64_t keyin_us;           /* earliest a key read this turn can have come */
-	/* A remote inspector (SOURCE_URL). */
-	struct inspector *ins;
-	struct insp_events *events;
-	enum insp_conn conn;
-	char *conn_why;
-	char *remote_err;            /* the open trace's error last put on the status line */
 	/* Compare and export (ui_diff.c, ui_out.c). */
 	char *mark[2];               /* marked session ids, the older first */
 	struct ui_diff *diff;        /* the diff screen's state, or NULL */
 	enum ui_screen diff_back;    /* the screen q returns to from it */
 	char *pipe_cmd, *pipe_out, *pipe_status; /* the last | command */
+	/* Requests posted by panes, not yet carried out (ui_common.c). */
+	struct ui_req *reqs;
+	size_t nreqs, reqs_cap;
 };
 
 /* ui.c */
 int ui_run(const struct source *, const char *token);
+
+/* ui_common.c — below every pane. */
 void ui_message(struct ui *, bool error, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 /* An error about cause (NULL: cause works again).  The message is shown
@@ -235,11 +398,26 @@ int64_t ui_now_us(void);
 /* Parse a filter typed by the user; an empty one is NULL (no filter).
  * False, with the reason in the status bar, when it does not parse. */
 bool ui_filter_parse(struct ui *, const char *expr, struct filter **);
+/* Case-insensitive (ASCII) substring search in hay[0..n); *at gets where. */
+bool ui_text_find(const char *hay, size_t n, const char *needle, size_t *at);
+/* Whether session id is marked (m) for a diff. */
+bool ui_is_marked(const struct ui *, const char *id);
+/* Leave a request for the loop (copied; a text it holds is the loop's to
+ * free), and take the oldest back (ui.c). */
+void ui_post(struct ui *, const struct ui_req *);
+bool ui_take_request(struct ui *, struct ui_req *);
 
-/* ui_draw.c — the only place that writes to the screen. */
+/* ui_frame.c — the frame around the panes: title and status bars, the
+ * help, warnings and pipe overlays.  ui_frame_begin is false (and the
+ * frame drawn) when the terminal is too small for panes. */
+bool ui_frame_begin(struct ui *, const struct ui_pane_ops *);
+void ui_frame_end(struct ui *, const struct ui_pane_ops *);
+
+/* ui_draw.c — the shared drawing helpers: everything reaches the screen
+ * through these. */
 void ui_draw_init(struct ui *);
-void ui_draw(struct ui *);
 void ui_draw_layout(struct ui *);
+void ui_fill(int y, int x, int w, int attr);
 /* Draw safe text clipped to w columns at (y, x) in a style; returns the
  * columns used. */
 int ui_put(int y, int x, int w, const char *s, size_t n, enum vstyle st, bool reverse);
@@ -250,6 +428,8 @@ int ui_put_hl(int y, int x, int w, const char *s, size_t n, enum vstyle st, bool
     const char *needle);
 int ui_style_attr(enum vstyle st);
 void ui_draw_vline(const struct vline *, int y, int x, int w, int skip_cols, bool selected);
+/* A rule down (vertical) or across, in the glyph set's line style. */
+void ui_draw_rule(struct ui *, int y, int x, int len, bool vertical);
 /* A centred box for an overlay (see ui_draw.c). */
 void ui_draw_box(struct ui *, int max_w, int nlines, const char *title,
     int *x, int *y, int *w, int *rows);
@@ -260,44 +440,57 @@ void ui_draw_box(struct ui *, int max_w, int nlines, const char *title,
 bool ui_lineedit_key(struct lineedit *, int key);
 int ui_prompt_draw(int y, int w, const char *label, const struct lineedit *);
 
+/*
+ * The panes.  Beyond its table, each exports only what the loop calls
+ * (opening, closing, reading work, timers) and, for ui_list.c and
+ * ui_analysis.c, what the layers above read (entries, the analyses).
+ */
+
 /* ui_list.c */
-void ui_list_init(struct ui *, const char *token);
+void ui_list_init(struct ui *);
 void ui_list_free(struct ui *);
-void ui_list_rescan(struct ui *);
+/* Scan ui->src whole and merge it into the list; rows found get source
+ * from.  ui_list_merge: merge a scan's refs (taken) the same way. */
+void ui_list_rescan(struct ui *, struct ui_source *from);
+void ui_list_merge(struct ui *, struct ui_source *from, struct session_ref *,
+    size_t n);
+/* A file named on the command line: its row is gone when its files are. */
+void ui_list_check_files(struct ui *);
+/* Read on into grown files of rows read once (live sessions). */
+void ui_list_follow(struct ui *);
+/* The same for rows from..from+count of source src; returns the row after
+ * them (the list's length when done), for a follow spread over turns. */
+size_t ui_list_follow_rows(struct ui *, struct ui_source *, size_t from,
+    size_t count);
 bool ui_list_work(struct ui *, int64_t deadline_ms);
 void ui_list_sort(struct ui *);
-void ui_list_draw(struct ui *);
-void ui_list_action(struct ui *, enum key_action);
-void ui_list_click(struct ui *, int y, bool twice);
-void ui_list_search(struct ui *, const char *text, int dir);
-bool ui_list_set_filter(struct ui *, const char *expr);
-bool ui_list_tick(struct ui *, int64_t deadline_ms);
+/* The entry of session id, or NULL. */
+struct ui_entry *ui_list_entry(struct ui *, const char *id);
+/* A new row for ref (copied), from source. */
+struct ui_entry *ui_list_add(struct ui *, const struct session_ref *, struct ui_source *);
+/* "N sessions  filter: ...  reading i/n", for the status bar. */
+void ui_list_status(struct ui *, struct buf *);
 
 /* ui_tree.c */
-void ui_tree_open(struct ui *, size_t entry);
+/* Open the session of list entry id (its files: ref) in the tree. */
+void ui_tree_open(struct ui *, const char *id, const struct session_ref *);
 void ui_tree_close(struct ui *);
 bool ui_tree_work(struct ui *, int64_t deadline_ms);
 void ui_tree_follow(struct ui *);
 void ui_tree_add_files(struct ui *, const struct session_ref *);
 void ui_tree_rows(struct ui *);
-void ui_tree_draw(struct ui *);
-void ui_tree_action(struct ui *, enum key_action);
-void ui_tree_click(struct ui *, int y, bool twice);
-void ui_tree_search(struct ui *, const char *text, int dir);
 bool ui_tree_search_work(struct ui *, int64_t deadline_ms);
-bool ui_text_find(const char *hay, size_t n, const char *needle, size_t *at);
 bool ui_tree_set_filter(struct ui *, const char *expr);
-void ui_tree_select(struct ui *, uint32_t node);
 
-/* ui_remote.c — the browser's side of an inspector. */
-bool ui_remote_init(struct ui *, const char *token);
-void ui_remote_free(struct ui *);
-void ui_remote_open(struct ui *, struct ui_entry *, struct session_ref *);
-void ui_remote_tick(struct ui *);
-void ui_remote_status(struct ui *, struct buf *);
-struct ui_entry *ui_list_entry(struct ui *, const char *id, bool add);
+/* ui_inspector.c */
+void ui_inspector_show(struct ui *, uint32_t node);
+void ui_inspector_clear(struct ui *);
+void ui_inspector_scroll(struct ui *, int lines);
 
-/* ui_analysis.c */
+/* ui_local.c and ui_remote.c export their ui_source_ops only. */
+
+/* ui_analysis.c — the open session's analyses (below the tree, the
+ * inspector and the stats pane, ui_stats.c, which show them). */
 void ui_analysis_clear(struct ui *);
 /* After the tree snapshot was rebuilt: the path and costs follow it. */
 void ui_analysis_update(struct ui *);
@@ -308,34 +501,22 @@ void ui_analysis_toggle_path(struct ui *);
 void ui_analysis_span_extra(struct ui *, uint32_t node, struct span_view_extra *);
 void ui_analysis_open_stats(struct ui *);
 void ui_analysis_stats_refresh(struct ui *);
-/* A key while the stats view is open; false when it is not the view's. */
-bool ui_analysis_stats_key(struct ui *, enum key_action);
-void ui_analysis_stats_hint(struct ui *, struct buf *);
-void ui_analysis_stats_draw(struct ui *);
+/* Order the rows by the column chosen (a->sort, a->sort_rev). */
+void ui_analysis_stats_sort(struct ui *);
 
 /* ui_diff.c — m, D and the diff screen. */
 void ui_diff_mark(struct ui *);
-bool ui_diff_is_marked(const struct ui *, const char *id);
-int ui_diff_list_mark(struct ui *, int y, int x, const char *id, bool sel);
+/* Whether D can compare something here (a message says why not); the
+ * loop then reads the rest of the open session before ui_diff_open. */
+bool ui_diff_ready(struct ui *);
 void ui_diff_open(struct ui *);
 void ui_diff_close(struct ui *);
 void ui_diff_forget(struct ui *);
-void ui_diff_draw(struct ui *);
-void ui_diff_action(struct ui *, enum key_action);
 
 /* ui_out.c — y / Y (OSC 52), o ($PAGER), | (pipe). */
 void ui_out_copy(struct ui *, bool outline);
 void ui_out_pager(struct ui *);
 void ui_out_pipe(struct ui *, const char *cmd);
 void ui_out_draw_pipe(struct ui *);
-
-/* ui_inspector.c */
-void ui_inspector_show(struct ui *, uint32_t node);
-void ui_inspector_clear(struct ui *);
-void ui_inspector_draw(struct ui *);
-void ui_inspector_action(struct ui *, enum key_action);
-void ui_inspector_click(struct ui *, int y, int x);
-void ui_inspector_scroll(struct ui *, int lines);
-void ui_inspector_search(struct ui *, const char *text, int dir);
 
 #endif

@@ -1,7 +1,8 @@
 /*
  * ui_analysis.c — the browser's side of doc/reference.md §9: the critical path in the
  * span tree (a mark on its spans, `c` for "critical path only"), cost in
- * the tree roll-up and the inspector, and the stats view (`s`).
+ * the tree roll-up and the inspector, and the stats the stats view (`s`,
+ * ui_stats.c) shows.
  *
  * Everything here is computed on the tree snapshot ui_tree_rows() builds,
  * and again only when that snapshot changes; the path of a running
@@ -20,7 +21,6 @@
 #include "fmt.h"
 #include "prices.h"
 #include "stats.h"
-#include "text.h"
 #include "trace.h"
 #include "xmalloc.h"
 
@@ -81,6 +81,28 @@ an_hint(struct ui *ui, const char *unpriced)
 	buf_free(&b);
 }
 
+/* The price table's own complaints (a bad line of the user's table),
+ * once per run, in place of the unpriced hint: a bad line is most
+ * likely why a cost is unknown. */
+static bool
+an_prices_warning(struct ui *ui)
+{
+	static bool said;
+	const struct prices *p = prices_default();
+	size_t n = prices_nwarnings(p);
+
+	if (said || n == 0)
+		return false;
+	said = true;
+	ui->an_hinted = true;
+	if (n > 1)
+		ui_message(ui, true, "price table: %s (and %zu more)",
+		    prices_warning(p, 0), n - 1);
+	else
+		ui_message(ui, true, "price table: %s", prices_warning(p, 0));
+	return true;
+}
+
 void
 ui_analysis_update(struct ui *ui)
 {
@@ -115,7 +137,7 @@ ui_analysis_update(struct ui *ui)
 		a->cp_logged = true;
 		ui_analysis_timing(ui, "critpath", a->cp_us);
 	}
-	if (!ui->tree.loading) {
+	if (!ui->tree.loading && !an_prices_warning(ui)) {
 		cost_trace(tr, prices_default(), &c);
 		if (!c.known)
 			an_hint(ui, c.unpriced);
@@ -204,16 +226,10 @@ ui_analysis_span_extra(struct ui *ui, uint32_t node, struct span_view_extra *x)
 }
 
 /*
- * The stats view.
+ * The stats: computed and sorted here, shown by the stats pane (ui_stats.c).
  */
 
-enum an_col { COL_KEY, COL_COUNT, COL_ERRORS, COL_TOTAL, COL_P50, COL_P95, COL_MAX,
-	COL_TOKENS, COL_COST, COL_N };
 
-static const struct { const char *name; int w; } an_cols[COL_N] = {
-	{ "NAME", 0 }, { "COUNT", 7 }, { "ERRORS", 7 }, { "TOTAL", 9 }, { "P50", 9 },
-	{ "P95", 9 }, { "MAX", 9 }, { "TOKENS IN/OUT", 15 }, { "COST", 9 },
-};
 
 static struct ui *an_sort_ui;
 
@@ -234,31 +250,31 @@ an_row_cmp(const void *pa, const void *pb)
 	if (x->by != y->by)
 		return x->by < y->by ? -1 : 1;
 	switch (a->sort) {
-	case COL_KEY: c = strcmp(x->key, y->key); break;
-	case COL_COUNT: c = an_cmp_num(x->count, y->count); break;
-	case COL_ERRORS: c = an_cmp_num(x->errors, y->errors); break;
-	case COL_TOTAL: c = an_cmp_num(x->total_ns, y->total_ns); break;
-	case COL_P50: c = an_cmp_num(x->p50_ns, y->p50_ns); break;
-	case COL_P95: c = an_cmp_num(x->p95_ns, y->p95_ns); break;
-	case COL_MAX: c = an_cmp_num(x->max_ns, y->max_ns); break;
-	case COL_TOKENS: c = an_cmp_num(tokens_add(x->tok_in, x->tok_out),
+	case STATS_COL_KEY: c = strcmp(x->key, y->key); break;
+	case STATS_COL_COUNT: c = an_cmp_num(x->count, y->count); break;
+	case STATS_COL_ERRORS: c = an_cmp_num(x->errors, y->errors); break;
+	case STATS_COL_TOTAL: c = an_cmp_num(x->total_ns, y->total_ns); break;
+	case STATS_COL_P50: c = an_cmp_num(x->p50_ns, y->p50_ns); break;
+	case STATS_COL_P95: c = an_cmp_num(x->p95_ns, y->p95_ns); break;
+	case STATS_COL_MAX: c = an_cmp_num(x->max_ns, y->max_ns); break;
+	case STATS_COL_TOKENS: c = an_cmp_num(tokens_add(x->tok_in, x->tok_out),
 	    tokens_add(y->tok_in, y->tok_out)); break;
-	case COL_COST:
+	case STATS_COL_COST:
 		/* Unknown costs sort above every known one. */
 		c = x->cost.known != y->cost.known ? (x->cost.known ? -1 : 1) :
 		    x->cost.usd < y->cost.usd ? -1 : x->cost.usd > y->cost.usd;
 		break;
 	}
 	/* Names ascend by default, figures descend. */
-	if (a->sort != COL_KEY)
+	if (a->sort != STATS_COL_KEY)
 		c = -c;
 	if (a->sort_rev)
 		c = -c;
 	return c != 0 ? c : strcmp(x->key, y->key);
 }
 
-static void
-an_sort(struct ui *ui)
+void
+ui_analysis_stats_sort(struct ui *ui)
 {
 	struct ui_analysis *a = &ui->an;
 	size_t i;
@@ -290,7 +306,7 @@ ui_analysis_stats_refresh(struct ui *ui)
 		a->stats_logged = true;
 		ui_analysis_timing(ui, "stats", a->stats_us);
 	}
-	an_sort(ui);
+	ui_analysis_stats_sort(ui);
 }
 
 void
@@ -300,15 +316,14 @@ ui_analysis_open_stats(struct ui *ui)
 	size_t i;
 
 	if (!a->sort_chosen) {
-		a->sort = COL_TOTAL;
+		a->sort = STATS_COL_TOTAL;
 		a->sort_chosen = true;
 	}
-	if (ui->tree.rows_dirty || trace_tree_stale(an_trace(ui)))
-		ui_tree_rows(ui);
+	/* The loop rebuilt the tree's rows first (REQ_OPEN_STATS). */
 	if (a->stats == NULL)
 		ui_analysis_stats_refresh(ui);
 	else
-		an_sort(ui);   /* computed before the sort was set */
+		ui_analysis_stats_sort(ui);   /* computed before the sort was set */
 	a->stats_open = true;
 	for (i = 0; i < a->stats->n; i++) {
 		if (!a->stats->g[i].cost.known) {
@@ -316,198 +331,4 @@ ui_analysis_open_stats(struct ui *ui)
 			break;
 		}
 	}
-}
-
-static void
-an_close_stats(struct ui *ui)
-{
-	ui->an.stats_open = false;
-	ui->dirty = true;
-}
-
-/* Enter: the tree, filtered to the row's spans. */
-static void
-an_filter_row(struct ui *ui)
-{
-	struct ui_analysis *a = &ui->an;
-	const struct stats_group *g;
-	char *expr;
-
-	if (a->nrows == 0)
-		return;
-	g = &a->stats->g[a->order[a->sel]];
-	expr = stats_group_filter(g);
-	an_close_stats(ui);
-	if (ui_tree_set_filter(ui, expr))
-		ui_message(ui, false, "the spans of this row (f changes the filter)");
-	free(expr);
-}
-
-bool
-ui_analysis_stats_key(struct ui *ui, enum key_action act)
-{
-	struct ui_analysis *a = &ui->an;
-	long page = ui->lay.h > 8 ? ui->lay.h - 8 : 1, sel = (long)a->sel;
-
-	switch (act) {
-	case ACT_DOWN: sel++; break;
-	case ACT_UP: sel--; break;
-	case ACT_PAGE_DOWN: sel += page; break;
-	case ACT_PAGE_UP: sel -= page; break;
-	case ACT_HOME: sel = 0; break;
-	case ACT_END: sel = (long)a->nrows - 1; break;
-	case ACT_SORT_NEXT: a->sort = (a->sort + 1) % COL_N; a->sort_rev = false; an_sort(ui); break;
-	case ACT_SORT_PREV: a->sort = (a->sort + COL_N - 1) % COL_N; a->sort_rev = false; an_sort(ui); break;
-	case ACT_SORT_REVERSE: a->sort_rev = !a->sort_rev; an_sort(ui); break;
-	case ACT_STATS_FILTER: an_filter_row(ui); return true;
-	case ACT_STATS: case ACT_BACK: case ACT_CANCEL: an_close_stats(ui); return true;
-	default: return false;
-	}
-	if (sel >= (long)a->nrows)
-		sel = (long)a->nrows - 1;
-	if (sel < 0)
-		sel = 0;
-	a->sel = (size_t)sel;
-	ui->dirty = true;
-	return true;
-}
-
-/* The key hint for the status bar. */
-static bool
-an_descending(const struct ui_analysis *a)
-{
-	return (a->sort != COL_KEY) != a->sort_rev;
-}
-
-void
-ui_analysis_stats_hint(struct ui *ui, struct buf *b)
-{
-	buf_printf(b, "sorted by %s %s  < > column  r reverse  Enter: its spans in the "
-	    "tree  q back", an_cols[ui->an.sort].name, an_descending(&ui->an) ?
-	    "descending" : "ascending");
-}
-
-static void
-an_split(struct buf *b, const char *what, int64_t part, int64_t wall)
-{
-	buf_printf(b, "  %s ", what);
-	fmt_duration(b, part);
-	buf_printf(b, " (%.0f%%)", wall > 0 ? 100.0 * (double)part / (double)wall : 0.0);
-}
-
-static void
-an_cell(struct ui *ui, int y, int x, int w, struct buf *b, enum vstyle st, bool sel)
-{
-	int tw = text_width(b->p, b->len);
-
-	if (w <= 0 || x >= ui->lay.w)
-		return;
-	ui_put(y, x + (tw < w - 1 ? w - 1 - tw : 0), w - 1, b->p, b->len, st, sel);
-	buf_reset(b);
-}
-
-static void
-an_draw_row(struct ui *ui, int y, const struct stats_group *g, int keyw, bool sel)
-{
-	struct buf b = BUF_INIT;
-	int x = keyw + 8;
-
-	if (sel) {
-		attrset(A_REVERSE);
-		mvhline(y, 0, ' ', ui->lay.w);
-		attrset(A_NORMAL);
-	}
-	ui_put(y, 1, 6, stats_by_name(g->by), strlen(stats_by_name(g->by)), VS_DIM, sel);
-	ui_put(y, 8, keyw - 1, g->key, strlen(g->key), VS_ACCENT, sel);
-	buf_printf(&b, "%u", g->count);
-	an_cell(ui, y, x, an_cols[COL_COUNT].w, &b, VS_NORMAL, sel);
-	x += an_cols[COL_COUNT].w;
-	buf_printf(&b, "%u", g->errors);
-	an_cell(ui, y, x, an_cols[COL_ERRORS].w, &b, g->errors ? VS_ERROR : VS_NORMAL, sel);
-	x += an_cols[COL_ERRORS].w;
-	fmt_duration(&b, g->total_ns);
-	an_cell(ui, y, x, an_cols[COL_TOTAL].w, &b, VS_NORMAL, sel);
-	x += an_cols[COL_TOTAL].w;
-	fmt_duration(&b, g->p50_ns);
-	an_cell(ui, y, x, an_cols[COL_P50].w, &b, VS_NORMAL, sel);
-	x += an_cols[COL_P50].w;
-	fmt_duration(&b, g->p95_ns);
-	an_cell(ui, y, x, an_cols[COL_P95].w, &b, VS_NORMAL, sel);
-	x += an_cols[COL_P95].w;
-	fmt_duration(&b, g->max_ns);
-	an_cell(ui, y, x, an_cols[COL_MAX].w, &b, VS_NORMAL, sel);
-	x += an_cols[COL_MAX].w;
-	if (g->tok_in > 0 || g->tok_out > 0) {
-		fmt_count(&b, g->tok_in);
-		buf_addc(&b, '/');
-		fmt_count(&b, g->tok_out);
-	} else
-		buf_adds(&b, "-");
-	an_cell(ui, y, x, an_cols[COL_TOKENS].w, &b, VS_NUMBER, sel);
-	x += an_cols[COL_TOKENS].w;
-	if (!g->cost.known)
-		buf_adds(&b, "?");
-	else if (g->tok_in > 0 || g->tok_out > 0)
-		cost_format(&b, g->cost.usd);
-	else
-		buf_adds(&b, "-");
-	an_cell(ui, y, x, an_cols[COL_COST].w, &b, g->cost.known ? VS_NUMBER : VS_WARN, sel);
-	buf_free(&b);
-}
-
-void
-ui_analysis_stats_draw(struct ui *ui)
-{
-	struct ui_analysis *a = &ui->an;
-	const struct stats *st = a->stats;
-	struct buf b = BUF_INIT;
-	int figures = 0, keyw, x, y, rows;
-	size_t top, r;
-	enum an_col c;
-
-	if (st == NULL)
-		return;
-	for (c = COL_COUNT; c < COL_N; c++)
-		figures += an_cols[c].w;
-	keyw = ui->lay.w - 8 - figures;
-	if (keyw < 12)
-		keyw = 12;
-	/* The wall-time split, along the critical path. */
-	buf_adds(&b, "wall time ");
-	fmt_duration(&b, st->wall_ns);
-	buf_adds(&b, "  on the critical path:");
-	an_split(&b, "llm", st->llm_ns, st->wall_ns);
-	an_split(&b, "tool", st->tool_ns, st->wall_ns);
-	an_split(&b, "waiting", st->waiting_ns, st->wall_ns);
-	an_split(&b, "other", st->other_ns, st->wall_ns);
-	ui_put(1, 1, ui->lay.w - 2, b.p, b.len, VS_NORMAL, false);
-	buf_reset(&b);
-	/* Column headers; the sort column marked. */
-	ui_put(3, 1, 6, "BY", 2, VS_HEADER, false);
-	buf_adds(&b, an_cols[COL_KEY].name);
-	if (a->sort == COL_KEY)
-		buf_adds(&b, an_descending(a) ? " v" : " ^");
-	ui_put(3, 8, keyw - 1, b.p, b.len, VS_HEADER, false);
-	for (x = keyw + 8, c = COL_COUNT; c < COL_N; x += an_cols[c].w, c++) {
-		buf_reset(&b);
-		buf_adds(&b, an_cols[c].name);
-		if (a->sort == (int)c)
-			buf_adds(&b, an_descending(a) ? " v" : " ^");
-		an_cell(ui, 3, x, an_cols[c].w, &b, a->sort == (int)c ? VS_ACCENT : VS_HEADER,
-		    false);
-	}
-	buf_free(&b);
-	rows = ui->lay.h - 5;
-	if (rows < 1)
-		rows = 1;
-	top = a->top;
-	if (a->sel < top)
-		top = a->sel;
-	if (a->sel >= top + (size_t)rows)
-		top = a->sel - (size_t)rows + 1;
-	a->top = top;
-	for (y = 0, r = top; y < rows && r < a->nrows; y++, r++)
-		an_draw_row(ui, 4 + y, &st->g[a->order[r]], keyw, r == a->sel);
-	if (a->nrows == 0)
-		ui_put(4, 1, ui->lay.w - 2, "No spans yet.", 13, VS_DIM, false);
 }

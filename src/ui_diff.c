@@ -49,13 +49,6 @@ ui_diff_current_id(struct ui *ui)
 	return NULL;
 }
 
-bool
-ui_diff_is_marked(const struct ui *ui, const char *id)
-{
-	return (ui->mark[0] != NULL && strcmp(ui->mark[0], id) == 0) ||
-	    (ui->mark[1] != NULL && strcmp(ui->mark[1], id) == 0);
-}
-
 void
 ui_diff_mark(struct ui *ui)
 {
@@ -85,17 +78,6 @@ ui_diff_mark(struct ui *ui)
 	}
 	ui->mark[ui->mark[0] == NULL ? 0 : 1] = xstrdup(id);
 	ui_message(ui, false, "marked %s: open another session and press D to compare", id);
-}
-
-/* The list's mark after a row's id: " [marked]". */
-int
-ui_diff_list_mark(struct ui *ui, int y, int x, const char *id, bool sel)
-{
-	static const char word[] = "[marked] ";
-
-	if (!ui_diff_is_marked(ui, id) || x >= ui->lay.w)
-		return 0;
-	return ui_put(y, x, ui->lay.w - x, word, strlen(word), VS_ACCENT, sel);
 }
 
 static struct ui_entry *
@@ -162,6 +144,40 @@ ui_diff_close(struct ui *ui)
 	ui->dirty = true;
 }
 
+/* The two runs D compares: the marked one and the open one, or the two
+ * marked on the list.  False, with why in the status bar, when there are
+ * not two. */
+static bool
+ui_diff_pick(struct ui *ui, const char **a, const char **b)
+{
+	if (ui->screen == SCREEN_SESSION) {
+		*b = ui->tree.id;
+		*a = ui->mark[1] != NULL && strcmp(ui->mark[1], *b) != 0 ? ui->mark[1] :
+		    ui->mark[0] != NULL && strcmp(ui->mark[0], *b) != 0 ? ui->mark[0] : NULL;
+		if (*a == NULL) {
+			ui_message(ui, true, "mark a session with m first, then open another and press D");
+			return false;
+		}
+		return true;
+	}
+	if (ui->mark[0] == NULL || ui->mark[1] == NULL) {
+		ui_message(ui, true, "mark two sessions with m (or open one and press D)");
+		return false;
+	}
+	*a = ui->mark[0];
+	*b = ui->mark[1];
+	return true;
+}
+
+bool
+ui_diff_ready(struct ui *ui)
+{
+	const char *a, *b;
+
+	return ui_diff_pick(ui, &a, &b);
+}
+
+/* The open session, if one is compared, was read whole by the loop. */
 void
 ui_diff_open(struct ui *ui)
 {
@@ -169,29 +185,12 @@ ui_diff_open(struct ui *ui)
 	const char *a, *b;
 	size_t first;
 
-	if (ui->screen == SCREEN_SESSION) {
-		b = ui->tree.id;
-		a = ui->mark[1] != NULL && strcmp(ui->mark[1], b) != 0 ? ui->mark[1] :
-		    ui->mark[0] != NULL && strcmp(ui->mark[0], b) != 0 ? ui->mark[0] : NULL;
-		if (a == NULL) {
-			ui_message(ui, true, "mark a session with m first, then open another and press D");
-			return;
-		}
-		/* What is still to read of a local file is read now: the
-		 * diff needs all of it.  A download cannot be hurried. */
-		while (ui->tree.loading && ui_tree_work(ui, INT64_MAX))
-			;
-		if (ui->tree.loading) {
-			ui_message(ui, true, "still downloading this session; press D when it is loaded");
-			return;
-		}
-	} else {
-		if (ui->mark[0] == NULL || ui->mark[1] == NULL) {
-			ui_message(ui, true, "mark two sessions with m (or open one and press D)");
-			return;
-		}
-		a = ui->mark[0];
-		b = ui->mark[1];
+	if (!ui_diff_pick(ui, &a, &b))
+		return;
+	/* A download cannot be hurried. */
+	if (ui->screen == SCREEN_SESSION && ui->tree.loading) {
+		ui_message(ui, true, "still downloading this session; press D when it is loaded");
+		return;
 	}
 	v = xcalloc(1, sizeof *v);
 	v->ida = xstrdup(a);
@@ -456,15 +455,14 @@ ui_diff_draw_detail(struct ui *ui)
 
 	ui_diff_details(v);
 	ui_diff_doc(ui, &doc, w > 10 ? w : 10);
-	if (v->scroll > (int)doc.n - h)
-		v->scroll = (int)doc.n - h > 0 ? (int)doc.n - h : 0;
+	v->scroll = (int)cursor_top(v->scroll, -1, h, (long)doc.n);
 	for (y = 0, i = (size_t)v->scroll; y < h && i < doc.n; y++, i++)
 		ui_draw_vline(&doc.lines[i], ui->lay.insp_y + y, ui->lay.insp_x + 1, w, 0, false);
 	vdoc_free(&doc);
 }
 
-void
-ui_diff_draw(struct ui *ui)
+static void
+diff_draw(struct ui *ui)
 {
 	struct ui_diff *v = ui->diff;
 	struct buf b = BUF_INIT;
@@ -497,10 +495,7 @@ ui_diff_draw(struct ui *ui)
 	}
 	if (h < 1)
 		h = 1;
-	if (v->sel < v->top)
-		v->top = v->sel;
-	if (v->sel >= v->top + (size_t)h)
-		v->top = v->sel - (size_t)h + 1;
+	v->top = (size_t)cursor_follow((long)v->top, (long)v->sel, h);
 	for (y = 0, i = v->top; y < h && i < v->d->n; y++, i++)
 		ui_diff_draw_row(ui, ui->lay.tree_y + 1 + y, i, i == v->sel);
 	if (!ui->lay.stacked) {
@@ -515,32 +510,22 @@ ui_diff_draw(struct ui *ui)
 	ui_diff_draw_detail(ui);
 }
 
-static void
-ui_diff_move(struct ui_diff *v, long to)
-{
-	if (v->d->n == 0)
-		return;
-	if (to < 0)
-		to = 0;
-	if ((size_t)to >= v->d->n)
-		to = (long)v->d->n - 1;
-	v->sel = (size_t)to;
-}
-
-void
-ui_diff_action(struct ui *ui, enum key_action a)
+static bool
+diff_action(struct ui *ui, enum key_action a)
 {
 	struct ui_diff *v = ui->diff;
-	long page = ui->lay.tree_h > 2 ? ui->lay.tree_h - 2 : 1;
+	enum cursor_step step = keys_cursor_step(a);
 	size_t next;
 
+	/* Search, filters and the session keys do not apply here: only q
+	 * and Esc go on to the loop. */
+	if (a == ACT_BACK || a == ACT_CANCEL)
+		return false;
+	/* A page is the rows under the column header. */
+	if (step != CURSOR_NONE && v->d->n > 0)
+		v->sel = (size_t)cursor_step((long)v->sel, step, (long)v->d->n,
+		    cursor_page(ui->lay.tree_h - 1));
 	switch (a) {
-	case ACT_DOWN: ui_diff_move(v, (long)v->sel + 1); break;
-	case ACT_UP: ui_diff_move(v, (long)v->sel - 1); break;
-	case ACT_PAGE_DOWN: ui_diff_move(v, (long)v->sel + page); break;
-	case ACT_PAGE_UP: ui_diff_move(v, (long)v->sel - page); break;
-	case ACT_HOME: ui_diff_move(v, 0); break;
-	case ACT_END: ui_diff_move(v, (long)v->d->n - 1); break;
 	case ACT_SCROLL_DOWN: v->scroll += 3; break;
 	case ACT_SCROLL_UP: v->scroll = v->scroll > 3 ? v->scroll - 3 : 0; break;
 	case ACT_NEXT_DIFF:
@@ -560,4 +545,32 @@ ui_diff_action(struct ui *ui, enum key_action a)
 		break;
 	}
 	ui->dirty = true;
+	return true;
 }
+
+static void
+diff_back(struct ui *ui, bool may_quit, struct ui_req *r)
+{
+	r->kind = REQ_CLOSE_DIFF;
+}
+
+static void
+diff_wheel(struct ui *ui, enum key_action a)
+{
+	diff_action(ui, a);
+}
+
+static const struct ui_hint diff_hints[] = {
+	{ "n", "next difference", 4 }, { "N", "previous", 2 }, { "J K", "scroll", 1 },
+	{ "?", "help", 9 }, { "q", "back", 5 }, { NULL, NULL, 0 },
+};
+
+const struct ui_pane_ops ui_diff_pane = {
+	.name = "diff",
+	.where = KW_DIFF,
+	.hints = diff_hints,
+	.draw = diff_draw,
+	.action = diff_action,
+	.back = diff_back,
+	.wheel = diff_wheel,
+};

@@ -121,18 +121,10 @@ static void
 clamp_scroll(struct ui *ui)
 {
 	struct ui_inspector *in = &ui->insp;
-	int max = (int)in->doc.n - body_h(ui);
 
-	if (ui->focus == FOCUS_INSPECTOR) {
-		if (in->cursor < in->scroll)
-			in->scroll = in->cursor;
-		if (in->cursor >= in->scroll + body_h(ui))
-			in->scroll = in->cursor - body_h(ui) + 1;
-	}
-	if (in->scroll > max)
-		in->scroll = max;
-	if (in->scroll < 0)
-		in->scroll = 0;
+	/* The cursor stays in view only while it is shown. */
+	in->scroll = (int)cursor_top(in->scroll, ui->focus == FOCUS_INSPECTOR ? in->cursor : -1,
+	    body_h(ui), (long)in->doc.n);
 }
 
 /* x positions of the tab labels, for drawing and clicks. */
@@ -169,8 +161,8 @@ draw_tabs(struct ui *ui)
 	}
 }
 
-void
-ui_inspector_draw(struct ui *ui)
+static void
+insp_draw(struct ui *ui)
 {
 	struct ui_inspector *in = &ui->insp;
 	int y, h = body_h(ui);
@@ -195,10 +187,7 @@ ui_inspector_scroll(struct ui *ui, int lines)
 	ui->insp.scroll += lines;
 	if (ui->focus == FOCUS_INSPECTOR)
 		ui->insp.cursor += lines;
-	if (ui->insp.cursor < 0)
-		ui->insp.cursor = 0;
-	if (ui->insp.cursor >= (int)ui->insp.doc.n)
-		ui->insp.cursor = ui->insp.doc.n > 0 ? (int)ui->insp.doc.n - 1 : 0;
+	ui->insp.cursor = (int)cursor_clamp(ui->insp.cursor, (long)ui->insp.doc.n);
 	clamp_scroll(ui);
 	ui->dirty = true;
 }
@@ -220,11 +209,7 @@ move_cursor(struct ui *ui, int to)
 	struct ui_inspector *in = &ui->insp;
 
 	ensure_doc(ui);
-	if (to >= (int)in->doc.n)
-		to = (int)in->doc.n - 1;
-	if (to < 0)
-		to = 0;
-	in->cursor = to;
+	in->cursor = (int)cursor_clamp(to, (long)in->doc.n);
 	clamp_scroll(ui);
 	ui->dirty = true;
 }
@@ -243,12 +228,19 @@ toggle_at_cursor(struct ui *ui)
 	}
 }
 
-void
-ui_inspector_action(struct ui *ui, enum key_action a)
+static bool
+insp_action(struct ui *ui, enum key_action a)
 {
 	struct ui_inspector *in = &ui->insp;
-	int page = body_h(ui) > 1 ? body_h(ui) - 1 : 1;
+	enum cursor_step step = keys_cursor_step(a);
 
+	if (step != CURSOR_NONE) {
+		/* END needs the document's length: render it first. */
+		ensure_doc(ui);
+		move_cursor(ui, (int)cursor_step(in->cursor, step, (long)in->doc.n,
+		    cursor_page(body_h(ui))));
+		return true;
+	}
 	switch (a) {
 	case ACT_NEXT_TAB: set_tab(ui, (enum span_tab)((in->tab + 1) % TAB_COUNT)); break;
 	case ACT_PREV_TAB:
@@ -257,12 +249,6 @@ ui_inspector_action(struct ui *ui, enum key_action a)
 	case ACT_TAB1: set_tab(ui, TAB_ATTRS); break;
 	case ACT_TAB2: set_tab(ui, TAB_STATE); break;
 	case ACT_TAB3: set_tab(ui, TAB_CONTEXT); break;
-	case ACT_DOWN: move_cursor(ui, in->cursor + 1); break;
-	case ACT_UP: move_cursor(ui, in->cursor - 1); break;
-	case ACT_PAGE_DOWN: move_cursor(ui, in->cursor + page); break;
-	case ACT_PAGE_UP: move_cursor(ui, in->cursor - page); break;
-	case ACT_HOME: move_cursor(ui, 0); break;
-	case ACT_END: move_cursor(ui, (int)in->doc.n - 1); break;
 	case ACT_TOGGLE: toggle_at_cursor(ui); break;
 	case ACT_EXPAND_ALL:
 	case ACT_COLLAPSE_ALL:
@@ -272,13 +258,27 @@ ui_inspector_action(struct ui *ui, enum key_action a)
 			ui->dirty = true;
 		}
 		break;
-	default:
+	case ACT_CRITPATH: ui_analysis_toggle_path(ui); break;
+	case ACT_STATS: ui_post(ui, &(struct ui_req){ .kind = REQ_OPEN_STATS }); break;
+	case ACT_FOCUS:
+		ui_post(ui, &(struct ui_req){ .kind = REQ_FOCUS, .pane = PANE_TREE, .n = 1 });
 		break;
+	default:
+		return false;
 	}
+	return true;
 }
 
-void
-ui_inspector_click(struct ui *ui, int y, int x)
+static bool
+insp_contains(struct ui *ui, int y, int x)
+{
+	return x >= ui->lay.insp_x && y >= ui->lay.insp_y;
+}
+
+/* A click on the tabs line picks a tab (the focus stays); below it, it
+ * puts the cursor on a line and takes the focus. */
+static bool
+insp_click(struct ui *ui, int y, int x, bool twice)
 {
 	int t;
 
@@ -286,13 +286,28 @@ ui_inspector_click(struct ui *ui, int y, int x)
 		for (t = TAB_COUNT - 1; t >= 0; t--) {
 			if (x >= tab_x(ui, t)) {
 				set_tab(ui, (enum span_tab)t);
-				return;
+				break;
 			}
 		}
-		return;
+		return false;
 	}
 	ui->focus = FOCUS_INSPECTOR;
 	move_cursor(ui, ui->insp.scroll + (y - ui->lay.insp_y - 1));
+	return true;
+}
+
+static void
+insp_wheel(struct ui *ui, enum key_action a)
+{
+	ui_inspector_scroll(ui, a == ACT_UP ? -3 : 3);
+}
+
+/* Back from the inspector is the tree. */
+static void
+insp_back(struct ui *ui, bool may_quit, struct ui_req *r)
+{
+	r->kind = REQ_FOCUS;
+	r->pane = PANE_TREE;
 }
 
 static bool
@@ -301,8 +316,8 @@ line_has(const struct vline *l, const char *text)
 	return l->text != NULL && strcasestr(l->text, text) != NULL;
 }
 
-void
-ui_inspector_search(struct ui *ui, const char *text, int dir)
+static void
+insp_search(struct ui *ui, const char *text, int dir)
 {
 	struct ui_inspector *in = &ui->insp;
 	long n, k, i;
@@ -318,3 +333,24 @@ ui_inspector_search(struct ui *ui, const char *text, int dir)
 	}
 	ui_message(ui, true, "'%s' is not in this tab", text);
 }
+
+static const struct ui_hint insp_hints[] = {
+	{ "Enter", "fold", 4 }, { "/", "search", 3 }, { "Tab", "tab", 1 },
+	{ "i", "tree", 2 }, { "?", "help", 9 }, { "q", "back", 5 },
+	{ NULL, NULL, 0 },
+};
+
+const struct ui_pane_ops ui_inspector_pane = {
+	.name = "inspector",
+	.where = KW_INSPECT,
+	.session = true,
+	.focus = FOCUS_INSPECTOR,
+	.hints = insp_hints,
+	.draw = insp_draw,
+	.action = insp_action,
+	.back = insp_back,
+	.contains = insp_contains,
+	.click = insp_click,
+	.wheel = insp_wheel,
+	.search = insp_search,
+};

@@ -26,9 +26,6 @@
 /* Input bytes read for one session per slice. */
 #define LIST_SLICE (256 * 1024)
 
-static void sweep_init(struct ui *);
-static bool sweep_work(struct ui *, int64_t);
-static void sweep_free(struct ui *);
 
 static void
 entry_copy_ref(struct ui_entry *e, const struct session_ref *r)
@@ -88,8 +85,8 @@ entry_find(struct ui *ui, const char *id)
 	return -1;
 }
 
-static struct ui_entry *
-entry_add(struct ui *ui, const struct session_ref *r)
+struct ui_entry *
+ui_list_add(struct ui *ui, const struct session_ref *r, struct ui_source *from)
 {
 	struct ui_entry *e;
 
@@ -97,31 +94,18 @@ entry_add(struct ui *ui, const struct session_ref *r)
 	e = &ui->list.e[ui->list.n++];
 	memset(e, 0, sizeof *e);
 	entry_copy_ref(e, r);
+	e->source = from;
 	ui->list.order_dirty = true;
 	ui->dirty = true;
 	return e;
 }
 
-/* The entry of session id; with add, a new remote row if there is none
- * (its one "file" is the trace URL, shown in messages). */
 struct ui_entry *
-ui_list_entry(struct ui *ui, const char *id, bool add)
+ui_list_entry(struct ui *ui, const char *id)
 {
-	struct session_ref r;
-	char *files[1];
 	long k = entry_find(ui, id);
-	struct ui_entry *e;
 
-	if (k >= 0 || !add)
-		return k >= 0 ? &ui->list.e[k] : NULL;
-	memset(&r, 0, sizeof r);
-	r.id = (char *)id;
-	files[0] = xasprintf("%s/trace/%s", inspector_base(ui->ins), id);
-	r.files = files;
-	r.nfiles = 1;
-	e = entry_add(ui, &r);
-	free(files[0]);
-	return e;
+	return k >= 0 ? &ui->list.e[k] : NULL;
 }
 
 /*
@@ -144,8 +128,8 @@ entry_gone(struct ui *ui, struct ui_entry *e)
 
 /* A single trace file named on the command line: gone when no file of
  * its session is there any more. */
-static void
-list_check_files(struct ui *ui)
+void
+ui_list_check_files(struct ui *ui)
 {
 	struct stat st;
 	struct ui_entry *e;
@@ -173,9 +157,12 @@ entry_new_files(struct ui *ui, struct ui_entry *e, const struct session_ref *r)
 	struct session_meta keep = e->meta;
 	struct session *summary = NULL;
 	bool had = e->have_meta, open = ui->tree.id == e->ref.id;
+	struct ui_source *from = e->source;
 
+	/* The open session reads on into them too (the loop's to do). */
 	if (open && ui->tree.s != NULL)
-		ui_tree_add_files(ui, r);
+		ui_post(ui, &(struct ui_req){ .kind = REQ_SESSION_FILES,
+		    .entry = (size_t)(e - ui->list.e) });
 	if (e->summary != NULL && session_add_files(e->summary, r) >= 0) {
 		summary = e->summary;
 		e->summary = NULL;
@@ -183,6 +170,7 @@ entry_new_files(struct ui *ui, struct ui_entry *e, const struct session_ref *r)
 	e->have_meta = false;
 	entry_clear(e);
 	entry_copy_ref(e, r);
+	e->source = from;
 	e->meta = keep;
 	e->have_meta = had;
 	if (summary != NULL) {
@@ -226,8 +214,9 @@ entry_find_hashed(const struct strtab *t, const size_t *row_of, const char *id)
 /* Merge a scan into the list: new sessions are added; a session that
  * gained a file (a rotated chunk) reads on into it (entry_new_files); one
  * no longer found is gone, and read afresh if it comes back.  Takes refs. */
-static void
-list_merge(struct ui *ui, struct session_ref *refs, size_t n)
+void
+ui_list_merge(struct ui *ui, struct ui_source *from, struct session_ref *refs,
+    size_t n)
 {
 	struct ui_entry *e;
 	struct strtab *ids;
@@ -251,6 +240,7 @@ list_merge(struct ui *ui, struct session_ref *refs, size_t n)
 				e->have_meta = false;
 				entry_clear(e);
 				entry_copy_ref(e, &refs[i]);
+				e->source = from;
 				e->meta = keep;
 				e->have_meta = had;
 				/* The open tree names its entry by this string. */
@@ -260,7 +250,7 @@ list_merge(struct ui *ui, struct session_ref *refs, size_t n)
 				entry_new_files(ui, e, &refs[i]);
 			continue;
 		}
-		entry_add(ui, &refs[i]);
+		ui_list_add(ui, &refs[i], from);
 	}
 	for (i = 0; i < nold; i++) {
 		if (!seen[i])
@@ -272,8 +262,10 @@ list_merge(struct ui *ui, struct session_ref *refs, size_t n)
 	session_refs_free(refs, n);
 }
 
+/* A whole scan of ui->src at once (the first rows, and files named on
+ * the command line); a directory's later scans are ui_local.c's sweep. */
 void
-ui_list_rescan(struct ui *ui)
+ui_list_rescan(struct ui *ui, struct ui_source *from)
 {
 	struct session_ref *refs;
 	size_t n;
@@ -285,20 +277,13 @@ ui_list_rescan(struct ui *ui)
 		return;
 	}
 	ui_message_cause(ui, UI_CAUSE_SOURCE, NULL);
-	list_merge(ui, refs, n);
+	ui_list_merge(ui, from, refs, n);
 }
 
+/* After the first rows came (a scan, or /sessions asked for). */
 void
-ui_list_init(struct ui *ui, const char *token)
+ui_list_init(struct ui *ui)
 {
-	memset(&ui->list, 0, sizeof ui->list);
-	if (ui->src.kind == SOURCE_URL)
-		ui_remote_init(ui, token);
-	else {
-		if (ui->src.kind == SOURCE_DIR)
-			sweep_init(ui);
-		ui_list_rescan(ui);
-	}
 	ui->list.sel_top = true;
 	ui_list_sort(ui);
 }
@@ -313,7 +298,6 @@ ui_list_free(struct ui *ui)
 	free(ui->list.e);
 	free(ui->list.rows);
 	filter_free(ui->list.filter);
-	sweep_free(ui);
 	memset(&ui->list, 0, sizeof ui->list);
 }
 
@@ -358,8 +342,6 @@ ui_list_work(struct ui *ui, int64_t deadline_ms)
 	struct ui_list *l = &ui->list;
 	size_t tried;
 
-	if (sweep_work(ui, deadline_ms))
-		return true;
 	for (tried = 0; tried < l->n; tried++) {
 		if (ui_now_ms() >= deadline_ms)
 			return true;
@@ -390,8 +372,9 @@ entry_follow(struct ui *ui, struct ui_entry *e)
 		entry_read(ui, e);
 }
 
-static void
-list_follow(struct ui *ui)
+/* Every row, at once (files named on the command line: a few rows). */
+void
+ui_list_follow(struct ui *ui)
 {
 	size_t i;
 
@@ -399,159 +382,17 @@ list_follow(struct ui *ui)
 		entry_follow(ui, &ui->list.e[i]);
 }
 
-/*
- * A directory's once-a-second look (the sweep): scan it again if it
- * changed, then look at every row's files for growth.  At 20 000 sessions
- * that is 40 000 stat calls, ~400 ms, which keys waited for; now the
- * directory is scanned only when its modification or change time moved
- * (an entry was added, removed or renamed), and both parts are spread
- * over the loop's turns within its work budget.  A file only appended to
- * does not change its directory: growth is still looked for every
- * second, row by row.  Coarse or lying directory times (a second's
- * granularity, network file systems) are covered by scanning again while
- * the directory's time is within the last two seconds, and every
- * SCAN_BACKSTOP_MS whatever it says.
- */
-#define SWEEP_STEP 32              /* entries or rows between clock reads */
-#define SWEEP_SLICE_MS 4           /* of a turn: a key read in it waits for
-                                      no more than that before its frame */
-#define SCAN_BACKSTOP_MS 10000
-
-struct list_sweep {
-	struct source_dirscan *scan;   /* a scan under way (owned), or NULL */
-	struct session_ref *refs;      /* its sessions, to merge (owned) */
-	size_t nrefs;
-	bool merge;                    /* refs wait to be merged */
-	bool following;                /* rows being followed, from next */
-	size_t next;
-	bool have_dir;                 /* mtim and ctim are set */
-	struct timespec mtim, ctim;    /* the directory's, when last scanned */
-	int64_t scanned_ms;            /* when the last scan started */
-	int64_t scan_us;               /* the same, for the timing log */
-};
-
-static bool
-ts_differ(const struct timespec *a, const struct timespec *b)
+/* Rows from..from+count of source src, followed; the row after them
+ * (ui->list.n when the list is done). */
+size_t
+ui_list_follow_rows(struct ui *ui, struct ui_source *src, size_t from,
+    size_t count)
 {
-	return a->tv_sec != b->tv_sec || a->tv_nsec != b->tv_nsec;
-}
-
-/* Whether the directory must be scanned again; records its times. */
-static bool
-sweep_dir_changed(struct ui *ui, struct list_sweep *sw)
-{
-	struct stat st;
-	bool changed;
-
-	if (stat(ui->src.where, &st) == -1) {
-		/* The scan names what is wrong. */
-		sw->have_dir = false;
-		return true;
+	for (; from < ui->list.n && count > 0; from++, count--) {
+		if (ui->list.e[from].source == src)
+			entry_follow(ui, &ui->list.e[from]);
 	}
-	changed = !sw->have_dir || ts_differ(&st.st_mtim, &sw->mtim) ||
-	    ts_differ(&st.st_ctim, &sw->ctim) ||
-	    ui_now_ms() - sw->scanned_ms >= SCAN_BACKSTOP_MS ||
-	    time(NULL) - st.st_mtim.tv_sec <= 1 || time(NULL) - st.st_ctim.tv_sec <= 1;
-	sw->mtim = st.st_mtim;
-	sw->ctim = st.st_ctim;
-	sw->have_dir = true;
-	return changed;
-}
-
-/* Before the first scan: the first sweep need not scan again what that
- * scan finds. */
-static void
-sweep_init(struct ui *ui)
-{
-	ui->list.sweep = xcalloc(1, sizeof *ui->list.sweep);
-	sweep_dir_changed(ui, ui->list.sweep);
-	ui->list.sweep->scanned_ms = ui_now_ms();
-}
-
-/* The timer: start a sweep unless one is under way. */
-static void
-sweep_start(struct ui *ui)
-{
-	struct list_sweep *sw;
-	char *cause = NULL;
-
-	if (ui->list.sweep == NULL)
-		ui->list.sweep = xcalloc(1, sizeof *ui->list.sweep);
-	sw = ui->list.sweep;
-	if (sw->scan != NULL || sw->merge || sw->following)
-		return;
-	if (sweep_dir_changed(ui, sw)) {
-		sw->scanned_ms = ui_now_ms();
-		sw->scan_us = ui_now_us();
-		if (source_dirscan_start(ui->src.where, NULL, &sw->scan, &cause) == -1) {
-			ui_message_cause(ui, UI_CAUSE_SOURCE, cause);
-			free(cause);
-			sw->have_dir = false;
-		}
-	}
-	sw->following = sw->scan == NULL;
-	sw->next = 0;
-}
-
-/* Go on with the sweep until the deadline; true while some is left. */
-static bool
-sweep_work(struct ui *ui, int64_t deadline_ms)
-{
-	struct list_sweep *sw = ui->list.sweep;
-	size_t k;
-
-	if (sw == NULL)
-		return false;
-	if (deadline_ms > ui_now_ms() + SWEEP_SLICE_MS)
-		deadline_ms = ui_now_ms() + SWEEP_SLICE_MS;
-	while (sw->scan != NULL) {
-		if (ui_now_ms() >= deadline_ms)
-			return true;
-		if (source_dirscan_step(sw->scan, SWEEP_STEP))
-			continue;
-		/* Grouping and sorting, then merging: one turn each. */
-		source_dirscan_finish(sw->scan, &sw->refs, &sw->nrefs);
-		sw->scan = NULL;
-		sw->merge = true;
-		if (ui_now_ms() >= deadline_ms)
-			return true;
-	}
-	if (sw->merge) {
-		sw->merge = false;
-		if (ui->timing != NULL) {
-			/* The timing log (ui.c): a scan, how long it took from its
-			 * start, and the sessions it found. */
-			fprintf(ui->timing, "scan %.3f %zu\n",
-			    (double)(ui_now_us() - sw->scan_us) / 1000.0, sw->nrefs);
-			fflush(ui->timing);
-		}
-		ui_message_cause(ui, UI_CAUSE_SOURCE, NULL);
-		list_merge(ui, sw->refs, sw->nrefs);
-		sw->refs = NULL;
-		sw->nrefs = 0;
-		sw->following = true;
-		sw->next = 0;
-	}
-	while (sw->following) {
-		if (ui_now_ms() >= deadline_ms)
-			return true;
-		for (k = 0; k < SWEEP_STEP && sw->next < ui->list.n; k++)
-			entry_follow(ui, &ui->list.e[sw->next++]);
-		if (sw->next >= ui->list.n)
-			sw->following = false;
-	}
-	return false;
-}
-
-static void
-sweep_free(struct ui *ui)
-{
-	if (ui->list.sweep != NULL) {
-		source_dirscan_free(ui->list.sweep->scan);
-		session_refs_free(ui->list.sweep->refs, ui->list.sweep->nrefs);
-	}
-	free(ui->list.sweep);
-	ui->list.sweep = NULL;
+	return from;
 }
 
 static int64_t
@@ -655,11 +496,7 @@ select_row(struct ui *ui, long r)
 {
 	if (ui->list.nrows == 0)
 		return;
-	if (r < 0)
-		r = 0;
-	if (r >= (long)ui->list.nrows)
-		r = (long)ui->list.nrows - 1;
-	ui->list.sel = ui->list.rows[r];
+	ui->list.sel = ui->list.rows[cursor_clamp(r, (long)ui->list.nrows)];
 	ui->dirty = true;
 }
 
@@ -668,29 +505,29 @@ status_marker(const struct ui *ui, const struct ui_entry *e, enum vstyle *st)
 {
 	if (e->gone) {
 		*st = VS_DIM;
-		return ui->utf8 ? "\xe2\x88\x85" : "-";
+		return ui->glyph->gone;
 	}
 	if (!e->have_meta || entry_loading(e)) {
 		*st = VS_DIM;
-		return ui->utf8 ? "\xe2\x80\xa6" : ".";
+		return ui->glyph->loading;
 	}
 	switch (e->meta.status) {
 	case SESSION_PAUSED:
 		*st = VS_WARN;
-		return ui->utf8 ? "\xe2\x80\x96" : "=";
+		return ui->glyph->paused;
 	case SESSION_FAILED:
 		*st = VS_ERROR;
-		return ui->utf8 ? "\xe2\x9c\x97" : "x";
+		return ui->glyph->failed;
 	case SESSION_COMPLETED:
 		*st = VS_OK;
-		return ui->utf8 ? "\xe2\x9c\x93" : "+";
+		return ui->glyph->completed;
 	case SESSION_PARTIAL:
 		*st = VS_WARN;
-		return "?";
+		return ui->glyph->partial;
 	case SESSION_RUNNING:
 	default:
 		*st = VS_ACCENT;
-		return ui->utf8 ? "\xe2\x97\x8f" : "*";
+		return ui->glyph->running;
 	}
 }
 
@@ -825,7 +662,8 @@ draw_row(struct ui *ui, int y, const struct ui_entry *e, bool sel)
 		return;
 	}
 	x = C_TITLE;
-	x += ui_diff_list_mark(ui, y, x, e->ref.id, sel);
+	if (ui_is_marked(ui, e->ref.id))
+		x += ui_put(y, x, w - x, "[marked] ", 9, VS_ACCENT, sel);
 	x += ui_put_hl(y, x, w - x, m->title, strlen(m->title),
 	    m->status == SESSION_PAUSED ? VS_WARN : VS_NORMAL, sel, ui->search);
 	buf_reset(&b);
@@ -866,8 +704,8 @@ draw_row(struct ui *ui, int y, const struct ui_entry *e, bool sel)
 	buf_free(&b);
 }
 
-void
-ui_list_draw(struct ui *ui)
+static void
+list_draw(struct ui *ui)
 {
 	struct ui_list *l = &ui->list;
 	long sr;
@@ -879,8 +717,9 @@ ui_list_draw(struct ui *ui)
 	list_cost_w = ui->lay.w >= COST_MIN_W ? COST_W : 0;
 	draw_header(ui);
 	if (l->nrows == 0) {
-		const char *msg = l->n == 0 ? (ui->src.kind == SOURCE_URL &&
-		    ui->conn != INSP_LIVE ? "Waiting for the inspector..." :
+		const char *wait = ui->source->ops->waiting != NULL ?
+		    ui->source->ops->waiting(ui, ui->source) : NULL;
+		const char *msg = l->n == 0 ? (wait != NULL ? wait :
 		    "No sessions here yet; new ones appear as they are written.") :
 		    "No session matches the filter (f to change it).";
 
@@ -890,49 +729,55 @@ ui_list_draw(struct ui *ui)
 	sr = sel_row(ui);
 	if (sr < 0)
 		select_row(ui, 0), sr = 0;
-	if ((size_t)sr < l->top)
-		l->top = (size_t)sr;
-	if ((size_t)sr >= l->top + (size_t)ui->lay.list_h)
-		l->top = (size_t)sr - (size_t)ui->lay.list_h + 1;
-	if (l->top + (size_t)ui->lay.list_h > l->nrows)
-		l->top = l->nrows > (size_t)ui->lay.list_h ? l->nrows - (size_t)ui->lay.list_h : 0;
+	l->top = (size_t)cursor_top((long)l->top, sr, ui->lay.list_h, (long)l->nrows);
 	for (y = 0, r = l->top; y < ui->lay.list_h && r < l->nrows; y++, r++)
 		draw_row(ui, ui->lay.list_y + y, &l->e[l->rows[r]], (long)r == sr);
 }
 
-void
-ui_list_action(struct ui *ui, enum key_action a)
+static bool
+list_action(struct ui *ui, enum key_action a)
 {
-	long r = sel_row(ui), page = ui->lay.list_h > 1 ? ui->lay.list_h - 1 : 1;
+	long r = sel_row(ui);
+	enum cursor_step step = keys_cursor_step(a);
 
 	ui->list.sel_top = false;
-	switch (a) {
-	case ACT_DOWN: select_row(ui, r + 1); break;
-	case ACT_UP: select_row(ui, r - 1); break;
-	case ACT_PAGE_DOWN: select_row(ui, r + page); break;
-	case ACT_PAGE_UP: select_row(ui, r - page); break;
-	case ACT_HOME: select_row(ui, 0); break;
-	case ACT_END: select_row(ui, (long)ui->list.nrows - 1); break;
-	case ACT_OPEN:
-		if (r >= 0)
-			ui_tree_open(ui, ui->list.sel);
-		break;
-	default:
-		break;
+	if (step != CURSOR_NONE) {
+		select_row(ui, cursor_step(r, step, (long)ui->list.nrows,
+		    cursor_page(ui->lay.list_h)));
+		return true;
 	}
+	if (a != ACT_OPEN)
+		return false;
+	if (r >= 0)
+		ui_post(ui, &(struct ui_req){ .kind = REQ_OPEN_SESSION, .entry = ui->list.sel });
+	return true;
 }
 
-void
-ui_list_click(struct ui *ui, int y, bool twice)
+static void
+list_wheel(struct ui *ui, enum key_action a)
+{
+	list_action(ui, a);
+}
+
+static bool
+list_click(struct ui *ui, int y, int x, bool twice)
 {
 	size_t r = ui->list.top + (size_t)(y - ui->lay.list_y);
 
 	if (y < ui->lay.list_y || r >= ui->list.nrows)
-		return;
+		return false;
 	ui->list.sel_top = false;
 	select_row(ui, (long)r);
 	if (twice)
-		ui_tree_open(ui, ui->list.sel);
+		ui_post(ui, &(struct ui_req){ .kind = REQ_OPEN_SESSION, .entry = ui->list.sel });
+	return false;
+}
+
+/* q quits from the list; Esc never quits. */
+static void
+list_back(struct ui *ui, bool may_quit, struct ui_req *r)
+{
+	r->kind = may_quit ? REQ_QUIT : REQ_NONE;
 }
 
 /* What a list search looks at: id, title, status word and engine. */
@@ -945,8 +790,8 @@ entry_has_text(const struct ui_entry *e, const char *text)
 	    (e->meta.engine != NULL && strcasestr(e->meta.engine, text) != NULL)));
 }
 
-void
-ui_list_search(struct ui *ui, const char *text, int dir)
+static void
+list_search(struct ui *ui, const char *text, int dir)
 {
 	long n = (long)ui->list.nrows, start = sel_row(ui), k, r, i, rank = 0, total = 0;
 
@@ -970,8 +815,8 @@ ui_list_search(struct ui *ui, const char *text, int dir)
 	ui_message(ui, true, "no session matches '%s'", text);
 }
 
-bool
-ui_list_set_filter(struct ui *ui, const char *expr)
+static bool
+list_set_filter(struct ui *ui, const char *expr)
 {
 	struct filter *f;
 
@@ -984,19 +829,44 @@ ui_list_set_filter(struct ui *ui, const char *expr)
 	return true;
 }
 
-/* The loop's follow timer: new sessions, grown files.  True while a
- * directory's sweep is under way (ui_list_work goes on with it). */
-bool
-ui_list_tick(struct ui *ui, int64_t deadline_ms)
+static const char *
+list_filter_text(struct ui *ui)
 {
-	if (ui->src.kind == SOURCE_URL)
-		return false; /* the event stream keeps remote rows current */
-	if (ui->src.kind == SOURCE_DIR) {
-		sweep_start(ui);
-		return sweep_work(ui, deadline_ms);
-	}
-	if (ui->src.kind == SOURCE_FILE)
-		list_check_files(ui);
-	list_follow(ui);
-	return false;
+	return ui->list.filter != NULL ? filter_text(ui->list.filter) : NULL;
 }
+
+void
+ui_list_status(struct ui *ui, struct buf *b)
+{
+	size_t i, read = 0;
+
+	for (i = 0; i < ui->list.n; i++)
+		read += ui->list.e[i].read_once;
+	buf_printf(b, "%zu sessions", ui->list.nrows);
+	if (ui->list.nrows != ui->list.n)
+		buf_printf(b, " of %zu", ui->list.n);
+	if (ui->list.filter != NULL)
+		buf_printf(b, "  filter: %s", filter_text(ui->list.filter));
+	if (read < ui->list.n)
+		buf_printf(b, "  reading %zu/%zu", read, ui->list.n);
+}
+
+static const struct ui_hint list_hints[] = {
+	{ "Enter", "open", 4 }, { "/", "search", 3 }, { "f", "filter", 2 },
+	{ "?", "help", 9 }, { "q", "quit", 5 }, { NULL, NULL, 0 },
+};
+
+const struct ui_pane_ops ui_list_pane = {
+	.name = "list",
+	.where = KW_LIST,
+	.hints = list_hints,
+	.draw = list_draw,
+	.action = list_action,
+	.back = list_back,
+	.click = list_click,
+	.wheel = list_wheel,
+	.search = list_search,
+	.set_filter = list_set_filter,
+	.filter_text = list_filter_text,
+	.status = ui_list_status,
+};

@@ -20,6 +20,7 @@
 #include "text.h"
 #include "span.h"
 #include "trace.h"
+#include "treeguide.h"
 #include "xmalloc.h"
 
 /* Input read per slice while loading, and how often the rows are rebuilt
@@ -35,6 +36,8 @@
 #define NAME_COLS 64
 #define SEARCH_SLICE_MS 6
 
+static void tree_select(struct ui *, uint32_t);
+
 static struct trace *
 tree_trace(struct ui *ui)
 {
@@ -46,9 +49,6 @@ ui_tree_close(struct ui *ui)
 {
 	struct ui_tree *t = &ui->tree;
 
-	ui_diff_forget(ui);
-	ui_inspector_clear(ui);
-	ui_analysis_clear(ui);
 	session_free(t->s);
 	free(t->rows);
 	free(t->collapsed);
@@ -239,7 +239,7 @@ ui_tree_rows(struct ui *ui)
 		sel = t->rows[0];
 	if (t->top >= n || row_of(ui, t->top) < 0)
 		t->top = t->nrows > 0 ? t->rows[0] : TRACE_NONE;
-	ui_tree_select(ui, sel);
+	tree_select(ui, sel);
 }
 
 static void
@@ -249,8 +249,8 @@ tree_rows_if_dirty(struct ui *ui)
 		ui_tree_rows(ui);
 }
 
-void
-ui_tree_select(struct ui *ui, uint32_t node)
+static void
+tree_select(struct ui *ui, uint32_t node)
 {
 	struct ui_tree *t = &ui->tree;
 	struct trace *tr = tree_trace(ui);
@@ -258,9 +258,8 @@ ui_tree_select(struct ui *ui, uint32_t node)
 	t->sel = node;
 	t->sel_ph = node != TRACE_NONE && trace_is_placeholder(tr, node) ?
 	    trace_placeholder_id(tr, node) : STRTAB_EMPTY;
-	if (node == TRACE_NONE || trace_is_placeholder(tr, node) ||
-	    ui->insp.node != node || ui->insp.view == NULL)
-		ui_inspector_show(ui, node);
+	/* The inspector follows the selection. */
+	ui_post(ui, &(struct ui_req){ .kind = REQ_SHOW_SPAN, .node = node });
 	ui->dirty = true;
 }
 
@@ -270,11 +269,7 @@ select_row(struct ui *ui, long r)
 	tree_rows_if_dirty(ui);
 	if (ui->tree.nrows == 0)
 		return;
-	if (r < 0)
-		r = 0;
-	if (r >= (long)ui->tree.nrows)
-		r = (long)ui->tree.nrows - 1;
-	ui_tree_select(ui, ui->tree.rows[r]);
+	tree_select(ui, ui->tree.rows[cursor_clamp(r, (long)ui->tree.nrows)]);
 }
 
 /* Un-collapse every ancestor so node gets a row. */
@@ -291,36 +286,19 @@ reveal(struct ui *ui, uint32_t node)
 	ui_tree_rows(ui);
 }
 
+/* The tree must be closed, and t->source set to the session's source,
+ * whose open pointed ref at what to read. */
 void
-ui_tree_open(struct ui *ui, size_t entry)
+ui_tree_open(struct ui *ui, const char *id, const struct session_ref *ref)
 {
 	struct ui_tree *t = &ui->tree;
 
-	struct ui_entry *e = &ui->list.e[entry];
-	struct session_ref ref;
-
-	/* Nothing is left to read: say so once, instead of an empty
-	 * "running" session and a "cannot open" warning. */
-	if (e->gone) {
-		ui_message(ui, true, "session %s: its files are gone; the list "
-		    "keeps what was last read", e->ref.id);
-		return;
-	}
-	ui_tree_close(ui);
-	ui->t_open_us = ui_now_us();
-	ui->logged_open = ui->logged_loaded = false;
-	if (e->remote) {
-		ui_remote_open(ui, e, &ref);
-		t->s = session_new(&ref);
-	} else
-		t->s = session_new(&e->ref);
-	t->id = e->ref.id;
+	t->s = session_new(ref);
+	t->id = id;
 	t->sel = t->top = TRACE_NONE;
 	t->sel_ph = STRTAB_EMPTY;
 	t->loading = true;
 	t->rows_dirty = true;
-	ui->screen = SCREEN_SESSION;
-	ui->focus = FOCUS_TREE;
 	/* The first slice now, so the first rows show with the first frame. */
 	ui_tree_work(ui, ui_now_ms() + 30);
 	ui_tree_rows(ui);
@@ -342,7 +320,7 @@ ui_tree_work(struct ui *ui, int64_t deadline_ms)
 	clock_gettime(CLOCK_MONOTONIC, &now);
 	if (!more) {
 		/* A download still running: more comes through the sockets. */
-		t->loading = t->remote != NULL && insp_trace_busy(t->remote);
+		t->loading = t->source->ops->busy(ui, t->source);
 		t->rows_dirty = true;
 		ui->dirty = true;
 		return false;
@@ -391,38 +369,12 @@ ui_tree_follow(struct ui *ui)
  * Drawing.
  */
 
-static bool
-is_last_child(struct trace *tr, uint32_t node)
-{
-	uint32_t p = trace_parent(tr, node);
-	uint32_t end = p == TRACE_NONE ? trace_nodes(tr) :
-	    trace_pos(tr, p) + trace_subtree_size(tr, p);
-
-	return trace_pos(tr, node) + trace_subtree_size(tr, node) == end;
-}
-
-/* Tree guides for node: one cell of three columns per ancestor level. */
+/* Tree guides for node: one cell of three columns per ancestor level;
+ * deep trees show only the last 64 levels' guides. */
 static void
 guides(struct ui *ui, struct buf *b, uint32_t node)
 {
-	struct trace *tr = tree_trace(ui);
-	uint32_t depth = trace_depth(tr, node), k, a;
-	uint32_t stack[64];
-	uint32_t shown = depth > 64 ? 64 : depth;
-
-	if (depth == 0)
-		return;
-	/* Deep trees show only the last 64 levels' guides. */
-	for (a = node, k = 0; k < shown; k++) {
-		stack[k] = a;
-		a = trace_parent(tr, a);
-	}
-	for (k = shown; k > 1; k--)
-		buf_adds(b, is_last_child(tr, stack[k - 1]) ? "   " :
-		    ui->utf8 ? "\xe2\x94\x82  " : "|  ");
-	buf_adds(b, is_last_child(tr, node) ?
-	    (ui->utf8 ? "\xe2\x94\x94\xe2\x94\x80" : "`-") :
-	    (ui->utf8 ? "\xe2\x94\x9c\xe2\x94\x80" : "|-"));
+	treeguide_add(b, tree_trace(ui), node, &ui->glyph->guide, 64);
 }
 
 static void
@@ -459,15 +411,9 @@ draw_bar(struct ui *ui, int y, int x, int w, const struct span *sp, bool sel)
 	if (z > w)
 		z = w;
 	for (i = a; i < z; i++)
-		ui_put(y, x + i, 1, ui->utf8 ? "\xe2\x96\x88" : "=", ui->utf8 ? 3 : 1,
+		ui_put(y, x + i, 1, ui->glyph->bar, strlen(ui->glyph->bar),
 		    sp->status == SPAN_ERROR ? VS_ERROR : sp->end_ns == SPAN_TIME_NONE ?
 		    VS_WARN : VS_ACCENT, sel);
-}
-
-static const char *
-ellipsis_text(struct ui *ui)
-{
-	return ui->utf8 ? "\xe2\x80\xa6" : "~";
 }
 
 static void
@@ -491,17 +437,16 @@ draw_row(struct ui *ui, int y, uint32_t node, bool sel)
 	}
 	/* The gutter: a glyph, not only a colour, on the critical path. */
 	if (ui_analysis_on_path(ui, node))
-		ui_put(y, x, 1, ui->utf8 ? "\xe2\x97\x86" : "*", ui->utf8 ? 3 : 1, VS_WARN, sel);
+		ui_put(y, x, 1, ui->glyph->on_path, strlen(ui->glyph->on_path), VS_WARN, sel);
 	/* The rest of the row starts one column in. */
 	x0 = ++x;
 	w--;
 	guides(ui, &b, node);
 	if (trace_subtree_size(tr, node) > 1)
 		buf_adds(&b, is_collapsed(ui, node) && ui->tree.keep == NULL ?
-		    (ui->utf8 ? "\xe2\x96\xb8" : "+") :
-		    (ui->utf8 ? "\xe2\x96\xbe" : "-"));
+		    ui->glyph->fold_closed : ui->glyph->fold_open);
 	else
-		buf_adds(&b, trace_depth(tr, node) > 0 ? (ui->utf8 ? "\xe2\x94\x80" : "-") : " ");
+		buf_adds(&b, trace_depth(tr, node) > 0 ? ui->glyph->leaf : " ");
 	x += ui_put(y, x, w, b.p, b.len, VS_DIM, sel);
 	x += ui_put(y, x, x0 + w - x, " ", 1, VS_NORMAL, sel);
 	if (trace_is_placeholder(tr, node)) {
@@ -525,8 +470,8 @@ draw_row(struct ui *ui, int y, uint32_t node, bool sel)
 	x += ui_put(y, x, right - x, " ", 1, VS_NORMAL, sel);
 	/* A glyph besides the colour, so errors show without colour too. */
 	if (sp->status == SPAN_ERROR) {
-		x += ui_put(y, x, right - x, ui->utf8 ? "\xe2\x9c\x97" : "!",
-		    ui->utf8 ? 3 : 1, VS_ERROR, sel);
+		x += ui_put(y, x, right - x, ui->glyph->error, strlen(ui->glyph->error),
+		    VS_ERROR, sel);
 		x += ui_put(y, x, right - x, " ", 1, VS_NORMAL, sel);
 	}
 	x += ui_put_hl(y, x, right - x, trace_str(tr, sp->name),
@@ -534,7 +479,7 @@ draw_row(struct ui *ui, int y, uint32_t node, bool sel)
 	    sp->status == SPAN_ERROR ? VS_ERROR : context ? VS_DIM : VS_NORMAL, sel, ui->search);
 	if (sp->label != STRTAB_EMPTY && right - x < 2 && x > x0) {
 		/* No room left for the label: say it was cut. */
-		ui_put(y, x - 1, 1, ellipsis_text(ui), strlen(ellipsis_text(ui)),
+		ui_put(y, x - 1, 1, ui->glyph->ellipsis, strlen(ui->glyph->ellipsis),
 		    VS_DIM, sel);
 	} else if (sp->label != STRTAB_EMPTY) {
 		x += ui_put(y, x, right - x, " ", 1, VS_NORMAL, sel);
@@ -573,8 +518,8 @@ draw_row(struct ui *ui, int y, uint32_t node, bool sel)
 	buf_free(&b);
 }
 
-void
-ui_tree_draw(struct ui *ui)
+static void
+tree_draw(struct ui *ui)
 {
 	struct ui_tree *t = &ui->tree;
 	const struct ui_layout *l = &ui->lay;
@@ -582,18 +527,13 @@ ui_tree_draw(struct ui *ui)
 	int y;
 
 	tree_rows_if_dirty(ui);
-	if (!l->stacked) {
-		attrset(A_DIM);
-		mvvline(l->tree_y, l->tree_w, ui->utf8 ? ACS_VLINE : '|', l->tree_h);
-		attrset(A_NORMAL);
-	} else {
-		attrset(A_DIM);
-		mvhline(l->tree_y + l->tree_h, 0, ui->utf8 ? ACS_HLINE : '-', l->w);
-		attrset(A_NORMAL);
-	}
+	if (!l->stacked)
+		ui_draw_rule(ui, l->tree_y, l->tree_w, l->tree_h, true);
+	else
+		ui_draw_rule(ui, l->tree_y + l->tree_h, 0, l->w, false);
 	if (t->nrows == 0) {
-		const char *msg = t->remote != NULL && insp_trace_error(t->remote) != NULL ?
-		    insp_trace_error(t->remote) : t->loading ? "Loading..." : t->filter != NULL ?
+		const char *err = t->source->ops->error(ui, t->source);
+		const char *msg = err != NULL ? err : t->loading ? "Loading..." : t->filter != NULL ?
 		    "No span matches the filter (f to change it)." : "No spans yet.";
 
 		ui_put(l->tree_y, 1, l->tree_w - 1, msg, strlen(msg), VS_DIM, false);
@@ -601,14 +541,7 @@ ui_tree_draw(struct ui *ui)
 	}
 	sr = t->sel != TRACE_NONE ? row_of(ui, t->sel) : 0;
 	top = t->top != TRACE_NONE ? row_of(ui, t->top) : 0;
-	if (top < 0)
-		top = 0;
-	if (sr >= 0 && sr < top)
-		top = sr;
-	if (sr >= 0 && sr >= top + l->tree_h)
-		top = sr - l->tree_h + 1;
-	if (top + l->tree_h > (long)t->nrows)
-		top = (long)t->nrows > l->tree_h ? (long)t->nrows - l->tree_h : 0;
+	top = cursor_top(top, sr, l->tree_h, (long)t->nrows);
 	t->top = t->rows[top];
 	for (y = 0; y < l->tree_h && top + y < (long)t->nrows; y++)
 		draw_row(ui, l->tree_y + y, t->rows[top + y], top + y == sr);
@@ -650,7 +583,7 @@ reveal_and_select(struct ui *ui, uint32_t node)
 	if (ph != STRTAB_EMPTY)
 		node = placeholder_node(ui, ph);
 	if (node != TRACE_NONE)
-		ui_tree_select(ui, node);
+		tree_select(ui, node);
 }
 
 static bool
@@ -691,24 +624,23 @@ set_all_collapsed(struct ui *ui, bool on)
 	ui->dirty = true;
 }
 
-void
-ui_tree_action(struct ui *ui, enum key_action a)
+static bool
+tree_action(struct ui *ui, enum key_action a)
 {
 	struct ui_tree *t = &ui->tree;
 	struct trace *tr = tree_trace(ui);
-	long r, page = ui->lay.tree_h > 1 ? ui->lay.tree_h - 1 : 1;
+	enum cursor_step step = keys_cursor_step(a);
+	long r;
 	uint32_t sel;
 
 	tree_rows_if_dirty(ui);
 	sel = t->sel;
 	r = sel != TRACE_NONE ? row_of(ui, sel) : -1;
+	if (step != CURSOR_NONE) {
+		select_row(ui, cursor_step(r, step, (long)t->nrows, cursor_page(ui->lay.tree_h)));
+		return true;
+	}
 	switch (a) {
-	case ACT_DOWN: select_row(ui, r + 1); break;
-	case ACT_UP: select_row(ui, r - 1); break;
-	case ACT_PAGE_DOWN: select_row(ui, r + page); break;
-	case ACT_PAGE_UP: select_row(ui, r - page); break;
-	case ACT_HOME: select_row(ui, 0); break;
-	case ACT_END: select_row(ui, (long)t->nrows - 1); break;
 	case ACT_EXPAND:
 		if (sel == TRACE_NONE)
 			break;
@@ -723,7 +655,7 @@ ui_tree_action(struct ui *ui, enum key_action a)
 		if (trace_subtree_size(tr, sel) > 1 && !is_collapsed(ui, sel))
 			set_collapsed(ui, sel, true);
 		else if (trace_parent(tr, sel) != TRACE_NONE)
-			ui_tree_select(ui, visible_anchor(ui, trace_parent(tr, sel)));
+			tree_select(ui, visible_anchor(ui, trace_parent(tr, sel)));
 		break;
 	case ACT_TOGGLE:
 		if (sel != TRACE_NONE && trace_subtree_size(tr, sel) > 1)
@@ -733,21 +665,52 @@ ui_tree_action(struct ui *ui, enum key_action a)
 	case ACT_COLLAPSE_ALL: set_all_collapsed(ui, true); break;
 	case ACT_PARENT:
 		if (sel != TRACE_NONE && trace_parent(tr, sel) != TRACE_NONE)
-			ui_tree_select(ui, visible_anchor(ui, trace_parent(tr, sel)));
+			tree_select(ui, visible_anchor(ui, trace_parent(tr, sel)));
 		else
 			ui_message(ui, false, "this span has no parent");
 		break;
 	case ACT_NEXT_ERROR: step_error(ui, 1); break;
 	case ACT_PREV_ERROR: step_error(ui, -1); break;
-	case ACT_SCROLL_DOWN: ui_inspector_scroll(ui, 3); break;
-	case ACT_SCROLL_UP: ui_inspector_scroll(ui, -3); break;
-	default:
+	case ACT_SCROLL_DOWN:
+	case ACT_SCROLL_UP:
+		ui_post(ui, &(struct ui_req){ .kind = REQ_SCROLL_INSPECTOR,
+		    .n = a == ACT_SCROLL_DOWN ? 3 : -3 });
 		break;
+	case ACT_CRITPATH: ui_analysis_toggle_path(ui); break;
+	case ACT_STATS: ui_post(ui, &(struct ui_req){ .kind = REQ_OPEN_STATS }); break;
+	case ACT_FOCUS:
+		ui_post(ui, &(struct ui_req){ .kind = REQ_FOCUS, .pane = PANE_INSPECTOR,
+		    .n = 1 });
+		break;
+	case ACT_NEXT_TAB:
+	case ACT_PREV_TAB:
+	case ACT_TAB1:
+	case ACT_TAB2:
+	case ACT_TAB3:
+		ui_post(ui, &(struct ui_req){ .kind = REQ_PANE_ACTION, .pane = PANE_INSPECTOR,
+		    .action = a });
+		break;
+	default:
+		return false;
 	}
+	return true;
 }
 
-void
-ui_tree_click(struct ui *ui, int y, bool twice)
+static void
+tree_wheel(struct ui *ui, enum key_action a)
+{
+	tree_action(ui, a);
+}
+
+/* The tree has all of the session screen the inspector does not. */
+static bool
+tree_contains(struct ui *ui, int y, int x)
+{
+	return !(x >= ui->lay.insp_x && y >= ui->lay.insp_y);
+}
+
+static bool
+tree_click(struct ui *ui, int y, int x, bool twice)
 {
 	long top, r;
 
@@ -755,35 +718,19 @@ ui_tree_click(struct ui *ui, int y, bool twice)
 	top = ui->tree.top != TRACE_NONE ? row_of(ui, ui->tree.top) : 0;
 	r = (top < 0 ? 0 : top) + (y - ui->lay.tree_y);
 	if (r < 0 || r >= (long)ui->tree.nrows)
-		return;
+		return true;
 	select_row(ui, r);
 	if (twice)
-		ui_tree_action(ui, ACT_TOGGLE);
+		tree_action(ui, ACT_TOGGLE);
+	return true;
 }
 
-/* Case-insensitive (ASCII) substring search in hay[0..n); *at gets
- * where.  Shared by the views that highlight what a search found. */
-bool
-ui_text_find(const char *hay, size_t n, const char *needle, size_t *at)
+/* q quits a session opened directly (a file or stdin: the list would be
+ * one row), else goes back to the list, as Esc always does. */
+static void
+tree_back(struct ui *ui, bool may_quit, struct ui_req *r)
 {
-	size_t len = strlen(needle), i, k;
-
-	if (len == 0 || len > n)
-		return false;
-	for (i = 0; i + len <= n; i++) {
-		for (k = 0; k < len; k++) {
-			unsigned char a = (unsigned char)hay[i + k], b = (unsigned char)needle[k];
-
-			if ((a >= 'A' && a <= 'Z' ? a + 32 : a) != (b >= 'A' && b <= 'Z' ? b + 32 : b))
-				break;
-		}
-		if (k == len) {
-			if (at != NULL)
-				*at = i;
-			return true;
-		}
-	}
-	return false;
+	r->kind = ui->direct && may_quit ? REQ_QUIT : REQ_CLOSE_SESSION;
 }
 
 /* Whether span i holds text: its name, label or id (in memory), else
@@ -921,8 +868,8 @@ ui_tree_search_work(struct ui *ui, int64_t deadline_ms)
 /* Search every span, not only visible rows: a match inside a collapsed
  * subtree is revealed.  A new text (or a session that grew since) starts
  * a search; n and N then step through what it found. */
-void
-ui_tree_search(struct ui *ui, const char *text, int dir)
+static void
+tree_search(struct ui *ui, const char *text, int dir)
 {
 	struct ui_tree *t = &ui->tree;
 	struct trace *tr = tree_trace(ui);
@@ -962,3 +909,32 @@ ui_tree_set_filter(struct ui *ui, const char *expr)
 	ui->dirty = true;
 	return true;
 }
+
+static const char *
+tree_filter_text(struct ui *ui)
+{
+	return ui->tree.filter != NULL ? filter_text(ui->tree.filter) : NULL;
+}
+
+static const struct ui_hint tree_hints[] = {
+	{ "Enter", "fold", 4 }, { "/", "search", 3 }, { "f", "filter", 2 },
+	{ "e", "next error", 1 }, { "Tab", "tab", 1 }, { "i", "inspector", 0 },
+	{ "?", "help", 9 }, { "q", "back", 5 }, { NULL, NULL, 0 },
+};
+
+const struct ui_pane_ops ui_tree_pane = {
+	.name = "tree",
+	.where = KW_TREE,
+	.session = true,
+	.focus = FOCUS_TREE,
+	.hints = tree_hints,
+	.draw = tree_draw,
+	.action = tree_action,
+	.back = tree_back,
+	.contains = tree_contains,
+	.click = tree_click,
+	.wheel = tree_wheel,
+	.search = tree_search,
+	.set_filter = ui_tree_set_filter,
+	.filter_text = tree_filter_text,
+};

@@ -64,14 +64,14 @@ u32map_put(struct u32map *m, uint32_t key, uint32_t val)
 /* Tokens waiting for their parent: a list per parent id. */
 struct usage_pending {
 	uint32_t next;       /* next of the same parent, U32MAP_EMPTY at the end */
-	int64_t in, out;
+	struct token_counts tok;
 	bool done;
 };
 
 struct usage {
 	struct usage_model *models;
 	size_t nmodels, cap;  /* the STRTAB_EMPTY row is built in usage_models */
-	int64_t none_in, none_out;
+	struct token_counts none; /* tokens without a model (yet) */
 	struct u32map llm;    /* llm span id → its model */
 	struct u32map waiting; /* parent id → first pending */
 	struct usage_pending *pend;
@@ -98,8 +98,28 @@ usage_free(struct usage *u)
 	free(u);
 }
 
+/* a += b, each count saturating (doc/reference.md §3.3); b's counts
+ * are at most INT64_MAX / 4, so a - b below never wraps. */
 static void
-usage_credit(struct usage *u, uint32_t model, int64_t in, int64_t out)
+usage_sum(struct token_counts *a, const struct token_counts *b)
+{
+	a->in = tokens_add(a->in, b->in);
+	a->out = tokens_add(a->out, b->out);
+	a->cache_read = tokens_add(a->cache_read, b->cache_read);
+	a->cache_write = tokens_add(a->cache_write, b->cache_write);
+}
+
+static void
+usage_unsum(struct token_counts *a, const struct token_counts *b)
+{
+	a->in -= b->in;
+	a->out -= b->out;
+	a->cache_read -= b->cache_read;
+	a->cache_write -= b->cache_write;
+}
+
+static void
+usage_credit(struct usage *u, uint32_t model, const struct token_counts *tok)
 {
 	size_t i;
 
@@ -112,10 +132,9 @@ usage_credit(struct usage *u, uint32_t model, int64_t in, int64_t out)
 			u->cap = u->cap ? u->cap * 2 : 4;
 			u->models = xreallocarray(u->models, u->cap + 1, sizeof *u->models);
 		}
-		u->models[u->nmodels++] = (struct usage_model){ model, 0, 0 };
+		u->models[u->nmodels++] = (struct usage_model){ model, { 0, 0, 0, 0 } };
 	}
-	u->models[i].in = tokens_add(u->models[i].in, in);
-	u->models[i].out = tokens_add(u->models[i].out, out);
+	usage_sum(&u->models[i].tok, tok);
 }
 
 /* Hand every span waiting for parent id over to its model. */
@@ -127,9 +146,8 @@ usage_settle(struct usage *u, uint32_t id, uint32_t model)
 	for (; k != U32MAP_EMPTY; k = u->pend[k].next) {
 		if (u->pend[k].done)
 			continue;
-		usage_credit(u, model, u->pend[k].in, u->pend[k].out);
-		u->none_in -= u->pend[k].in;
-		u->none_out -= u->pend[k].out;
+		usage_credit(u, model, &u->pend[k].tok);
+		usage_unsum(&u->none, &u->pend[k].tok);
 		u->pend[k].done = true;
 	}
 	if (u->waiting.cap != 0)
@@ -137,7 +155,7 @@ usage_settle(struct usage *u, uint32_t id, uint32_t model)
 }
 
 static void
-usage_wait(struct usage *u, uint32_t parent, int64_t in, int64_t out)
+usage_wait(struct usage *u, uint32_t parent, const struct token_counts *tok)
 {
 	uint32_t k;
 
@@ -146,25 +164,31 @@ usage_wait(struct usage *u, uint32_t parent, int64_t in, int64_t out)
 		u->pend = xreallocarray(u->pend, u->pcap, sizeof *u->pend);
 	}
 	k = (uint32_t)u->npend++;
-	u->pend[k] = (struct usage_pending){ u32map_get(&u->waiting, parent), in, out, false };
+	u->pend[k] = (struct usage_pending){ u32map_get(&u->waiting, parent), *tok, false };
 	u32map_put(&u->waiting, parent, k);
-	u->none_in += in;
-	u->none_out += out;
+	usage_sum(&u->none, tok);
+}
+
+/* Counts are untrusted: keep sums far from overflow. */
+static int64_t
+usage_clamp(int64_t v)
+{
+	if (v <= 0)
+		return 0;
+	return v > INT64_MAX / 4 ? INT64_MAX / 4 : v;
 }
 
 void
 usage_add(struct usage *u, struct strtab *strs, const struct span_fields *f,
     enum span_type type)
 {
-	int64_t in = f->tokens_in > 0 ? f->tokens_in : 0;
-	int64_t out = f->tokens_out > 0 ? f->tokens_out : 0;
+	struct token_counts tok = { usage_clamp(f->tokens_in),
+	    usage_clamp(f->tokens_out), usage_clamp(f->tokens_cache_read),
+	    usage_clamp(f->tokens_cache_write) };
+	bool any = tok.in > 0 || tok.out > 0 || tok.cache_read > 0 ||
+	    tok.cache_write > 0;
 	uint32_t id, model, parent;
 
-	/* Counts are untrusted: keep sums far from overflow. */
-	if (in > INT64_MAX / 4)
-		in = INT64_MAX / 4;
-	if (out > INT64_MAX / 4)
-		out = INT64_MAX / 4;
 	if (type == SPAN_LLM && f->llm_model.n > 0) {
 		model = strtab_intern(strs, f->llm_model.p, f->llm_model.n);
 		if (f->span_id.n > 0) {
@@ -174,22 +198,21 @@ usage_add(struct usage *u, struct strtab *strs, const struct span_fields *f,
 				usage_settle(u, id, model);
 			}
 		}
-		if (in > 0 || out > 0)
-			usage_credit(u, model, in, out);
+		if (any)
+			usage_credit(u, model, &tok);
 		return;
 	}
-	if (in == 0 && out == 0)
+	if (!any)
 		return;
 	if (f->parent_id.n == 0) {
-		u->none_in += in;
-		u->none_out += out;
+		usage_sum(&u->none, &tok);
 		return;
 	}
 	parent = strtab_intern(strs, f->parent_id.p, f->parent_id.n);
 	if ((model = u32map_get(&u->llm, parent)) != U32MAP_EMPTY)
-		usage_credit(u, model, in, out);
+		usage_credit(u, model, &tok);
 	else
-		usage_wait(u, parent, in, out);
+		usage_wait(u, parent, &tok);
 }
 
 size_t
@@ -197,12 +220,13 @@ usage_models(struct usage *u, const struct usage_model **out)
 {
 	size_t n = u->nmodels;
 
-	if (u->none_in > 0 || u->none_out > 0) {
+	if (u->none.in > 0 || u->none.out > 0 || u->none.cache_read > 0 ||
+	    u->none.cache_write > 0) {
 		if (u->nmodels == u->cap) {
 			u->cap = u->cap ? u->cap * 2 : 4;
 			u->models = xreallocarray(u->models, u->cap + 1, sizeof *u->models);
 		}
-		u->models[n++] = (struct usage_model){ STRTAB_EMPTY, u->none_in, u->none_out };
+		u->models[n++] = (struct usage_model){ STRTAB_EMPTY, u->none };
 	}
 	*out = u->models;
 	return n;

@@ -21,7 +21,7 @@
 
 struct usage_model {
 	uint32_t model;      /* strtab id; STRTAB_EMPTY: no model found */
-	int64_t in, out;     /* tokens */
+	struct token_counts tok; /* sums (0 when none), cached ones of in too */
 };
 
 struct usage;

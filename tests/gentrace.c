@@ -40,6 +40,7 @@
 #include <zlib.h>
 
 #include "buf.h"
+#include "text.h"
 #include "xmalloc.h"
 
 #define nitems(a) (sizeof (a) / sizeof (a)[0])
@@ -1687,7 +1688,7 @@ add_prompt(struct gen *g, const struct agent *a, struct buf *b, bool image,
 /* mcp.llm.response_json, Anthropic's Message or an OpenAI-style message. */
 static void
 add_response(struct gen *g, const struct agent *a, struct buf *b, int ncalls,
-    long in, long out)
+    long in, long out, long cache_write)
 {
 	char id[40];
 	int i;
@@ -1709,9 +1710,14 @@ add_response(struct gen *g, const struct agent *a, struct buf *b, int ncalls,
 		add_tool_use(b, &g->calls[i]);
 	}
 	buf_printf(b, "], \"model\": \"%s\", \"stop_reason\": \"%s\", "
-	    "\"stop_sequence\": null, \"usage\": {\"input_tokens\": %ld, "
-	    "\"output_tokens\": %ld}}", a->model,
-	    ncalls > 0 ? "tool_use" : "end_turn", in, out);
+	    "\"stop_sequence\": null, \"usage\": {\"input_tokens\": %ld, ",
+	    a->model, ncalls > 0 ? "tool_use" : "end_turn", in - cache_write);
+	/* Of in, cache_write were written to the prompt cache (Anthropic
+	 * counts them beside input_tokens, not in it). */
+	if (cache_write > 0)
+		buf_printf(b, "\"cache_creation_input_tokens\": %ld, "
+		    "\"cache_read_input_tokens\": 0, ", cache_write);
+	buf_printf(b, "\"output_tokens\": %ld}}", out);
 }
 
 /*
@@ -1721,23 +1727,34 @@ add_response(struct gen *g, const struct agent *a, struct buf *b, int ncalls,
  * tools, then the closing answer; their usage adds up to in/out.  The
  * second message's id is derived from the first, so the generator's random
  * stream (and every other byte of data/) stays as it was.
+ *
+ * The rounds use the provider's prompt cache as a real tool loop does:
+ * the first writes half its prompt to the cache (Anthropic's
+ * cache_creation_input_tokens), the second reads it back
+ * (cache_read_input_tokens; OpenAI's prompt_tokens_details.cached_tokens,
+ * which prompt_tokens already counts).  Every input token is counted
+ * once, so the span's input is still in (doc/reference.md §3.3).
  */
 static void
 add_response_rounds(struct gen *g, const struct agent *a, struct buf *b,
     int ncalls, long in, long out)
 {
-	long in1 = in * 3 / 5, out1 = out / 3;
+	long in1 = in * 3 / 5, out1 = out / 3, in2 = in - in1;
+	long write = in1 / 2, read = write < in2 * 3 / 4 ? write : in2 * 3 / 4;
 	const char *id;
 
 	buf_addc(b, '[');
-	add_response(g, a, b, ncalls, in1, out1);
+	add_response(g, a, b, ncalls, in1, out1,
+	    a->shape == SHAPE_OPENAI ? 0 : write);
 	buf_adds(b, ", ");
 	if (a->shape == SHAPE_OPENAI) {
 		buf_printf(b, "{\"role\": \"assistant\", \"content\": "
 		    "\"Done: the tool results are in.\", \"model\": \"%s\", "
 		    "\"finish_reason\": \"stop\", \"usage\": {\"prompt_tokens\": "
-		    "%ld, \"completion_tokens\": %ld, \"total_tokens\": %ld}}]",
-		    a->model, in - in1, out - out1, in - in1 + out - out1);
+		    "%ld, \"completion_tokens\": %ld, \"total_tokens\": %ld, "
+		    "\"prompt_tokens_details\": {\"cached_tokens\": %ld, "
+		    "\"audio_tokens\": 0}}}]", a->model, in2, out - out1,
+		    in2 + out - out1, read);
 		return;
 	}
 	/* add_response wrote {"id": "msg_01…": reuse it, one letter on. */
@@ -1746,8 +1763,10 @@ add_response_rounds(struct gen *g, const struct agent *a, struct buf *b,
 	    "\"role\": \"assistant\", \"content\": [{\"type\": \"text\", "
 	    "\"text\": \"Done: the tool results are in.\"}], \"model\": "
 	    "\"%s\", \"stop_reason\": \"end_turn\", \"stop_sequence\": null, "
-	    "\"usage\": {\"input_tokens\": %ld, \"output_tokens\": %ld}}]",
-	    id != NULL ? id + 1 : "msg_01", a->model, in - in1, out - out1);
+	    "\"usage\": {\"input_tokens\": %ld, \"cache_creation_input_tokens\": 0, "
+	    "\"cache_read_input_tokens\": %ld, \"output_tokens\": %ld}}]",
+	    id != NULL ? id + 1 : "msg_01", a->model, in2 - read, read,
+	    out - out1);
 }
 
 /*
@@ -1836,7 +1855,7 @@ gen_turn(struct gen *g, struct agent *a, const struct span *parent, int ncalls)
 		if (!usage && done > 0)
 			add_response_rounds(g, a, b, done, in, out);
 		else
-			add_response(g, a, b, done, in, out);
+			add_response(g, a, b, done, in, out, 0);
 		attr_buf(g, &inner, "mcp.llm.response_json", b);
 	}
 	emit(g, &inner);

@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "check_main.h"
 #include "buf.h"
 #include "cost.h"
 #include "critpath.h"
@@ -44,6 +45,7 @@ mk(const char *id, const char *parent, const char *name, int64_t start_ms,
 	f.start_ns = start_ms < 0 ? SPAN_TIME_NONE : start_ms * 1000000;
 	f.end_ns = end_ms < 0 ? SPAN_TIME_NONE : end_ms * 1000000;
 	f.tokens_in = f.tokens_out = -1;
+	f.tokens_cache_read = f.tokens_cache_write = -1;
 	return f;
 }
 
@@ -281,6 +283,8 @@ START_TEST(percentiles)
 }
 END_TEST
 
+#define TOK(i, o, r, w) ((struct token_counts){ i, o, r, w })
+
 static const char table[] =
     "# test table\n"
     "claude-sonnet-4   3.00  15.00  0.30\n"
@@ -304,7 +308,7 @@ START_TEST(price_matching)
 	ck_assert_uint_eq(prices_count(p), 5);
 	ck_assert_uint_eq(prices_nwarnings(p), 3);
 	ck_assert_str_eq(prices_warning(p, 0),
-	    "t:7: not a price line (model input output [cache_read]), skipped");
+	    "t:7: not a price line (model input output [cache_read [cache_write]]), skipped");
 	ck_assert_ptr_nonnull(strstr(prices_warning(p, 1), "t:8:"));
 	ck_assert_ptr_nonnull(strstr(prices_warning(p, 2), "t:9:"));
 	/* Exact, ignoring case. */
@@ -333,12 +337,12 @@ START_TEST(price_matching)
 	ck_assert_ptr_null(prices_find(p, "claude-sonnet-4-2025051"));
 	ck_assert_ptr_null(prices_find(p, "claude-sonnet"));
 	ck_assert_ptr_null(prices_find(p, ""));
-	ck_assert(!prices_cost(p, "mystery-model", 10, 10, &usd));
-	ck_assert(prices_cost(p, "claude-sonnet-4-20250514", 1000, 500, &usd));
+	ck_assert(!prices_cost(p, "mystery-model", &TOK(10, 10, -1, -1), &usd));
+	ck_assert(prices_cost(p, "claude-sonnet-4-20250514", &TOK(1000, 500, -1, -1), &usd));
 	ck_assert(fabs(usd - 0.0105) < 1e-12);
 	/* A later line (the user's table) replaces an earlier one. */
 	prices_load_text(p, "gpt-4o 1 2\nmy-model 0.5 1\n", 25, "user");
-	ck_assert(prices_cost(p, "gpt-4o-2024-08-06", 1000000, 1000000, &usd));
+	ck_assert(prices_cost(p, "gpt-4o-2024-08-06", &TOK(1000000, 1000000, 0, 0), &usd));
 	ck_assert(fabs(usd - 3.0) < 1e-12);
 	ck_assert_ptr_nonnull(prices_find(p, "my-model"));
 	prices_free(p);
@@ -407,8 +411,8 @@ START_TEST(usage_parent_rule)
 	n = trace_models(t, &m);
 	ck_assert_uint_eq(n, 1);
 	ck_assert_str_eq(strtab_str(trace_strings(t), m[0].model), "claude-sonnet-4-20250514");
-	ck_assert_int_eq(m[0].in, 1000);
-	ck_assert_int_eq(m[0].out, 100);
+	ck_assert_int_eq(m[0].tok.in, 1000);
+	ck_assert_int_eq(m[0].tok.out, 100);
 	cost_trace(t, p, &c);
 	ck_assert(c.known);
 	ck_assert(fabs(c.usd - (1000 * 3.0 + 100 * 15.0) / 1e6) < 1e-12);
@@ -435,6 +439,135 @@ START_TEST(usage_parent_rule)
 	cost_span(full, p, node_of(full, "w"), &c);
 	ck_assert(c.known && c.usd == 0);   /* no tokens cost nothing */
 	trace_free(full);
+	prices_free(p);
+}
+END_TEST
+
+static const struct stats_group *group(const struct stats *, enum stats_by,
+    const char *);
+
+static const char cache_table[] =
+    "claude-sonnet-4 3.00 15.00 0.30 3.75\n"
+    "gpt-4o          2.50 10.00 1.25\n"
+    "nocache-model   1    2\n"
+    "readonly-model  1    2     0.5  -\n"
+    "writeonly-model 1    2     -    3\n"
+    "six-columns     1    2     3    4 5\n";
+
+#define NEAR(a, b) (fabs((a) - (b)) < 1e-12)
+
+/* Cached input at the cache prices, hand-computed (USD per million):
+ * the input that was neither read from nor written to the cache at the
+ * input price, the rest at the cache-read and cache-write prices. */
+START_TEST(price_cached_tokens)
+{
+	struct prices *p = prices_new();
+	double usd;
+
+	prices_load_text(p, cache_table, strlen(cache_table), "t");
+	ck_assert_uint_eq(prices_count(p), 5);
+	ck_assert_uint_eq(prices_nwarnings(p), 1);
+	ck_assert_ptr_nonnull(strstr(prices_warning(p, 0), "t:6:"));
+	ck_assert(prices_find(p, "claude-sonnet-4")->cache_write == 3.75);
+	ck_assert(prices_find(p, "gpt-4o")->cache_write == -1);
+	/* Anthropic: 100 plain + 2000 read + 500 written = 2600 in;
+	 * 100·3 + 2000·0.30 + 500·3.75 + 300·15 = 7275 µ$. */
+	ck_assert(prices_cost(p, "claude-sonnet-4-20250514",
+	    &TOK(2600, 300, 2000, 500), &usd));
+	ck_assert(NEAR(usd, 0.007275));
+	/* OpenAI: 800 of 1000 prompt tokens cached, none written;
+	 * 200·2.5 + 800·1.25 + 50·10 = 2000 µ$. */
+	ck_assert(prices_cost(p, "gpt-4o", &TOK(1000, 50, 800, -1), &usd));
+	ck_assert(NEAR(usd, 0.002));
+	/* Zero cached counts need no cache price. */
+	ck_assert(prices_cost(p, "nocache-model", &TOK(100, 10, 0, -1), &usd));
+	ck_assert(NEAR(usd, 0.00012));
+	/* Cached tokens without their price: unknown, never a guess. */
+	ck_assert(!prices_cost(p, "nocache-model", &TOK(100, 10, 50, -1), &usd));
+	ck_assert(!prices_cost(p, "gpt-4o", &TOK(1000, 10, 0, 5), &usd));
+	ck_assert(prices_cost(p, "readonly-model", &TOK(100, 0, 40, 0), &usd));
+	ck_assert(NEAR(usd, (60 * 1 + 40 * 0.5) / 1e6));
+	ck_assert(!prices_cost(p, "readonly-model", &TOK(100, 0, 40, 10), &usd));
+	ck_assert(prices_cost(p, "writeonly-model", &TOK(100, 0, -1, 10), &usd));
+	ck_assert(NEAR(usd, (90 * 1 + 10 * 3) / 1e6));
+	/* An input count that leaves the cached ones out prices no plain
+	 * input: 20 read at 0.30. */
+	ck_assert(prices_cost(p, "claude-sonnet-4", &TOK(10, 0, 20, 0), &usd));
+	ck_assert(NEAR(usd, 20 * 0.30 / 1e6));
+	prices_free(p);
+}
+END_TEST
+
+static struct span_fields
+cached(struct span_fields f, int64_t read, int64_t write)
+{
+	f.tokens_cache_read = read;
+	f.tokens_cache_write = write;
+	return f;
+}
+
+/* The index keeps cached counts beside the records; cost, usage by
+ * model (the parent rule), totals and stats all use them. */
+START_TEST(cache_in_the_index)
+{
+	struct trace *t = trace_new(), *sum = trace_new_summary();
+	struct prices *p = prices_new();
+	const struct usage_model *m;
+	const struct trace_stats *ts;
+	struct token_counts tc;
+	struct cost c;
+	struct stats *st;
+	const struct stats_group *g;
+	struct span_fields f[4];
+	size_t n, k;
+
+	prices_load_text(p, cache_table, strlen(cache_table), "t");
+	f[0] = mk("w", NULL, "workflow.run", 0, 100);
+	/* The usage on …generate, written before its …generate_str. */
+	f[1] = cached(llm("g1", "gs1", "A.x.generate", NULL, 2600, 300, 1, 9), 2000, 500);
+	f[2] = llm("gs1", "w", "A.x.generate_str", "claude-sonnet-4-20250514", -1, -1, 0, 10);
+	/* Zeros, as Anthropic reports them: nothing kept. */
+	f[3] = cached(llm("g2", "w", "A.x.generate", "gpt-4o", 1000, 50, 11, 19), 0, 0);
+	for (k = 0; k < 4; k++) {
+		add(t, f[k]);
+		add(sum, f[k]);
+	}
+	trace_span_tokens(t, node_of(t, "g1"), &tc);
+	ck_assert(tc.in == 2600 && tc.out == 300 && tc.cache_read == 2000 &&
+	    tc.cache_write == 500);
+	trace_span_tokens(t, node_of(t, "g2"), &tc);
+	ck_assert(tc.in == 1000 && tc.cache_read == -1 && tc.cache_write == -1);
+	trace_span_tokens(t, node_of(t, "w"), &tc);
+	ck_assert(tc.in == -1 && tc.cache_read == -1);
+	/* Per span, then per model after the parent arrived. */
+	cost_span(t, p, node_of(t, "g1"), &c);
+	ck_assert(c.known && NEAR(c.usd, 0.007275));
+	n = trace_models(sum, &m);
+	ck_assert_uint_eq(n, 2);
+	ck_assert_str_eq(strtab_str(trace_strings(sum), m[0].model),
+	    "claude-sonnet-4-20250514");
+	ck_assert(m[0].tok.in == 2600 && m[0].tok.cache_read == 2000 &&
+	    m[0].tok.cache_write == 500);
+	cost_trace(sum, p, &c);
+	ck_assert(c.known && NEAR(c.usd, 0.007275 + (1000 * 2.5 + 50 * 10) / 1e6));
+	ts = trace_stats(sum);
+	ck_assert(ts->tokens_in == 3600 && ts->tokens_cache_read == 2000 &&
+	    ts->tokens_cache_write == 500);
+	/* The subtree roll-up and the stats group of the model. */
+	st = stats_compute(t, p, 100 * 1000000LL, NULL);
+	g = group(st, STATS_MODEL, "claude-sonnet-4-20250514");
+	ck_assert_ptr_nonnull(g);
+	ck_assert(g->tok_in == 2600 && g->tok_cache_read == 2000 &&
+	    g->tok_cache_write == 500 && g->cost.known && NEAR(g->cost.usd, 0.007275));
+	stats_free(st);
+	/* A model whose line has no cache-write price: unknown. */
+	prices_load_text(p, "claude-sonnet-4 3 15 0.30\n",
+	    strlen("claude-sonnet-4 3 15 0.30\n"), "user");
+	cost_trace(sum, p, &c);
+	ck_assert(!c.known);
+	ck_assert_str_eq(c.unpriced, "claude-sonnet-4-20250514");
+	trace_free(t);
+	trace_free(sum);
 	prices_free(p);
 }
 END_TEST
@@ -574,6 +707,8 @@ suite(void)
 	tcase_add_test(tc, price_matching);
 	tcase_add_test(tc, price_shipped);
 	tcase_add_test(tc, usage_parent_rule);
+	tcase_add_test(tc, price_cached_tokens);
+	tcase_add_test(tc, cache_in_the_index);
 	tcase_add_test(tc, stats_groups_and_split);
 	tcase_add_test(tc, stats_accumulate);
 	suite_add_tcase(s, tc);
@@ -583,11 +718,5 @@ suite(void)
 int
 main(void)
 {
-	SRunner *sr = srunner_create(suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return check_main(suite, "test_analysis", NULL);
 }

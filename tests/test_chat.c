@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "check_main.h"
 #include "buf.h"
 #include "chat_view.h"
 #include "text.h"
@@ -29,7 +30,7 @@
  * below it only chats without JSON are held to the width. */
 #define JSON_MIN_WIDTH 8
 
-static const struct chat_facts no_facts = { NULL, NULL, -1, -1, NULL, NULL };
+static const struct chat_facts no_facts = { NULL, NULL, -1, -1, NULL, NULL, -1, -1 };
 
 /* Does a line of width columns fit?  A wide character cannot fit in one
  * column; it then has the line to itself. */
@@ -167,7 +168,7 @@ END_TEST
 START_TEST(test_facts_header)
 {
 	struct chat_facts f = { "claude-3-5-sonnet-latest", "anthropic", 812, 120,
-	    "end_turn", NULL };
+	    "end_turn", NULL, 0, 0 };
 	struct vdoc d = VDOC_INIT;
 	const struct vline *l;
 	char *t;
@@ -203,7 +204,7 @@ END_TEST
 START_TEST(test_prompt_from)
 {
 	struct chat_facts f = { "claude-3-5-sonnet-latest", "anthropic", 812, -1,
-	    NULL, "AnthropicAugmentedLLM.finder" };
+	    NULL, "AnthropicAugmentedLLM.finder", 0, 0 };
 	struct vdoc d = VDOC_INIT;
 	const struct vline *l;
 
@@ -219,7 +220,7 @@ END_TEST
 START_TEST(test_sdk_sample)
 {
 	struct chat_facts f = { "claude-3-5-sonnet-latest", "anthropic", 812, -1,
-	    NULL, NULL };
+	    NULL, NULL, 0, 0 };
 	struct vdoc d = VDOC_INIT;
 	const struct vline *l;
 	char *t;
@@ -244,7 +245,7 @@ END_TEST
 START_TEST(test_flat_sample)
 {
 	struct chat_facts f = { "claude-3-opus-20240229", "anthropic", -1, -1,
-	    NULL, NULL };
+	    NULL, NULL, 0, 0 };
 	char *t;
 
 	t = render(FLAT_PROMPT, FLAT_RESPONSE, &f, 40);
@@ -535,7 +536,7 @@ START_TEST(test_anthropic_request_and_response)
 	t = render("{\"system\": [{\"type\": \"text\", \"text\": \"Sys blocks\"}], "
 	    "\"messages\": []}", "{\"role\": \"assistant\", \"content\": \"ok\", "
 	    "\"model\": \"from-response\", \"stop_reason\": \"max_tokens\"}",
-	    &(struct chat_facts){ "from-facts", NULL, -1, -1, "length", NULL },
+	    &(struct chat_facts){ "from-facts", NULL, -1, -1, "length", NULL, 0, 0 },
 	    80);
 	CHECK_HAS(t, "model     from-facts\n");
 	CHECK_HAS(t, "stop      length\n");
@@ -638,7 +639,7 @@ END_TEST
 START_TEST(test_hostile_text)
 {
 	struct chat_facts f = { "evil\x1b]0;title\x07model", "prov\x1b[2J", 1, 2,
-	    "stop\x9b" "31m", "span\x1b[31m" };
+	    "stop\x9b" "31m", "span\x1b[31m", 0, 0 };
 	char *t;
 
 	t = render("[{\"role\": \"us\\u001b[31mer\", \"name\": \"n\\u001b\", "
@@ -706,7 +707,7 @@ START_TEST(test_width)
 	    "\"failure explained at some length\"}]}]}";
 	struct chat_facts f = { "claude-3-5-sonnet-latest-with-a-long-suffix",
 	    "anthropic", 123456, 7890, "end_turn",
-	    "AnthropicAugmentedLLM.a-rather-long-agent-name" };
+	    "AnthropicAugmentedLLM.a-rather-long-agent-name", 0, 0 };
 	struct vdoc d = VDOC_INIT;
 	int w;
 
@@ -919,7 +920,7 @@ START_TEST(test_ascii_glyphs)
 	    "\"tool_use\", \"name\": \"f\", \"input\": {}}, {\"type\": "
 	    "\"tool_result\", \"content\": \"r\"}]}", NULL,
 	    &(struct chat_facts){ "a-model-name-too-long-for-the-width", NULL, 1,
-	    2, NULL, NULL }, 22);
+	    2, NULL, NULL, 0, 0 }, 22);
 	ck_assert_ptr_nonnull(setlocale(LC_CTYPE, "C.UTF-8"));
 	ck_assert_str_eq(t,
 	    "model     a-model-n...\n"
@@ -998,16 +999,5 @@ chat_suite(void)
 int
 main(void)
 {
-	SRunner *sr;
-	int failed;
-
-	if (setlocale(LC_ALL, "C.UTF-8") == NULL) {
-		fprintf(stderr, "test_chat: the C.UTF-8 locale is missing\n");
-		return EXIT_FAILURE;
-	}
-	sr = srunner_create(chat_suite());
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return check_main(chat_suite, "test_chat", "C.UTF-8");
 }

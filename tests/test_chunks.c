@@ -1,13 +1,14 @@
 /*
- * test_chunks.c — insp_chunks.c: a real inspector's rotated chunk rows of
+ * test_chunks.c — remote_chunks.c: a real inspector's rotated chunk rows of
  * /sessions folded into their session's row (doc/reference.md §4, last bullet).
  */
 #include <check.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "insp_chunks.h"
-#include "inspector.h"
+#include "check_main.h"
+#include "remote_chunks.h"
+#include "remote.h"
 #include "span.h"
 
 START_TEST(test_chunk_id)
@@ -15,29 +16,29 @@ START_TEST(test_chunk_id)
 	size_t len;
 	unsigned long n;
 
-	ck_assert(insp_chunk_id("abc.jsonl.chunk_2", &len, &n));
+	ck_assert(remote_chunk_id("abc.jsonl.chunk_2", &len, &n));
 	ck_assert_uint_eq(len, 3);
 	ck_assert_uint_eq(n, 2);
-	ck_assert(insp_chunk_id("a.jsonl.chunk_1.jsonl.chunk_12", &len, &n));
+	ck_assert(remote_chunk_id("a.jsonl.chunk_1.jsonl.chunk_12", &len, &n));
 	ck_assert_uint_eq(len, 15);
 	ck_assert_uint_eq(n, 12);
-	ck_assert(!insp_chunk_id("abc", &len, &n));
-	ck_assert(!insp_chunk_id("abc.jsonl.chunk_", &len, &n));
-	ck_assert(!insp_chunk_id("abc.jsonl.chunk_2x", &len, &n));
-	ck_assert(!insp_chunk_id(".jsonl.chunk_2", &len, &n));
-	ck_assert(!insp_chunk_id("abc-jsonl-chunk_2", &len, &n));
+	ck_assert(!remote_chunk_id("abc", &len, &n));
+	ck_assert(!remote_chunk_id("abc.jsonl.chunk_", &len, &n));
+	ck_assert(!remote_chunk_id("abc.jsonl.chunk_2x", &len, &n));
+	ck_assert(!remote_chunk_id(".jsonl.chunk_2", &len, &n));
+	ck_assert(!remote_chunk_id("abc-jsonl-chunk_2", &len, &n));
 }
 END_TEST
 
 static void
-parse(const char *json, struct insp_session **s, size_t *n)
+parse(const char *json, struct remote_session **s, size_t *n)
 {
-	ck_assert_int_eq(inspector_parse_sessions(json, strlen(json), s, n), 0);
+	ck_assert_int_eq(remote_parse_sessions(json, strlen(json), s, n), 0);
 }
 
 START_TEST(test_fold)
 {
-	struct insp_session *s;
+	struct remote_session *s;
 	size_t n;
 
 	/* As the real inspector lists a rotated session: the base file, then
@@ -66,13 +67,13 @@ START_TEST(test_fold)
 	/* The newest file's status and title; times over every file. */
 	ck_assert_str_eq(s[1].status, "completed");
 	ck_assert_str_eq(s[1].title, "Compare");
-	ck_assert_int_eq(s[1].started_at, inspector_time("2025-07-01T14:00:00"));
-	ck_assert_int_eq(s[1].ended_at, inspector_time("2025-07-01T14:00:43"));
+	ck_assert_int_eq(s[1].started_at, remote_time("2025-07-01T14:00:00"));
+	ck_assert_int_eq(s[1].ended_at, remote_time("2025-07-01T14:00:43"));
 	/* A chunk whose base is not listed stands for its session. */
 	ck_assert_str_eq(s[2].id, "lone");
 	ck_assert_uint_eq(s[2].chunks, 1);
 	ck_assert_str_eq(s[2].status, "failed");
-	inspector_sessions_free(s, n);
+	remote_sessions_free(s, n);
 
 	/* The contract's server lists no chunk: nothing changes. */
 	parse("{\"sessions\": [{\"id\": \"a\"}, {\"id\": \"b.c\"}]}", &s, &n);
@@ -80,24 +81,24 @@ START_TEST(test_fold)
 	ck_assert_str_eq(s[0].id, "a");
 	ck_assert_str_eq(s[1].id, "b.c");
 	ck_assert_uint_eq(s[0].chunks + s[1].chunks, 0);
-	inspector_sessions_free(s, n);
+	remote_sessions_free(s, n);
 }
 END_TEST
 
-int
-main(void)
+static Suite *
+chunks_suite(void)
 {
 	Suite *s = suite_create("chunks");
 	TCase *tc = tcase_create("fold");
-	SRunner *sr;
-	int failed;
 
 	tcase_add_test(tc, test_chunk_id);
 	tcase_add_test(tc, test_fold);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return s;
+}
+
+int
+main(void)
+{
+	return check_main(chunks_suite, "test_chunks", NULL);
 }

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "check_main.h"
 #include "span.h"
 #include "span_detail.h"
 
@@ -418,6 +419,33 @@ START_TEST(crlf_line)
 	check_generate(d);
 	span_detail_free(d);
 	free(line);
+}
+END_TEST
+
+/* A real beyond a double is kept as its text, like a big integer; it
+ * used to make jansson refuse the whole span ("real number overflow"). */
+START_TEST(real_overflow)
+{
+	static const char line[] = "{\"name\": \"big\", \"context\": "
+	    "{\"trace_id\": \"0xAB\", \"span_id\": \"0xCD\"}, "
+	    "\"attributes\": {\"a\": 1e999, \"b\": [-1.5E+400, 2.5], "
+	    "\"c\": 1e-999, \"d\": 1.7976931348623157e308}, "
+	    "\"events\": [{\"name\": \"ev\", \"attributes\": {\"x\": 1e999}}]}";
+	struct span_detail *d;
+	char *json;
+
+	d = parse_ok(line, 0);
+	ck_assert_str_eq(d->name, "big");
+	ck_assert_uint_eq(d->attrs.n, 4);
+	check_kv(&d->attrs.v[0], "a", "\"1e999\"", "1e999");
+	check_kv(&d->attrs.v[1], "b", "[\"-1.5E+400\",2.5]", NULL);
+	check_kv(&d->attrs.v[2], "c", "0.0", NULL);
+	check_kv(&d->attrs.v[3], "d", "1.7976931348623157e308", NULL);
+	json = span_detail_events_json(d);
+	check_json_text(json, "[{\"name\":\"ev\",\"timestamp\":null,"
+	    "\"attributes\":{\"x\":\"1e999\"}}]");
+	free(json);
+	span_detail_free(d);
 }
 END_TEST
 
@@ -903,6 +931,7 @@ detail_suite(void)
 
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, sdk_lines);
+	tcase_add_test(tc, real_overflow);
 	tcase_add_test(tc, otlp_lines);
 	tcase_add_test(tc, no_such_span);
 	tcase_add_test(tc, flat_lines);
@@ -926,11 +955,5 @@ detail_suite(void)
 int
 main(void)
 {
-	SRunner *sr = srunner_create(detail_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return check_main(detail_suite, "test_detail", NULL);
 }

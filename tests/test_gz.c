@@ -7,6 +7,7 @@
 #include <unistd.h>
 #include <zlib.h>
 
+#include "check_main.h"
 #include "buf.h"
 #include "gz.h"
 #include "inflater.h"
@@ -1049,7 +1050,6 @@ int
 main(void)
 {
 	static const enum inflater_backend backends[] = { INFLATER_ISAL, INFLATER_ZLIB };
-	SRunner *sr;
 	size_t i;
 	int failed = 0;
 
@@ -1057,10 +1057,7 @@ main(void)
 		if (!inflater_set_default(backends[i]))
 			continue;
 		printf("inflate: %s\n", inflater_name(backends[i]));
-		sr = srunner_create(gz_suite());
-		srunner_run_all(sr, CK_NORMAL);
-		failed += srunner_ntests_failed(sr);
-		srunner_free(sr);
+		failed += check_failures(gz_suite());
 	}
 	return failed > 0 ? EXIT_FAILURE : EXIT_SUCCESS;
 }

@@ -18,6 +18,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "check_main.h"
 #include "buf.h"
 #include "http.h"
 #include "loopback.h"
@@ -257,13 +258,11 @@ START_TEST(a_full_hold_stops_reading)
 }
 END_TEST
 
-int
-main(void)
+static Suite *
+http_suite(void)
 {
 	Suite *s = suite_create("http");
 	TCase *tc = tcase_create("core");
-	SRunner *sr;
-	int failed;
 
 	/* valgrind runs these too, 20 to 50 times slower. */
 	tcase_set_timeout(tc, 300);
@@ -272,9 +271,11 @@ main(void)
 	tcase_add_test(tc, refused_held_bytes_fail_the_transfer);
 	tcase_add_test(tc, a_full_hold_stops_reading);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? 0 : 1;
+	return s;
+}
+
+int
+main(void)
+{
+	return check_main(http_suite, "test_http", NULL);
 }

@@ -9,24 +9,26 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "check_main.h"
 #include "buf.h"
 #include "http.h"
-#include "inspector.h"
+#include "remote.h"
+#include "spool.h"
 #include "loopback.h"
 #include "span.h"
 
 #define TEXT(s) s, sizeof s - 1
 
-static struct insp_session *S;
+static struct remote_session *S;
 static size_t N;
 
 static int
 parse(const char *json, size_t len)
 {
-	inspector_sessions_free(S, N);
+	remote_sessions_free(S, N);
 	S = NULL;
 	N = 0;
-	return inspector_parse_sessions(json, len, &S, &N);
+	return remote_parse_sessions(json, len, &S, &N);
 }
 
 START_TEST(sessions_plain)
@@ -101,7 +103,7 @@ START_TEST(trace_url_escapes)
 	char *u;
 
 	for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
-		u = inspector_trace_url("B", cases[i].id);
+		u = remote_trace_url("B", cases[i].id);
 		ck_assert_str_eq(u, cases[i].want);
 		free(u);
 	}
@@ -114,7 +116,7 @@ detail(const char *ct, const char *body, size_t n)
 	static struct buf b = BUF_INIT;
 
 	buf_reset(&b);
-	return inspector_error_detail(&b, ct, body, n) == 0 ? buf_str(&b) : NULL;
+	return remote_error_detail(&b, ct, body, n) == 0 ? buf_str(&b) : NULL;
 }
 
 START_TEST(error_detail)
@@ -145,64 +147,62 @@ START_TEST(sizes)
 {
 	uint64_t v;
 
-	ck_assert_int_eq(inspector_size("123", &v), 0);
+	ck_assert_int_eq(spool_size("123", &v), 0);
 	ck_assert_uint_eq(v, 123);
-	ck_assert_int_eq(inspector_size("64K", &v), 0);
+	ck_assert_int_eq(spool_size("64K", &v), 0);
 	ck_assert_uint_eq(v, 65536);
-	ck_assert_int_eq(inspector_size("512m", &v), 0);
+	ck_assert_int_eq(spool_size("512m", &v), 0);
 	ck_assert_uint_eq(v, 512u << 20);
-	ck_assert_int_eq(inspector_size("4G", &v), 0);
+	ck_assert_int_eq(spool_size("4G", &v), 0);
 	ck_assert_uint_eq(v, (uint64_t)4 << 30);
-	ck_assert_int_eq(inspector_size("", &v), -1);
-	ck_assert_int_eq(inspector_size("0", &v), -1);
-	ck_assert_int_eq(inspector_size("12X", &v), -1);
-	ck_assert_int_eq(inspector_size("-1", &v), -1);
-	ck_assert_int_eq(inspector_size("4GB", &v), -1);
-	ck_assert_int_eq(inspector_size("99999999999999999999", &v), -1);
-	ck_assert_int_eq(inspector_size("99999999999G", &v), -1);
+	ck_assert_int_eq(spool_size("", &v), -1);
+	ck_assert_int_eq(spool_size("0", &v), -1);
+	ck_assert_int_eq(spool_size("12X", &v), -1);
+	ck_assert_int_eq(spool_size("-1", &v), -1);
+	ck_assert_int_eq(spool_size("4GB", &v), -1);
+	ck_assert_int_eq(spool_size("99999999999999999999", &v), -1);
+	ck_assert_int_eq(spool_size("99999999999G", &v), -1);
 }
 END_TEST
 
 static void
-sessions_never(void *arg, const struct insp_session *s, size_t n, const char *error)
+sessions_never(void *arg, const struct remote_session *s, size_t n, const char *error)
 {
 	(void)arg; (void)s; (void)n; (void)error;
-	ck_abort_msg("a request aborted by inspector_free must not call back");
+	ck_abort_msg("a request aborted by remote_free must not call back");
 }
 
 /* A server that accepts the connection and never answers: the /sessions
  * request is still in flight when the program quits. */
 START_TEST(free_with_sessions_in_flight)
 {
-	struct inspector *ins;
+	struct remote *ins;
 	struct pollfd fds[8];
 	char url[64], *cause = NULL;
 	int lfd, i, n;
 
 	lfd = loopback_listen(4, "", url, sizeof url);
-	ins = inspector_new(url, NULL, &cause);
+	ins = remote_new(url, NULL, &cause);
 	ck_assert_msg(ins != NULL, "%s", cause);
-	inspector_get_sessions(ins, sessions_never, NULL);
-	inspector_get_sessions(ins, sessions_never, NULL);
+	remote_get_sessions(ins, sessions_never, NULL);
+	remote_get_sessions(ins, sessions_never, NULL);
 	/* Let the requests connect and be sent. */
 	for (i = 0; i < 20; i++) {
-		n = http_pollfds(inspector_http(ins), fds, 8);
+		n = http_pollfds(remote_http(ins), fds, 8);
 		poll(fds, (nfds_t)n, 10);
-		http_perform(inspector_http(ins), fds, n);
+		http_perform(remote_http(ins), fds, n);
 	}
-	ck_assert(http_busy(inspector_http(ins)));
-	inspector_free(ins);
+	ck_assert(http_busy(remote_http(ins)));
+	remote_free(ins);
 	close(lfd);
 }
 END_TEST
 
-int
-main(void)
+static Suite *
+inspector_suite(void)
 {
 	Suite *s = suite_create("inspector");
 	TCase *tc = tcase_create("core");
-	SRunner *sr;
-	int failed;
 
 	tcase_add_test(tc, sessions_plain);
 	tcase_add_test(tc, sessions_bad_text);
@@ -213,10 +213,14 @@ main(void)
 	tcase_add_test(tc, sizes);
 	tcase_add_test(tc, free_with_sessions_in_flight);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	inspector_sessions_free(S, N);
-	return failed == 0 ? 0 : 1;
+	return s;
+}
+
+int
+main(void)
+{
+	int rc = check_main(inspector_suite, "test_inspector", NULL);
+
+	remote_sessions_free(S, N);
+	return rc;
 }

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "check_main.h"
 #include "lineedit.h"
 
 static void
@@ -169,11 +170,5 @@ lineedit_suite(void)
 int
 main(void)
 {
-	SRunner *sr = srunner_create(lineedit_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return check_main(lineedit_suite, "test_lineedit", NULL);
 }

@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "check_main.h"
 #include "buf.h"
 #include "lines.h"
 #include "xmalloc.h"
@@ -307,11 +308,5 @@ lines_suite(void)
 int
 main(void)
 {
-	SRunner *sr = srunner_create(lines_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed > 0 ? EXIT_FAILURE : EXIT_SUCCESS;
+	return check_main(lines_suite, "test_lines", NULL);
 }

@@ -12,6 +12,7 @@
 #include <unistd.h>
 #include <zlib.h>
 
+#include "check_main.h"
 #include "buf.h"
 #include "session.h"
 #include "source.h"
@@ -44,6 +45,7 @@ mk(const char *id, const char *parent, const char *name, int64_t start_ms,
 	f.start_ns = start_ms < 0 ? SPAN_TIME_NONE : start_ms * 1000000;
 	f.end_ns = end_ms < 0 ? SPAN_TIME_NONE : end_ms * 1000000;
 	f.tokens_in = f.tokens_out = -1;
+	f.tokens_cache_read = f.tokens_cache_write = -1;
 	return f;
 }
 
@@ -992,11 +994,5 @@ model_suite(void)
 int
 main(void)
 {
-	SRunner *sr = srunner_create(model_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return check_main(model_suite, "test_model", NULL);
 }

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "check_main.h"
 #include "buf.h"
 #include "jscan.h"
 #include "span_parse.h"
@@ -1384,14 +1385,28 @@ START_TEST(test_tokens)
 	    " \\'msg\\', \\'content\\': [{\\'type\\': \\'text\\', \\'text\\':"
 	    " \\'usage: none\\'}], \\'usage\\': {\\'input_tokens\\': 1200,"
 	    " \\'cache_read_input_tokens\\': 5, \\'output_tokens\\': 345}}'");
-	ck_assert_int_eq(f->tokens_in, 1200);
+	/* Anthropic's input_tokens leave the cached ones out: in counts
+	 * them all (doc/reference.md §3.3). */
+	ck_assert_int_eq(f->tokens_in, 1205);
 	ck_assert_int_eq(f->tokens_out, 345);
+	ck_assert_int_eq(f->tokens_cache_read, 5);
+	ck_assert_int_eq(f->tokens_cache_write, -1);
 	/* OpenAI usage. */
 	f = parse_flat("x", "p", "'mcp.llm.response_json': '{\\'choices\\':"
 	    " [], \\'usage\\': {\\'prompt_tokens\\': 9,"
 	    " \\'completion_tokens\\': 4, \\'total_tokens\\': 13}}'");
 	ck_assert_int_eq(f->tokens_in, 9);
 	ck_assert_int_eq(f->tokens_out, 4);
+	ck_assert_int_eq(f->tokens_cache_read, -1);
+	/* OTel's cache attributes, counted within input_tokens. */
+	f = parse_flat("x", "p", "'gen_ai.usage.input_tokens': 100,"
+	    " 'gen_ai.usage.cache_read.input_tokens': 60,"
+	    " 'gen_ai.usage.cache_creation.input_tokens': '30',"
+	    " 'mcp.llm.response_json': '{\\'usage\\': {\\'input_tokens\\': 1}}'");
+	ck_assert_int_eq(f->tokens_in, 100);
+	ck_assert_int_eq(f->tokens_out, -1);
+	ck_assert_int_eq(f->tokens_cache_read, 60);
+	ck_assert_int_eq(f->tokens_cache_write, 30);
 	/* A document without escapes, and one that is not an object. */
 	f = parse_flat("x", "p", "'mcp.llm.response_json': '[1]'");
 	ck_assert_int_eq(f->tokens_in, -1);
@@ -1634,11 +1649,5 @@ parse_suite(void)
 int
 main(void)
 {
-	SRunner *sr = srunner_create(parse_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return check_main(parse_suite, "test_parse", NULL);
 }

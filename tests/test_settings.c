@@ -5,6 +5,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "check_main.h"
 #include "buf.h"
 #include "settings.h"
 #include "xmalloc.h"
@@ -191,11 +192,5 @@ settings_suite(void)
 int
 main(void)
 {
-	SRunner *sr = srunner_create(settings_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed > 0 ? EXIT_FAILURE : EXIT_SUCCESS;
+	return check_main(settings_suite, "test_settings", NULL);
 }

@@ -11,8 +11,10 @@
 size_t __sanitizer_get_current_allocated_bytes(void);
 #endif
 
+#include "check_main.h"
 #include "buf.h"
 #include "sse.h"
+#include "text.h"
 #include "xmalloc.h"
 
 #ifndef FORMATS_DIR
@@ -650,11 +652,5 @@ sse_suite(void)
 int
 main(void)
 {
-	SRunner *sr = srunner_create(sse_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed > 0 ? EXIT_FAILURE : EXIT_SUCCESS;
+	return check_main(sse_suite, "test_sse", NULL);
 }

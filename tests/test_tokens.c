@@ -15,6 +15,7 @@
 
 #include <jansson.h>
 
+#include "check_main.h"
 #include "buf.h"
 #include "chat_view.h"
 #include "jscan.h"
@@ -55,6 +56,77 @@ rule(const char *s, size_t n)
 	"\"usage\": {\"prompt_tokens\": 30, \"completion_tokens\": 5, " \
 	"\"total_tokens\": 35}}]"
 
+#define CHECK_CACHE(text, i, o, r, w) do {				\
+	struct span_tokens t_ = rule(text, strlen(text));		\
+	ck_assert_int_eq(t_.in, i);					\
+	ck_assert_int_eq(t_.out, o);					\
+	ck_assert_int_eq(t_.cache_read, r);				\
+	ck_assert_int_eq(t_.cache_write, w);				\
+} while (0)
+
+#define OPENAI_CACHED "{\"usage\": {\"prompt_tokens\": 1000, " \
+	"\"completion_tokens\": 9, \"total_tokens\": 1009, " \
+	"\"prompt_tokens_details\": {\"cached_tokens\": 800, " \
+	"\"audio_tokens\": 0}}}"
+
+/* Cached input (doc/reference.md §3.3): in counts every input token once;
+ * cache_read / cache_write say how many of them the cache served / took. */
+START_TEST(test_rule_cached)
+{
+	/* Anthropic: the cache counts sit beside input_tokens. */
+	CHECK_CACHE("{\"usage\": {\"input_tokens\": 50, "
+	    "\"cache_creation_input_tokens\": 200, "
+	    "\"cache_read_input_tokens\": 1000, \"output_tokens\": 7}}",
+	    1250, 7, 1000, 200);
+	/* Zeros, as Anthropic writes them on every call. */
+	CHECK_CACHE("{\"usage\": {\"input_tokens\": 5, "
+	    "\"cache_creation_input_tokens\": 0, "
+	    "\"cache_read_input_tokens\": 0, \"output_tokens\": 1}}",
+	    5, 1, 0, 0);
+	/* OpenAI Chat Completions: cached_tokens are within prompt_tokens. */
+	CHECK_CACHE(OPENAI_CACHED, 1000, 9, 800, -1);
+	/* The Responses API spells it input_tokens(_details): still within. */
+	CHECK_CACHE("{\"usage\": {\"input_tokens\": 1000, "
+	    "\"input_tokens_details\": {\"cached_tokens\": 600}, "
+	    "\"output_tokens\": 3}}", 1000, 3, 600, -1);
+	/* More cached than prompt tokens is no count; a details object
+	 * written twice counts with its last one. */
+	CHECK_CACHE("{\"usage\": {\"prompt_tokens\": 10, "
+	    "\"prompt_tokens_details\": {\"cached_tokens\": 20}}}",
+	    10, -1, -1, -1);
+	CHECK_CACHE("{\"usage\": {\"prompt_tokens\": 10, "
+	    "\"prompt_tokens_details\": {\"cached_tokens\": 4}, "
+	    "\"prompt_tokens_details\": {\"audio_tokens\": 1}}}",
+	    10, -1, -1, -1);
+	/* The inspector's array: the rounds add up. */
+	CHECK_CACHE("[{\"usage\": {\"input_tokens\": 100, "
+	    "\"cache_creation_input_tokens\": 400, \"output_tokens\": 5}}, "
+	    "{\"usage\": {\"input_tokens\": 20, "
+	    "\"cache_read_input_tokens\": 400, \"output_tokens\": 6}}]",
+	    920, 11, 400, 400);
+	/* Cache counts alone are input too. */
+	CHECK_CACHE("{\"usage\": {\"cache_read_input_tokens\": 30}}",
+	    30, -1, 30, -1);
+}
+END_TEST
+
+/* A cached document cut anywhere: the cached count is whole or none. */
+START_TEST(test_rule_cached_cut)
+{
+	const char *doc = OPENAI_CACHED;
+	size_t n = strlen(doc), i;
+	struct span_tokens t;
+
+	for (i = 0; i <= n; i++) {
+		t = rule(doc, i);
+		ck_assert(t.cache_read == -1 || t.cache_read == 800);
+		ck_assert(t.in == -1 || t.in == 1000);
+		ck_assert(t.cache_read == -1 || t.in == 1000);
+	}
+	ck_assert_int_eq(rule(doc, n).cache_read, 800);
+}
+END_TEST
+
 START_TEST(test_rule_shapes)
 {
 	/* One message, either spelling. */
@@ -88,7 +160,7 @@ START_TEST(test_rule_cut)
 {
 	const char *doc = ANTHROPIC_ARRAY;
 	size_t n = strlen(doc), i, first_end;
-	struct span_tokens t, prev = { -1, -1, -1 };
+	struct span_tokens t, prev = { -1, -1, -1, -1, -1 };
 
 	for (i = 0; i <= n; i++) {
 		t = rule(doc, i);
@@ -162,21 +234,44 @@ END_TEST
 
 /* Tokens of a span as jansson reads its detail: an independent reading
  * of the same rule. */
-static void
-oracle(const struct span_detail *d, int64_t *in, int64_t *out)
+static int64_t
+oracle_add(int64_t sum, json_t *v)
 {
-	const struct kv *ti = span_detail_attr(d, "gen_ai.usage.input_tokens");
-	const struct kv *to = span_detail_attr(d, "gen_ai.usage.output_tokens");
+	if (!json_is_integer(v) || json_integer_value(v) < 0)
+		return sum;
+	return (sum < 0 ? 0 : sum) + json_integer_value(v);
+}
+
+static int64_t
+oracle_attr(const struct span_detail *d, const char *key)
+{
+	const struct kv *a = span_detail_attr(d, key);
+
+	return a != NULL ? strtoll(a->json[0] == '"' ? a->json + 1 : a->json,
+	    NULL, 10) : -1;
+}
+
+static void
+oracle(const struct span_detail *d, struct token_counts *tc)
+{
+	static const char *const genai[] = { "gen_ai.usage.input_tokens",
+		"gen_ai.usage.output_tokens", "gen_ai.usage.cache_read.input_tokens",
+		"gen_ai.usage.cache_creation.input_tokens" };
 	const struct kv *r = span_detail_attr(d, "mcp.llm.response_json");
-	json_t *doc, *e, *u, *v;
+	json_t *doc, *e, *u, *v, *det;
+	int64_t uin, cr, cw;
 	size_t i, n;
 
-	*in = *out = -1;
-	if (ti != NULL || to != NULL) {
-		if (ti != NULL)
-			*in = strtoll(ti->json, NULL, 10);
-		if (to != NULL)
-			*out = strtoll(to->json, NULL, 10);
+	tc->in = tc->out = tc->cache_read = tc->cache_write = -1;
+	for (i = 0; i < 4; i++) {
+		if (span_detail_attr(d, genai[i]) != NULL)
+			break;
+	}
+	if (i < 4) {
+		tc->in = oracle_attr(d, genai[0]);
+		tc->out = oracle_attr(d, genai[1]);
+		tc->cache_read = oracle_attr(d, genai[2]);
+		tc->cache_write = oracle_attr(d, genai[3]);
 		return;
 	}
 	if (r == NULL || r->str == NULL ||
@@ -187,14 +282,38 @@ oracle(const struct span_detail *d, int64_t *in, int64_t *out)
 		e = json_is_array(doc) ? json_array_get(doc, i) : doc;
 		if ((u = json_object_get(e, "usage")) == NULL)
 			continue;
-		if ((v = json_object_get(u, "input_tokens")) == NULL)
-			v = json_object_get(u, "prompt_tokens");
-		if (json_is_integer(v))
-			*in = (*in < 0 ? 0 : *in) + json_integer_value(v);
 		if ((v = json_object_get(u, "output_tokens")) == NULL)
 			v = json_object_get(u, "completion_tokens");
-		if (json_is_integer(v))
-			*out = (*out < 0 ? 0 : *out) + json_integer_value(v);
+		tc->out = oracle_add(tc->out, v);
+		det = json_object_get(u, "prompt_tokens_details");
+		if (det == NULL)
+			det = json_object_get(u, "input_tokens_details");
+		if ((v = json_object_get(u, "input_tokens")) != NULL) {
+			/* Anthropic: cache counts beside input_tokens. */
+			uin = oracle_add(-1, v);
+			cr = oracle_add(-1, json_object_get(u, "cache_read_input_tokens"));
+			cw = oracle_add(-1, json_object_get(u, "cache_creation_input_tokens"));
+			tc->in = oracle_add(tc->in, v);
+			tc->in = oracle_add(tc->in, json_object_get(u, "cache_read_input_tokens"));
+			tc->in = oracle_add(tc->in, json_object_get(u, "cache_creation_input_tokens"));
+			if (cr < 0 && uin >= 0) {
+				cr = oracle_add(-1, json_object_get(det, "cached_tokens"));
+				if (cr > uin)
+					cr = -1;
+			}
+		} else if ((v = json_object_get(u, "prompt_tokens")) != NULL) {
+			/* OpenAI: cached_tokens within prompt_tokens. */
+			tc->in = oracle_add(tc->in, v);
+			cr = oracle_add(-1, json_object_get(det, "cached_tokens"));
+			if (!json_is_integer(v) || cr > json_integer_value(v))
+				cr = -1;
+			cw = -1;
+		} else
+			cr = cw = -1;
+		if (cr >= 0)
+			tc->cache_read = (tc->cache_read < 0 ? 0 : tc->cache_read) + cr;
+		if (cw >= 0)
+			tc->cache_write = (tc->cache_write < 0 ? 0 : tc->cache_write) + cw;
 	}
 	json_decref(doc);
 }
@@ -213,9 +332,10 @@ tokens_fact(const struct vdoc *d)
 }
 
 static char *
-expected_fact(int64_t in, int64_t out)
+expected_fact(const struct token_counts *tc)
 {
-	char *s;
+	int64_t in = tc->in, out = tc->out;
+	char *s, *c;
 
 	if (in >= 0 && out >= 0) {
 		if (asprintf(&s, "%" PRId64 " in \xc2\xb7 %" PRId64 " out",
@@ -227,40 +347,62 @@ expected_fact(int64_t in, int64_t out)
 			abort();
 	} else
 		s = strdup("");
+	if (tc->cache_read > 0) {
+		if (asprintf(&c, "%s \xc2\xb7 %" PRId64 " cache read", s,
+		    tc->cache_read) == -1)
+			abort();
+		free(s);
+		s = c;
+	}
+	if (tc->cache_write > 0) {
+		if (asprintf(&c, "%s \xc2\xb7 %" PRId64 " cache write", s,
+		    tc->cache_write) == -1)
+			abort();
+		free(s);
+		s = c;
+	}
 	return s;
 }
 
 struct counts {
 	int spans, arrays, openai_arrays, response_only;
+	int cached_anthropic, cached_openai;
 };
 
 static void
 check_span(struct session *s, uint32_t i, struct counts *c)
 {
 	static const struct chat_facts none = { NULL, NULL, -1, -1, NULL,
-		NULL };
-	const struct span *sp = trace_span(session_trace(s), i);
+		NULL, -1, -1 };
 	struct span_detail *d;
 	struct span_view *v;
 	const struct kv *r;
 	struct vdoc doc = VDOC_INIT, own = VDOC_INIT;
-	int64_t in, out;
+	struct token_counts tc, ix;
 	char *cause = NULL, *want, *tab, *chat;
 
 	d = session_span_detail(s, i, &cause);
 	ck_assert_msg(d != NULL, "%s span %u: %s", session_id(s), i, cause);
-	oracle(d, &in, &out);
-	ck_assert_msg(sp->tok_in == in && sp->tok_out == out,
+	oracle(d, &tc);
+	trace_span_tokens(session_trace(s), i, &ix);
+	ck_assert_msg(ix.in == tc.in && ix.out == tc.out,
 	    "%s span %s: index %" PRId64 "/%" PRId64 ", jansson %" PRId64
-	    "/%" PRId64, session_id(s), d->name, sp->tok_in, sp->tok_out,
-	    in, out);
+	    "/%" PRId64, session_id(s), d->name, ix.in, ix.out, tc.in, tc.out);
+	/* The index keeps counts only: a reported 0 is none. */
+	ck_assert_msg((ix.cache_read > 0 ? ix.cache_read : 0) ==
+	    (tc.cache_read > 0 ? tc.cache_read : 0) &&
+	    (ix.cache_write > 0 ? ix.cache_write : 0) ==
+	    (tc.cache_write > 0 ? tc.cache_write : 0),
+	    "%s span %s: index cache %" PRId64 "/%" PRId64 ", jansson %"
+	    PRId64 "/%" PRId64, session_id(s), d->name, ix.cache_read,
+	    ix.cache_write, tc.cache_read, tc.cache_write);
 
 	/* The Context tab shows the same figures. */
 	v = span_view_new(s, i, &cause);
 	ck_assert_msg(v != NULL, "%s", cause);
 	span_view_render(v, TAB_CONTEXT, 200, &doc);
 	tab = tokens_fact(&doc);
-	want = expected_fact(in, out);
+	want = expected_fact(&tc);
 	r = span_detail_attr(d, "mcp.llm.response_json");
 	if (r != NULL && r->str != NULL && *r->str != '\0')
 		ck_assert_msg(strcmp(tab, want) == 0, "%s span %s: tab '%s', "
@@ -282,6 +424,12 @@ check_span(struct session *s, uint32_t i, struct counts *c)
 			if (strstr(r->str, "prompt_tokens") != NULL)
 				c->openai_arrays++;
 		}
+		if (tc.cache_read > 0 || tc.cache_write > 0) {
+			if (strstr(r->str, "prompt_tokens") != NULL)
+				c->cached_openai++;
+			else
+				c->cached_anthropic++;
+		}
 	}
 	c->spans++;
 	free(tab);
@@ -298,10 +446,11 @@ START_TEST(test_data_agrees)
 	struct session_ref *refs;
 	struct session *s;
 	struct session_meta m;
-	struct counts c = { 0, 0, 0, 0 };
+	struct counts c = { 0, 0, 0, 0, 0, 0 };
+	struct token_counts tc;
 	size_t n, k;
 	uint32_t i;
-	int64_t sum_in, sum_out;
+	int64_t sum_in, sum_out, sum_read, sum_write;
 	char *cause = NULL;
 
 	ck_assert_int_eq(source_init(&src, DATA_DIR, &cause), 0);
@@ -312,48 +461,55 @@ START_TEST(test_data_agrees)
 		while (session_read(s, 1 << 20) == 1)
 			continue;
 		session_finish(s);
-		sum_in = sum_out = -1;
+		sum_in = sum_out = sum_read = sum_write = -1;
 		for (i = 0; i < trace_count(session_trace(s)); i++) {
-			const struct span *sp = trace_span(session_trace(s), i);
-
 			check_span(s, i, &c);
-			sum_in = tokens_add(sum_in, sp->tok_in);
-			sum_out = tokens_add(sum_out, sp->tok_out);
+			trace_span_tokens(session_trace(s), i, &tc);
+			sum_in = tokens_add(sum_in, tc.in);
+			sum_out = tokens_add(sum_out, tc.out);
+			sum_read = tokens_add(sum_read, tc.cache_read);
+			sum_write = tokens_add(sum_write, tc.cache_write);
 		}
 		/* The session totals (list, --list, --dump) are the sum. */
 		session_meta_get(s, &m);
 		ck_assert_int_eq(m.tokens_in, sum_in);
 		ck_assert_int_eq(m.tokens_out, sum_out);
+		ck_assert_int_eq(m.tokens_cache_read, sum_read);
+		ck_assert_int_eq(m.tokens_cache_write, sum_write);
 		session_meta_clear(&m);
 		session_free(s);
 	}
 	/* data/ holds the real shape in both spellings. */
 	ck_assert_int_ge(c.arrays, 3);
 	ck_assert_int_ge(c.openai_arrays, 1);
+	/* ... and cached input in both (tests/gentrace.c's tool rounds). */
+	ck_assert_int_ge(c.cached_anthropic, 1);
+	ck_assert_int_ge(c.cached_openai, 1);
 	ck_assert_int_gt(c.spans, 100);
 	session_refs_free(refs, n);
 	source_clear(&src);
 }
 END_TEST
 
-int
-main(void)
+static Suite *
+tokens_suite(void)
 {
 	Suite *s = suite_create("tokens");
 	TCase *tc = tcase_create("rule");
-	SRunner *sr;
-	int failed;
 
-	setlocale(LC_ALL, "C.UTF-8");
 	tcase_add_test(tc, test_rule_shapes);
 	tcase_add_test(tc, test_rule_cut);
+	tcase_add_test(tc, test_rule_cached);
+	tcase_add_test(tc, test_rule_cached_cut);
 	tcase_add_test(tc, test_index_truncated_array);
 	tcase_add_test(tc, test_data_agrees);
 	tcase_set_timeout(tc, 60);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return s;
+}
+
+int
+main(void)
+{
+	return check_main(tokens_suite, "test_tokens", "C.UTF-8");
 }

@@ -21,6 +21,7 @@
 #include "buf.h"
 #include "fuzz_util.h"
 #include "sse.h"
+#include "text.h"
 
 static const size_t max_lines[] = { 16, 256, 4096, 1u << 20 };
 

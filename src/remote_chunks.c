@@ -1,5 +1,5 @@
 /*
- * insp_chunks.c — a real inspector's rotated chunk rows, folded into their
+ * remote_chunks.c — a real inspector's rotated chunk rows, folded into their
  * session (doc/reference.md §4, last bullet).
  *
  * The inspector's /sessions lists each file of a rotated session as a
@@ -10,7 +10,7 @@
  * counts the chunks it cannot read, and takes the status, title and
  * engine of the newest file (the last chunk holds the root once it ends).
  */
-#include "insp_chunks.h"
+#include "remote_chunks.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -21,7 +21,7 @@
 #define CHUNK_MARK ".jsonl.chunk_"
 
 bool
-insp_chunk_id(const char *id, size_t *baselen, unsigned long *n)
+remote_chunk_id(const char *id, size_t *baselen, unsigned long *n)
 {
 	const char *p, *mark = NULL, *q;
 	char *end;
@@ -42,7 +42,7 @@ insp_chunk_id(const char *id, size_t *baselen, unsigned long *n)
 }
 
 static long
-find_row(const struct insp_session *s, size_t n, const char *id, size_t len)
+find_row(const struct remote_session *s, size_t n, const char *id, size_t len)
 {
 	size_t i;
 
@@ -66,8 +66,8 @@ take_str(char **to, char **from)
 /* Fold chunk row c (chunk number k) into row r, whose newest file so far
  * is *newest. */
 static void
-fold_into(struct insp_session *r, unsigned long *newest,
-    struct insp_session *c, unsigned long k)
+fold_into(struct remote_session *r, unsigned long *newest,
+    struct remote_session *c, unsigned long k)
 {
 	r->chunks += 1 + c->chunks;
 	if (c->started_at != SPAN_TIME_NONE && (r->started_at == SPAN_TIME_NONE ||
@@ -85,7 +85,7 @@ fold_into(struct insp_session *r, unsigned long *newest,
 }
 
 static void
-session_clear(struct insp_session *s)
+session_clear(struct remote_session *s)
 {
 	free(s->id);
 	free(s->status);
@@ -94,7 +94,7 @@ session_clear(struct insp_session *s)
 }
 
 void
-insp_chunks_fold(struct insp_session *s, size_t *n)
+remote_chunks_fold(struct remote_session *s, size_t *n)
 {
 	unsigned long *newest = xcalloc(*n ? *n : 1, sizeof *newest), k;
 	size_t i, kept = 0, len;
@@ -102,10 +102,10 @@ insp_chunks_fold(struct insp_session *s, size_t *n)
 
 	/* Rows that are not chunks first, in their order ... */
 	for (i = 0; i < *n; i++) {
-		if (insp_chunk_id(s[i].id, &len, &k))
+		if (remote_chunk_id(s[i].id, &len, &k))
 			continue;
 		if (kept != i) {
-			struct insp_session t = s[kept];
+			struct remote_session t = s[kept];
 
 			s[kept] = s[i];
 			s[i] = t;
@@ -115,7 +115,7 @@ insp_chunks_fold(struct insp_session *s, size_t *n)
 	/* ... then each chunk goes into its session's row, or becomes it
 	 * when the base file is not listed. */
 	for (i = kept; i < *n; i++) {
-		insp_chunk_id(s[i].id, &len, &k);
+		remote_chunk_id(s[i].id, &len, &k);
 		if ((r = find_row(s, kept, s[i].id, len)) >= 0) {
 			fold_into(&s[r], &newest[r], &s[i], k);
 			session_clear(&s[i]);
