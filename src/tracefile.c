@@ -152,6 +152,17 @@ tracefile_stdin_error(void)
 }
 
 bool
+tracefile_stdin_waiting(void)
+{
+	bool w;
+
+	pthread_mutex_lock(&stdin_spool.lock);
+	w = stdin_spool.fd != -1 && !stdin_spool.eof;
+	pthread_mutex_unlock(&stdin_spool.lock);
+	return w;
+}
+
+bool
 tracefile_input_cut(const struct tracefile *tf)
 {
 	return tf->spooled && tracefile_stdin_error() != NULL;

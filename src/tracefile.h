@@ -92,6 +92,9 @@ bool tracefile_input_cut(const struct tracefile *);
 /* Why standard input was not read to its end (spool limit, full disk,
  * no spool), or NULL. */
 const char *tracefile_stdin_error(void);
+/* Standard input is being read and may bring more: a browser polls it,
+ * so that a read follows as soon as a writer sends (not on a timer). */
+bool tracefile_stdin_waiting(void);
 /* True when it was read without failing and nothing came out of it (an
  * empty file, or gzip members that hold no text). */
 bool tracefile_empty(const struct tracefile *);

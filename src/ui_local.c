@@ -12,7 +12,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <time.h>
+#include <unistd.h>
 
+#include "tracefile.h"
 #include "xmalloc.h"
 
 /*
@@ -228,15 +230,31 @@ local_error(struct ui *ui, struct ui_source *src)
 	return NULL;
 }
 
+/* Standard input while a writer may still send: polled, so that its
+ * bytes are read when they come, not on the next follow timer (a fast
+ * writer was held to a few hundred spans a second, blocked on a full
+ * pipe between timers). */
 static int
 local_pollfds(struct ui *ui, struct ui_source *src, struct pollfd *fds, int max)
 {
-	return 0;
+	if (ui->src.kind != SOURCE_STDIN || max < 1 || !tracefile_stdin_waiting())
+		return 0;
+	fds[0].fd = STDIN_FILENO;
+	fds[0].events = POLLIN;
+	fds[0].revents = 0;
+	return 1;
 }
 
+/* Bytes (or the end) on standard input: the open session and the row
+ * read on now.  (At the end the spool says so, and it is not polled.) */
 static void
 local_perform(struct ui *ui, struct ui_source *src, struct pollfd *fds, int n)
 {
+	if (n < 1 || (fds[0].revents & (POLLIN | POLLHUP | POLLERR)) == 0)
+		return;
+	if (ui->screen == SCREEN_SESSION)
+		ui_tree_follow(ui);
+	ui_list_follow(ui);
 }
 
 static long
