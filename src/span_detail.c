@@ -72,6 +72,22 @@ json_write_real(struct buf *b, json_t *v)
 		buf_add(b, text, n);
 }
 
+int
+span_detail_write_real(struct buf *b, const char *text, size_t len)
+{
+	json_t *v;
+
+	/* jansson reads the number as it reads it inside a line. */
+	v = json_loadb(text, len, JSON_DECODE_ANY, NULL);
+	if (!json_is_real(v)) {
+		json_decref(v);
+		return -1;
+	}
+	json_write_real(b, v);
+	json_decref(v);
+	return 0;
+}
+
 /* Compact JSON; strings keep embedded NULs as \u0000. */
 static void
 json_write(struct buf *b, json_t *v)
@@ -627,9 +643,8 @@ kv_list_to_json(const struct kv_list *l)
 	return buf_detach(&b);
 }
 
-/* RFC 3339 UTC with microseconds, as a JSON string, or null. */
-static void
-time_write(struct buf *b, int64_t ns)
+void
+span_detail_write_time(struct buf *b, int64_t ns)
 {
 	int64_t sec = ns / 1000000000, frac = ns % 1000000000;
 	time_t t;
@@ -665,7 +680,7 @@ span_detail_events_json(const struct span_detail *d)
 		buf_adds(&b, "{\"name\":");
 		buf_add_json_string(&b, e->name, strlen(e->name));
 		buf_adds(&b, ",\"timestamp\":");
-		time_write(&b, e->time_ns);
+		span_detail_write_time(&b, e->time_ns);
 		buf_adds(&b, ",\"attributes\":");
 		kv_list_write(&b, &e->attrs);
 		buf_addc(&b, '}');

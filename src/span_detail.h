@@ -66,4 +66,12 @@ const struct kv *span_detail_attr(const struct span_detail *, const char *key);
 char *kv_list_to_json(const struct kv_list *);
 char *span_detail_events_json(const struct span_detail *);
 
+/* For detail_json.c, which writes the same text without jansson trees:
+ * RFC 3339 UTC with microseconds as a JSON string, or null for
+ * SPAN_TIME_NONE; and a real as json_write writes a jansson real
+ * (-1 when jansson does not read text as one). */
+struct buf;
+void span_detail_write_time(struct buf *, int64_t ns);
+int span_detail_write_real(struct buf *, const char *text, size_t len);
+
 #endif
