@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <langinfo.h>
 #include <poll.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -964,15 +965,38 @@ cli_djob_run(void *arg, size_t k)
 	jarena_free(arena);
 }
 
-/* Print the batch in order and empty it. */
-static void
-cli_detail_flush(struct buf *b, struct cli_djob *jobs, size_t *n)
+/*
+ * Two batches: while the main thread fetches the lines of one (the
+ * file's reader is its alone) and writes their heads, one more thread
+ * writes the detail of the other; the main thread then prints it.
+ * Fetching is the longer half, so one writer thread keeps up.
+ */
+struct cli_dpipe {
+	struct cli_djob *jobs[2];
+	size_t n[2];
+	int cur;		/* the batch being filled */
+	pthread_t tid;
+	bool running;		/* tid is writing batch !cur */
+};
+
+static void *
+cli_dpipe_thread(void *arg)
 {
-	struct cli_dbatch batch = { jobs, *n };
+	struct cli_dbatch *batch = arg;
+	size_t k, runs = (batch->n + CLI_DETAIL_RUN - 1) / CLI_DETAIL_RUN;
+
+	for (k = 0; k < runs; k++)
+		cli_djob_run(batch, k);
+	free(batch);
+	return NULL;
+}
+
+/* Print a written batch in order and empty it. */
+static void
+cli_detail_print(struct buf *b, struct cli_djob *jobs, size_t *n)
+{
 	size_t k;
 
-	workpool_run((*n + CLI_DETAIL_RUN - 1) / CLI_DETAIL_RUN, cli_djob_run,
-	    &batch);
 	for (k = 0; k < *n; k++) {
 		if (jobs[k].cause != NULL) {
 			cli_flush(b);
@@ -988,11 +1012,50 @@ cli_detail_flush(struct buf *b, struct cli_djob *jobs, size_t *n)
 	*n = 0;
 }
 
+/* The batch being written is printed; the full one goes to be written
+ * (on this thread when there is no second core or no thread). */
 static void
-cli_detail_add(struct buf *b, struct cli_djob *jobs, size_t *n,
+cli_detail_rotate(struct buf *b, struct cli_dpipe *dp)
+{
+	struct cli_dbatch *batch;
+	int done = !dp->cur;
+
+	if (dp->running) {
+		pthread_join(dp->tid, NULL);
+		dp->running = false;
+		cli_detail_print(b, dp->jobs[done], &dp->n[done]);
+	}
+	if (dp->n[dp->cur] == 0)
+		return;
+	batch = xmalloc(sizeof *batch);
+	batch->jobs = dp->jobs[dp->cur];
+	batch->n = dp->n[dp->cur];
+	if (workpool_threads() > 1 &&
+	    pthread_create(&dp->tid, NULL, cli_dpipe_thread, batch) == 0)
+		dp->running = true;
+	else {
+		cli_dpipe_thread(batch);
+		cli_detail_print(b, dp->jobs[dp->cur], &dp->n[dp->cur]);
+		return;
+	}
+	dp->cur = done;
+}
+
+/* Everything still in the pipe, printed. */
+static void
+cli_detail_drain(struct buf *b, struct cli_dpipe *dp)
+{
+	cli_detail_rotate(b, dp);
+	cli_detail_rotate(b, dp);
+	free(dp->jobs[0]);
+	free(dp->jobs[1]);
+}
+
+static void
+cli_detail_add(struct buf *b, struct cli_dpipe *dp,
     struct session *s, uint32_t node, uint32_t depth, bool orphan)
 {
-	struct cli_djob *j = &jobs[(*n)++];
+	struct cli_djob *j = &dp->jobs[dp->cur][dp->n[dp->cur]++];
 	const struct span *sp = trace_span(session_trace(s), node);
 
 	memset(j, 0, sizeof *j);
@@ -1002,8 +1065,8 @@ cli_detail_add(struct buf *b, struct cli_djob *jobs, size_t *n,
 	j->sub = sp->sub;
 	cli_span_json_head(&j->out, s, node, depth, orphan);
 	j->line = session_span_line(s, node, &j->cause);
-	if (*n == CLI_DETAIL_BATCH)
-		cli_detail_flush(b, jobs, n);
+	if (dp->n[dp->cur] == CLI_DETAIL_BATCH)
+		cli_detail_rotate(b, dp);
 }
 
 /* The tree glyphs before a node: "│  " for each open ancestor level and
@@ -1117,8 +1180,7 @@ cli_dump(const struct source *src, const char *id, const struct cli_opts *o)
 	struct filter *f;
 	struct trace *t;
 	struct buf b = BUF_INIT;
-	struct cli_djob *jobs = NULL;
-	size_t njobs = 0;
+	struct cli_dpipe dp = { { NULL, NULL }, { 0, 0 }, 0, 0, false };
 	uint32_t pos, node, n;
 	int failed;
 
@@ -1140,7 +1202,10 @@ cli_dump(const struct source *src, const char *id, const struct cli_opts *o)
 	cli_report_structure(s);
 	n = trace_nodes(t);
 	if (o->json && o->detail)
-		jobs = xcalloc(CLI_DETAIL_BATCH, sizeof *jobs);
+	{
+		dp.jobs[0] = xcalloc(CLI_DETAIL_BATCH, sizeof *dp.jobs[0]);
+		dp.jobs[1] = xcalloc(CLI_DETAIL_BATCH, sizeof *dp.jobs[1]);
+	}
 	for (pos = 0; pos < n; pos++) {
 		node = trace_order(t, pos);
 		if (trace_is_placeholder(t, node)) {
@@ -1158,7 +1223,7 @@ cli_dump(const struct source *src, const char *id, const struct cli_opts *o)
 				continue;
 		}
 		if (o->json && o->detail)
-			cli_detail_add(&b, jobs, &njobs, s, node,
+			cli_detail_add(&b, &dp, s, node,
 			    trace_depth(t, node), trace_is_orphan(t, node));
 		else if (o->json)
 			cli_span_json(&b, s, node, trace_depth(t, node),
@@ -1173,9 +1238,8 @@ cli_dump(const struct source *src, const char *id, const struct cli_opts *o)
 		if (b.len > 65536)
 			cli_flush(&b);
 	}
-	if (njobs != 0)
-		cli_detail_flush(&b, jobs, &njobs);
-	free(jobs);
+	if (o->json && o->detail)
+		cli_detail_drain(&b, &dp);
 	cli_flush(&b);
 	buf_free(&b);
 	session_free(s);
