@@ -870,6 +870,10 @@ tracefile_read_slice(struct tracefile *tf, size_t max_bytes, char **cause)
 static uint64_t pipe_min_input = 4u << 20;
 #define PIPE_BLOCKS 4
 #define PIPE_BLOCK (512u * 1024)   /* text gathered before it is queued */
+/* Input inflated at a time: 256 KiB of a trace is ~2 MiB of text, and
+ * each of the queued blocks would be that big; 64 KiB keeps them near
+ * PIPE_BLOCK (peak RSS of --list, SPEC §8). */
+#define PIPE_INPUT (64u * 1024)
 
 struct tracefile_pipe {
 	struct tracefile *tf;
@@ -947,7 +951,7 @@ tracefile_read_piped(struct tracefile *tf, char **cause)
 	}
 	tf->gz_lock = &gz_lock;
 	for (;;) {
-		if ((n = tracefile_next_input(tf, TRACEFILE_CHUNK, cause)) <= 0) {
+		if ((n = tracefile_next_input(tf, PIPE_INPUT, cause)) <= 0) {
 			rc = n == 0 ? 0 : -1;
 			break;
 		}
