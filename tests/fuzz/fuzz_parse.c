@@ -2,7 +2,8 @@
  * fuzz_parse.c — libFuzzer target for the line parsers: the fast index
  * pass (span_parse_line, all three formats of doc/reference.md §2) and, for every
  * span it reports, the on-demand jansson parse of the same line
- * (span_detail_parse) with the JSON it re-serialises.  Also the RFC 3339
+ * (span_detail_parse) with the JSON it re-serialises, and the direct
+ * writer of --dump --json --detail (detail_json.c) against it.  Also the RFC 3339
  * time parser, which both of them use.
  *
  * The whole input is one line, as lines.c would deliver it; it may hold
@@ -14,8 +15,12 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
+#include <string.h>
 
+#include "buf.h"
+#include "detail_json.h"
 #include "fuzz_util.h"
+#include "jscan.h"
 #include "span.h"
 #include "span_detail.h"
 #include "span_parse.h"
@@ -63,6 +68,28 @@ check_fields(const struct span_fields *f, int i)
 	fuzz_touch(span_type_name(type), 1);
 }
 
+/* --dump --json --detail's direct writer (detail_json.c): when it writes
+ * a span's fields they are byte for byte those of the jansson path. */
+static void
+detail_direct(const uint8_t *data, size_t size, unsigned i,
+    const struct span_detail *d)
+{
+	struct jarena *arena = jarena_new();
+	struct buf fast = BUF_INIT, slow = BUF_INIT;
+
+	if (detail_json_write(&fast, (const char *)data, size, i, arena) == 0) {
+		if (d == NULL)
+			fuzz_fail("detail_json_write wrote a span jansson refuses");
+		detail_json_fields(&slow, d);
+		if (fast.len != slow.len || memcmp(fast.p, slow.p, fast.len) != 0)
+			fuzz_fail("detail_json_write differs from span_detail_parse");
+	} else if (fast.len != 0)
+		fuzz_fail("detail_json_write declined but wrote");
+	buf_free(&fast);
+	buf_free(&slow);
+	jarena_free(arena);
+}
+
 /* The detail of span i, and what the inspector's views make of it. */
 static void
 detail(const uint8_t *data, size_t size, unsigned i)
@@ -71,6 +98,7 @@ detail(const uint8_t *data, size_t size, unsigned i)
 	char *cause = NULL, *json;
 
 	d = span_detail_parse((const char *)data, size, i, &cause);
+	detail_direct(data, size, i, d);
 	if (d == NULL) {
 		if (cause == NULL)
 			fuzz_fail("span_detail_parse failed without a cause");
