@@ -110,7 +110,8 @@ fi
 # The project sources a target links (besides xmalloc.c and buf.c).
 sources_of() {
 	case $1 in
-	parse|diff) echo jscan span_parse span_detail ;;
+	parse) echo jscan jnorm text span_names span_parse span_detail detail_json ;;
+	diff) echo jscan jnorm text span_names span_parse span_detail ;;
 	gz) echo gz inflater lines ;;
 	sse) echo sse ;;
 	json_view) echo json_view vdoc text ;;
