@@ -1063,6 +1063,8 @@ cli_detail_add(struct buf *b, struct cli_dpipe *dp,
 	j->node = node;
 	j->len = sp->len;
 	j->sub = sp->sub;
+	/* The detail is about as long as the line: one allocation. */
+	buf_reserve(&j->out, (size_t)sp->len + 1024);
 	cli_span_json_head(&j->out, s, node, depth, orphan);
 	j->line = session_span_line(s, node, &j->cause);
 	if (dp->n[dp->cur] == CLI_DETAIL_BATCH)
