@@ -832,13 +832,27 @@ cli_resolve_source(const struct source *src, size_t k, const struct cli_opts *o,
 }
 
 /* "session id 'x' is ambiguous: x (a), x (b); ...": the candidates with
- * the sources that list them. */
+ * the sources that list them, in the order of their ids, then of the
+ * sources (m is sorted so: an insertion sort, as few as a command line's
+ * sources list). */
 static void
-cli_resolve_ambiguous(const char *id, const struct sources_cand *c, const size_t *m,
+cli_resolve_ambiguous(const char *id, const struct sources_cand *c, size_t *m,
     size_t nm, char **labels)
 {
 	struct buf b = BUF_INIT;
-	size_t i;
+	size_t i, j, t;
+	int d;
+
+	for (i = 1; i < nm; i++) {
+		for (j = i; j > 0; j--) {
+			d = strcmp(c[m[j - 1]].id, c[m[j]].id);
+			if (d < 0 || (d == 0 && c[m[j - 1]].source <= c[m[j]].source))
+				break;
+			t = m[j];
+			m[j] = m[j - 1];
+			m[j - 1] = t;
+		}
+	}
 
 	buf_printf(&b, "session id '%s' is ambiguous across the sources:", id);
 	for (i = 0; i < nm && i < 10; i++)
