@@ -161,11 +161,24 @@ set_mode(struct options *o, enum mode m)
 }
 
 /*
- * Positionals are [ID] [SOURCE...].  The first is the ID in a mode that
- * takes one, unless it is "-", a URL or an existing path, or holds '/' or
- * '.', which session ids ([A-Za-z0-9_-]) never do (so a typo says
- * "cannot open", not "unknown session"); the rest are sources.
+ * Positionals are [ID] [SOURCE...].  In a mode that takes an ID, a single
+ * one is the SOURCE when it is "-", a URL or an existing path, or holds
+ * '/' or '.', which session ids ([A-Za-z0-9_-]) never do (so a typo says
+ * "cannot open", not "unknown session"); otherwise the ID.  Of several,
+ * the first is the ID (as it always was of two) unless it is "-", a URL
+ * or an existing path written with a '/' (./traces, /srv/traces): then
+ * every one is a SOURCE.
  */
+static bool
+first_is_source(char **pos, int npos)
+{
+	if (npos == 1)
+		return source_is_source_arg(pos[0]) || strpbrk(pos[0], "/.") != NULL;
+	return strcmp(pos[0], "-") == 0 || strncmp(pos[0], "http://", 7) == 0 ||
+	    strncmp(pos[0], "https://", 8) == 0 ||
+	    (strchr(pos[0], '/') != NULL && source_is_source_arg(pos[0]));
+}
+
 static void
 assign_positionals(struct options *o, char **pos, int npos)
 {
@@ -182,8 +195,7 @@ assign_positionals(struct options *o, char **pos, int npos)
 		o->source = npos == 3 ? pos[2] : NULL;
 		return;
 	}
-	if (takes_id && npos > 0 && !source_is_source_arg(pos[0]) &&
-	    strpbrk(pos[0], "/.") == NULL) {
+	if (takes_id && npos > 0 && !first_is_source(pos, npos)) {
 		o->id = pos[0];
 		pos++;
 		npos--;
