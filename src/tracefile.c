@@ -113,10 +113,13 @@ tracefile_spool_append(const unsigned char *p, size_t n)
 	if (stdin_spool.max == 0)
 		spool_limit(TRACEFILE_SPOOL_MAX, &stdin_spool.max);
 	if (stdin_spool.size + n > stdin_spool.max) {
+		char limit[32];
+
 		n = (size_t)(stdin_spool.max - stdin_spool.size);
+		spool_size_name(stdin_spool.max, limit, sizeof limit);
 		stdin_spool.error = xasprintf("standard input: stopped at the spool "
-		    "limit of %llu MiB (MCP_INSPECT_TUI_SPOOL_MAX); the rest is not read",
-		    (unsigned long long)(stdin_spool.max >> 20));
+		    "limit of %s (MCP_INSPECT_TUI_SPOOL_MAX); the rest is not read",
+		    limit);
 	}
 	while (done < n) {
 		w = pwrite(stdin_spool.fd, p + done, n - done,

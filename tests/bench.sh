@@ -342,6 +342,39 @@ ui_session() {
 	[ -z "${STATUS_LINE:-}" ] || say "  status bar at the end:$STATUS_LINE"
 }
 
+# ui_stdin LABEL FILE SPANS: the browser reading FILE piped in on standard
+# input by cat, as a producer would: how long until the status bar counts
+# all SPANS spans.  (The timing log's "loaded" means "read to the end of
+# what came", which for a pipe is any pause of the writer; the screen is
+# what a user waits for.)  Polled every 0.1 s, so ±0.1 s.
+ui_stdin() {
+	say "browser on $(basename "$2") piped in on standard input:"
+	UI=$(printf '%s' "$1" | tr -c 'A-Za-z0-9_-' -)
+	rm -f "$TMP/$UI.rc"
+	want=$(printf '%s spans' "$3")
+	t0=$(date +%s.%N)
+	if ! tm new-session -d -s "$UI" -x 160 -y 50 \
+	    "cat '$2' | LC_ALL=C.UTF-8 '$BIN' - 2>'$TMP/$UI.err'; echo \$? >'$TMP/$UI.rc'"; then
+		missing "$1: tmux new-session failed"
+		return 0
+	fi
+	n=0
+	while ! tm capture-pane -p -t "$UI" 2>/dev/null | tail -n 1 | grep -q " $want"; do
+		if ! ui_running || [ "$n" -ge 1200 ]; then
+			missing "$1: the status bar never said $want"
+			row "$1: piped in → all shown" n/a "" ""
+			ui_quit
+			return 0
+		fi
+		n=$((n + 1))
+		sleep 0.1
+	done
+	t=$(calc 'sprintf("%.2f", b - a)' -v a="$t0" -v b="$(date +%s.%N)")
+	say "  $1: all $3 spans shown after $t s"
+	row "$1: piped in → all shown" "$t s ($3 spans)" "" ""
+	ui_quit
+}
+
 # ui_dir LABEL DIR: the browser on a directory: the list (filling in while
 # its files are read), then a session opened from it.
 ui_dir() {
@@ -567,6 +600,7 @@ if have tmux; then
 	ui_session "UI big" "$BIG" 120
 	ui_analysis "UI big analysis" "$BIG" 120
 	ui_dir "UI dir500" "$OUT/dir500"
+	ui_stdin "UI stdin" "$BIG" 200000
 	if gen_once dir 20000 "$OUT/dir20k" --spans 5; then
 		ui_bigdir "UI dir20k" "$OUT/dir20k"
 	else
