@@ -85,8 +85,10 @@ ui_source_error(struct ui *ui, struct ui_source *src, const char *error)
 const char *
 ui_source_down(struct ui *ui, struct ui_source *src)
 {
+	/* An inspector that cannot be reached is offline, as its rows say
+	 * while it reconnects; a directory that cannot be read, unreadable. */
 	if (src->error != NULL)
-		return "unreadable";
+		return src->ops->meta_given ? "offline" : "unreadable";
 	return src->ops->down != NULL ? src->ops->down(ui, src) : NULL;
 }
 

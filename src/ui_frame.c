@@ -146,7 +146,7 @@ ui_sources_status(struct ui *ui, struct buf *b)
 	for (i = 0; i < ui->nsources; i++) {
 		src = ui->sources[i];
 		if (ui->nsources > 1 && src->error != NULL)
-			buf_printf(b, "%s: unreadable  ", src->label);
+			buf_printf(b, "%s: %s  ", src->label, ui_source_down(ui, src));
 		else if (src->ops->status != NULL) {
 			if (ui->nsources > 1)
 				buf_printf(b, "%s: ", src->label);
