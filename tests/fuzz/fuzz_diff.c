@@ -270,8 +270,10 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (i >= DETAIL_SPANS && i != n - 1)
 			continue;
 		cause = NULL;
-		d = span_detail_parse((const char *)data, size, (unsigned)i,
-		    &cause);
+		/* The span's own element: one left out before it (no id)
+		 * does not shift it. */
+		d = span_detail_parse((const char *)data, size,
+		    span_parser_span(sp, i)->index_in_line, &cause);
 		if (d == NULL) {
 			if (strncmp(cause, JSON_ERROR_CAUSE,
 			    strlen(JSON_ERROR_CAUSE)) != 0 &&
