@@ -579,17 +579,6 @@ cli_list_text_row(struct buf *b, const struct session_meta *m, const char *sourc
 	buf_addc(b, '\n');
 }
 
-/* Threads for reading many sessions: the cores there are, a few at most. */
-static int
-cli_threads(size_t n)
-{
-	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
-
-	if (n < 2 || cpus < 2)
-		return 1;
-	return cpus > 4 ? 4 : (int)cpus;
-}
-
 /* A remote session whose trace gave no span (not written yet, or it
  * failed, which was reported) is shown as the inspector describes it. */
 static void
@@ -663,7 +652,7 @@ cli_list_source(const struct source *src, size_t k, const struct cli_opts *o,
 		return -1;
 	}
 	sums = xcalloc(n ? n : 1, sizeof *sums);
-	session_summarise(refs, n, sums, cli_threads(n));
+	session_summarise(refs, n, sums);
 	*rows = xreallocarray(*rows, *nrows + n + 1, sizeof **rows);
 	for (i = 0; i < n; i++) {
 		if (remote.ins != NULL && sums[i].meta.span_count == 0)

@@ -2,7 +2,6 @@
 #include "session.h"
 
 #include <fcntl.h>
-#include <pthread.h>
 #include <stdlib.h>
 #include <unistd.h>
 #include <string.h>
@@ -16,6 +15,7 @@
 #include "text.h"
 #include "trace.h"
 #include "tracefile.h"
+#include "workpool.h"
 #include "xmalloc.h"
 
 struct session {
@@ -606,63 +606,34 @@ session_summary_fill(struct session_summary *out, struct session *s)
 	out->first_bad = session_dup(session_first_bad(s));
 }
 
-struct session_worker {
+/* One job of session_summarise: session i read to its end, summarised,
+ * freed. */
+struct session_summarise_job {
 	const struct session_ref *refs;
 	struct session_summary *out;
-	size_t n, first, step;
 };
 
-static void *
-session_worker_run(void *arg)
+static void
+session_summarise_one(void *arg, size_t i)
 {
-	struct session_worker *w = arg;
-	struct session *s;
-	size_t i;
+	struct session_summarise_job *job = arg;
+	struct session *s = session_new_summary(&job->refs[i]);
 
-	for (i = w->first; i < w->n; i += w->step) {
-		s = session_new_summary(&w->refs[i]);
-		while (session_read(s, TRACEFILE_ALL) == 1)
-			;
-		session_finish(s);
-		session_summary_fill(&w->out[i], s);
-		session_free(s);
-	}
-	return NULL;
+	while (session_read(s, TRACEFILE_ALL) == 1)
+		;
+	session_finish(s);
+	session_summary_fill(&job->out[i], s);
+	session_free(s);
 }
 
 void
-session_summarise(const struct session_ref *refs, size_t n, struct session_summary *out,
-    int threads)
+session_summarise(const struct session_ref *refs, size_t n, struct session_summary *out)
 {
-	struct session_worker w[8];
-	pthread_t tid[8];
-	int k, started = 0;
+	struct session_summarise_job job = { refs, out };
 
-	if (threads < 1)
-		threads = 1;
-	if (threads > 8)
-		threads = 8;
-	if ((size_t)threads > n)
-		threads = n > 0 ? (int)n : 1;
-	for (k = 0; k < threads; k++) {
-		w[k].refs = refs;
-		w[k].out = out;
-		w[k].n = n;
-		w[k].first = (size_t)k;
-		w[k].step = (size_t)threads;
-	}
-	/* Worker 0 runs here; a thread that cannot start leaves its share to
-	 * a second pass on this one. */
-	for (k = 1; k < threads; k++) {
-		if (pthread_create(&tid[k], NULL, session_worker_run, &w[k]) != 0)
-			break;
-		started = k;
-	}
-	session_worker_run(&w[0]);
-	for (k = 1; k <= started; k++)
-		pthread_join(tid[k], NULL);
-	for (k = started + 1; k < threads; k++)
-		session_worker_run(&w[k]);
+	/* Jobs taken one at a time: a big session does not hold back the
+	 * small ones that would have shared its thread. */
+	workpool_run(n, session_summarise_one, &job);
 }
 
 void

@@ -125,12 +125,12 @@ struct session_summary {
 /*
  * Read each session of refs to its end and summarise it into out[i]
  * (which the caller allocates and clears with session_summary_clear).
- * Sessions are independent, so up to `threads` threads read them — the
- * one place where a second core pays; each reader is freed as soon as its
- * session is summarised, so memory does not grow with the count.
+ * Sessions are independent, so the worker pool's threads (workpool.h)
+ * read them; each reader is freed as soon as its session is summarised,
+ * so memory does not grow with the count.
  */
 void session_summarise(const struct session_ref *refs, size_t n,
-    struct session_summary *out, int threads);
+    struct session_summary *out);
 void session_summary_clear(struct session_summary *);
 
 /* What --filter and the UI filter match a session or a span against.
