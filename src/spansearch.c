@@ -34,8 +34,9 @@ struct spansearch {
 	/* The file pass: spans by file, then offset; order[next] is next. */
 	uint32_t *order;
 	uint32_t next;
-	/* Decompressed bytes [wstart, wstart + win.len) of file `file`; wend:
-	 * nothing can be read past them. */
+	/* Decompressed bytes [wstart, wstart + win.len) of file `file`,
+	 * folded (text_fold) as they are read; wend: nothing can be read
+	 * past them. */
 	uint16_t file;
 	uint64_t wstart;
 	struct buf win;
@@ -193,9 +194,9 @@ spansearch_in_memory(struct spansearch *ss, uint32_t span)
 	return false;
 }
 
-/* The raw line s[0..n), up to its first NUL. */
+/* The raw line s[0..n), up to its first NUL; folded: already text_fold'ed. */
 static bool
-spansearch_in_line(struct spansearch *ss, const char *s, size_t n)
+spansearch_in_line(struct spansearch *ss, const char *s, size_t n, bool folded)
 {
 	const char *nul = memchr(s, '\0', n);
 
@@ -203,7 +204,7 @@ spansearch_in_line(struct spansearch *ss, const char *s, size_t n)
 		n = (size_t)(nul - s);
 	if (ss->len == 0 || n < ss->len)
 		return false;
-	if (!ss->letters)
+	if (!ss->letters || folded)
 		return memmem(s, n, ss->folded, ss->len) != NULL;
 	buf_reset(&ss->scratch);
 	buf_add(&ss->scratch, s, n);
@@ -230,7 +231,7 @@ spansearch_span(struct spansearch *ss, uint32_t span)
 		return spansearch_set(ss, span, false);
 	}
 	sp = trace_span(session_trace(ss->s), span);
-	yes = spansearch_in_line(ss, line, sp->len);
+	yes = spansearch_in_line(ss, line, sp->len, false);
 	free(line);
 	return spansearch_set(ss, span, yes);
 }
@@ -272,6 +273,8 @@ spansearch_window(struct spansearch *ss, uint16_t file, uint64_t off, uint32_t l
 		ss->reads++;
 		if (got <= 0)
 			ss->wend = true;
+		else if (ss->letters)
+			text_fold(ss->win.p + ss->win.len - (size_t)got, (size_t)got);
 	}
 	return true;
 }
@@ -305,7 +308,7 @@ spansearch_work(struct spansearch *ss, int64_t deadline_us)
 			continue;
 		}
 		spansearch_set(ss, span, spansearch_in_line(ss,
-		    ss->win.p + (sp->off - ss->wstart), sp->len));
+		    ss->win.p + (sp->off - ss->wstart), sp->len, true));
 		ss->next++;
 		/* A read costs ms: look at the clock after each. */
 		if (ss->reads != reads && spansearch_now_us() >= deadline_us)

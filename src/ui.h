@@ -45,6 +45,7 @@ struct ui_entry;
  * list; the loop holds one source today (ui->source).
  */
 struct ui_source;
+struct spansearch;
 
 struct ui_source_ops {
 	const char *name;
@@ -153,6 +154,7 @@ struct ui_tree {
 	uint32_t s_nhits;
 	int s_dir;                   /* the direction of the jump still owed */
 	bool s_jump;                 /* select the first match found */
+	struct spansearch *s_search; /* which spans hold s_text (owned) */
 	struct ui_source *source;    /* of the open session */
 };
 
