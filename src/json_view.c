@@ -412,6 +412,39 @@ json_view_set_all(struct json_view *jv, bool folded)
 		memset(jv->opened, 0, jv->nnodes);
 }
 
+bool
+json_view_reveal(struct json_view *jv, const char *needle)
+{
+	const struct jv_node *n;
+	uint32_t *stack, depth = 0, i, k;
+	size_t len = strlen(needle);
+	bool changed = false;
+
+	if (len == 0 || jv->nnodes == 0)
+		return false;
+	stack = xreallocarray(NULL, (size_t)jv->maxdepth + 1, sizeof *stack);
+	for (i = 0; i < jv->nnodes; i++) {
+		n = &jv->nodes[i];
+		while (depth > 0 && jv->nodes[stack[depth - 1]].end <= i)
+			depth--;
+		if (text_find(jv->pool + n->key, n->keylen, needle, len, NULL) ||
+		    text_find(jv->pool + n->text, n->textlen, needle, len, NULL)) {
+			for (k = 0; k < depth; k++) {
+				changed |= jv->folded[jv->nodes[stack[k]].cid] != 0;
+				jv->folded[jv->nodes[stack[k]].cid] = 0;
+			}
+			if (n->type == JV_STRING && !jv->opened[i]) {
+				jv->opened[i] = 1;
+				changed = true;
+			}
+		}
+		if ((n->type == JV_OBJECT || n->type == JV_ARRAY) && depth <= jv->maxdepth)
+			stack[depth++] = i;
+	}
+	free(stack);
+	return changed;
+}
+
 uint32_t
 json_view_nodes(const struct json_view *jv)
 {

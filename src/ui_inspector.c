@@ -195,7 +195,14 @@ seek_match(struct ui *ui)
 		return;
 	free(in->sought);
 	in->sought = xstrdup(ui->search);
-	if ((line = first_match(ui, 0)) < 0)
+	/* Held inside a folded value: unfold it, then look again. */
+	if ((line = first_match(ui, 0)) < 0 && in->view != NULL &&
+	    span_view_reveal(in->view, in->tab, ui->search)) {
+		in->doc_width = -1;
+		ensure_doc(ui);
+		line = first_match(ui, 0);
+	}
+	if (line < 0)
 		return;
 	in->cursor = (int)line;
 	/* In view, with a line of what leads to it when it is far down. */
