@@ -650,6 +650,41 @@ START_TEST(test_json_huge_string)
 }
 END_TEST
 
+/* A search's text inside folded containers and a long string: shown. */
+START_TEST(test_json_reveal)
+{
+	struct json_view *jv;
+	struct buf doc = BUF_INIT;
+	char *text;
+	size_t i;
+
+	buf_adds(&doc, "{\"a\": {\"b\": [1, 2]}, \"c\": {\"d\": \"");
+	for (i = 0; i < 300; i++)
+		buf_printf(&doc, "memory line %zu\\n", i);
+	buf_adds(&doc, "\"}, \"e\": {\"f\": 1}}");
+	jv = parse_ok(doc.p);
+	json_view_set_all(jv, true);
+	text = view_text(jv, 80, 0);
+	ck_assert_ptr_null(strstr(text, "memory line 250"));
+	free(text);
+	ck_assert(json_view_reveal(jv, "MEMORY LINE 250"));
+	text = view_text(jv, 80, 0);
+	/* "c" opens, its string shows in full; "a" and "e" stay folded. */
+	ck_assert_ptr_nonnull(strstr(text, "memory line 250"));
+	ck_assert_ptr_nonnull(strstr(text, "\"a\": {...} 1 key"));
+	ck_assert_ptr_nonnull(strstr(text, "\"e\": {...} 1 key"));
+	free(text);
+	ck_assert(!json_view_reveal(jv, "memory line 250"));
+	ck_assert(!json_view_reveal(jv, "not there"));
+	ck_assert(json_view_reveal(jv, "\"f\""));
+	text = view_text(jv, 80, 0);
+	ck_assert_ptr_nonnull(strstr(text, "\"f\": 1"));
+	free(text);
+	json_view_free(jv);
+	buf_free(&doc);
+}
+END_TEST
+
 START_TEST(test_json_styles)
 {
 	struct json_view *jv = parse_ok("{\"k\": \"v\", \"n\": -1.5, \"t\": true,"
@@ -1056,6 +1091,7 @@ views_suite(void)
 	tcase_add_test(tc, test_json_wrap);
 	tcase_add_test(tc, test_json_wrap_width);
 	tcase_add_test(tc, test_json_huge_string);
+	tcase_add_test(tc, test_json_reveal);
 	tcase_add_test(tc, test_json_styles);
 	suite_add_tcase(s, tc);
 
