@@ -198,11 +198,13 @@ spansearch_in_memory(struct spansearch *ss, uint32_t span)
 static bool
 spansearch_in_line(struct spansearch *ss, const char *s, size_t n, bool folded)
 {
-	const char *nul = memchr(s, '\0', n);
+	const char *nul;
 
-	if (nul != NULL)
-		n = (size_t)(nul - s);
 	if (ss->len == 0 || n < ss->len)
+		return false;
+	if ((nul = memchr(s, '\0', n)) != NULL)
+		n = (size_t)(nul - s);
+	if (n < ss->len)
 		return false;
 	if (!ss->letters || folded)
 		return memmem(s, n, ss->folded, ss->len) != NULL;
@@ -301,6 +303,11 @@ spansearch_work(struct spansearch *ss, int64_t deadline_us)
 			continue;
 		}
 		sp = trace_span(tr, span);
+		if (sp->len < ss->len) {
+			spansearch_set(ss, span, false);
+			ss->next++;
+			continue;
+		}
 		reads = ss->reads;
 		if (!spansearch_window(ss, sp->file, sp->off, sp->len)) {
 			spansearch_span(ss, span);
