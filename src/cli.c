@@ -665,7 +665,7 @@ cli_list(const struct source *src, const struct cli_opts *o)
 	if (o->json)
 		buf_adds(&b, kept > 0 ? "\n]}\n" : "]}\n");
 	else if (kept == 0)
-		fprintf(stderr, "mcp-inspect-tui: no sessions in %s%s\n", src->where,
+		cli_error("no sessions in %s%s", src->where,
 		    f != NULL ? " match the filter" : "");
 	cli_flush(&b);
 	buf_free(&b);
@@ -1369,13 +1369,20 @@ struct cli_events {
 };
 
 /* The event's JSON as one line: multi-line data only breaks between
- * tokens, so newlines become spaces; data that is not JSON is wrapped. */
+ * tokens, so newlines become spaces; data that is not JSON is wrapped.
+ * The server's bytes are copied, but what a terminal must not get (a C1
+ * control such as U+009B CSI, bidi controls, a raw C0 control or DEL, an
+ * invalid UTF-8 byte) can only stand inside a string there, so it is
+ * written as the \uXXXX escape of the same character: still valid JSON,
+ * the same data, as buf_add_json_string writes it everywhere else. */
 static void
 cli_event_json(struct buf *b, const char *data, size_t len)
 {
+	const unsigned char *u = (const unsigned char *)data;
 	struct jscan js;
 	struct jarena *a = jarena_new();
-	size_t i;
+	size_t i, n;
+	unsigned cp;
 	bool valid;
 
 	jscan_init(&js, data, len, a);
@@ -1387,8 +1394,22 @@ cli_event_json(struct buf *b, const char *data, size_t len)
 		buf_addc(b, '}');
 		return;
 	}
-	for (i = 0; i < len; i++)
-		buf_addc(b, data[i] == '\n' || data[i] == '\r' ? ' ' : data[i]);
+	for (i = 0; i < len; i += n) {
+		n = 1;
+		if (u[i] == '\n' || u[i] == '\r')
+			buf_addc(b, ' ');
+		else if ((u[i] < 0x20 && u[i] != '\t') || u[i] == 0x7f)
+			buf_printf(b, "\\u%04x", u[i]);
+		else if (u[i] < 0x80)
+			buf_addc(b, data[i]);
+		else if ((n = utf8_decode(u + i, len - i, &cp)) == 0) {
+			buf_adds(b, "\\ufffd");
+			n = 1;
+		} else if (utf8_is_terminal_control(cp))
+			buf_printf(b, "\\u%04x", cp);
+		else
+			buf_add(b, data + i, n);
+	}
 }
 
 /* The text form of an event: its type, session and what people read. */

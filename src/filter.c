@@ -51,7 +51,8 @@ static const char *const filter_type_values[] = {
 	"workflow", "agent", "llm", "tool", "resource", "prompt", "other", NULL
 };
 static const char *const filter_status_values[] = {
-	"ok", "error", "unset", "running", "paused", "failed", "completed", NULL
+	"ok", "error", "unset", "running", "paused", "failed", "completed",
+	"partial", NULL
 };
 static const char *const filter_kind_values[] = {
 	"internal", "client", "server", "producer", "consumer", "unspecified", NULL

@@ -30,6 +30,7 @@
 #include <time.h>
 
 #include "buf.h"
+#include "clock.h"
 #include "xmalloc.h"
 
 #define CONNECT_TIMEOUT_MS 5000
@@ -96,15 +97,6 @@ struct http {
 	int work_ms;               /* WORK_MS; tests set 0 */
 };
 
-static int64_t
-http_now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 static int
 http_on_socket(CURL *easy, curl_socket_t fd, int what, void *userp, void *socketp)
 {
@@ -136,7 +128,7 @@ http_on_timer(CURLM *multi, long timeout_ms, void *userp)
 {
 	struct http *h = userp;
 
-	h->timer_at = timeout_ms < 0 ? -1 : http_now_ms() + timeout_ms;
+	h->timer_at = timeout_ms < 0 ? -1 : clock_ms() + timeout_ms;
 	return 0;
 }
 
@@ -261,7 +253,7 @@ http_on_header(char *line, size_t size, size_t n, void *arg)
 static bool
 http_over_budget(const struct http *h)
 {
-	return h->work_until >= 0 && http_now_ms() >= h->work_until;
+	return h->work_until >= 0 && clock_ms() >= h->work_until;
 }
 
 static size_t
@@ -279,7 +271,7 @@ http_on_body(char *buf, size_t size, size_t n, void *arg)
 	if (r->status == 0)
 		curl_easy_getinfo(r->easy, CURLINFO_RESPONSE_CODE, &r->status);
 	r->received += len;
-	r->last_data_ms = http_now_ms();
+	r->last_data_ms = clock_ms();
 	if (r->status >= 300) {
 		/* An error page is only ever shown as one line: keep its start and
 		 * hang up, however long the server means it to be. */
@@ -324,7 +316,7 @@ http_start(struct http *h, const struct http_get *g)
 	r->body = g->body;
 	r->done = g->done;
 	r->arg = g->arg;
-	r->last_data_ms = http_now_ms();
+	r->last_data_ms = clock_ms();
 	if (h->token != NULL)
 		r->headers = curl_slist_append(r->headers, h->token);
 	if (g->range_from != NULL)
@@ -542,7 +534,7 @@ http_timeout_ms(struct http *h)
 		return 0;
 	if (h->timer_at < 0)
 		return -1;
-	left = h->timer_at - http_now_ms();
+	left = h->timer_at - clock_ms();
 	return left < 0 ? 0 : (long)left;
 }
 
@@ -642,7 +634,7 @@ http_perform(struct http *h, const struct pollfd *fds, int n)
 {
 	int i, k, flags;
 
-	h->work_until = http_now_ms() + h->work_ms;
+	h->work_until = clock_ms() + h->work_ms;
 	http_handle_all_held(h);
 	for (i = 0; i < n; i++) {
 		if (fds[i].revents == 0)
@@ -662,7 +654,7 @@ http_perform(struct http *h, const struct pollfd *fds, int n)
 			flags |= CURL_CSELECT_ERR;
 		http_socket_action(h, fds[i].fd, flags);
 	}
-	if (h->timer_at >= 0 && http_now_ms() >= h->timer_at) {
+	if (h->timer_at >= 0 && clock_ms() >= h->timer_at) {
 		h->timer_at = -1;
 		http_socket_action(h, CURL_SOCKET_TIMEOUT, 0);
 	}

@@ -20,15 +20,6 @@
 #include "xmalloc.h"
 
 int64_t
-remote_now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
-int64_t
 remote_time(const char *s)
 {
 	int64_t ns;

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "buf.h"
+#include "clock.h"
 #include "http.h"
 #include "jscan.h"
 #include "span.h"
@@ -68,7 +69,7 @@ remote_events_body(void *arg, struct http_req *r, const char *buf, size_t len)
 		ct = http_header(r, "Content-Type");
 		if (ct == NULL || strncasecmp(ct, "text/event-stream", 17) != 0)
 			return 1;
-		ev->live_since = remote_now_ms();
+		ev->live_since = clock_ms();
 		remote_events_set(ev, REMOTE_LIVE, NULL);
 	}
 	sse_feed(ev->sse, buf, len);
@@ -99,14 +100,14 @@ remote_events_schedule(struct remote_events *ev, const char *why)
 	/* Only a connection that stayed up a while resets the backoff: a
 	 * server that hangs up at once must not be reconnected to ten times a
 	 * second. */
-	if (ev->state == REMOTE_LIVE && remote_now_ms() - ev->live_since >= STABLE_MS)
+	if (ev->state == REMOTE_LIVE && clock_ms() - ev->live_since >= STABLE_MS)
 		ev->failures = 0;
 	ev->failures++;
 	for (k = 1; k < ev->failures && delay < RETRY_MAX_MS; k++)
 		delay *= 2;
 	if (delay > RETRY_MAX_MS)
 		delay = RETRY_MAX_MS;
-	ev->next_attempt = remote_now_ms() + (int64_t)delay;
+	ev->next_attempt = clock_ms() + (int64_t)delay;
 	remote_events_set(ev, ev->failures >= OFFLINE_AFTER ? REMOTE_OFFLINE : REMOTE_WAITING, why);
 }
 
@@ -197,7 +198,7 @@ remote_events_state(const struct remote_events *ev)
 int
 remote_events_retry_in(const struct remote_events *ev)
 {
-	int64_t left = ev->next_attempt - remote_now_ms();
+	int64_t left = ev->next_attempt - clock_ms();
 
 	return left <= 0 ? 0 : (int)((left + 999) / 1000);
 }
@@ -205,7 +206,7 @@ remote_events_retry_in(const struct remote_events *ev)
 long
 remote_events_tick(struct remote_events *ev)
 {
-	int64_t now = remote_now_ms(), idle;
+	int64_t now = clock_ms(), idle;
 	char *why;
 
 	if (ev->state == REMOTE_WAITING || ev->state == REMOTE_OFFLINE) {

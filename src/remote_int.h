@@ -46,8 +46,6 @@ struct remote {
 	struct remote_get_sessions *getting;
 };
 
-/* Monotonic milliseconds. */
-int64_t remote_now_ms(void);
 /* Make a message safe for a terminal, in place (takes and returns msg). */
 char *remote_safe(char *msg);
 /* "URL answered ..." or "cannot reach URL: ..." for a failed request;

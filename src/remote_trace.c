@@ -115,11 +115,14 @@ remote_trace_write(void *arg, const char *buf, size_t len)
 			room--;
 		if (room > 0 && pwrite(t->fd, buf, room, (off_t)t->bytes) == (ssize_t)room)
 			t->bytes += room;
-		if (at_limit)
-			return remote_trace_stop(t, xasprintf("trace %s: stopped at the spool "
-			    "limit of %llu MiB of text (MCP_INSPECT_TUI_SPOOL_MAX); the rest "
-			    "is not read", t->id,
-			    (unsigned long long)(t->ins->spool_max >> 20)));
+		if (at_limit) {
+			char limit[32];
+
+			spool_size_name(t->ins->spool_max, limit, sizeof limit);
+			return remote_trace_stop(t, xasprintf("trace %s: stopped at the "
+			    "spool limit of %s of text (MCP_INSPECT_TUI_SPOOL_MAX); the "
+			    "rest is not read", t->id, limit));
+		}
 		return remote_trace_stop(t, xasprintf("trace %s: stopped at %llu MiB: "
 		    "the disk holding the spool ($TMPDIR) is nearly full", t->id,
 		    (unsigned long long)(t->bytes >> 20)));

@@ -251,6 +251,20 @@ session_status_of(const struct trace_stats *st)
 	return SESSION_COMPLETED;
 }
 
+/* Some of the session's input was never read (doc/reference.md §3.5): no
+ * status is guessed from the part that was. */
+static bool
+session_input_cut(const struct session *s)
+{
+	size_t i;
+
+	for (i = 0; i < s->npaths; i++) {
+		if (s->files[i] != NULL && tracefile_input_cut(s->files[i]))
+			return true;
+	}
+	return false;
+}
+
 /* Bytes of the id's first 8 characters: the inspector's fallback titles
  * take sid[:8] in Python, which counts code points, so a multibyte id is
  * never cut inside a character. */
@@ -302,7 +316,7 @@ session_meta_get(struct session *s, struct session_meta *m)
 	m->title = title != NULL ? xstrdup(title) :
 	    session_fallback_title(wtype, s->id);
 	m->engine = engine != NULL ? engine : "asyncio";
-	m->status = session_status_of(st);
+	m->status = session_input_cut(s) ? SESSION_PARTIAL : session_status_of(st);
 	m->started_at = st->first_start;
 	m->ended_at = st->last_end;
 	m->span_count = st->spans;
@@ -341,7 +355,8 @@ session_status_parse(const char *s)
 const char *
 session_status_name(enum session_status st)
 {
-	static const char *names[] = { "running", "paused", "failed", "completed" };
+	static const char *names[] = { "running", "paused", "failed", "completed",
+		"partial" };
 
 	return (unsigned)st < sizeof names / sizeof names[0] ? names[st] : "unknown";
 }

@@ -21,6 +21,8 @@ enum session_status {
 	SESSION_PAUSED,
 	SESSION_FAILED,
 	SESSION_COMPLETED,
+	SESSION_PARTIAL,   /* its input was cut (standard input past the spool
+	                      limit, a full disk): the status cannot be told */
 };
 
 /* Derived values; strings point into the session's trace or ref and stay

@@ -55,6 +55,20 @@ char *source_session_id(const char *filename, unsigned *chunk);
 int source_scan(const struct source *, struct session_ref **refs, size_t *n,
     char **cause);
 void session_refs_free(struct session_ref *, size_t n);
+
+/* The same scan of a directory (every session when only_id is NULL, else
+ * that session's files) in steps, for a caller that must not wait for
+ * all of it.  start: -1 with *cause when the directory cannot be opened.
+ * step: reads at most max_entries directory entries; 1 while some
+ * remain.  finish: the rest, then the sessions as source_scan gives them;
+ * frees the scan.  free: drops a scan not finished (NULL is fine). */
+struct source_dirscan;
+int source_dirscan_start(const char *dir, const char *only_id,
+    struct source_dirscan **, char **cause);
+int source_dirscan_step(struct source_dirscan *, size_t max_entries);
+void source_dirscan_finish(struct source_dirscan *, struct session_ref **refs,
+    size_t *n);
+void source_dirscan_free(struct source_dirscan *);
 /* The files of session id in a directory source as they are now (new
  * rotated chunks show here first): 1 with *ref (free with
  * session_refs_free(*ref, 1)), 0 when it has none or the source is not a

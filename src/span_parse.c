@@ -28,6 +28,14 @@ struct span_parser {
 	size_t nspans, cap;
 	const char *why;        /* why valid JSON is not a span */
 	char error[96];
+	/* An OTLP batch: its span elements so far, good and bad (span_detail
+	 * numbers the spans of a line the same way), and the bad ones, which
+	 * are skipped, the rest of the line kept. */
+	size_t nelems;
+	size_t nbad;
+	size_t bad_elem;        /* the first bad one's element number */
+	const char *bad_why;
+	char skipped[128];
 };
 
 /* A span being read, with the candidates that are settled at its end. */
@@ -1183,7 +1191,7 @@ finish_span(struct span_parser *sp, struct span_work *w)
 		f->signal_name = w->event_signal;
 	if (!w->has_tokens && w->response.p != NULL)
 		response_tokens(sp->arena, w, f);
-	f->index_in_line = (uint32_t)sp->nspans;
+	f->index_in_line = (uint32_t)sp->nelems++;
 	if (sp->nspans == sp->cap) {
 		sp->cap = sp->cap == 0 ? 8 : sp->cap * 2;
 		sp->spans = xreallocarray(sp->spans, sp->cap,
@@ -1199,6 +1207,41 @@ not_a_span(struct span_parser *sp, const char *why)
 	return -1;
 }
 
+/* An element of an OTLP "spans" array that is no span: skipped, and
+ * reported with the line (span_parser_skipped), its good neighbours kept. */
+static int
+bad_otlp_span(struct span_parser *sp, const char *why)
+{
+	if (sp->nbad++ == 0) {
+		sp->bad_elem = sp->nelems;
+		sp->bad_why = why;
+	}
+	sp->nelems++;
+	return 0;
+}
+
+/* A repeated key discards what its earlier value gave (the last counts):
+ * the spans, elements and bad ones since the mark. */
+struct batch_mark {
+	size_t nspans, nelems, nbad;
+};
+
+static struct batch_mark
+batch_mark(const struct span_parser *sp)
+{
+	struct batch_mark m = { sp->nspans, sp->nelems, sp->nbad };
+
+	return m;
+}
+
+static void
+batch_rewind(struct span_parser *sp, const struct batch_mark *m)
+{
+	sp->nspans = m->nspans;
+	sp->nelems = m->nelems;
+	sp->nbad = m->nbad;
+}
+
 /* One element of an OTLP "spans" array. */
 static int
 read_otlp_span(struct span_parser *sp, struct jscan *js)
@@ -1211,7 +1254,7 @@ read_otlp_span(struct span_parser *sp, struct jscan *js)
 	if (jscan_peek(js) != JSCAN_OBJECT) {
 		if (jscan_skip(js) == -1)
 			return -1;
-		return not_a_span(sp, "span is not an object");
+		return bad_otlp_span(sp, "span is not an object");
 	}
 	if (jscan_object(js) == -1)
 		return -1;
@@ -1227,7 +1270,7 @@ read_otlp_span(struct span_parser *sp, struct jscan *js)
 	 * read_resource_spans), never a member of its own. */
 	w.resource_session_id = ref(NULL, 0);
 	if (w.f.span_id.p == NULL)
-		return not_a_span(sp, "span without spanId");
+		return bad_otlp_span(sp, "span without spanId");
 	finish_span(sp, &w);
 	return 0;
 }
@@ -1255,7 +1298,7 @@ read_each(struct span_parser *sp, struct jscan *js,
 static int
 read_scope_spans(struct span_parser *sp, struct jscan *js)
 {
-	size_t first = sp->nspans;
+	struct batch_mark first = batch_mark(sp);
 	const char *k;
 	size_t kn;
 	int r;
@@ -1266,7 +1309,7 @@ read_scope_spans(struct span_parser *sp, struct jscan *js)
 		return -1;
 	while ((r = jscan_key(js, &k, &kn)) == 1) {
 		if (STR_EQ(k, kn, "spans")) {
-			sp->nspans = first;
+			batch_rewind(sp, &first);
 			r = read_each(sp, js, read_otlp_span);
 		} else
 			r = jscan_skip(js);
@@ -1304,7 +1347,8 @@ read_resource_spans(struct span_parser *sp, struct jscan *js)
 	struct span_work res;
 	struct jscan saved[SPAN_NSCOPE_KEYS];
 	bool is_array[SPAN_NSCOPE_KEYS] = { false };
-	size_t first = sp->nspans, i;
+	struct batch_mark first = batch_mark(sp);
+	size_t i;
 	const char *k;
 	size_t kn;
 	int loaded = -1, win, s, r;
@@ -1324,7 +1368,7 @@ read_resource_spans(struct span_parser *sp, struct jscan *js)
 			if (loaded == s)
 				loaded = -1;
 			if (is_array[s] && (s == 0 || !is_array[0])) {
-				sp->nspans = first;
+				batch_rewind(sp, &first);
 				loaded = s;
 				r = read_each(sp, js, read_scope_spans);
 			} else
@@ -1338,12 +1382,12 @@ read_resource_spans(struct span_parser *sp, struct jscan *js)
 		return -1;
 	win = is_array[0] ? 0 : is_array[1] ? 1 : -1;
 	if (win != loaded) {
-		sp->nspans = first;
+		batch_rewind(sp, &first);
 		if (win >= 0 && read_each(sp, &saved[win], read_scope_spans) == -1)
 			return -1;
 	}
 	if (res.resource_session_id.p != NULL) {
-		for (i = first; i < sp->nspans; i++)
+		for (i = first.nspans; i < sp->nspans; i++)
 			sp->spans[i].session_id = res.resource_session_id;
 	}
 	return 0;
@@ -1370,7 +1414,8 @@ read_line(struct span_parser *sp, struct jscan *js)
 	while ((r = jscan_key(js, &k, &kn)) == 1) {
 		if (STR_EQ(k, kn, "resourceSpans")) {
 			batch = true;
-			sp->nspans = 0;	/* a repeated key: the last counts */
+			/* a repeated key: the last counts */
+			sp->nspans = sp->nelems = sp->nbad = 0;
 			r = read_each(sp, js, read_resource_spans);
 		} else
 			r = read_span_member(js, &top, k, kn);
@@ -1380,7 +1425,8 @@ read_line(struct span_parser *sp, struct jscan *js)
 	if (r == -1 || jscan_finish(js) == -1)
 		return -1;
 	if (batch)
-		return sp->nspans > 0 ? 0 : not_a_span(sp, "no spans");
+		return sp->nspans > 0 ? 0 : not_a_span(sp, sp->nbad > 0 ?
+		    sp->bad_why : "no spans");
 	settle_span(&top);
 	if (top.f.span_id.p == NULL)
 		return not_a_span(sp, "no span id");
@@ -1427,7 +1473,7 @@ span_parse_line(struct span_parser *sp, const char *line, size_t len)
 	size_t off;
 
 	jarena_reset(sp->arena);
-	sp->nspans = 0;
+	sp->nspans = sp->nelems = sp->nbad = 0;
 	sp->why = NULL;
 	sp->error[0] = '\0';
 	if (is_blank(line, len))
@@ -1435,7 +1481,7 @@ span_parse_line(struct span_parser *sp, const char *line, size_t len)
 	jscan_init(&js, line, len, sp->arena);
 	if (read_line(sp, &js) == 0)
 		return (int)sp->nspans;
-	sp->nspans = 0;
+	sp->nspans = sp->nbad = 0;
 	if ((why = jscan_error(&js, &off)) != NULL)
 		snprintf(sp->error, sizeof sp->error,
 		    "not JSON at byte %zu: %s", off, why);
@@ -1457,6 +1503,21 @@ const char *
 span_parser_error(const struct span_parser *sp)
 {
 	return sp->error;
+}
+
+const char *
+span_parser_skipped(struct span_parser *sp)
+{
+	if (sp->nspans == 0 || sp->nbad == 0)
+		return NULL;
+	if (sp->nbad == 1)
+		snprintf(sp->skipped, sizeof sp->skipped, "span %zu of %zu in the "
+		    "line skipped: %s", sp->bad_elem + 1, sp->nelems, sp->bad_why);
+	else
+		snprintf(sp->skipped, sizeof sp->skipped, "%zu of %zu spans in the "
+		    "line skipped, the first (span %zu): %s", sp->nbad, sp->nelems,
+		    sp->bad_elem + 1, sp->bad_why);
+	return sp->skipped;
 }
 
 /* ---- field rules shared with span_detail.c (span_parse.h) ---------- */

@@ -22,10 +22,16 @@ void span_parser_free(struct span_parser *);
 /*
  * Parse one line (without its '\n'; a trailing '\r' is tolerated).
  * Returns the number of spans found (0 for a blank line), or -1 when the
- * line is bad: not JSON, or JSON that holds no span.  A line is all or
- * nothing: when -1 is returned no span of it is reported.
+ * line is bad: not JSON, or JSON that holds no span.  When -1 is returned
+ * no span of it is reported.  An OTLP batch whose JSON is good keeps its
+ * good spans when some elements are no span (no spanId, not an object):
+ * span_parser_skipped then says which (doc/reference.md §2.8).
  */
 int span_parse_line(struct span_parser *, const char *line, size_t len);
+/* After a line that returned spans: NULL, or what of it was skipped, e.g.
+ * "span 2 of 3 in the line skipped: span without spanId"; valid until the
+ * next call. */
+const char *span_parser_skipped(struct span_parser *);
 
 /* The i-th span of the last parsed line; valid until the next parse call. */
 const struct span_fields *span_parser_span(const struct span_parser *, int i);

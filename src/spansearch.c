@@ -3,9 +3,9 @@
 
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "buf.h"
+#include "clock.h"
 #include "session.h"
 #include "text.h"
 #include "trace.h"
@@ -44,15 +44,6 @@ struct spansearch {
 	uint64_t reads;
 	struct buf scratch;     /* a line folded */
 };
-
-static int64_t
-spansearch_now_us(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
-}
 
 struct spansearch_key {
 	uint64_t off;
@@ -290,7 +281,7 @@ spansearch_work(struct spansearch *ss, int64_t deadline_us)
 	uint64_t reads;
 
 	while (ss->next < ss->n) {
-		if (++k % SPANSEARCH_CLOCK_EVERY == 0 && spansearch_now_us() >= deadline_us)
+		if (++k % SPANSEARCH_CLOCK_EVERY == 0 && clock_us() >= deadline_us)
 			break;
 		span = ss->order[ss->next];
 		if (ss->state[span] != SPANSEARCH_UNKNOWN) {
@@ -318,7 +309,7 @@ spansearch_work(struct spansearch *ss, int64_t deadline_us)
 		    ss->win.p + (sp->off - ss->wstart), sp->len, true));
 		ss->next++;
 		/* A read costs ms: look at the clock after each. */
-		if (ss->reads != reads && spansearch_now_us() >= deadline_us)
+		if (ss->reads != reads && clock_us() >= deadline_us)
 			break;
 	}
 	if (ss->next >= ss->n) {

@@ -40,8 +40,8 @@ enum spansearch_result spansearch_get(const struct spansearch *, uint32_t span);
 /* Span alone: known at once, its line read back by itself if need be. */
 enum spansearch_result spansearch_span(struct spansearch *, uint32_t span);
 /*
- * Read on through the files in order until deadline_us (CLOCK_MONOTONIC,
- * microseconds; at least one read is made).  True while spans are left.
+ * Read on through the files in order until deadline_us (clock_us(); at
+ * least one read is made).  True while spans are left.
  */
 bool spansearch_work(struct spansearch *, int64_t deadline_us);
 

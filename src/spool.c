@@ -4,6 +4,7 @@
 #include "spool.h"
 
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -55,6 +56,19 @@ spool_size(const char *s, uint64_t *out)
 		return -1;
 	*out = v * unit;
 	return 0;
+}
+
+void
+spool_size_name(uint64_t n, char *out, size_t len)
+{
+	static const char *const unit[] = { "bytes", "KiB", "MiB", "GiB", "TiB" };
+	size_t u = 0;
+
+	while (u + 1 < sizeof unit / sizeof unit[0] && n >= 1024 && n % 1024 == 0) {
+		n /= 1024;
+		u++;
+	}
+	snprintf(out, len, "%llu %s", (unsigned long long)n, unit[u]);
 }
 
 int

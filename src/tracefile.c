@@ -113,10 +113,13 @@ tracefile_spool_append(const unsigned char *p, size_t n)
 	if (stdin_spool.max == 0)
 		spool_limit(TRACEFILE_SPOOL_MAX, &stdin_spool.max);
 	if (stdin_spool.size + n > stdin_spool.max) {
+		char limit[32];
+
 		n = (size_t)(stdin_spool.max - stdin_spool.size);
+		spool_size_name(stdin_spool.max, limit, sizeof limit);
 		stdin_spool.error = xasprintf("standard input: stopped at the spool "
-		    "limit of %llu MiB (MCP_INSPECT_TUI_SPOOL_MAX); the rest is not read",
-		    (unsigned long long)(stdin_spool.max >> 20));
+		    "limit of %s (MCP_INSPECT_TUI_SPOOL_MAX); the rest is not read",
+		    limit);
 	}
 	while (done < n) {
 		w = pwrite(stdin_spool.fd, p + done, n - done,
@@ -149,6 +152,23 @@ tracefile_stdin_error(void)
 	e = stdin_spool.error;
 	pthread_mutex_unlock(&stdin_spool.lock);
 	return e;
+}
+
+bool
+tracefile_stdin_waiting(void)
+{
+	bool w;
+
+	pthread_mutex_lock(&stdin_spool.lock);
+	w = stdin_spool.fd != -1 && !stdin_spool.eof;
+	pthread_mutex_unlock(&stdin_spool.lock);
+	return w;
+}
+
+bool
+tracefile_input_cut(const struct tracefile *tf)
+{
+	return tf->spooled && tracefile_stdin_error() != NULL;
 }
 
 /* A descriptor of the stdin spool for one tracefile (created on first use). */
@@ -510,6 +530,8 @@ tracefile_index_line(struct tracefile *tf, const char *line, size_t len, uint64_
 		tracefile_bad(tf, span_parser_error(tf->parser));
 		return;
 	}
+	if (span_parser_skipped(tf->parser) != NULL)
+		tracefile_bad(tf, span_parser_skipped(tf->parser));
 	for (i = 0; i < n; i++)
 		trace_add(tf->trace, span_parser_span(tf->parser, i), tf->index, off,
 		    len > UINT32_MAX ? UINT32_MAX : (uint32_t)len);

@@ -93,9 +93,16 @@ long tracefile_read_on(struct tracefile *, uint64_t off, size_t min, struct buf 
  * (the spans read before stay, their text is gone). */
 bool tracefile_rewritten(const struct tracefile *);
 const char *tracefile_path(const struct tracefile *);
+/* This file is standard input and it was not read to its end (the spool
+ * limit, a full disk, a failed write of the spool): what it holds is a
+ * part of the session, whose status cannot be told (doc/reference.md §3.5). */
+bool tracefile_input_cut(const struct tracefile *);
 /* Why standard input was not read to its end (spool limit, full disk,
  * no spool), or NULL. */
 const char *tracefile_stdin_error(void);
+/* Standard input is being read and may bring more: a browser polls it,
+ * so that a read follows as soon as a writer sends (not on a timer). */
+bool tracefile_stdin_waiting(void);
 /* True when it was read without failing and nothing came out of it (an
  * empty file, or gzip members that hold no text). */
 bool tracefile_empty(const struct tracefile *);

@@ -47,6 +47,8 @@
  *                        upper bound of what the user waited, including
  *                        the loop's work (network, reading) before getch
  *   select <ms>          a selection → its tab read back, parsed, rendered
+ *   scan <ms> <sessions> a directory scanned again (ui_list.c: only when
+ *                        it changed), from its start over the turns it took
  */
 static const char *const action_names[] = {
 	"none",
@@ -770,7 +772,8 @@ ui_timers(struct ui *ui, bool *working)
 	clock_gettime(CLOCK_MONOTONIC, &now);
 	if (ts_ms(&now) - ts_ms(&ui->last_scan) >= SCAN_MS) {
 		ui->last_scan = now;
-		ui->source->ops->scan(ui, ui->source);
+		if (ui->source->ops->scan(ui, ui->source))
+			*working = true;
 		ui_requests(ui);
 	}
 	if (ui->screen == SCREEN_SESSION && ts_ms(&now) - ts_ms(&ui->last_follow) >= FOLLOW_MS) {
@@ -846,6 +849,8 @@ ui_loop(struct ui *ui)
 		if (ui->screen == SCREEN_SESSION)
 			working = ui_tree_work(ui, deadline) ||
 			    ui_tree_search_work(ui, deadline);
+		if (!working && ui->source->ops->work != NULL)
+			working = ui->source->ops->work(ui, ui->source, deadline);
 		if (!working)
 			working = ui_list_work(ui, deadline);
 		ui_timers(ui, &working);

@@ -55,8 +55,13 @@ struct ui_source_ops {
 	void (*free)(struct ui *, struct ui_source *);
 	/* What the title bar names: the directory, file or URL. */
 	const char *(*where)(struct ui *, struct ui_source *);
-	/* The scan timer (once a second): new sessions, grown files. */
-	void (*scan)(struct ui *, struct ui_source *);
+	/* The scan timer (once a second): new sessions, grown files.  True
+	 * when the scan goes on over the next turns (work carries it). */
+	bool (*scan)(struct ui *, struct ui_source *);
+	/* Every working turn, before the list reads sessions: the source's
+	 * work spread over turns, until the deadline (NULL: none).  True
+	 * while some is left. */
+	bool (*work)(struct ui *, struct ui_source *, int64_t deadline_ms);
 	/* Every loop turn: the source's own timers (NULL: none). */
 	void (*turn)(struct ui *, struct ui_source *);
 	/* Point ref at what entry e reads when opened: its files, or a
@@ -106,6 +111,9 @@ struct ui_entry {
 	unsigned chunks;             /* rotated chunks /trace/ID does not serve
 	                                (a real inspector): the trace is partial */
 	char *r_engine, *r_signal, *r_prompt;
+	int64_t r_tokens;            /* Heartbeat tokens_delta summed since the
+	                                browser connected: in and out together,
+	                                shown as "+N", never as input */
 };
 
 struct ui_list {
@@ -236,6 +244,7 @@ struct ui_glyphs {
 	const char *ellipsis;        /* text cut short */
 	/* A list row's status. */
 	const char *gone, *loading, *paused, *failed, *completed, *running;
+	const char *partial;         /* standard input not read to its end */
 	struct treeguide_glyphs guide;
 	const char *fold_closed, *fold_open, *leaf;
 	const char *on_path;         /* the gutter mark of the critical path */
@@ -448,12 +457,19 @@ int ui_prompt_draw(int y, int w, const char *label, const struct lineedit *);
 /* ui_list.c */
 void ui_list_init(struct ui *);
 void ui_list_free(struct ui *);
-/* Merge a scan of ui->src into the list; rows found get source from. */
+/* Scan ui->src whole and merge it into the list; rows found get source
+ * from.  ui_list_merge: merge a scan's refs (taken) the same way. */
 void ui_list_rescan(struct ui *, struct ui_source *from);
+void ui_list_merge(struct ui *, struct ui_source *from, struct session_ref *,
+    size_t n);
 /* A file named on the command line: its row is gone when its files are. */
 void ui_list_check_files(struct ui *);
 /* Read on into grown files of rows read once (live sessions). */
 void ui_list_follow(struct ui *);
+/* The same for rows from..from+count of source src; returns the row after
+ * them (the list's length when done), for a follow spread over turns. */
+size_t ui_list_follow_rows(struct ui *, struct ui_source *, size_t from,
+    size_t count);
 bool ui_list_work(struct ui *, int64_t deadline_ms);
 void ui_list_sort(struct ui *);
 /* The entry of session id, or NULL. */

@@ -10,23 +10,22 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "clock.h"
 #include "filter.h"
 #include "text.h"
 #include "xmalloc.h"
 
+/* The browser's names for clock.h's readings. */
 int64_t
 ui_now_ms(void)
 {
-	return ui_now_us() / 1000;
+	return clock_ms();
 }
 
 int64_t
 ui_now_us(void)
 {
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+	return clock_us();
 }
 
 void

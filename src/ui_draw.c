@@ -44,6 +44,7 @@ static const struct ui_glyphs glyphs_utf8 = {
 	.ellipsis = "\xe2\x80\xa6",
 	.gone = "\xe2\x88\x85", .loading = "\xe2\x80\xa6", .paused = "\xe2\x80\x96",
 	.failed = "\xe2\x9c\x97", .completed = "\xe2\x9c\x93", .running = "\xe2\x97\x8f",
+	.partial = "?",
 	.guide = { "\xe2\x94\x82  ", "\xe2\x94\x9c\xe2\x94\x80", "\xe2\x94\x94\xe2\x94\x80",
 	    "   " },
 	.fold_closed = "\xe2\x96\xb8", .fold_open = "\xe2\x96\xbe", .leaf = "\xe2\x94\x80",
@@ -55,7 +56,7 @@ static const struct ui_glyphs glyphs_utf8 = {
 static const struct ui_glyphs glyphs_ascii = {
 	.ellipsis = "~",
 	.gone = "-", .loading = ".", .paused = "=", .failed = "x", .completed = "+",
-	.running = "*",
+	.running = "*", .partial = "?",
 	.guide = { "|  ", "|-", "`-", "   " },
 	.fold_closed = "+", .fold_open = "-", .leaf = "-",
 	.on_path = "*", .error = "!", .bar = "=",

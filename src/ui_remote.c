@@ -124,8 +124,11 @@ event_heartbeat(struct ui_remote *r, struct ui_entry *e, const struct remote_eve
 		e->meta.span_count = (uint32_t)ev->span_count;
 		e->counts = true;
 	}
+	/* tokens_delta counts a session's tokens, input and output together
+	 * (doc/reference.md §4.5), and only since the last Heartbeat: their sum
+	 * is what was seen since connecting, not the session's input. */
 	if (ev->tokens_delta > 0)
-		e->meta.tokens_in = tokens_add(e->meta.tokens_in, ev->tokens_delta);
+		e->r_tokens = tokens_add(e->r_tokens, ev->tokens_delta);
 	/* The open session has new spans: fetch them now. */
 	if (r->ui->screen == SCREEN_SESSION && r->trace != NULL &&
 	    strcmp(r->ui->tree.id, e->ref.id) == 0)
@@ -315,9 +318,10 @@ rsrc_where(struct ui *ui, struct ui_source *src)
 }
 
 /* The event stream keeps the rows current: no scan. */
-static void
+static bool
 rsrc_scan(struct ui *ui, struct ui_source *src)
 {
+	return false;
 }
 
 /* A download still running: more comes through the sockets. */

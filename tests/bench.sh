@@ -126,7 +126,8 @@ secs() { calc 'sprintf("%.3f s", t)' -v t="$1"; }
 
 # --- inputs -----------------------------------------------------------------
 
-# gen_once KIND N TARGET: runs `gentrace KIND N` unless TARGET exists; false
+# gen_once KIND N TARGET [OPTION...]: runs `gentrace KIND N` (with its
+# options) unless TARGET exists; false
 # when it fails.  It writes to tmp.TARGET and renames, so an interrupted run
 # never leaves a cached half (the prefix keeps the .gz that tells gentrace
 # to compress).
@@ -136,9 +137,11 @@ gen_once() {
 	[ -e "$target" ] && return 0
 	rm -rf "$tmp"
 	t0=$(now)
-	if ! "$GEN" "$1" "$2" "$tmp" || ! mv "$tmp" "$target"; then
+	kind=$1 count=$2
+	shift 3
+	if ! "$GEN" "$kind" "$count" "$tmp" "$@" || ! mv "$tmp" "$target"; then
 		rm -rf "$tmp"
-		say "  gentrace $1 $2 $target failed"
+		say "  gentrace $kind $count $target failed"
 		return 1
 	fi
 	say "  generated $(basename "$target") in $(calc 'sprintf("%.1f s", t1 - t0)' -v t0="$t0" -v t1="$(now)")"
@@ -339,6 +342,39 @@ ui_session() {
 	[ -z "${STATUS_LINE:-}" ] || say "  status bar at the end:$STATUS_LINE"
 }
 
+# ui_stdin LABEL FILE SPANS: the browser reading FILE piped in on standard
+# input by cat, as a producer would: how long until the status bar counts
+# all SPANS spans.  (The timing log's "loaded" means "read to the end of
+# what came", which for a pipe is any pause of the writer; the screen is
+# what a user waits for.)  Polled every 0.1 s, so ±0.1 s.
+ui_stdin() {
+	say "browser on $(basename "$2") piped in on standard input:"
+	UI=$(printf '%s' "$1" | tr -c 'A-Za-z0-9_-' -)
+	rm -f "$TMP/$UI.rc"
+	want=$(printf '%s spans' "$3")
+	t0=$(date +%s.%N)
+	if ! tm new-session -d -s "$UI" -x 160 -y 50 \
+	    "cat '$2' | LC_ALL=C.UTF-8 '$BIN' - 2>'$TMP/$UI.err'; echo \$? >'$TMP/$UI.rc'"; then
+		missing "$1: tmux new-session failed"
+		return 0
+	fi
+	n=0
+	while ! tm capture-pane -p -t "$UI" 2>/dev/null | tail -n 1 | grep -q " $want"; do
+		if ! ui_running || [ "$n" -ge 1200 ]; then
+			missing "$1: the status bar never said $want"
+			row "$1: piped in → all shown" n/a "" ""
+			ui_quit
+			return 0
+		fi
+		n=$((n + 1))
+		sleep 0.1
+	done
+	t=$(calc 'sprintf("%.2f", b - a)' -v a="$t0" -v b="$(date +%s.%N)")
+	say "  $1: all $3 spans shown after $t s"
+	row "$1: piped in → all shown" "$t s ($3 spans)" "" ""
+	ui_quit
+}
+
 # ui_dir LABEL DIR: the browser on a directory: the list (filling in while
 # its files are read), then a session opened from it.
 ui_dir() {
@@ -391,6 +427,40 @@ ui_analysis() {
 	report_ms "$1: stats, after load" stats 2 300
 	report_dist "$1: key → frame" key 3 16
 	key_actions
+}
+
+# ui_bigdir LABEL DIR: the browser on a directory of 20 000 small sessions
+# (issue 19 item 6): once every row is read, keys while the once-a-second
+# rescan and growth look run, the peak RSS and descriptors of the browser,
+# and what its directory scans cost (the log's "scan" lines).
+ui_bigdir() {
+	say "browser on $(basename "$2")/, every row read, keys j/k every $PAUSE s:"
+	ui_start "$1" "$2"
+	wait_log list 120 || missing "$1: no 'list' line: $WHY"
+	n=0
+	while ui_running && tm capture-pane -p -t "$UI" 2>/dev/null | tail -n 1 |
+	    grep -q 'reading [0-9]' && [ "$n" -lt 1200 ]; do
+		sleep 0.1
+		n=$((n + 1))
+	done
+	: >"$LOG"
+	keys_left=60
+	while [ "$keys_left" -gt 0 ]; do keys j; keys k; keys_left=$((keys_left - 1)); done
+	pid=$(pgrep -P "$(tm display -p -t "$UI" '#{pane_pid}' 2>/dev/null)" 2>/dev/null | head -n 1) || pid=
+	hwm=$(awk '/^VmHWM/ { print $2 * 1024 }' "/proc/$pid/status" 2>/dev/null) || hwm=
+	fds=$(ls "/proc/$pid/fd" 2>/dev/null | wc -l | tr -d ' ') || fds=
+	ui_quit
+	report_dist "$1: key → frame" key 3 16
+	report_dist "$1: keyin → frame" keyin 2 16
+	key_actions
+	if [ -n "$hwm" ]; then
+		row "$1: peak RSS" "$(mb "$hwm"), $fds descriptors" "≤ 150 MB" "$(status "$hwm" 150000000 le)"
+		say "  $1: peak RSS $(mb "$hwm"), $fds descriptors"
+	else
+		missing "$1: no peak RSS (/proc/PID/status)"
+	fi
+	s=$(log_stats scan 2)
+	[ -z "$s" ] || say "  $1: directory scans p50/p95/max/n: $s ms (only when it changed, 10 s backstop)"
 }
 
 # --- headless reading: pigz floor, --list, --dump --------------------------
@@ -530,6 +600,12 @@ if have tmux; then
 	ui_session "UI big" "$BIG" 120
 	ui_analysis "UI big analysis" "$BIG" 120
 	ui_dir "UI dir500" "$OUT/dir500"
+	ui_stdin "UI stdin" "$BIG" 200000
+	if gen_once dir 20000 "$OUT/dir20k" --spans 5; then
+		ui_bigdir "UI dir20k" "$OUT/dir20k"
+	else
+		missing "dir20k: no input"
+	fi
 else
 	missing "tmux is not installed: no browser figures"
 fi

@@ -316,7 +316,7 @@ START_TEST(test_bad_values)
 	    "agent, llm, tool, resource, prompt, other)");
 	PARSE_FAILS("status:faild",
 	    "filter: unknown status 'faild' in 'status:faild' (valid: ok, "
-	    "error, unset, running, paused, failed, completed)");
+	    "error, unset, running, paused, failed, completed, partial)");
 	PARSE_FAILS("kind:foo,client",
 	    "filter: unknown kind 'foo' in 'kind:foo,client' (valid: "
 	    "internal, client, server, producer, consumer, unspecified)");

@@ -165,6 +165,26 @@ START_TEST(sizes)
 }
 END_TEST
 
+/* A limit is said in the unit it was most likely given in, exactly. */
+START_TEST(size_names)
+{
+	char s[32];
+
+	spool_size_name(1000, s, sizeof s);
+	ck_assert_str_eq(s, "1000 bytes");
+	spool_size_name(64 << 10, s, sizeof s);
+	ck_assert_str_eq(s, "64 KiB");
+	spool_size_name(1536 << 10, s, sizeof s);
+	ck_assert_str_eq(s, "1536 KiB");
+	spool_size_name((uint64_t)2 << 30, s, sizeof s);
+	ck_assert_str_eq(s, "2 GiB");
+	spool_size_name((uint64_t)5 << 40, s, sizeof s);
+	ck_assert_str_eq(s, "5 TiB");
+	spool_size_name((uint64_t)3 << 50, s, sizeof s);
+	ck_assert_str_eq(s, "3072 TiB");
+}
+END_TEST
+
 static void
 sessions_never(void *arg, const struct remote_session *s, size_t n, const char *error)
 {
@@ -211,6 +231,7 @@ inspector_suite(void)
 	tcase_add_test(tc, trace_url_escapes);
 	tcase_add_test(tc, error_detail);
 	tcase_add_test(tc, sizes);
+	tcase_add_test(tc, size_names);
 	tcase_add_test(tc, free_with_sessions_in_flight);
 	suite_add_tcase(s, tc);
 	return s;

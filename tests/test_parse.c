@@ -880,11 +880,27 @@ START_TEST(test_otlp_details)
 	CK_BAD("{'resourceSpans':[]}");
 	CK_BAD("{'resourceSpans':[{'scopeSpans':[{'spans':[]}]}]}");
 	CK_BAD("{'resourceSpans':{}}");
-	/* One span without an id makes the whole line bad. */
+	/* A span without an id is skipped and named; its neighbours stay,
+	 * numbered as span_detail numbers them (by element). */
+	ck_assert_int_eq(parse("{'resourceSpans':[{'scopeSpans':[{'spans':"
+	    "[{'spanId':'a'},{'name':'x'},{'spanId':'c'}]}]}]}"), 2);
+	ck_assert_str_eq(span_parser_skipped(sp),
+	    "span 2 of 3 in the line skipped: span without spanId");
+	ck_assert_uint_eq(span_parser_span(sp, 1)->index_in_line, 2);
+	ck_assert_int_eq(parse("{'resourceSpans':[{'scopeSpans':[{'spans':"
+	    "[7,{'spanId':'a'},{}]}]}]}"), 1);
+	ck_assert_str_eq(span_parser_skipped(sp), "2 of 3 spans in the line "
+	    "skipped, the first (span 1): span is not an object");
+	ck_assert_uint_eq(span_parser_span(sp, 0)->index_in_line, 1);
+	/* A repeated "spans" key: the last counts, its bad spans too. */
+	ck_assert_int_eq(parse("{'resourceSpans':[{'scopeSpans':[{'spans':"
+	    "[{}],'spans':[{'spanId':'a'}]}]}]}"), 1);
+	ck_assert_ptr_null(span_parser_skipped(sp));
+	ck_assert_uint_eq(span_parser_span(sp, 0)->index_in_line, 0);
+	/* No good span at all: the line is bad. */
 	CK_BAD("{'resourceSpans':[{'scopeSpans':[{'spans':"
-	    "[{'spanId':'a'},{'name':'x'}]}]}]}");
-	CK_BAD("{'resourceSpans':[{'scopeSpans':[{'spans':"
-	    "[{'spanId':'a'},7]}]}]}");
+	    "[{'name':'x'},7]}]}]}");
+	ck_assert_ptr_null(span_parser_skipped(sp));
 	CK_BAD("{'resourceSpans':[{'scopeSpans':[{'spans':"
 	    "[{'spanId':'a'}]}]}]} x");
 }
