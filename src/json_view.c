@@ -427,15 +427,14 @@ json_view_reveal(struct json_view *jv, const char *needle)
 		n = &jv->nodes[i];
 		while (depth > 0 && jv->nodes[stack[depth - 1]].end <= i)
 			depth--;
+		/* A long string stays folded: its summary says how big it
+		 * is, and Enter is one key away. */
 		if (text_find(jv->pool + n->key, n->keylen, needle, len, NULL) ||
-		    text_find(jv->pool + n->text, n->textlen, needle, len, NULL)) {
+		    ((n->type != JV_STRING || n->textlen < JV_BLOB_MIN) &&
+		    text_find(jv->pool + n->text, n->textlen, needle, len, NULL))) {
 			for (k = 0; k < depth; k++) {
 				changed |= jv->folded[jv->nodes[stack[k]].cid] != 0;
 				jv->folded[jv->nodes[stack[k]].cid] = 0;
-			}
-			if (n->type == JV_STRING && !jv->opened[i]) {
-				jv->opened[i] = 1;
-				changed = true;
 			}
 		}
 		if ((n->type == JV_OBJECT || n->type == JV_ARRAY) && depth <= jv->maxdepth)

@@ -482,39 +482,17 @@ span_view_fold_all(struct span_view *v, bool folded)
 	}
 }
 
-static bool
-span_view_holds(const char *s, const char *needle)
-{
-	return s != NULL && text_find(s, strlen(s), needle, strlen(needle), NULL);
-}
-
 bool
 span_view_reveal(struct span_view *v, enum span_tab tab, const char *needle)
 {
-	const struct kv *kv;
 	size_t i;
 	bool changed = false;
 
-	if (tab == TAB_ATTRS) {
-		for (i = 0; i < v->d->attrs.n; i++) {
-			kv = &v->d->attrs.v[i];
-			if (!v->open[i] && span_view_holds(kv->str != NULL ? kv->str : kv->json,
-			    needle)) {
-				v->open[i] = 1;
-				changed = true;
-			}
-		}
-	} else if (tab == TAB_STATE) {
-		for (i = 0; i < v->nitems; i++) {
-			kv = v->items[i].kv;
-			if (v->items[i].jv != NULL)
-				changed |= json_view_reveal(v->items[i].jv, needle);
-			else if (!v->open[v->d->attrs.n + i] &&
-			    span_view_holds(kv->str != NULL ? kv->str : kv->json, needle)) {
-				v->open[v->d->attrs.n + i] = 1;
-				changed = true;
-			}
-		}
+	if (tab != TAB_STATE)
+		return false;
+	for (i = 0; i < v->nitems; i++) {
+		if (v->items[i].jv != NULL)
+			changed |= json_view_reveal(v->items[i].jv, needle);
 	}
 	return changed;
 }

@@ -195,7 +195,7 @@ seek_match(struct ui *ui)
 		return;
 	free(in->sought);
 	in->sought = xstrdup(ui->search);
-	/* Held inside a folded value: unfold it, then look again. */
+	/* Held inside a folded JSON node: unfold it, then look again. */
 	if ((line = first_match(ui, 0)) < 0 && in->view != NULL &&
 	    span_view_reveal(in->view, in->tab, ui->search)) {
 		in->doc_width = -1;

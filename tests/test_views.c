@@ -650,7 +650,8 @@ START_TEST(test_json_huge_string)
 }
 END_TEST
 
-/* A search's text inside folded containers and a long string: shown. */
+/* A search's text inside folded containers: they open, nothing else
+ * does; a long string holding it stays folded. */
 START_TEST(test_json_reveal)
 {
 	struct json_view *jv;
@@ -658,24 +659,29 @@ START_TEST(test_json_reveal)
 	char *text;
 	size_t i;
 
-	buf_adds(&doc, "{\"a\": {\"b\": [1, 2]}, \"c\": {\"d\": \"");
+	buf_adds(&doc, "{\"a\": {\"b\": [1, 2]}, \"c\": {\"d\": [{\"x\": \"Find-Me\"}]},"
+	    " \"long\": \"");
 	for (i = 0; i < 300; i++)
 		buf_printf(&doc, "memory line %zu\\n", i);
-	buf_adds(&doc, "\"}, \"e\": {\"f\": 1}}");
+	buf_adds(&doc, "\", \"e\": {\"f\": 1}}");
 	jv = parse_ok(doc.p);
 	json_view_set_all(jv, true);
 	text = view_text(jv, 80, 0);
-	ck_assert_ptr_null(strstr(text, "memory line 250"));
+	ck_assert_ptr_null(strstr(text, "Find-Me"));
 	free(text);
-	ck_assert(json_view_reveal(jv, "MEMORY LINE 250"));
+	ck_assert(json_view_reveal(jv, "find-me"));
 	text = view_text(jv, 80, 0);
-	/* "c" opens, its string shows in full; "a" and "e" stay folded. */
-	ck_assert_ptr_nonnull(strstr(text, "memory line 250"));
+	/* "c" and what is inside open; "a" and "e" stay folded. */
+	ck_assert_ptr_nonnull(strstr(text, "\"x\": \"Find-Me\""));
 	ck_assert_ptr_nonnull(strstr(text, "\"a\": {...} 1 key"));
 	ck_assert_ptr_nonnull(strstr(text, "\"e\": {...} 1 key"));
 	free(text);
-	ck_assert(!json_view_reveal(jv, "memory line 250"));
+	ck_assert(!json_view_reveal(jv, "find-me"));
 	ck_assert(!json_view_reveal(jv, "not there"));
+	ck_assert(!json_view_reveal(jv, "memory line 250"));
+	text = view_text(jv, 80, 0);
+	ck_assert_ptr_null(strstr(text, "memory line 250"));
+	free(text);
 	ck_assert(json_view_reveal(jv, "\"f\""));
 	text = view_text(jv, 80, 0);
 	ck_assert_ptr_nonnull(strstr(text, "\"f\": 1"));
