@@ -23,6 +23,7 @@
 #include "prices.h"
 #include "session.h"
 #include "source.h"
+#include "sources.h"
 #include "span.h"
 #include "span_detail.h"
 #include "stats.h"
@@ -296,14 +297,15 @@ cli_remote_clear(struct cli_remote *r)
 	remote_free(r->ins);
 }
 
-/* GET /sessions, waiting for the answer.  -1 after reporting why. */
+/* GET /sessions, waiting for the answer.  -1 after reporting why (as a
+ * warning when other sources go on). */
 static int
-cli_remote_list(struct cli_remote *r)
+cli_remote_list(struct cli_remote *r, bool warn)
 {
 	remote_get_sessions(r->ins, cli_remote_got, r);
 	http_run(remote_http(r->ins), NULL, NULL);
 	if (r->error != NULL) {
-		cli_error("%s", r->error);
+		cli_error("%s%s", warn ? "warning: " : "", r->error);
 		return -1;
 	}
 	return 0;
@@ -382,24 +384,27 @@ cli_remote_refs(struct cli_remote *r, const size_t *which, size_t n, bool fatal,
 }
 
 /* The sessions of a source, ready to read: a directory scan, or for an
- * inspector every session with its trace downloaded.  -1 after reporting. */
+ * inspector every session with its trace downloaded.  -1 after reporting
+ * (as a warning with warn: other sources go on). */
 static int
-cli_source_refs(const struct source *src, const struct cli_opts *o,
+cli_source_refs(const struct source *src, const struct cli_opts *o, bool warn,
     struct cli_remote *r, struct session_ref **refs, size_t *n)
 {
 	char *cause = NULL;
 	size_t *all, i, nfailed;
 
 	memset(r, 0, sizeof *r);
+	*refs = NULL;
+	*n = 0;
 	if (src->kind != SOURCE_URL) {
 		if (source_scan(src, refs, n, &cause) == -1) {
-			cli_error("%s", cause);
+			cli_error("%s%s", warn ? "warning: " : "", cause);
 			free(cause);
 			return -1;
 		}
 		return 0;
 	}
-	if ((r->ins = cli_inspector(src, o)) == NULL || cli_remote_list(r) == -1)
+	if ((r->ins = cli_inspector(src, o)) == NULL || cli_remote_list(r, warn) == -1)
 		return -1;
 	all = xcalloc(r->n ? r->n : 1, sizeof *all);
 	for (i = 0; i < r->n; i++)
@@ -462,10 +467,11 @@ cli_add_json_bad_line(struct buf *b, const char *msg)
 	buf_adds(b, "null");
 }
 
-/* first_bad: the first bad line's "FILE:LINE: why", or NULL. */
+/* first_bad: the first bad line's "FILE:LINE: why", or NULL; source:
+ * the source it came from when the list has several, or NULL. */
 static void
 cli_list_json_row(struct buf *b, const struct session_meta *m,
-    const char *first_bad, bool first)
+    const char *first_bad, const char *source, bool first)
 {
 	buf_adds(b, first ? "\n" : ",\n");
 	buf_adds(b, "{\"id\":");
@@ -491,6 +497,10 @@ cli_list_json_row(struct buf *b, const struct session_meta *m,
 	cli_add_json_cost(b, &(struct cost){ m->cost_usd, m->cost_known, NULL });
 	buf_adds(b, ",\"first_bad_line\":");
 	cli_add_json_bad_line(b, first_bad);
+	if (source != NULL) {
+		buf_adds(b, ",\"source\":");
+		buf_add_json_str_or_null(b, source);
+	}
 	buf_addc(b, '}');
 }
 
@@ -506,8 +516,11 @@ cli_pad(struct buf *b, size_t from, int width)
 	while (++w < width);
 }
 
+/* source: the row's source's short name when the list has several (a
+ * column srcw wide), or NULL. */
 static void
-cli_list_text_row(struct buf *b, const struct session_meta *m)
+cli_list_text_row(struct buf *b, const struct session_meta *m, const char *source,
+    int srcw)
 {
 	size_t at = b->len;
 
@@ -541,6 +554,11 @@ cli_list_text_row(struct buf *b, const struct session_meta *m)
 	cli_add_text(b, m->engine);
 	cli_pad(b, at, 9);
 	buf_addc(b, ' ');
+	if (source != NULL) {
+		at = b->len;
+		cli_add_text(b, source);
+		cli_pad(b, at, srcw);
+	}
 	cli_add_text(b, m->id);
 	buf_adds(b, "  ");
 	cli_add_text(b, m->title);
@@ -608,29 +626,43 @@ cli_stdin_rc(const struct source *src, int rc)
 	    1 : rc;
 }
 
-int
-cli_list(const struct source *src, const struct cli_opts *o)
+/* A row of --list: a session's summary and the source it came from. */
+struct cli_row {
+	struct session_summary sum;
+	size_t source;
+};
+
+static int
+cli_list_row_cmp(const void *pa, const void *pb)
+{
+	const struct cli_row *a = pa, *b = pb;
+	int c = cli_row_cmp(&a->sum, &b->sum);
+
+	if (c != 0)
+		return c;
+	return a->source < b->source ? -1 : a->source > b->source;
+}
+
+/* The rows of source k that pass the filter, appended to *rows; what went
+ * wrong reading them reported.  -1 after reporting that the source cannot
+ * be read (a warning with warn: the other sources are still listed). */
+static int
+cli_list_source(const struct source *src, size_t k, const struct cli_opts *o,
+    const struct filter *f, bool warn, struct cli_row **rows, size_t *nrows)
 {
 	struct session_ref *refs;
 	struct session_summary *sums;
 	struct cli_remote remote;
 	struct filter_subject fs;
-	struct filter *f;
-	struct buf b = BUF_INIT;
-	size_t n, i, kept = 0;
-	int failed;
+	size_t n, i;
 
-	f = cli_filter(o, &failed);
-	if (failed)
-		return 2;
-	if (cli_source_refs(src, o, &remote, &refs, &n) == -1) {
+	if (cli_source_refs(src, o, warn, &remote, &refs, &n) == -1) {
 		cli_remote_clear(&remote);
-		filter_free(f);
-		return 1;
+		return -1;
 	}
 	sums = xcalloc(n ? n : 1, sizeof *sums);
 	session_summarise(refs, n, sums, cli_threads(n));
-	cli_prices_warnings();
+	*rows = xreallocarray(*rows, *nrows + n + 1, sizeof **rows);
 	for (i = 0; i < n; i++) {
 		if (remote.ins != NULL && sums[i].meta.span_count == 0)
 			cli_remote_meta(&sums[i].meta, &remote.s[i]);
@@ -644,36 +676,239 @@ cli_list(const struct source *src, const struct cli_opts *o)
 			session_summary_clear(&sums[i]);
 			continue;
 		}
-		if (kept != i)
-			sums[kept] = sums[i];
-		kept++;
+		(*rows)[*nrows].sum = sums[i];
+		(*rows)[(*nrows)++].source = k;
 	}
-	qsort(sums, kept, sizeof *sums, cli_row_cmp);
-	if (o->json)
-		buf_adds(&b, "{\"sessions\":[");
-	else if (kept > 0)
-		buf_adds(&b, "STATUS     STARTED (UTC)        DURATION   SPANS ERRORS "
-		    "TOKENS IN/OUT COST     ENGINE    ID  TITLE\n");
-	for (i = 0; i < kept; i++) {
-		if (o->json)
-			cli_list_json_row(&b, &sums[i].meta, sums[i].first_bad,
-			    i == 0);
-		else
-			cli_list_text_row(&b, &sums[i].meta);
-		session_summary_clear(&sums[i]);
-	}
-	if (o->json)
-		buf_adds(&b, kept > 0 ? "\n]}\n" : "]}\n");
-	else if (kept == 0)
-		cli_error("no sessions in %s%s", src->where,
-		    f != NULL ? " match the filter" : "");
-	cli_flush(&b);
-	buf_free(&b);
 	free(sums);
-	filter_free(f);
 	session_refs_free(refs, n);
 	cli_remote_clear(&remote);
-	return cli_stdin_rc(src, 0);
+	return cli_stdin_rc(src, 0) == 0 ? 0 : 1;
+}
+
+/* The SOURCE column of several sources' text list: the widest name. */
+static int
+cli_source_width(char **labels, size_t n)
+{
+	size_t i;
+	int w = 6, lw;
+
+	for (i = 0; i < n; i++) {
+		lw = text_width(labels[i], strlen(labels[i]));
+		if (lw > w)
+			w = lw;
+	}
+	return w + 1;
+}
+
+/* "a, b and c": the sources, for "no sessions in ...". */
+static void
+cli_add_sources(struct buf *b, const struct source *src, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		if (i > 0)
+			buf_adds(b, i + 1 == n ? " and " : ", ");
+		buf_adds(b, src[i].where);
+	}
+}
+
+/*
+ * --list of one source or several: their rows merged, newest first.  With
+ * several, each row names its source (a SOURCE column; "source" in JSON)
+ * and a source that cannot be read costs a warning, not the others:
+ * the exit status is then 1, as any runtime failure's.
+ */
+int
+cli_list(const struct source *src, size_t nsrc, const struct cli_opts *o)
+{
+	struct cli_row *rows = NULL;
+	struct filter *f;
+	struct buf b = BUF_INIT;
+	char **labels;
+	size_t nrows = 0, i, k;
+	int failed, rc = 0, r, srcw = 0;
+	bool multi = nsrc > 1;
+
+	f = cli_filter(o, &failed);
+	if (failed)
+		return 2;
+	for (k = 0; k < nsrc; k++) {
+		r = cli_list_source(&src[k], k, o, f, multi, &rows, &nrows);
+		if (r == -1 && !multi) {
+			filter_free(f);
+			free(rows);
+			return 1;
+		}
+		if (r != 0)
+			rc = 1;
+	}
+	cli_prices_warnings();
+	labels = xcalloc(nsrc ? nsrc : 1, sizeof *labels);
+	sources_labels(src, nsrc, labels);
+	if (multi)
+		srcw = cli_source_width(labels, nsrc);
+	if (nrows > 0)
+		qsort(rows, nrows, sizeof *rows, cli_list_row_cmp);
+	if (o->json)
+		buf_adds(&b, "{\"sessions\":[");
+	else if (nrows > 0) {
+		buf_adds(&b, "STATUS     STARTED (UTC)        DURATION   SPANS ERRORS "
+		    "TOKENS IN/OUT COST     ENGINE    ");
+		if (multi)
+			buf_printf(&b, "%-*s", srcw, "SOURCE");
+		buf_adds(&b, "ID  TITLE\n");
+	}
+	for (i = 0; i < nrows; i++) {
+		if (o->json)
+			cli_list_json_row(&b, &rows[i].sum.meta, rows[i].sum.first_bad,
+			    multi ? src[rows[i].source].where : NULL, i == 0);
+		else
+			cli_list_text_row(&b, &rows[i].sum.meta,
+			    multi ? labels[rows[i].source] : NULL, srcw);
+		session_summary_clear(&rows[i].sum);
+	}
+	if (o->json)
+		buf_adds(&b, nrows > 0 ? "\n]}\n" : "]}\n");
+	else if (nrows == 0) {
+		struct buf w = BUF_INIT;
+
+		cli_add_sources(&w, src, nsrc);
+		cli_error("no sessions in %s%s", buf_str(&w),
+		    f != NULL ? " match the filter" : "");
+		buf_free(&w);
+	}
+	cli_flush(&b);
+	buf_free(&b);
+	for (k = 0; k < nsrc; k++)
+		free(labels[k]);
+	free(labels);
+	free(rows);
+	filter_free(f);
+	return rc;
+}
+
+/*
+ * A session id over several sources (--dump, --tail, --critical-path,
+ * --stats): every source's sessions listed (a directory scanned, an
+ * inspector's /sessions), the id matched across them (sources.c).
+ */
+
+/* The candidates of one source, appended; -1 after a warning when it
+ * cannot be listed. */
+static int
+cli_resolve_source(const struct source *src, size_t k, const struct cli_opts *o,
+    struct sources_cand **c, size_t *nc)
+{
+	struct session_ref *refs;
+	struct cli_remote r;
+	char *cause = NULL;
+	size_t n, i;
+
+	memset(&r, 0, sizeof r);
+	if (src->kind != SOURCE_URL) {
+		if (source_scan(src, &refs, &n, &cause) == -1) {
+			cli_error("warning: %s", cause);
+			free(cause);
+			return -1;
+		}
+		*c = xreallocarray(*c, *nc + n + 1, sizeof **c);
+		for (i = 0; i < n; i++)
+			(*c)[(*nc)++] = (struct sources_cand){ xstrdup(refs[i].id), k,
+			    (int64_t)refs[i].mtime * 1000000000 };
+		session_refs_free(refs, n);
+		return 0;
+	}
+	if ((r.ins = cli_inspector(src, o)) == NULL || cli_remote_list(&r, true) == -1) {
+		cli_remote_clear(&r);
+		return -1;
+	}
+	*c = xreallocarray(*c, *nc + r.n + 1, sizeof **c);
+	for (i = 0; i < r.n; i++)
+		(*c)[(*nc)++] = (struct sources_cand){ xstrdup(r.s[i].id), k,
+		    r.s[i].started_at };
+	cli_remote_clear(&r);
+	return 0;
+}
+
+/* "session id 'x' is ambiguous: x (a), x (b); ...": the candidates with
+ * the sources that list them, in the order of their ids, then of the
+ * sources (m is sorted so: an insertion sort, as few as a command line's
+ * sources list). */
+static void
+cli_resolve_ambiguous(const char *id, const struct sources_cand *c, size_t *m,
+    size_t nm, char **labels)
+{
+	struct buf b = BUF_INIT;
+	size_t i, j, t;
+	int d;
+
+	for (i = 1; i < nm; i++) {
+		for (j = i; j > 0; j--) {
+			d = strcmp(c[m[j - 1]].id, c[m[j]].id);
+			if (d < 0 || (d == 0 && c[m[j - 1]].source <= c[m[j]].source))
+				break;
+			t = m[j];
+			m[j] = m[j - 1];
+			m[j - 1] = t;
+		}
+	}
+
+	buf_printf(&b, "session id '%s' is ambiguous across the sources:", id);
+	for (i = 0; i < nm && i < 10; i++)
+		buf_printf(&b, "%s %s (%s)", i == 0 ? "" : ",", c[m[i]].id,
+		    labels[c[m[i]].source]);
+	if (nm > 10)
+		buf_printf(&b, " and %zu more", nm - 10);
+	buf_adds(&b, "; give more of the id, or only its SOURCE");
+	cli_error("%s", buf_str(&b));
+	buf_free(&b);
+}
+
+int
+cli_resolve(const struct source *src, size_t nsrc, const char *id,
+    const struct cli_opts *o, size_t *which, char **full)
+{
+	struct sources_cand *c = NULL;
+	struct buf w = BUF_INIT;
+	char **labels;
+	size_t nc = 0, k, nm, *m;
+	bool unread = false;
+	int rc = 0;
+
+	*full = NULL;
+	for (k = 0; k < nsrc; k++) {
+		if (cli_resolve_source(&src[k], k, o, &c, &nc) == -1)
+			unread = true;
+	}
+	labels = xcalloc(nsrc ? nsrc : 1, sizeof *labels);
+	sources_labels(src, nsrc, labels);
+	nm = sources_match(c, nc, id, &m);
+	cli_add_sources(&w, src, nsrc);
+	if (nm == 1) {
+		*which = c[m[0]].source;
+		*full = xstrdup(c[m[0]].id);
+	} else if (nm > 1) {
+		cli_resolve_ambiguous(id, c, m, nm, labels);
+		rc = 2;
+	} else {
+		if (id == NULL)
+			cli_error("no sessions in %s%s", buf_str(&w), unread ?
+			    " (some could not be read)" : "");
+		else
+			cli_error("unknown session '%s' in %s%s", id, buf_str(&w),
+			    unread ? " (some could not be read)" : "");
+		rc = 1;
+	}
+	buf_free(&w);
+	free(m);
+	for (k = 0; k < nc; k++)
+		free((char *)c[k].id);
+	free(c);
+	for (k = 0; k < nsrc; k++)
+		free(labels[k]);
+	free(labels);
+	return rc;
 }
 
 /*
@@ -757,7 +992,7 @@ cli_open_remote(struct cli_remote *r, const char *id)
 	struct session *s;
 	size_t i, pick = SIZE_MAX, matches = 0, nfailed;
 
-	if (cli_remote_list(r) == -1)
+	if (cli_remote_list(r, false) == -1)
 		return NULL;
 	for (i = 0; i < r->n; i++) {
 		if (id == NULL) {
@@ -1850,7 +2085,7 @@ cli_stats_all(const struct source *src, const struct cli_opts *o)
 	size_t n, i;
 	int64_t now = cli_now();
 
-	if (cli_source_refs(src, o, &remote, &refs, &n) == -1) {
+	if (cli_source_refs(src, o, false, &remote, &refs, &n) == -1) {
 		cli_remote_clear(&remote);
 		return 1;
 	}

@@ -7,6 +7,7 @@
 #define CLI_H
 
 #include <stdbool.h>
+#include <stddef.h>
 
 struct source;
 
@@ -19,7 +20,15 @@ struct cli_opts {
 	const char *token;  /* for a remote inspector, or NULL */
 };
 
-int cli_list(const struct source *, const struct cli_opts *);
+/* --list of nsrc sources merged (several: each row names its source; one
+ * that cannot be read is a warning, and the status 1). */
+int cli_list(const struct source *, size_t nsrc, const struct cli_opts *);
+/* The one session id (NULL: the newest) names among nsrc sources: 0 with
+ * its source's index in *which and its full id in *full (caller frees);
+ * 1 after reporting that none has it, 2 after reporting the candidates
+ * when several do (the same id in two sources, or a prefix of several). */
+int cli_resolve(const struct source *, size_t nsrc, const char *id,
+    const struct cli_opts *, size_t *which, char **full);
 int cli_dump(const struct source *, const char *id, const struct cli_opts *);
 /* Follows until SIGINT/SIGTERM (exit 0) or, for standard input, its end. */
 int cli_tail(const struct source *, const char *id, const struct cli_opts *);

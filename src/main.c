@@ -21,6 +21,7 @@
 #include "settings.h"
 #include "source.h"
 #include "ui.h"
+#include "xmalloc.h"
 
 enum mode { MODE_BROWSE, MODE_LIST, MODE_DUMP, MODE_TAIL, MODE_EVENTS, MODE_CRITPATH,
 	MODE_STATS, MODE_DIFF };
@@ -30,23 +31,25 @@ struct options {
 	struct cli_opts cli;
 	const char *token;
 	const char *id;
-	const char *source;
+	const char *source;          /* --diff's SOURCE */
+	char **sources;              /* SOURCE arguments (argv's), nsources */
+	size_t nsources;
 	const char *diff_a, *diff_b; /* --diff's runs */
 	double threshold;            /* --threshold, 0 = default */
 };
 
 static const char usage_text[] =
-"Usage: mcp-inspect-tui [OPTIONS] [SOURCE]           browse interactively\n"
-"       mcp-inspect-tui --list [--json] [--filter EXPR] [SOURCE]\n"
+"Usage: mcp-inspect-tui [OPTIONS] [SOURCE...]        browse interactively\n"
+"       mcp-inspect-tui --list [--json] [--filter EXPR] [SOURCE...]\n"
 "                                                   print the session list\n"
-"       mcp-inspect-tui --dump [ID] [--json] [--detail] [--filter EXPR] [SOURCE]\n"
-"                                                   print a session's span tree\n"
-"       mcp-inspect-tui --tail [ID] [--json] [--detail] [--filter EXPR] [SOURCE]\n"
-"                                                   print spans as they are written\n"
+"       mcp-inspect-tui --dump [ID] [--json] [--detail] [--filter EXPR]\n"
+"                       [SOURCE...]                 print a session's span tree\n"
+"       mcp-inspect-tui --tail [ID] [--json] [--detail] [--filter EXPR]\n"
+"                       [SOURCE...]                 print spans as they are written\n"
 "       mcp-inspect-tui --events [--json] URL        print inspector events as they arrive\n"
-"       mcp-inspect-tui --critical-path [ID] [--span SPAN] [--json] [SOURCE]\n"
+"       mcp-inspect-tui --critical-path [ID] [--span SPAN] [--json] [SOURCE...]\n"
 "                                                   print a session's critical path\n"
-"       mcp-inspect-tui --stats [ID | --all] [--json] [SOURCE]\n"
+"       mcp-inspect-tui --stats [ID | --all] [--json] [SOURCE...]\n"
 "                                                   print time, tokens and cost per\n"
 "                                                   tool, model, agent and span type\n"
 "       mcp-inspect-tui --diff A B [--json] [--threshold RATIO] [SOURCE]\n"
@@ -55,10 +58,14 @@ static const char usage_text[] =
 "SOURCE is a trace directory, a .jsonl/.jsonl.gz/.json file, - for standard\n"
 "input, a named pipe such as <(command), or an inspector URL\n"
 "(http[s]://host[:port][/_inspector], port 7800 by default); default:\n"
-"$MCP_TRACES_DIR, else ~/.mcp_traces.  ID is a session id or a unique prefix\n"
-"of one; without it the most recent session is used.  --diff's A and B are\n"
-"each a session ID in SOURCE, or a source of their own (a file, a directory's\n"
-"newest session, an inspector URL's newest).\n"
+"$MCP_TRACES_DIR, else ~/.mcp_traces.  Several SOURCEs are read at once:\n"
+"their sessions are merged, newest first, each row naming its source (a\n"
+"SOURCE column, \"source\" in --list --json); one that cannot be read is a\n"
+"warning and the others go on.  ID is a session id or a unique prefix of\n"
+"one, looked up in every SOURCE (the same id in two is ambiguous: give only\n"
+"its SOURCE); without it the most recent session is used.  --diff's A and B\n"
+"are each a session ID in SOURCE, or a source of their own (a file, a\n"
+"directory's newest session, an inspector URL's newest).\n"
 "\n"
 "Options:\n"
 "  -l, --list           print the session list and exit\n"
@@ -91,9 +98,11 @@ static const char usage_text[] =
 "[cache_read [cache_write]]\", USD per million tokens; cached input is priced\n"
 "apart); an unknown model has tokens and no cost.\n"
 "\n"
-"Exit status: 0 success, 1 runtime failure, 2 usage error; the browser left\n"
-"with C-c (or SIGINT) exits with 130.  --diff, like diff(1): 0 same structure\n"
-"and statuses, 1 different, 2 usage error or a run that cannot be read.\n";
+"Exit status: 0 success, 1 runtime failure (of several sources, one could not\n"
+"be read: the others were printed), 2 usage error (an ID several SOURCEs\n"
+"match, too); the browser left with C-c (or SIGINT) exits with 130.\n"
+"--diff, like diff(1): 0 same structure and statuses, 1 different, 2 usage\n"
+"error or a run that cannot be read.\n";
 
 /*
  * A standard descriptor the caller closed (">&-") would be taken by the
@@ -152,12 +161,24 @@ set_mode(struct options *o, enum mode m)
 }
 
 /*
- * Positionals are [ID] [SOURCE].  A single one is the SOURCE when it is
- * "-", a URL or an existing path, or when the mode takes no ID; it is also
- * taken as a (missing) path when it holds '/' or '.', which session ids
- * ([A-Za-z0-9_-]) never do, so a typo says "cannot open", not "unknown
- * session".
+ * Positionals are [ID] [SOURCE...].  In a mode that takes an ID, a single
+ * one is the SOURCE when it is "-", a URL or an existing path, or holds
+ * '/' or '.', which session ids ([A-Za-z0-9_-]) never do (so a typo says
+ * "cannot open", not "unknown session"); otherwise the ID.  Of several,
+ * the first is the ID (as it always was of two) unless it is "-", a URL
+ * or an existing path written with a '/' (./traces, /srv/traces): then
+ * every one is a SOURCE.
  */
+static bool
+first_is_source(char **pos, int npos)
+{
+	if (npos == 1)
+		return source_is_source_arg(pos[0]) || strpbrk(pos[0], "/.") != NULL;
+	return strcmp(pos[0], "-") == 0 || strncmp(pos[0], "http://", 7) == 0 ||
+	    strncmp(pos[0], "https://", 8) == 0 ||
+	    (strchr(pos[0], '/') != NULL && source_is_source_arg(pos[0]));
+}
+
 static void
 assign_positionals(struct options *o, char **pos, int npos)
 {
@@ -174,21 +195,17 @@ assign_positionals(struct options *o, char **pos, int npos)
 		o->source = npos == 3 ? pos[2] : NULL;
 		return;
 	}
-	if (npos > 2)
-		usage_error("too many arguments: ", pos[2]);
-	if (npos == 2 && !takes_id)
-		usage_error(o->cli.all ? "--stats --all takes no session ID: " :
-		    "a session ID is only taken by --dump, --tail, --critical-path "
-		    "and --stats: ", pos[0]);
-	if (npos == 2) {
+	if (takes_id && npos > 0 && !first_is_source(pos, npos)) {
 		o->id = pos[0];
-		o->source = pos[1];
-	} else if (npos == 1) {
-		if (!takes_id || source_is_source_arg(pos[0]) || strpbrk(pos[0], "/.") != NULL)
-			o->source = pos[0];
-		else
-			o->id = pos[0];
+		pos++;
+		npos--;
 	}
+	if (npos > 1 && o->mode == MODE_EVENTS)
+		usage_error("--events reads one inspector: ", pos[1]);
+	if (npos > 1 && o->cli.all)
+		usage_error("--stats --all reads one SOURCE: ", pos[1]);
+	o->sources = pos;
+	o->nsources = (size_t)npos;
 }
 
 static void
@@ -311,7 +328,14 @@ apply_config(struct options *o, struct settings *cfg)
 		free(cause);
 	}
 	free(path);
-	if (o->source == NULL && (env_dir == NULL || *env_dir == '\0'))
+	/* Every source line of the file: several are read at once. */
+	if (o->nsources == 0 && (env_dir == NULL || *env_dir == '\0') &&
+	    cfg->nsources > 0) {
+		o->sources = cfg->sources;
+		o->nsources = cfg->nsources;
+	}
+	if (o->mode == MODE_DIFF && o->source == NULL && (env_dir == NULL ||
+	    *env_dir == '\0'))
 		o->source = cfg->source;
 	if (o->token == NULL)
 		o->token = cfg->token;
@@ -326,11 +350,15 @@ apply_config(struct options *o, struct settings *cfg)
 
 /* A remote source with no token yet runs the configured token command. */
 static char *
-config_token(const struct settings *cfg, const struct source *src, const char *token)
+config_token(const struct settings *cfg, const struct source *src, size_t n,
+    const char *token)
 {
 	char *cause = NULL, *t;
+	size_t i;
 
-	if (src->kind != SOURCE_URL || token != NULL || cfg->token_command == NULL)
+	for (i = 0; i < n && src[i].kind != SOURCE_URL; i++)
+		;
+	if (i == n || token != NULL || cfg->token_command == NULL)
 		return NULL;
 	if ((t = settings_run_token_command(cfg, &cause)) == NULL) {
 		cli_error("warning: config %s", cause);
@@ -339,13 +367,109 @@ config_token(const struct settings *cfg, const struct source *src, const char *t
 	return t;
 }
 
+/*
+ * The sources named (NULL: the default directory), each made ready.  One
+ * that cannot be opened stops the program when it is the only one; among
+ * several it stays, as a directory that cannot be read (yet): --list and
+ * an id's lookup warn about it and go on with the others, and the
+ * browser shows its error and lists its rows if it appears.  Returns how
+ * many are in *out, or 0 after reporting.
+ */
+static size_t
+open_sources(const struct options *o, struct source **out)
+{
+	size_t n = o->nsources > 0 ? o->nsources : 1, i, nstdin = 0;
+	struct source *src = xcalloc(n, sizeof *src);
+	char *cause = NULL;
+
+	*out = NULL;
+	for (i = 0; i < n; i++) {
+		if (source_init(&src[i], o->nsources > 0 ? o->sources[i] : NULL,
+		    &cause) == 0) {
+			nstdin += src[i].kind == SOURCE_STDIN;
+			continue;
+		}
+		if (n == 1) {
+			cli_error("%s", cause);
+			free(cause);
+			free(src);
+			return 0;
+		}
+		free(cause);
+		cause = NULL;
+		src[i].kind = SOURCE_DIR;
+		src[i].where = xstrdup(o->sources[i]);
+	}
+	if (nstdin > 1) {
+		for (i = 0; i < n; i++)
+			source_clear(&src[i]);
+		free(src);
+		usage_error("standard input can be only one of the sources", NULL);
+	}
+	*out = src;
+	return n;
+}
+
+/* A mode that reads one session: over several sources, the one its id
+ * (or, without one, the newest) names. */
+static int
+run_session_mode(struct options *o, const struct source *src, size_t nsrc)
+{
+	const char *id = o->id;
+	char *full = NULL;
+	size_t k = 0;
+	int rc;
+
+	if (nsrc > 1) {
+		if ((rc = cli_resolve(src, nsrc, o->id, &o->cli, &k, &full)) != 0)
+			return rc;
+		id = full;
+	}
+	switch (o->mode) {
+	case MODE_DUMP:
+		rc = cli_dump(&src[k], id, &o->cli);
+		break;
+	case MODE_TAIL:
+		rc = cli_tail(&src[k], id, &o->cli);
+		break;
+	case MODE_CRITPATH:
+		rc = cli_critical_path(&src[k], id, &o->cli);
+		break;
+	case MODE_STATS:
+	default:
+		rc = cli_stats(&src[k], id, &o->cli);
+		break;
+	}
+	free(full);
+	return rc;
+}
+
+static int
+run_browser(struct options *o, const struct source *src, size_t nsrc)
+{
+	size_t i;
+	bool from_stdin = false;
+
+	for (i = 0; i < nsrc; i++)
+		from_stdin = from_stdin || src[i].kind == SOURCE_STDIN;
+	/* With the trace on stdin, keys come from /dev/tty. */
+	if (!isatty(STDOUT_FILENO) || (!isatty(STDIN_FILENO) && !from_stdin)) {
+		fprintf(stderr, "mcp-inspect-tui: the browser needs a terminal on "
+		    "standard input and output; use --list, --dump or --tail "
+		    "for scripts\n");
+		return 2;
+	}
+	return ui_run(src, nsrc, o->token);
+}
+
 int
 main(int argc, char **argv)
 {
 	struct options o;
 	struct settings cfg;
-	struct source src;
-	char *cause = NULL, *cmd_token;
+	struct source *src;
+	char *cmd_token;
+	size_t nsrc, i;
 	int rc;
 
 	hold_closed_std_fds();
@@ -359,48 +483,33 @@ main(int argc, char **argv)
 		/* Trouble is 2 for --diff, as for diff(1). */
 		return cli_output_close() == -1 ? 2 : rc;
 	}
-	if (source_init(&src, o.source, &cause) == -1) {
-		cli_error("%s", cause);
-		free(cause);
+	if ((nsrc = open_sources(&o, &src)) == 0) {
 		settings_clear(&cfg);
 		return 1;
 	}
-	if ((cmd_token = config_token(&cfg, &src, o.token)) != NULL)
+	if ((cmd_token = config_token(&cfg, src, nsrc, o.token)) != NULL)
 		o.token = o.cli.token = cmd_token;
 	switch (o.mode) {
 	case MODE_LIST:
-		rc = cli_list(&src, &o.cli);
-		break;
-	case MODE_DUMP:
-		rc = cli_dump(&src, o.id, &o.cli);
-		break;
-	case MODE_TAIL:
-		rc = cli_tail(&src, o.id, &o.cli);
+		rc = cli_list(src, nsrc, &o.cli);
 		break;
 	case MODE_EVENTS:
-		rc = cli_events(&src, &o.cli);
+		rc = cli_events(&src[0], &o.cli);
 		break;
+	case MODE_DUMP:
+	case MODE_TAIL:
 	case MODE_CRITPATH:
-		rc = cli_critical_path(&src, o.id, &o.cli);
-		break;
 	case MODE_STATS:
-		rc = cli_stats(&src, o.id, &o.cli);
+		rc = run_session_mode(&o, src, nsrc);
 		break;
 	case MODE_BROWSE:
 	default:
-		/* With the trace on stdin, keys come from /dev/tty. */
-		if (!isatty(STDOUT_FILENO) ||
-		    (!isatty(STDIN_FILENO) && src.kind != SOURCE_STDIN)) {
-			fprintf(stderr, "mcp-inspect-tui: the browser needs a terminal on "
-			    "standard input and output; use --list, --dump or --tail "
-			    "for scripts\n");
-			rc = 2;
-			break;
-		}
-		rc = ui_run(&src, o.token);
+		rc = run_browser(&o, src, nsrc);
 		break;
 	}
-	source_clear(&src);
+	for (i = 0; i < nsrc; i++)
+		source_clear(&src[i]);
+	free(src);
 	free(cmd_token);
 	settings_clear(&cfg);
 	if (o.mode != MODE_BROWSE && cli_output_close() == -1)

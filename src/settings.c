@@ -67,8 +67,13 @@ settings_apply(struct settings *c, const char *key, const char *value,
 	*quote = key;
 	if (*value == '\0')
 		return "empty value for";
-	if (strcmp(key, "source") == 0)
+	if (strcmp(key, "source") == 0) {
+		/* Each line one more source: several are read at once. */
 		settings_set(&c->source, settings_expand_home(value));
+		c->sources = xreallocarray(c->sources, c->nsources + 1,
+		    sizeof *c->sources);
+		c->sources[c->nsources++] = xstrdup(c->source);
+	}
 	else if (strcmp(key, "token") == 0)
 		settings_set(&c->token, xstrdup(value));
 	else if (strcmp(key, "token-command") == 0)
@@ -201,8 +206,13 @@ settings_run_token_command(const struct settings *c, char **cause)
 void
 settings_clear(struct settings *c)
 {
+	size_t i;
+
 	free(c->path);
 	free(c->source);
+	for (i = 0; i < c->nsources; i++)
+		free(c->sources[i]);
+	free(c->sources);
 	free(c->token);
 	free(c->token_command);
 	free(c->prices);

@@ -4,7 +4,9 @@
  * `key = value` a line, `#` starts a comment.  Keys:
  *
  *   source = PATH-OR-URL     the source used when none is given (after
- *                            $MCP_TRACES_DIR); a leading ~/ is $HOME
+ *                            $MCP_TRACES_DIR); a leading ~/ is $HOME;
+ *                            each such line adds one: several are read
+ *                            at once
  *   token = TOKEN            the inspector token (after --token and
  *                            $MCP_INSPECTOR_TOKEN)
  *   token-command = CMD      run with sh -c when a remote source needs a
@@ -20,11 +22,16 @@
 #ifndef SETTINGS_H
 #define SETTINGS_H
 
+#include <stddef.h>
+
 enum settings_color { SETTINGS_COLOR_AUTO, SETTINGS_COLOR_ON, SETTINGS_COLOR_OFF };
 
 struct settings {
 	char *path;          /* the file read, or NULL; owned */
-	char *source;        /* each owned, NULL when unset */
+	char *source;        /* each owned, NULL when unset; source: the
+	                        last source line */
+	char **sources;      /* every source line, in order (nsources) */
+	size_t nsources;
 	char *token;
 	char *token_command;
 	char *prices;

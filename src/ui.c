@@ -25,6 +25,7 @@
 
 #include "cli.h"
 #include "filter.h"
+#include "sources.h"
 #include "trace.h"
 #include "xmalloc.h"
 
@@ -769,11 +770,15 @@ ui_timers(struct ui *ui, bool *working)
 {
 	struct timespec now;
 
+	size_t i;
+
 	clock_gettime(CLOCK_MONOTONIC, &now);
 	if (ts_ms(&now) - ts_ms(&ui->last_scan) >= SCAN_MS) {
 		ui->last_scan = now;
-		if (ui->source->ops->scan(ui, ui->source))
-			*working = true;
+		for (i = 0; i < ui->nsources; i++) {
+			if (ui->sources[i]->ops->scan(ui, ui->sources[i]))
+				*working = true;
+		}
 		ui_requests(ui);
 	}
 	if (ui->screen == SCREEN_SESSION && ts_ms(&now) - ts_ms(&ui->last_follow) >= FOLLOW_MS) {
@@ -781,8 +786,10 @@ ui_timers(struct ui *ui, bool *working)
 		ui_tree_follow(ui);
 		*working = *working || ui->tree.loading;
 	}
-	if (ui->source->ops->turn != NULL)
-		ui->source->ops->turn(ui, ui->source);
+	for (i = 0; i < ui->nsources; i++) {
+		if (ui->sources[i]->ops->turn != NULL)
+			ui->sources[i]->ops->turn(ui, ui->sources[i]);
+	}
 }
 
 /* How long poll may sleep: not at all while reading, else until the next
@@ -791,16 +798,64 @@ static int
 ui_poll_timeout(struct ui *ui, bool working)
 {
 	long t = FOLLOW_MS / 2, n;
+	size_t i;
 
 	if (working)
 		return 0;
-	n = ui->source->ops->poll_ms(ui, ui->source);
-	if (n >= 0 && n < t)
-		t = n;
+	for (i = 0; i < ui->nsources; i++) {
+		n = ui->sources[i]->ops->poll_ms(ui, ui->sources[i]);
+		if (n >= 0 && n < t)
+			t = n;
+	}
 	return (int)t;
 }
 
-#define MAX_FDS 64
+#define MAX_FDS 256
+
+/* Every source's descriptors after the terminal's, one run each
+ * (nfds[i] of source i); how many in all. */
+static int
+ui_sources_pollfds(struct ui *ui, struct pollfd *fds, int max, int *nfds)
+{
+	size_t i;
+	int n = 0;
+
+	for (i = 0; i < ui->nsources; i++) {
+		nfds[i] = ui->sources[i]->ops->pollfds(ui, ui->sources[i], fds + n,
+		    max - n);
+		n += nfds[i];
+	}
+	return n;
+}
+
+/* What poll said of them, to each its own. */
+static void
+ui_sources_perform(struct ui *ui, struct pollfd *fds, const int *nfds)
+{
+	size_t i;
+	int n = 0;
+
+	for (i = 0; i < ui->nsources; i++) {
+		ui->sources[i]->ops->perform(ui, ui->sources[i], fds + n, nfds[i]);
+		n += nfds[i];
+	}
+}
+
+/* Every source's work spread over turns, within the deadline; true while
+ * some is left. */
+static bool
+ui_sources_work(struct ui *ui, int64_t deadline)
+{
+	bool working = false;
+	size_t i;
+
+	for (i = 0; i < ui->nsources; i++) {
+		if (ui->sources[i]->ops->work != NULL &&
+		    ui->sources[i]->ops->work(ui, ui->sources[i], deadline))
+			working = true;
+	}
+	return working;
+}
 
 static void
 ui_loop(struct ui *ui)
@@ -808,7 +863,7 @@ ui_loop(struct ui *ui)
 	struct pollfd fds[MAX_FDS];
 	bool working = true, tty_ready;
 	int64_t deadline, drained_us = ui_now_us(), poll_in_us, poll_out_us;
-	int key, n, timeout;
+	int key, n, timeout, *nfds = xcalloc(ui->nsources, sizeof *nfds);
 
 	while (!ui->quit) {
 		if (ui->dirty) {
@@ -820,7 +875,7 @@ ui_loop(struct ui *ui)
 		fds[0].events = POLLIN;
 		fds[0].revents = 0;
 		n = 1;
-		n += ui->source->ops->pollfds(ui, ui->source, fds + 1, MAX_FDS - 1);
+		n += ui_sources_pollfds(ui, fds + 1, MAX_FDS - 1, nfds);
 		timeout = ui_poll_timeout(ui, working);
 		poll_in_us = ui_now_us();
 		if (poll(fds, (nfds_t)n, timeout) == -1 && errno != EINTR)
@@ -828,7 +883,7 @@ ui_loop(struct ui *ui)
 		ui_check_signals(ui);
 		poll_out_us = ui_now_us();
 		tty_ready = (fds[0].revents & POLLIN) != 0;
-		ui->source->ops->perform(ui, ui->source, fds + 1, n - 1);
+		ui_sources_perform(ui, fds + 1, nfds);
 		/* ncurses reports resizes (SIGWINCH) through getch too. */
 		while ((key = getch()) != ERR && !ui->quit) {
 			/* A key poll slept until came when poll woke; one that was
@@ -849,16 +904,58 @@ ui_loop(struct ui *ui)
 		if (ui->screen == SCREEN_SESSION)
 			working = ui_tree_work(ui, deadline) ||
 			    ui_tree_search_work(ui, deadline);
-		if (!working && ui->source->ops->work != NULL)
-			working = ui->source->ops->work(ui, ui->source, deadline);
+		if (!working)
+			working = ui_sources_work(ui, deadline);
 		if (!working)
 			working = ui_list_work(ui, deadline);
 		ui_timers(ui, &working);
 	}
+	free(nfds);
+}
+
+/* The sources, each copied with its short name, its rows scanned or
+ * asked for. */
+static void
+ui_sources_init(struct ui *ui, const struct source *src, size_t n, const char *token)
+{
+	struct ui_source *us;
+	char **labels = xcalloc(n, sizeof *labels);
+	size_t i;
+
+	sources_labels(src, n, labels);
+	ui->sources = xcalloc(n, sizeof *ui->sources);
+	ui->nsources = n;
+	for (i = 0; i < n; i++) {
+		ui->sources[i] = us = xcalloc(1, sizeof *us);
+		us->src.kind = src[i].kind;
+		us->src.where = xstrdup(src[i].where);
+		us->label = labels[i];
+		us->ops = src[i].kind == SOURCE_URL ? &ui_remote_source : &ui_local_source;
+	}
+	free(labels);
+	for (i = 0; i < n; i++)
+		ui->sources[i]->ops->init(ui, ui->sources[i], token);
+}
+
+static void
+ui_sources_free(struct ui *ui)
+{
+	struct ui_source *us;
+	size_t i;
+
+	for (i = 0; i < ui->nsources; i++) {
+		us = ui->sources[i];
+		us->ops->free(ui, us);
+		source_clear(&us->src);
+		free(us->label);
+		free(us->error);
+		free(us);
+	}
+	free(ui->sources);
 }
 
 int
-ui_run(const struct source *src, const char *token)
+ui_run(const struct source *src, size_t nsrc, const char *token)
 {
 	struct ui ui;
 	struct ui_req req;
@@ -866,8 +963,6 @@ ui_run(const struct source *src, const char *token)
 	int n;
 
 	memset(&ui, 0, sizeof ui);
-	ui.src.kind = src->kind;
-	ui.src.where = xstrdup(src->where);
 	ui.insp.node = TRACE_NONE;
 	ui.insp.doc_width = -1;
 	ui.t_start_us = ui_now_us();
@@ -878,18 +973,15 @@ ui_run(const struct source *src, const char *token)
 	if (ui_term_init(&ui, &cause) == -1) {
 		cli_error("%s", cause);
 		free(cause);
-		free(ui.src.where);
 		return 1;
 	}
-	ui.source = xcalloc(1, sizeof *ui.source);
-	ui.source->ops = src->kind == SOURCE_URL ? &ui_remote_source : &ui_local_source;
-	ui.source->ops->init(&ui, ui.source, token);
+	ui_sources_init(&ui, src, nsrc, token);
 	ui_list_init(&ui);
 	clock_gettime(CLOCK_MONOTONIC, &ui.last_scan);
 	ui.dirty = true;
 	/* One file or stdin: open it at once, as `less file` would. */
-	if (src->kind != SOURCE_DIR && ui.list.n == 1) {
-		ui.direct = src->kind != SOURCE_URL;
+	if (nsrc == 1 && src[0].kind != SOURCE_DIR && ui.list.n == 1) {
+		ui.direct = src[0].kind != SOURCE_URL;
 		ui_open_session(&ui, 0);
 	}
 	ui_requests(&ui);
@@ -909,8 +1001,7 @@ ui_run(const struct source *src, const char *token)
 	free(ui.pipe_cmd);
 	free(ui.pipe_out);
 	free(ui.pipe_status);
-	ui.source->ops->free(&ui, ui.source);
-	free(ui.source);
+	ui_sources_free(&ui);
 	lineedit_free(&ui.edit);
 	free(ui.prompt_error);
 	for (n = 0; n < PROMPT_COUNT; n++)
@@ -918,7 +1009,6 @@ ui_run(const struct source *src, const char *token)
 	free(ui.search);
 	free(ui.message);
 	free(ui.search_note);
-	free(ui.src.where);
 	if (ui.timing != NULL)
 		fclose(ui.timing);
 	return ui.exit_code;

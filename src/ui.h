@@ -40,15 +40,20 @@ struct ui_entry;
  * Sources.  Where sessions come from is one table of operations: local
  * (ui_local.c: a directory, files, stdin, through source.c) and remote
  * (ui_remote.c: an inspector's HTTP API).  The loop, the list and the
- * tree go through it instead of asking which kind they have.  Each list
- * entry names its source, so that rows of several sources can share one
- * list; the loop holds one source today (ui->source).
+ * tree go through it instead of asking which kind they have.  The loop
+ * holds every SOURCE argument as one (ui->sources): their descriptors
+ * polled together, their scans, work and timers all run, and each list
+ * entry names its source, so rows of several sources share one list.
  */
 struct ui_source;
 struct spansearch;
 
 struct ui_source_ops {
 	const char *name;
+	/* Rows' meta is the source's word (an inspector's /sessions and
+	 * events), not read from their files: counts come from Heartbeats,
+	 * and the list, the title and the diff draw them so. */
+	bool meta_given;
 	/* Make src->state and the first rows (a scan), or the requests that
 	 * bring them; false (with a message) when the source cannot be read. */
 	bool (*init)(struct ui *, struct ui_source *, const char *token);
@@ -82,11 +87,19 @@ struct ui_source_ops {
 	void (*status)(struct ui *, struct ui_source *, struct buf *);
 	/* What the list says before it has rows (NULL: "No sessions"). */
 	const char *(*waiting)(struct ui *, struct ui_source *);
+	/* A word for its rows while they are not current (the inspector is
+	 * offline), or NULL (see ui_source_down). */
+	const char *(*down)(struct ui *, struct ui_source *);
 };
 
-/* One source being read: its operations and their state (ui_remote.c's:
- * the inspector, its event stream, the open session's download). */
+/* One source being read: what its SOURCE argument names, its operations
+ * and their state (ui_remote.c's: the inspector, its event stream, the
+ * open session's download; ui_local.c's: a directory's sweep). */
 struct ui_source {
+	struct source src;           /* owned */
+	char *label;                 /* its short name (sources.h); owned */
+	char *error;                 /* why it cannot be read now, or NULL
+	                                (ui_source_error); owned */
 	const struct ui_source_ops *ops;
 	void *state;
 };
@@ -104,9 +117,8 @@ struct ui_entry {
 	bool behind;                 /* grew since: ui_list_work reads on */
 	bool gone;                   /* its files went away: meta is the last
 	                                read, nothing more is read */
-	/* A remote session: meta comes from /sessions and events, not from
-	 * reading its trace; these own the strings meta points to. */
-	bool remote;
+	/* A session whose source gives its meta (ui_entry_remote): these own
+	 * the strings meta points to. */
 	bool counts;                 /* span and token counts are known */
 	unsigned chunks;             /* rotated chunks /trace/ID does not serve
 	                                (a real inspector): the trace is partial */
@@ -333,8 +345,8 @@ extern const struct ui_pane_ops ui_list_pane, ui_tree_pane, ui_inspector_pane,
     ui_stats_pane, ui_diff_pane;
 
 struct ui {
-	struct source src;
-	struct ui_source *source;    /* the sessions' source (owned) */
+	struct ui_source **sources;  /* every SOURCE argument, in order (owned) */
+	size_t nsources;
 	enum ui_screen screen;
 	enum ui_focus focus;
 	struct ui_list list;
@@ -385,8 +397,8 @@ struct ui {
 	size_t nreqs, reqs_cap;
 };
 
-/* ui.c */
-int ui_run(const struct source *, const char *token);
+/* ui.c: browse n sources (copied). */
+int ui_run(const struct source *, size_t n, const char *token);
 
 /* ui_common.c — below every pane. */
 void ui_message(struct ui *, bool error, const char *fmt, ...)
@@ -395,6 +407,15 @@ void ui_message(struct ui *, bool error, const char *fmt, ...)
  * like any other, and taken back when cause recovers, so that a stale
  * "cannot open" never stays after the directory or server came back. */
 void ui_message_cause(struct ui *, enum ui_cause, const char *error);
+/* Source src failed (error) or works again (NULL): kept on the source for
+ * its rows, and the status bar's UI_CAUSE_SOURCE message follows the
+ * first source still failing. */
+void ui_source_error(struct ui *, struct ui_source *, const char *error);
+/* Why src's rows are not current (its error, or its ops' down word), or
+ * NULL. */
+const char *ui_source_down(struct ui *, struct ui_source *);
+/* Whether e's meta is its source's word rather than read from its files. */
+bool ui_entry_remote(const struct ui_entry *);
 void ui_search_note(struct ui *, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 int64_t ui_now_ms(void);
@@ -457,13 +478,13 @@ int ui_prompt_draw(int y, int w, const char *label, const struct lineedit *);
 /* ui_list.c */
 void ui_list_init(struct ui *);
 void ui_list_free(struct ui *);
-/* Scan ui->src whole and merge it into the list; rows found get source
- * from.  ui_list_merge: merge a scan's refs (taken) the same way. */
+/* Scan source from whole and merge it into the list (its rows only).
+ * ui_list_merge: merge a scan's refs (taken) the same way. */
 void ui_list_rescan(struct ui *, struct ui_source *from);
 void ui_list_merge(struct ui *, struct ui_source *from, struct session_ref *,
     size_t n);
 /* A file named on the command line: its row is gone when its files are. */
-void ui_list_check_files(struct ui *);
+void ui_list_check_files(struct ui *, struct ui_source *);
 /* Read on into grown files of rows read once (live sessions). */
 void ui_list_follow(struct ui *);
 /* The same for rows from..from+count of source src; returns the row after
@@ -472,8 +493,8 @@ size_t ui_list_follow_rows(struct ui *, struct ui_source *, size_t from,
     size_t count);
 bool ui_list_work(struct ui *, int64_t deadline_ms);
 void ui_list_sort(struct ui *);
-/* The entry of session id, or NULL. */
-struct ui_entry *ui_list_entry(struct ui *, const char *id);
+/* The entry of session id from source src (NULL: any), or NULL. */
+struct ui_entry *ui_list_entry(struct ui *, struct ui_source *src, const char *id);
 /* A new row for ref (copied), from source. */
 struct ui_entry *ui_list_add(struct ui *, const struct session_ref *, struct ui_source *);
 /* "N sessions  filter: ...  reading i/n", for the status bar. */

@@ -59,6 +59,47 @@ ui_message_cause(struct ui *ui, enum ui_cause cause, const char *error)
 }
 
 void
+ui_source_error(struct ui *ui, struct ui_source *src, const char *error)
+{
+	size_t i;
+
+	if (error == NULL && src->error == NULL)
+		return;
+	free(src->error);
+	src->error = error != NULL ? xstrdup(error) : NULL;
+	ui->dirty = true;
+	/* The message names the directory or URL already. */
+	if (error != NULL) {
+		ui_message_cause(ui, UI_CAUSE_SOURCE, error);
+		return;
+	}
+	/* Back: another source's trouble, if any, is what the bar says. */
+	for (i = 0; i < ui->nsources; i++) {
+		if (ui->sources[i]->error != NULL) {
+			ui_message_cause(ui, UI_CAUSE_SOURCE, ui->sources[i]->error);
+			return;
+		}
+	}
+	ui_message_cause(ui, UI_CAUSE_SOURCE, NULL);
+}
+
+const char *
+ui_source_down(struct ui *ui, struct ui_source *src)
+{
+	/* An inspector that cannot be reached is offline, as its rows say
+	 * while it reconnects; a directory that cannot be read, unreadable. */
+	if (src->error != NULL)
+		return src->ops->meta_given ? "offline" : "unreadable";
+	return src->ops->down != NULL ? src->ops->down(ui, src) : NULL;
+}
+
+bool
+ui_entry_remote(const struct ui_entry *e)
+{
+	return e->source != NULL && e->source->ops->meta_given;
+}
+
+void
 ui_search_note(struct ui *ui, const char *fmt, ...)
 {
 	va_list ap;

@@ -103,7 +103,7 @@ ui_diff_load(struct ui *ui, const char *id)
 		ui_message(ui, true, "session %s is no longer listed", id);
 		return NULL;
 	}
-	if (e->remote) {
+	if (ui_entry_remote(e)) {
 		/* Its trace would have to be downloaded first; the headless
 		 * --diff does that. */
 		ui_message(ui, true, "comparing an inspector's sessions here needs them open: "

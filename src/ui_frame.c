@@ -38,6 +38,21 @@ status_word_style(enum session_status st, enum vstyle *vs)
 	return session_status_name(st);
 }
 
+/* What the title bar names: the source, or several by their short names. */
+static void
+ui_title_sources(struct ui *ui, struct buf *b)
+{
+	size_t i;
+
+	if (ui->nsources == 1) {
+		buf_adds(b, ui->sources[0]->ops->where(ui, ui->sources[0]));
+		return;
+	}
+	buf_printf(b, "%zu sources:", ui->nsources);
+	for (i = 0; i < ui->nsources; i++)
+		buf_printf(b, "%s %s", i > 0 ? "," : "", ui->sources[i]->label);
+}
+
 static void
 ui_draw_title(struct ui *ui, const struct ui_pane_ops *pane)
 {
@@ -51,16 +66,17 @@ ui_draw_title(struct ui *ui, const struct ui_pane_ops *pane)
 
 	ui_fill(0, 0, ui->lay.w, A_REVERSE);
 	if (!pane->session || ui->tree.s == NULL) {
-		buf_printf(&b, " mcp-inspect-tui  %s", ui->source->ops->where(ui, ui->source));
+		buf_adds(&b, " mcp-inspect-tui  ");
+		ui_title_sources(ui, &b);
 		ui_put(0, 0, ui->lay.w, b.p, b.len, VS_NORMAL, true);
 		buf_free(&b);
 		return;
 	}
 	session_meta_get(ui->tree.s, &m);
-	e = ui_list_entry(ui, ui->tree.id);
+	e = ui_list_entry(ui, ui->tree.source, ui->tree.id);
 	/* A partly served trace (a real inspector's rotated session): the
 	 * inspector's status and title stand, not a guess from the part. */
-	partial = e != NULL && e->remote && e->chunks > 0 && e->have_meta;
+	partial = e != NULL && ui_entry_remote(e) && e->chunks > 0 && e->have_meta;
 	if (partial)
 		m.status = e->meta.status;
 	buf_printf(&b, " %s  ", partial ? e->meta.title : m.title);
@@ -77,6 +93,9 @@ ui_draw_title(struct ui *ui, const struct ui_pane_ops *pane)
 		buf_printf(&b, "  waiting on %s%s%s", m.signal_name,
 		    m.signal_prompt ? ": " : "", m.signal_prompt ? m.signal_prompt : "");
 	buf_printf(&b, "  %s", m.id);
+	/* Of several sources, the one it comes from. */
+	if (ui->nsources > 1 && ui->tree.source != NULL)
+		buf_printf(&b, "  (%s)", ui->tree.source->label);
 	x += ui_put(0, x, ui->lay.w - x, b.p, b.len, VS_NORMAL, true);
 	/* Deleted while open: what was read stays on screen, marked. */
 	if (e != NULL && e->gone)
@@ -116,6 +135,27 @@ ui_session_status(struct ui *ui, struct buf *b)
 	}
 }
 
+/* The connections: one source's word as it is; of several, each
+ * connection and each source that cannot be read, by name. */
+static void
+ui_sources_status(struct ui *ui, struct buf *b)
+{
+	struct ui_source *src;
+	size_t i;
+
+	for (i = 0; i < ui->nsources; i++) {
+		src = ui->sources[i];
+		if (ui->nsources > 1 && src->error != NULL)
+			buf_printf(b, "%s: %s  ", src->label, ui_source_down(ui, src));
+		else if (src->ops->status != NULL) {
+			if (ui->nsources > 1)
+				buf_printf(b, "%s: ", src->label);
+			src->ops->status(ui, src, b);
+			buf_adds(b, "  ");
+		}
+	}
+}
+
 /* Right side of the status bar: the search, the connection, and the
  * pane's counts (by default the open session's, else the list's). */
 static void
@@ -123,10 +163,7 @@ ui_status_right(struct ui *ui, const struct ui_pane_ops *pane, struct buf *b)
 {
 	if (ui->search_note != NULL)
 		buf_printf(b, "%s  ", ui->search_note);
-	if (ui->source->ops->status != NULL) {
-		ui->source->ops->status(ui, ui->source, b);
-		buf_adds(b, "  ");
-	}
+	ui_sources_status(ui, b);
 	if (pane->status != NULL)
 		pane->status(ui, b);
 	else if (pane->session && ui->tree.s != NULL)

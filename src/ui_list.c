@@ -21,6 +21,7 @@
 #include "fmt.h"
 #include "span.h"
 #include "strtab.h"
+#include "text.h"
 #include "xmalloc.h"
 
 /* Input bytes read for one session per slice. */
@@ -73,13 +74,15 @@ same_files(const struct session_ref *a, const struct session_ref *b)
 	return true;
 }
 
+/* Rows are a session of a source: the same id in two sources is two. */
 static long
-entry_find(struct ui *ui, const char *id)
+entry_find(struct ui *ui, struct ui_source *src, const char *id)
 {
 	size_t i;
 
 	for (i = 0; i < ui->list.n; i++) {
-		if (strcmp(ui->list.e[i].ref.id, id) == 0)
+		if ((src == NULL || ui->list.e[i].source == src) &&
+		    strcmp(ui->list.e[i].ref.id, id) == 0)
 			return (long)i;
 	}
 	return -1;
@@ -101,9 +104,9 @@ ui_list_add(struct ui *ui, const struct session_ref *r, struct ui_source *from)
 }
 
 struct ui_entry *
-ui_list_entry(struct ui *ui, const char *id)
+ui_list_entry(struct ui *ui, struct ui_source *src, const char *id)
 {
-	long k = entry_find(ui, id);
+	long k = entry_find(ui, src, id);
 
 	return k >= 0 ? &ui->list.e[k] : NULL;
 }
@@ -117,7 +120,7 @@ ui_list_entry(struct ui *ui, const char *id)
 static void
 entry_gone(struct ui *ui, struct ui_entry *e)
 {
-	if (e->remote || e->gone)
+	if (ui_entry_remote(e) || e->gone)
 		return;
 	/* The summary stays: the row's meta points into it. */
 	e->gone = true;
@@ -129,7 +132,7 @@ entry_gone(struct ui *ui, struct ui_entry *e)
 /* A single trace file named on the command line: gone when no file of
  * its session is there any more. */
 void
-ui_list_check_files(struct ui *ui)
+ui_list_check_files(struct ui *ui, struct ui_source *src)
 {
 	struct stat st;
 	struct ui_entry *e;
@@ -137,7 +140,7 @@ ui_list_check_files(struct ui *ui)
 
 	for (i = 0; i < ui->list.n; i++) {
 		e = &ui->list.e[i];
-		if (e->remote || e->gone || e->ref.spooled)
+		if (e->source != src || ui_entry_remote(e) || e->gone || e->ref.spooled)
 			continue;
 		for (k = 0; k < e->ref.nfiles; k++) {
 			if (stat(e->ref.files[k], &st) == 0)
@@ -187,19 +190,22 @@ entry_new_files(struct ui *ui, struct ui_entry *e, const struct session_ref *r)
  * scan, and keys waited); sorting the rows by id and searching them still
  * cost ~30 ms a scan at 20 000 (compares through rows spread over
  * memory), in one turn.  The rows' ids are hashed instead (strtab), each
- * id naming its row.  (ids are unique within a scan, so rows added during
+ * id naming its row; only rows of the source scanned (another source may
+ * list the same id).  (ids are unique within a scan, so rows added during
  * it need not be found again.)  The caller frees both.
  */
 static struct strtab *
-entries_by_id(struct ui *ui, size_t **row_of)
+entries_by_id(struct ui *ui, struct ui_source *from, size_t **row_of)
 {
 	struct strtab *t = strtab_new();
 	size_t i;
 
 	*row_of = xcalloc(ui->list.n + 1, sizeof **row_of);
-	for (i = 0; i < ui->list.n; i++)
-		(*row_of)[strtab_intern(t, ui->list.e[i].ref.id,
-		    strlen(ui->list.e[i].ref.id))] = i;
+	for (i = 0; i < ui->list.n; i++) {
+		if (ui->list.e[i].source == from)
+			(*row_of)[strtab_intern(t, ui->list.e[i].ref.id,
+			    strlen(ui->list.e[i].ref.id))] = i;
+	}
 	return t;
 }
 
@@ -225,7 +231,7 @@ ui_list_merge(struct ui *ui, struct ui_source *from, struct session_ref *refs,
 	long k;
 
 	seen = xcalloc(ui->list.n ? ui->list.n : 1, sizeof *seen);
-	ids = entries_by_id(ui, &row_of);
+	ids = entries_by_id(ui, from, &row_of);
 	for (i = 0; i < n; i++) {
 		k = entry_find_hashed(ids, row_of, refs[i].id);
 		if (k >= 0) {
@@ -253,7 +259,7 @@ ui_list_merge(struct ui *ui, struct ui_source *from, struct session_ref *refs,
 		ui_list_add(ui, &refs[i], from);
 	}
 	for (i = 0; i < nold; i++) {
-		if (!seen[i])
+		if (!seen[i] && ui->list.e[i].source == from)
 			entry_gone(ui, &ui->list.e[i]);
 	}
 	free(seen);
@@ -262,7 +268,7 @@ ui_list_merge(struct ui *ui, struct ui_source *from, struct session_ref *refs,
 	session_refs_free(refs, n);
 }
 
-/* A whole scan of ui->src at once (the first rows, and files named on
+/* A whole scan of a source at once (the first rows, and files named on
  * the command line); a directory's later scans are ui_local.c's sweep. */
 void
 ui_list_rescan(struct ui *ui, struct ui_source *from)
@@ -271,12 +277,12 @@ ui_list_rescan(struct ui *ui, struct ui_source *from)
 	size_t n;
 	char *cause = NULL;
 
-	if (source_scan(&ui->src, &refs, &n, &cause) == -1) {
-		ui_message_cause(ui, UI_CAUSE_SOURCE, cause);
+	if (source_scan(&from->src, &refs, &n, &cause) == -1) {
+		ui_source_error(ui, from, cause);
 		free(cause);
 		return;
 	}
-	ui_message_cause(ui, UI_CAUSE_SOURCE, NULL);
+	ui_source_error(ui, from, NULL);
 	ui_list_merge(ui, from, refs, n);
 }
 
@@ -368,7 +374,7 @@ ui_list_work(struct ui *ui, int64_t deadline_ms)
 static void
 entry_follow(struct ui *ui, struct ui_entry *e)
 {
-	if (e->read_once && !e->remote && !e->behind && !e->gone)
+	if (e->read_once && !ui_entry_remote(e) && !e->behind && !e->gone)
 		entry_read(ui, e);
 }
 
@@ -421,7 +427,7 @@ row_cmp(const void *pa, const void *pb)
 static bool
 entry_loading(const struct ui_entry *e)
 {
-	return !e->remote && !e->read_once && !e->gone;
+	return !ui_entry_remote(e) && !e->read_once && !e->gone;
 }
 
 static bool
@@ -434,7 +440,7 @@ entry_matches(const struct ui *ui, const struct ui_entry *e)
 		return true;
 	if (e->have_meta) {
 		session_subject(&e->meta, &fs);
-		if (e->remote)
+		if (ui_entry_remote(e))
 			fs.tokens = e->r_tokens; /* what the row shows */
 		if (entry_loading(e))
 			fs.field[FF_STATUS] = NULL;
@@ -533,16 +539,36 @@ status_marker(const struct ui *ui, const struct ui_entry *e, enum vstyle *st)
 
 /* Column x positions of the list; the title takes the rest.  The cost
  * column comes in where it leaves titles their room (COST_MIN_W columns):
- * the engine and title columns then start COST_W further right. */
+ * the engine and title columns then start COST_W further right.  With
+ * several sources, a source column comes before the title. */
 enum { C_MARK = 1, C_STATUS = 3, C_START = 14, C_DUR = 34, C_SPANS = 43,
 	C_ERR = 50, C_TOK = 57, C_COST = 70, C_ENGINE0 = 70, C_TITLE0 = 80 };
 #define COST_W 9
 #define COST_MIN_W 170
 #define C_ENGINE (C_ENGINE0 + list_cost_w)
-#define C_TITLE (C_TITLE0 + list_cost_w)
+#define C_SOURCE (C_TITLE0 + list_cost_w)
+#define C_TITLE (C_TITLE0 + list_cost_w + list_src_w)
 
-/* COST_W when the list shows the cost column, else 0; set per frame. */
-static int list_cost_w;
+/* COST_W when the list shows the cost column, else 0; set per frame.
+ * list_src_w: the source column's width, 0 with one source. */
+static int list_cost_w, list_src_w;
+
+/* The widest source name and a gap, when there are several. */
+static int
+source_column_width(struct ui *ui)
+{
+	size_t i;
+	int w = 6, lw;
+
+	if (ui->nsources < 2)
+		return 0;
+	for (i = 0; i < ui->nsources; i++) {
+		lw = text_width(ui->sources[i]->label, strlen(ui->sources[i]->label));
+		if (lw > w)
+			w = lw;
+	}
+	return w + 2;
+}
 
 static void
 draw_header(struct ui *ui)
@@ -551,7 +577,8 @@ draw_header(struct ui *ui)
 		{ C_STATUS, "STATUS" }, { C_START, "STARTED (UTC)" }, { C_DUR, "DURATION" },
 		{ C_SPANS, "SPANS" }, { C_ERR, "ERRORS" }, { C_TOK, "TOKENS" },
 		{ list_cost_w > 0 ? C_COST : -1, "COST" },
-		{ C_ENGINE, "ENGINE" }, { C_TITLE, "TITLE / ID" },
+		{ C_ENGINE, "ENGINE" }, { list_src_w > 0 ? C_SOURCE : -1, "SOURCE" },
+		{ C_TITLE, "TITLE / ID" },
 	};
 	size_t i;
 
@@ -576,7 +603,7 @@ draw_counts(int y, const struct ui_entry *e, bool sel)
 	const struct session_meta *m = &e->meta;
 	struct buf b = BUF_INIT;
 
-	if (e->remote && !e->counts) {
+	if (ui_entry_remote(e) && !e->counts) {
 		cell(y, C_SPANS + 4, 2, "-", VS_DIM, sel);
 		cell(y, C_ERR + 5, 2, "-", VS_DIM, sel);
 		cell(y, C_TOK, 2, "-", VS_DIM, sel);
@@ -585,13 +612,13 @@ draw_counts(int y, const struct ui_entry *e, bool sel)
 	buf_printf(&b, "%6u", m->span_count);
 	cell(y, C_SPANS - 1, 7, buf_str(&b), VS_NORMAL, sel);
 	buf_reset(&b);
-	if (e->remote)
+	if (ui_entry_remote(e))
 		buf_adds(&b, "     -");
 	else
 		buf_printf(&b, "%6u", m->error_count);
 	cell(y, C_ERR - 1, 7, buf_str(&b), m->error_count ? VS_ERROR : VS_NORMAL, sel);
 	buf_reset(&b);
-	if (e->remote) {
+	if (ui_entry_remote(e)) {
 		/* Heartbeats' tokens since connecting, in and out together. */
 		if (e->r_tokens > 0) {
 			buf_addc(&b, '+');
@@ -610,7 +637,7 @@ draw_counts(int y, const struct ui_entry *e, bool sel)
 		buf_free(&b);
 		return;
 	}
-	if (e->remote || (m->tokens_in <= 0 && m->tokens_out <= 0 && m->cost_known))
+	if (ui_entry_remote(e) || (m->tokens_in <= 0 && m->tokens_out <= 0 && m->cost_known))
 		buf_adds(&b, "-");
 	else if (m->cost_known)
 		cost_format(&b, m->cost_usd);
@@ -623,6 +650,7 @@ draw_counts(int y, const struct ui_entry *e, bool sel)
 static void
 draw_row(struct ui *ui, int y, const struct ui_entry *e, bool sel)
 {
+	const char *down = ui_source_down(ui, e->source);
 	const struct session_meta *m = &e->meta;
 	struct buf b = BUF_INIT;
 	enum vstyle st;
@@ -635,6 +663,9 @@ draw_row(struct ui *ui, int y, const struct ui_entry *e, bool sel)
 		attrset(A_NORMAL);
 	}
 	cell(y, C_MARK, 2, mark, st, sel);
+	if (list_src_w > 0 && C_SOURCE < w)
+		cell(y, C_SOURCE, list_src_w - 1, e->source->label,
+		    down != NULL ? VS_WARN : VS_DIM, sel);
 	if (!e->have_meta) {
 		cell(y, C_STATUS, w - C_STATUS, e->gone ? "gone" : "reading",
 		    VS_DIM, sel);
@@ -643,10 +674,14 @@ draw_row(struct ui *ui, int y, const struct ui_entry *e, bool sel)
 		return;
 	}
 	/* A local session's status is known once all of it was read: the
-	 * root is written last, so until then it would read "running". */
-	cell(y, C_STATUS, 10, e->gone ? "gone" : entry_loading(e) ? "loading" :
-	    session_status_name(m->status), e->gone || entry_loading(e) ?
-	    VS_DIM : st, sel);
+	 * root is written last, so until then it would read "running".  Its
+	 * source down (a server gone): the last word it gave is not current. */
+	if (down != NULL && !e->gone)
+		cell(y, C_STATUS, 10, down, VS_WARN, sel);
+	else
+		cell(y, C_STATUS, 10, e->gone ? "gone" : entry_loading(e) ?
+		    "loading" : session_status_name(m->status), e->gone ||
+		    entry_loading(e) ? VS_DIM : st, sel);
 	if (m->started_at != SPAN_TIME_NONE)
 		fmt_time_short(&b, m->started_at);
 	cell(y, C_START, 19, buf_str(&b), VS_NORMAL, sel);
@@ -693,6 +728,11 @@ draw_row(struct ui *ui, int y, const struct ui_entry *e, bool sel)
 		buf_printf(&b, "  files gone, last read: %s",
 		    session_status_name(m->status));
 		x += ui_put(y, x, w - x, b.p, b.len, VS_WARN, sel);
+	} else if (down != NULL) {
+		buf_reset(&b);
+		buf_printf(&b, "  %s %s, last heard: %s", e->source->label, down,
+		    session_status_name(m->status));
+		x += ui_put(y, x, w - x, b.p, b.len, VS_WARN, sel);
 	}
 	/* A file that could not be read; the status bar says which and why. */
 	buf_reset(&b);
@@ -702,6 +742,22 @@ draw_row(struct ui *ui, int y, const struct ui_entry *e, bool sel)
 	if (b.len > 0)
 		ui_put(y, x, w - x, b.p, b.len, VS_WARN, sel);
 	buf_free(&b);
+}
+
+/* What an empty list says while a source is still coming (the first
+ * source that has something to say). */
+static const char *
+list_waiting(struct ui *ui)
+{
+	const char *wait;
+	size_t i;
+
+	for (i = 0; i < ui->nsources; i++) {
+		if (ui->sources[i]->ops->waiting != NULL &&
+		    (wait = ui->sources[i]->ops->waiting(ui, ui->sources[i])) != NULL)
+			return wait;
+	}
+	return NULL;
 }
 
 static void
@@ -715,10 +771,10 @@ list_draw(struct ui *ui)
 	if (l->order_dirty)
 		ui_list_sort(ui);
 	list_cost_w = ui->lay.w >= COST_MIN_W ? COST_W : 0;
+	list_src_w = source_column_width(ui);
 	draw_header(ui);
 	if (l->nrows == 0) {
-		const char *wait = ui->source->ops->waiting != NULL ?
-		    ui->source->ops->waiting(ui, ui->source) : NULL;
+		const char *wait = list_waiting(ui);
 		const char *msg = l->n == 0 ? (wait != NULL ? wait :
 		    "No sessions here yet; new ones appear as they are written.") :
 		    "No session matches the filter (f to change it).";

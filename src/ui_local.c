@@ -58,12 +58,12 @@ ts_differ(const struct timespec *a, const struct timespec *b)
 
 /* Whether the directory must be scanned again; records its times. */
 static bool
-sweep_dir_changed(struct ui *ui, struct local_sweep *sw)
+sweep_dir_changed(struct ui_source *src, struct local_sweep *sw)
 {
 	struct stat st;
 	bool changed;
 
-	if (stat(ui->src.where, &st) == -1) {
+	if (stat(src->src.where, &st) == -1) {
 		/* The scan names what is wrong. */
 		sw->have_dir = false;
 		return true;
@@ -80,17 +80,17 @@ sweep_dir_changed(struct ui *ui, struct local_sweep *sw)
 
 /* The timer: start a sweep unless one is under way. */
 static void
-sweep_start(struct ui *ui, struct local_sweep *sw)
+sweep_start(struct ui *ui, struct ui_source *src, struct local_sweep *sw)
 {
 	char *cause = NULL;
 
 	if (sw->scan != NULL || sw->merge || sw->following)
 		return;
-	if (sweep_dir_changed(ui, sw)) {
+	if (sweep_dir_changed(src, sw)) {
 		sw->scanned_ms = ui_now_ms();
 		sw->scan_us = ui_now_us();
-		if (source_dirscan_start(ui->src.where, NULL, &sw->scan, &cause) == -1) {
-			ui_message_cause(ui, UI_CAUSE_SOURCE, cause);
+		if (source_dirscan_start(src->src.where, NULL, &sw->scan, &cause) == -1) {
+			ui_source_error(ui, src, cause);
 			free(cause);
 			sw->have_dir = false;
 		}
@@ -110,7 +110,7 @@ sweep_merge(struct ui *ui, struct ui_source *src, struct local_sweep *sw)
 		    (double)(ui_now_us() - sw->scan_us) / 1000.0, sw->nrefs);
 		fflush(ui->timing);
 	}
-	ui_message_cause(ui, UI_CAUSE_SOURCE, NULL);
+	ui_source_error(ui, src, NULL);
 	ui_list_merge(ui, src, sw->refs, sw->nrefs);
 	sw->refs = NULL;
 	sw->nrefs = 0;
@@ -158,10 +158,10 @@ local_init(struct ui *ui, struct ui_source *src, const char *token)
 {
 	struct local_sweep *sw;
 
-	if (ui->src.kind == SOURCE_DIR) {
+	if (src->src.kind == SOURCE_DIR) {
 		/* The first sweep need not scan again what this scan finds. */
 		src->state = sw = xcalloc(1, sizeof *sw);
-		sweep_dir_changed(ui, sw);
+		sweep_dir_changed(src, sw);
 		sw->scanned_ms = ui_now_ms();
 	}
 	ui_list_rescan(ui, src);
@@ -184,7 +184,7 @@ local_free(struct ui *ui, struct ui_source *src)
 static const char *
 local_where(struct ui *ui, struct ui_source *src)
 {
-	return ui->src.where;
+	return src->src.where;
 }
 
 /* New sessions, files that went, grown files: a directory's over the
@@ -193,11 +193,11 @@ static bool
 local_scan(struct ui *ui, struct ui_source *src)
 {
 	if (src->state != NULL) {
-		sweep_start(ui, src->state);
+		sweep_start(ui, src, src->state);
 		return sweep_work(ui, src, ui_now_ms() + SWEEP_SLICE_MS);
 	}
-	if (ui->src.kind == SOURCE_FILE)
-		ui_list_check_files(ui);
+	if (src->src.kind == SOURCE_FILE)
+		ui_list_check_files(ui, src);
 	ui_list_follow(ui);
 	return false;
 }
@@ -237,7 +237,7 @@ local_error(struct ui *ui, struct ui_source *src)
 static int
 local_pollfds(struct ui *ui, struct ui_source *src, struct pollfd *fds, int max)
 {
-	if (ui->src.kind != SOURCE_STDIN || max < 1 || !tracefile_stdin_waiting())
+	if (src->src.kind != SOURCE_STDIN || max < 1 || !tracefile_stdin_waiting())
 		return 0;
 	fds[0].fd = STDIN_FILENO;
 	fds[0].events = POLLIN;

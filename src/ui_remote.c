@@ -49,7 +49,6 @@ static void
 entry_set(struct ui_entry *e, const char *title, const char *engine, const char *status,
     int64_t started, int64_t ended)
 {
-	e->remote = true;
 	if (!e->have_meta) {
 		memset(&e->meta, 0, sizeof e->meta);
 		e->meta.started_at = e->meta.ended_at = SPAN_TIME_NONE;
@@ -80,7 +79,7 @@ entry_set(struct ui_entry *e, const char *title, const char *engine, const char 
 static struct ui_entry *
 rsrc_entry(struct ui_remote *r, const char *id)
 {
-	struct ui_entry *e = ui_list_entry(r->ui, id);
+	struct ui_entry *e = ui_list_entry(r->ui, r->src, id);
 	struct session_ref ref;
 	char *files[1];
 
@@ -104,7 +103,7 @@ on_sessions(void *arg, const struct remote_session *s, size_t n, const char *err
 	struct ui_entry *e;
 	size_t i;
 
-	ui_message_cause(ui, UI_CAUSE_SOURCE, error);
+	ui_source_error(ui, r->src, error);
 	if (error != NULL)
 		return;
 	for (i = 0; i < n; i++) {
@@ -204,7 +203,7 @@ rsrc_init(struct ui *ui, struct ui_source *src, const char *token)
 	r->ui = ui;
 	r->src = src;
 	src->state = r;
-	if ((r->ins = remote_new(ui->src.where, token, &cause)) == NULL) {
+	if ((r->ins = remote_new(src->src.where, token, &cause)) == NULL) {
 		ui_message(ui, true, "%s", cause);
 		free(cause);
 		return false;
@@ -314,7 +313,7 @@ rsrc_where(struct ui *ui, struct ui_source *src)
 {
 	struct ui_remote *r = src->state;
 
-	return r->ins != NULL ? remote_base(r->ins) : ui->src.where;
+	return r->ins != NULL ? remote_base(r->ins) : src->src.where;
 }
 
 /* The event stream keeps the rows current: no scan. */
@@ -382,8 +381,20 @@ rsrc_waiting(struct ui *ui, struct ui_source *src)
 	return r->conn != REMOTE_LIVE ? "Waiting for the inspector..." : NULL;
 }
 
+/* Rows of an inspector not connected: what they say is the last word
+ * heard, until the stream is back and /sessions read again. */
+static const char *
+rsrc_down(struct ui *ui, struct ui_source *src)
+{
+	struct ui_remote *r = src->state;
+
+	return r->ins != NULL && r->conn != REMOTE_LIVE ? "offline" : NULL;
+}
+
 const struct ui_source_ops ui_remote_source = {
 	.name = "remote",
+	.meta_given = true,
+	.down = rsrc_down,
 	.init = rsrc_init,
 	.free = rsrc_free,
 	.where = rsrc_where,

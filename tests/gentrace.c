@@ -1742,6 +1742,7 @@ add_response_rounds(struct gen *g, const struct agent *a, struct buf *b,
 	long in1 = in * 3 / 5, out1 = out / 3, in2 = in - in1;
 	long write = in1 / 2, read = write < in2 * 3 / 4 ? write : in2 * 3 / 4;
 	const char *id;
+	char msg_id[32];
 
 	buf_addc(b, '[');
 	add_response(g, a, b, ncalls, in1, out1,
@@ -1758,14 +1759,16 @@ add_response_rounds(struct gen *g, const struct agent *a, struct buf *b,
 		return;
 	}
 	/* add_response wrote {"id": "msg_01…": reuse it, one letter on. */
+	/* Copied: b->p moves when buf_printf grows b. */
 	id = strstr(b->p, "\"msg_01");
-	buf_printf(b, "{\"id\": \"%.27sZ\", \"type\": \"message\", "
+	snprintf(msg_id, sizeof msg_id, "%.27s", id != NULL ? id + 1 : "msg_01");
+	buf_printf(b, "{\"id\": \"%sZ\", \"type\": \"message\", "
 	    "\"role\": \"assistant\", \"content\": [{\"type\": \"text\", "
 	    "\"text\": \"Done: the tool results are in.\"}], \"model\": "
 	    "\"%s\", \"stop_reason\": \"end_turn\", \"stop_sequence\": null, "
 	    "\"usage\": {\"input_tokens\": %ld, \"cache_creation_input_tokens\": 0, "
 	    "\"cache_read_input_tokens\": %ld, \"output_tokens\": %ld}}]",
-	    id != NULL ? id + 1 : "msg_01", a->model, in2 - read, read,
+	    msg_id, a->model, in2 - read, read,
 	    out - out1);
 }
 

@@ -75,6 +75,10 @@ START_TEST(test_bad_lines_warn_and_the_rest_holds)
 	ck_assert_str_eq(buf_str(&w), buf_str(&want));
 	/* A later line wins, as in most rc files. */
 	ck_assert_str_eq(c.source, "/b");
+	/* Each source line adds a source. */
+	ck_assert_uint_eq(c.nsources, 2);
+	ck_assert_str_eq(c.sources[0], "/a");
+	ck_assert_str_eq(c.sources[1], "/b");
 	ck_assert_ptr_null(c.token);
 	ck_assert_int_eq(c.color, SETTINGS_COLOR_AUTO);
 	settings_clear(&c);
