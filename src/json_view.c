@@ -19,6 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "blob.h"
 #include "buf.h"
 #include "jnorm.h"
 #include "text.h"
@@ -28,6 +29,8 @@
 /* Narrowest text worth wrapping beside a key; below this a long value
  * wraps under its key instead, and indentation stops growing. */
 #define JV_MIN_WRAP 20
+/* Shortest string (quoted, as shown) that blob_summary may fold. */
+#define JV_BLOB_MIN (64 + 2)
 
 enum jv_type {
 	JV_OBJECT,
@@ -57,6 +60,7 @@ struct json_view {
 	uint32_t nnodes;
 	uint32_t *containers;	/* container id → node */
 	uint8_t *folded;	/* by container id */
+	uint8_t *opened;	/* by node: a long string shown in full */
 	uint32_t ncontainers;
 	uint32_t maxdepth;
 	char *pool;
@@ -294,6 +298,7 @@ jv_build(json_t *root)
 	free(b.stack);
 	b.jv->pool = buf_detach(&b.pool);
 	b.jv->folded = xcalloc(b.jv->ncontainers + 1, 1);
+	b.jv->opened = xcalloc(b.jv->nnodes + 1, 1);
 	return b.jv;
 }
 
@@ -371,6 +376,7 @@ json_view_free(struct json_view *jv)
 	free(jv->nodes);
 	free(jv->containers);
 	free(jv->folded);
+	free(jv->opened);
 	free(jv->pool);
 	free(jv);
 }
@@ -378,9 +384,18 @@ json_view_free(struct json_view *jv)
 bool
 json_view_toggle(struct json_view *jv, uint32_t node)
 {
-	if (node >= jv->ncontainers)
+	uint32_t i;
+
+	if (node < jv->ncontainers) {
+		jv->folded[node] = !jv->folded[node];
+		return true;
+	}
+	/* A long string's line (json_view_render's id for it). */
+	i = node - jv->ncontainers;
+	if (i >= jv->nnodes || jv->nodes[i].type != JV_STRING ||
+	    jv->nodes[i].textlen < JV_BLOB_MIN)
 		return false;
-	jv->folded[node] = !jv->folded[node];
+	jv->opened[i] = !jv->opened[i];
 	return true;
 }
 
@@ -393,6 +408,40 @@ json_view_set_all(struct json_view *jv, bool folded)
 
 	for (i = 0; i < jv->ncontainers; i++)
 		jv->folded[i] = folded && i != 0;
+	if (folded)
+		memset(jv->opened, 0, jv->nnodes);
+}
+
+bool
+json_view_reveal(struct json_view *jv, const char *needle)
+{
+	const struct jv_node *n;
+	uint32_t *stack, depth = 0, i, k;
+	size_t len = strlen(needle);
+	bool changed = false;
+
+	if (len == 0 || jv->nnodes == 0)
+		return false;
+	stack = xreallocarray(NULL, (size_t)jv->maxdepth + 1, sizeof *stack);
+	for (i = 0; i < jv->nnodes; i++) {
+		n = &jv->nodes[i];
+		while (depth > 0 && jv->nodes[stack[depth - 1]].end <= i)
+			depth--;
+		/* A long string stays folded: its summary says how big it
+		 * is, and Enter is one key away. */
+		if (text_find(jv->pool + n->key, n->keylen, needle, len, NULL) ||
+		    ((n->type != JV_STRING || n->textlen < JV_BLOB_MIN) &&
+		    text_find(jv->pool + n->text, n->textlen, needle, len, NULL))) {
+			for (k = 0; k < depth; k++) {
+				changed |= jv->folded[jv->nodes[stack[k]].cid] != 0;
+				jv->folded[jv->nodes[stack[k]].cid] = 0;
+			}
+		}
+		if ((n->type == JV_OBJECT || n->type == JV_ARRAY) && depth <= jv->maxdepth)
+			stack[depth++] = i;
+	}
+	free(stack);
+	return changed;
 }
 
 uint32_t
@@ -575,6 +624,40 @@ static const uint8_t jv_scalar_style[] = {
 	[JV_LITERAL] = VS_LITERAL,
 };
 
+/*
+ * A string too long to show (blob.h's rule, as for attribute values):
+ * folded, one line `"key": … 1 097 lines (30 KB), Enter to expand`; open,
+ * the string in full, its first line folding it again.  Such a line's
+ * node id is ncontainers + the string's node.  False for a short string.
+ */
+static bool
+jv_render_blob(struct jv_render *r, uint32_t i, bool last)
+{
+	const struct json_view *jv = r->jv;
+	const struct jv_node *n = &jv->nodes[i];
+	struct jv_line *l = &r->line;
+	struct buf sum = BUF_INIT;
+	uint32_t id = jv->ncontainers + i;
+
+	if (!blob_summary(jv->pool + n->text + 1, n->textlen - 2, r->width, &sum)) {
+		buf_free(&sum);
+		return false;
+	}
+	if (jv->opened[i]) {
+		jv_line_add(l, VS_STRING, jv->pool + n->text, n->textlen);
+		if (!last)
+			jv_line_add(l, VS_DIM, ",", 1);
+		jv_emit(r, n->depth, id, 0, true, n->lines > 1);
+	} else {
+		jv_line_add(l, VS_DIM, buf_str(&sum), sum.len);
+		if (!last)
+			jv_line_add(l, VS_DIM, ",", 1);
+		jv_emit(r, n->depth, id, 1, false, false);
+	}
+	buf_free(&sum);
+	return true;
+}
+
 /* Lay out node i; true when it is a container left open, whose children
  * come next. */
 static bool
@@ -592,6 +675,9 @@ jv_render_node(struct jv_render *r, uint32_t i, bool last)
 		jv_line_add(l, VS_DIM, ": ", 2);
 	}
 	l->value = l->text.len;
+	if (n->type == JV_STRING && n->textlen >= JV_BLOB_MIN &&
+	    jv_render_blob(r, i, last))
+		return false;
 	if (n->type != JV_OBJECT && n->type != JV_ARRAY) {
 		jv_line_add(l, jv_scalar_style[n->type], jv->pool + n->text,
 		    n->textlen);

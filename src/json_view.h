@@ -34,5 +34,9 @@ void json_view_render(const struct json_view *, struct vdoc *, int width, int in
 bool json_view_toggle(struct json_view *, uint32_t node);
 void json_view_set_all(struct json_view *, bool folded);
 uint32_t json_view_nodes(const struct json_view *);
+/* Show what holds needle (text_find's rule, in keys and values as shown):
+ * open the containers around it (a long string stays folded).  True when
+ * a fold changed. */
+bool json_view_reveal(struct json_view *, const char *needle);
 
 #endif

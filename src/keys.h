@@ -36,7 +36,7 @@ enum key_where {
 	X(ACT_OPEN, KW_LIST, "open the session", '\n', 'l', KEY_RIGHT) \
 	X(ACT_EXPAND, KW_TREE, "expand, or go to the first child", 'l', KEY_RIGHT) \
 	X(ACT_COLLAPSE, KW_TREE, "collapse, or go to the parent", 'h', KEY_LEFT) \
-	X(ACT_TOGGLE, KW_TREE | KW_INSPECT, "fold or unfold the span or JSON node", ' ', '\n') \
+	X(ACT_TOGGLE, KW_TREE | KW_INSPECT, "fold or unfold the span, JSON node or long value", ' ', '\n') \
 	X(ACT_EXPAND_ALL, KW_TREE | KW_INSPECT, "expand everything", '+', '*') \
 	X(ACT_COLLAPSE_ALL, KW_TREE | KW_INSPECT, "collapse everything", '-') \
 	X(ACT_PARENT, KW_TREE, "jump to the parent span", 'p') \
@@ -58,7 +58,7 @@ enum key_where {
 	X(ACT_SCROLL_UP, KW_TREE | KW_DIFF, "scroll the inspector up", 'K') \
 	X(ACT_NEXT_DIFF, KW_DIFF, "next difference", 'n') \
 	X(ACT_PREV_DIFF, KW_DIFF, "previous difference", 'N') \
-	X(ACT_SEARCH, KW_ANY, "search", '/') \
+	X(ACT_SEARCH, KW_ANY, "search (highlighted, shown in the inspector)", '/') \
 	X(ACT_SEARCH_NEXT, KW_ANY, "next match", 'n') \
 	X(ACT_SEARCH_PREV, KW_ANY, "previous match", 'N') \
 	X(ACT_FILTER, KW_LIST | KW_TREE, "filter (type:tool status:error fetch ...)", 'f') \

@@ -378,6 +378,17 @@ session_span_line(struct session *s, uint32_t i, char **cause)
 	return tracefile_line(s->files[sp->file], sp->off, sp->len, cause);
 }
 
+long
+session_read_on(struct session *s, uint16_t file, uint64_t off, size_t min,
+    struct buf *out, char **cause)
+{
+	if (file >= s->npaths || s->files[file] == NULL) {
+		*cause = xasprintf("file %u of %s is closed", (unsigned)file, s->id);
+		return -1;
+	}
+	return tracefile_read_on(s->files[file], off, min, out, cause);
+}
+
 /*
  * jansson refuses \u0000 in an object key (JSON_ALLOW_NUL covers values
  * only), which would hide a whole span's detail.  Rewrite the escape in

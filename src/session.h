@@ -12,6 +12,7 @@
 
 #include "source.h"
 
+struct buf;
 struct trace;
 struct span_detail;
 
@@ -95,6 +96,10 @@ struct span_detail *session_span_detail_of(const struct session *, uint32_t i,
     const char *line, char **cause);
 /* The raw line of span i (caller frees). */
 char *session_span_line(struct session *, uint32_t i, char **cause);
+/* Decompressed bytes of the session's file `file` from off on, as
+ * tracefile_read_on (a file read in order, one inflate each segment). */
+long session_read_on(struct session *, uint16_t file, uint64_t off, size_t min,
+    struct buf *out, char **cause);
 
 /* Warnings collected while reading (one line each), and the first bad
  * line's message, NULL when none. */

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "blob.h"
 #include "buf.h"
 #include "chat_view.h"
 #include "cost.h"
@@ -22,10 +23,6 @@
 #define NODE_SHIFT 24
 #define NODE_MASK ((1u << NODE_SHIFT) - 1)
 #define BLOB_NODE 0x80000000u
-/* A value this long, or that wraps to more lines, is folded to a summary
- * line until unfolded (an image's base64, a memory dump). */
-#define BLOB_BYTES 2048
-#define BLOB_LINES 24
 
 /* One *_json attribute of the State tab. */
 struct state_item {
@@ -184,109 +181,6 @@ field_time(struct vdoc *o, const char *label, int64_t ns)
 	buf_free(&b);
 }
 
-/* The media type base64 text starts like, or NULL. */
-static const char *
-blob_magic(const char *s)
-{
-	static const struct { const char *prefix, *mime; } magic[] = {
-		{ "iVBORw0KGgo", "image/png" }, { "/9j/", "image/jpeg" },
-		{ "R0lGOD", "image/gif" }, { "UklGR", "image/webp" },
-		{ "JVBERi0", "application/pdf" },
-	};
-	size_t i;
-
-	for (i = 0; i < sizeof magic / sizeof magic[0]; i++) {
-		if (strncmp(s, magic[i].prefix, strlen(magic[i].prefix)) == 0)
-			return magic[i].mime;
-	}
-	return NULL;
-}
-
-static bool
-blob_is_base64(const char *s, size_t n)
-{
-	size_t i;
-
-	for (i = 0; i < n; i++) {
-		if (!((s[i] >= 'A' && s[i] <= 'Z') || (s[i] >= 'a' && s[i] <= 'z') ||
-		    (s[i] >= '0' && s[i] <= '9') || s[i] == '+' || s[i] == '/' ||
-		    s[i] == '=' || s[i] == '\n' || s[i] == '\r'))
-			return false;
-	}
-	return true;
-}
-
-struct blob_count {
-	size_t lines;
-};
-
-static void
-blob_count_line(void *arg, const char *line, size_t n)
-{
-	((struct blob_count *)arg)->lines++;
-}
-
-/*
- * When s[0..n) is a blob, its one-line summary into out: "[base64
- * image/png 2.3 KB]", or "… 1 097 lines (30 KB), Enter to expand"; false
- * when it is short enough to show.
- */
-static bool
-blob_summary(const char *s, size_t n, int width, struct buf *out)
-{
-	struct blob_count c = { 0 };
-	struct buf safe = BUF_INIT;
-	const char *data = s, *mime = NULL, *comma;
-	size_t dn = n;
-
-	const char *p;
-	size_t nl = 0;
-
-	/* Most values are short: decide from their length and newlines
-	 * alone before wrapping anything (this runs on every selection). */
-	if (n < 64)
-		return false;
-	for (p = s; (p = memchr(p, '\n', (size_t)(s + n - p))) != NULL; p++)
-		nl++;
-	if (n < 512 && nl < BLOB_LINES / 2)
-		return false;
-	if (strncmp(s, "data:", 5) == 0 && (comma = memchr(s, ',', n < 256 ? n : 256)) != NULL &&
-	    comma - s > 12 && strncmp(comma - 7, ";base64", 7) == 0) {
-		data = comma + 1;
-		dn = n - (size_t)(data - s);
-	}
-	/* Plain base64 is taken for it only with a known start or a mix of
-	 * cases and digits: a run of one letter is text. */
-	if ((data != s || (n >= BLOB_BYTES / 4 && (blob_magic(data) != NULL ||
-	    (strpbrk(data, "0123456789+/") != NULL && strpbrk(data, "ABCDEFGHIJKLMNOPQRSTUVWXYZ") != NULL &&
-	    strpbrk(data, "abcdefghijklmnopqrstuvwxyz") != NULL)))) && blob_is_base64(data, dn)) {
-		mime = data != s ? NULL : blob_magic(data);
-		buf_adds(out, "[base64 ");
-		if (data != s)
-			buf_add(out, s + 5, (size_t)(data - 1 - 7 - (s + 5)));
-		else if (mime != NULL)
-			buf_adds(out, mime);
-		if (data != s || mime != NULL)
-			buf_addc(out, ' ');
-		fmt_size(out, (uint64_t)dn / 4 * 3);
-		buf_adds(out, "], Enter to expand");
-		return true;
-	}
-	if (n < BLOB_BYTES && nl + n / (size_t)(width > 12 ? width - 8 : 4) + 1 <= BLOB_LINES)
-		return false;
-	text_sanitize(&safe, s, n, TEXT_KEEP_NEWLINES);
-	text_wrap(safe.p, safe.len, width > 8 ? width - 4 : 4, blob_count_line, &c);
-	buf_free(&safe);
-	if (n < BLOB_BYTES && c.lines <= BLOB_LINES)
-		return false;
-	buf_adds(out, "\xe2\x80\xa6 ");
-	fmt_grouped(out, c.lines);
-	buf_adds(out, " lines (");
-	fmt_size(out, n);
-	buf_adds(out, "), Enter to expand");
-	return true;
-}
-
 /* A value, wrapped from column col, or its summary line (node `node`)
  * while blob `k` is folded. */
 static void
@@ -335,8 +229,11 @@ kv_lines(struct span_view *v, struct vdoc *o, const struct kv_list *l, int width
 			vdoc_end_line(o);
 			col = indent + 4;
 		}
+		/* A long value folds, a string or JSON (an object or array). */
 		if (v != NULL && l->v[i].str != NULL)
 			blob_or_text(v, o, i, VS_STRING, l->v[i].str, width, col);
+		else if (v != NULL)
+			blob_or_text(v, o, i, VS_NUMBER, l->v[i].json, width, col);
 		else if (l->v[i].str != NULL)
 			vdoc_add_wrapped(o, VS_STRING, l->v[i].str, strlen(l->v[i].str), width, col);
 		else
@@ -547,8 +444,8 @@ render_state(struct span_view *v, int width, struct vdoc *o)
 		json_view_render(it->jv, &tree, width, 2);
 		/* Splice the tree in, tagging its node ids with the item index. */
 		for (k = 0; k < tree.n; k++)
-			vdoc_take_line(o, &tree.lines[k], tree.lines[k].node == VDOC_NO_NODE ?
-			    VDOC_NO_NODE : ((uint32_t)i << NODE_SHIFT) | tree.lines[k].node);
+			vdoc_take_line(o, &tree.lines[k], tree.lines[k].node == VDOC_NO_NODE ||
+			    tree.lines[k].node > NODE_MASK ? VDOC_NO_NODE : ((uint32_t)i << NODE_SHIFT) | tree.lines[k].node);
 		tree.n = 0;
 	}
 	vdoc_free(&tree);
@@ -583,6 +480,21 @@ span_view_fold_all(struct span_view *v, bool folded)
 		if (v->items[i].jv != NULL)
 			json_view_set_all(v->items[i].jv, folded);
 	}
+}
+
+bool
+span_view_reveal(struct span_view *v, enum span_tab tab, const char *needle)
+{
+	size_t i;
+	bool changed = false;
+
+	if (tab != TAB_STATE)
+		return false;
+	for (i = 0; i < v->nitems; i++) {
+		if (v->items[i].jv != NULL)
+			changed |= json_view_reveal(v->items[i].jv, needle);
+	}
+	return changed;
 }
 
 /*

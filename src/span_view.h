@@ -49,6 +49,10 @@ void span_view_render(struct span_view *, enum span_tab, int width, struct vdoc 
 bool span_view_toggle(struct span_view *, const struct vline *);
 /* Fold (true) or open every JSON tree of the State tab. */
 void span_view_fold_all(struct span_view *, bool folded);
+/* Unfold the State tab's JSON containers that hold needle (a search; long
+ * values stay folded to their summary).  True when a fold changed
+ * (re-render). */
+bool span_view_reveal(struct span_view *, enum span_tab, const char *needle);
 
 const char *span_tab_name(enum span_tab);
 

@@ -6,6 +6,8 @@
  */
 #include "text.h"
 
+#include <stdint.h>
+#include <string.h>
 #include <wchar.h>
 
 #include "buf.h"
@@ -310,4 +312,63 @@ text_wrap(const char *s, size_t n, int width, text_line_fn fn, void *arg)
 		text_wrap_paragraph(s + pos, end - pos, width, fn, arg);
 		pos = end + 1;
 	}
+}
+
+/* Eight bytes at a time: 0x20 added to each byte in 'A'..'Z' (no carry
+ * crosses a byte: each lane is below 0x80 when it is a letter). */
+void
+text_fold(char *s, size_t n)
+{
+	const uint64_t ones = 0x0101010101010101ull, high = 0x8080808080808080ull;
+	uint64_t w, ge_a, gt_z, upper;
+	size_t i = 0;
+
+	for (; i + 8 <= n; i += 8) {
+		memcpy(&w, s + i, 8);
+		/* For bytes below 0x80: ge_a has 0x80 set when the byte is
+		 * >= 'A', gt_z when it is > 'Z'. */
+		ge_a = (w & ~high) + ones * (0x80 - 'A');
+		gt_z = (w & ~high) + ones * (0x80 - 'Z' - 1);
+		upper = ge_a & ~gt_z & ~w & high;
+		if (upper != 0) {
+			w |= upper >> 2;
+			memcpy(s + i, &w, 8);
+		}
+	}
+	for (; i < n; i++) {
+		if (s[i] >= 'A' && s[i] <= 'Z')
+			s[i] = (char)(s[i] + 32);
+	}
+}
+
+static unsigned char
+text_lower(unsigned char c)
+{
+	return c >= 'A' && c <= 'Z' ? (unsigned char)(c + 32) : c;
+}
+
+bool
+text_find(const char *hay, size_t n, const char *needle, size_t len, size_t *at)
+{
+	const unsigned char *h = (const unsigned char *)hay;
+	const unsigned char *nd = (const unsigned char *)needle;
+	unsigned char first, alt;
+	size_t i, k;
+
+	if (len == 0 || len > n)
+		return false;
+	first = text_lower(nd[0]);
+	alt = first >= 'a' && first <= 'z' ? (unsigned char)(first - 32) : first;
+	for (i = 0; i + len <= n; i++) {
+		if (h[i] != first && h[i] != alt)
+			continue;
+		for (k = 1; k < len && text_lower(h[i + k]) == text_lower(nd[k]); k++)
+			;
+		if (k == len) {
+			if (at != NULL)
+				*at = i;
+			return true;
+		}
+	}
+	return false;
 }

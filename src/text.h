@@ -75,4 +75,15 @@ size_t text_fit(const char *s, size_t n, int cols, int *used);
 typedef void (*text_line_fn)(void *arg, const char *line, size_t n);
 void text_wrap(const char *s, size_t n, int width, text_line_fn fn, void *arg);
 
+/*
+ * What a search finds (the browser's /, its highlights, the tree search
+ * of spansearch.c): needle[0..len) in hay[0..n), ASCII letters matched
+ * without regard to case, every other byte as it is.  *at (if non-NULL)
+ * receives where the first match starts.  An empty needle matches nothing.
+ */
+bool text_find(const char *hay, size_t n, const char *needle, size_t len, size_t *at);
+/* The lower-case form text_find compares: ASCII A-Z made a-z in s[0..n),
+ * in place. */
+void text_fold(char *s, size_t n);
+
 #endif

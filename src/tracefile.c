@@ -1089,6 +1089,38 @@ tracefile_line(struct tracefile *tf, uint64_t off, uint32_t len, char **cause)
 	return line;
 }
 
+long
+tracefile_read_on(struct tracefile *tf, uint64_t off, size_t min, struct buf *out,
+    char **cause)
+{
+	const struct gz_index *idx = gz_index(tf->gz);
+	uint64_t end = off + min, total = gz_total_out(tf->gz);
+	size_t k;
+	long got;
+
+	if (tf->rewritten) {
+		*cause = xasprintf("%s was rewritten after this span was read; its "
+		    "text is gone", tf->path);
+		return -1;
+	}
+	if (!idx->plain && (k = gz_points_upto(idx, end)) > 0 &&
+	    idx->points[k - 1].out != end)
+		end = k < idx->npoints ? idx->points[k].out : total;
+	if (end > total)
+		end = total;
+	if (end <= off)
+		return 0;
+	if (tracefile_hold(tf, cause) == -1)
+		return -1;
+	buf_reserve(out, (size_t)(end - off));
+	got = gz_read_at(tf->fd, idx, off, out->p + out->len, (size_t)(end - off), cause);
+	tracefile_release(tf);
+	if (got > 0)
+		out->len += (size_t)got;
+	out->p[out->len] = '\0';
+	return got;
+}
+
 bool
 tracefile_rewritten(const struct tracefile *tf)
 {

@@ -14,6 +14,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+struct buf;
 struct span_parser;
 struct trace;
 
@@ -79,6 +80,13 @@ void tracefile_finish(struct tracefile *, struct span_parser *, struct trace *);
 /* The raw text of the line at decompressed offset off (caller frees),
  * NUL-terminated; NULL with *cause on failure. */
 char *tracefile_line(struct tracefile *, uint64_t off, uint32_t len, char **cause);
+/* For reading a file in order (the browser's search): the decompressed
+ * bytes from off to the first access point at or past off + min (or to
+ * what has been read), appended to out, in one inflate that starts at off
+ * when off is an access point.  Returns the bytes added, 0 at the end,
+ * -1 with *cause. */
+long tracefile_read_on(struct tracefile *, uint64_t off, size_t min, struct buf *out,
+    char **cause);
 
 /* True after tracefile_read failed because the file was truncated and
  * written again in place: its new content is read by a new tracefile

@@ -46,6 +46,7 @@ struct ui_entry;
  * entry names its source, so rows of several sources share one list.
  */
 struct ui_source;
+struct spansearch;
 
 struct ui_source_ops {
 	const char *name;
@@ -173,6 +174,7 @@ struct ui_tree {
 	uint32_t s_nhits;
 	int s_dir;                   /* the direction of the jump still owed */
 	bool s_jump;                 /* select the first match found */
+	struct spansearch *s_search; /* which spans hold s_text (owned) */
 	struct ui_source *source;    /* of the open session */
 };
 
@@ -185,6 +187,8 @@ struct ui_inspector {
 	int scroll;                  /* first doc line shown */
 	int cursor;                  /* doc line under the cursor (inspector focus) */
 	char *error;                 /* why the span could not be shown */
+	char *sought;                /* the search this tab was last brought to
+	                                (its first match in view; owned) */
 };
 
 /* doc/reference.md §9 in the browser (ui_analysis.c), for the open session. */
@@ -443,12 +447,16 @@ void ui_fill(int y, int x, int w, int attr);
  * columns used. */
 int ui_put(int y, int x, int w, const char *s, size_t n, enum vstyle st, bool reverse);
 int ui_put_attr(int y, int x, int w, const char *s, size_t n, int attr);
-/* ui_put, with the first match of needle (a search; may be NULL) shown
+/* ui_put, with every match of needle (a search; may be NULL) shown
  * highlighted. */
 int ui_put_hl(int y, int x, int w, const char *s, size_t n, enum vstyle st, bool reverse,
     const char *needle);
 int ui_style_attr(enum vstyle st);
 void ui_draw_vline(const struct vline *, int y, int x, int w, int skip_cols, bool selected);
+/* A document line with every match of needle (a search; may be NULL)
+ * highlighted as ui_put_hl does. */
+void ui_draw_vline_hl(const struct vline *, int y, int x, int w, bool selected,
+    const char *needle);
 /* A rule down (vertical) or across, in the glyph set's line style. */
 void ui_draw_rule(struct ui *, int y, int x, int len, bool vertical);
 /* A centred box for an overlay (see ui_draw.c). */

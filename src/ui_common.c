@@ -12,6 +12,7 @@
 
 #include "clock.h"
 #include "filter.h"
+#include "text.h"
 #include "xmalloc.h"
 
 /* The browser's names for clock.h's readings. */
@@ -124,29 +125,11 @@ ui_filter_parse(struct ui *ui, const char *expr, struct filter **out)
 	return true;
 }
 
-/* Case-insensitive (ASCII) substring search in hay[0..n); *at gets
- * where.  Shared by the views that highlight what a search found. */
+/* text_find (the one rule) for a NUL-terminated needle. */
 bool
 ui_text_find(const char *hay, size_t n, const char *needle, size_t *at)
 {
-	size_t len = strlen(needle), i, k;
-
-	if (len == 0 || len > n)
-		return false;
-	for (i = 0; i + len <= n; i++) {
-		for (k = 0; k < len; k++) {
-			unsigned char a = (unsigned char)hay[i + k], b = (unsigned char)needle[k];
-
-			if ((a >= 'A' && a <= 'Z' ? a + 32 : a) != (b >= 'A' && b <= 'Z' ? b + 32 : b))
-				break;
-		}
-		if (k == len) {
-			if (at != NULL)
-				*at = i;
-			return true;
-		}
-	}
-	return false;
+	return text_find(hay, n, needle, strlen(needle), at);
 }
 
 bool

@@ -162,21 +162,62 @@ ui_put(int y, int x, int w, const char *s, size_t n, enum vstyle st, bool revers
 	return ui_put_attr(y, x, w, s, n, ui_style_attr(st) | (reverse ? A_REVERSE : 0));
 }
 
+/* What a search match is drawn in, over text drawn in attr. */
+static int
+ui_match_attr(bool reverse)
+{
+	return ui_style_attr(VS_LITERAL) | A_BOLD | A_UNDERLINE | (reverse ? 0 : A_REVERSE);
+}
+
+/*
+ * The one highlighting rule (list and tree rows, the inspector's lines):
+ * s[0..n), drawn in runs of styles (runs[k].off to the next run's),
+ * with every match of needle (text_find's rule) in ui_match_attr.  A match
+ * may cross runs.  Returns the columns used.
+ */
+static int
+ui_put_runs_hl(int y, int x, int w, const char *s, size_t n, const struct vrun *runs,
+    size_t nruns, bool reverse, const char *needle)
+{
+	size_t len = needle != NULL ? strlen(needle) : 0, pos = 0, at, r, end, stop;
+	size_t mstart = n, mend = n;
+	int used = 0;
+
+	if (len > 0 && text_find(s, n, needle, len, &at)) {
+		mstart = at;
+		mend = at + len;
+	}
+	for (r = 0; r < nruns && pos < n && used < w; r++) {
+		end = r + 1 < nruns ? runs[r + 1].off : n;
+		while (pos < end && used < w) {
+			if (pos >= mstart && pos < mend) {
+				stop = mend < end ? mend : end;
+				used += ui_put_attr(y, x + used, w - used, s + pos, stop - pos,
+				    ui_match_attr(reverse));
+			} else {
+				stop = mstart > pos && mstart < end ? mstart : end;
+				used += ui_put(y, x + used, w - used, s + pos, stop - pos,
+				    (enum vstyle)runs[r].style, reverse);
+			}
+			pos = stop;
+			if (pos == mend && text_find(s + pos, n - pos, needle, len, &at)) {
+				mstart = pos + at;
+				mend = mstart + len;
+			}
+		}
+	}
+	return used;
+}
+
 int
 ui_put_hl(int y, int x, int w, const char *s, size_t n, enum vstyle st, bool reverse,
     const char *needle)
 {
-	size_t at;
-	int used;
+	struct vrun run = { 0, (uint8_t)st };
 
-	if (needle == NULL || !ui_text_find(s, n, needle, &at))
+	if (needle == NULL || *needle == '\0')
 		return ui_put(y, x, w, s, n, st, reverse);
-	used = ui_put(y, x, w, s, at, st, reverse);
-	used += ui_put_attr(y, x + used, w - used, s + at, strlen(needle),
-	    ui_style_attr(VS_LITERAL) | A_BOLD | A_UNDERLINE | (reverse ? 0 : A_REVERSE));
-	used += ui_put(y, x + used, w - used, s + at + strlen(needle),
-	    n - at - strlen(needle), st, reverse);
-	return used;
+	return ui_put_runs_hl(y, x, w, s, n, &run, 1, reverse, needle);
 }
 
 void
@@ -186,6 +227,21 @@ ui_fill(int y, int x, int w, int attr)
 	if (w > 0)
 		mvhline(y, x, ' ', w);
 	attrset(A_NORMAL);
+}
+
+/* One document line, clipped to w, with what a search found highlighted
+ * (needle may be NULL). */
+void
+ui_draw_vline_hl(const struct vline *l, int y, int x, int w, bool selected,
+    const char *needle)
+{
+	if (needle == NULL || *needle == '\0' || l->text == NULL) {
+		ui_draw_vline(l, y, x, w, 0, selected);
+		return;
+	}
+	if (selected)
+		ui_fill(y, x, w, A_REVERSE);
+	ui_put_runs_hl(y, x, w, l->text, l->len, l->runs, l->nruns, selected, needle);
 }
 
 /* One document line, from column skip_cols, clipped to w. */

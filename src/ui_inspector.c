@@ -30,6 +30,8 @@ ui_inspector_clear(struct ui *ui)
 	in->view = NULL;
 	free(in->error);
 	in->error = NULL;
+	free(in->sought);
+	in->sought = NULL;
 	in->node = TRACE_NONE;
 	vdoc_free(&in->doc);
 	in->doc_width = -1;
@@ -161,6 +163,53 @@ draw_tabs(struct ui *ui)
 	}
 }
 
+/* The first line holding what the search is for, or -1. */
+static long
+first_match(struct ui *ui, long from)
+{
+	const struct vdoc *d = &ui->insp.doc;
+	size_t i;
+
+	for (i = from < 0 ? 0 : (size_t)from; i < d->n; i++) {
+		if (d->lines[i].text != NULL &&
+		    ui_text_find(d->lines[i].text, d->lines[i].len, ui->search, NULL))
+			return (long)i;
+	}
+	return -1;
+}
+
+/*
+ * A search found the span shown (the tree looks in attribute values and
+ * the status description too): bring the tab's first line that holds the
+ * text into view, once for each span, tab and search, so that scrolling
+ * away from it stays where it is put.
+ */
+static void
+seek_match(struct ui *ui)
+{
+	struct ui_inspector *in = &ui->insp;
+	long line;
+
+	if (ui->search == NULL || *ui->search == '\0' ||
+	    (in->sought != NULL && strcmp(in->sought, ui->search) == 0))
+		return;
+	free(in->sought);
+	in->sought = xstrdup(ui->search);
+	/* Held inside a folded JSON node: unfold it, then look again. */
+	if ((line = first_match(ui, 0)) < 0 && in->view != NULL &&
+	    span_view_reveal(in->view, in->tab, ui->search)) {
+		in->doc_width = -1;
+		ensure_doc(ui);
+		line = first_match(ui, 0);
+	}
+	if (line < 0)
+		return;
+	in->cursor = (int)line;
+	/* In view, with a line of what leads to it when it is far down. */
+	if (line < in->scroll || line >= in->scroll + body_h(ui))
+		in->scroll = (int)(line > 1 ? line - 1 : 0);
+}
+
 static void
 insp_draw(struct ui *ui)
 {
@@ -169,14 +218,16 @@ insp_draw(struct ui *ui)
 	size_t i;
 
 	ensure_doc(ui);
+	seek_match(ui);
 	clamp_scroll(ui);
 	draw_tabs(ui);
 	for (y = 0; y < h; y++) {
 		i = (size_t)(in->scroll + y);
 		if (i >= in->doc.n)
 			break;
-		ui_draw_vline(&in->doc.lines[i], ui->lay.insp_y + 1 + y, ui->lay.insp_x + 1,
-		    ui->lay.insp_w - 1, 0, ui->focus == FOCUS_INSPECTOR && (int)i == in->cursor);
+		ui_draw_vline_hl(&in->doc.lines[i], ui->lay.insp_y + 1 + y, ui->lay.insp_x + 1,
+		    ui->lay.insp_w - 1, ui->focus == FOCUS_INSPECTOR && (int)i == in->cursor,
+		    ui->search);
 	}
 }
 
@@ -200,6 +251,8 @@ set_tab(struct ui *ui, enum span_tab tab)
 	ui->insp.tab = tab;
 	ui->insp.doc_width = -1;
 	ui->insp.scroll = ui->insp.cursor = 0;
+	free(ui->insp.sought);
+	ui->insp.sought = NULL;
 	ui->dirty = true;
 }
 
@@ -313,7 +366,7 @@ insp_back(struct ui *ui, bool may_quit, struct ui_req *r)
 static bool
 line_has(const struct vline *l, const char *text)
 {
-	return l->text != NULL && strcasestr(l->text, text) != NULL;
+	return l->text != NULL && ui_text_find(l->text, l->len, text, NULL);
 }
 
 static void
@@ -323,6 +376,9 @@ insp_search(struct ui *ui, const char *text, int dir)
 	long n, k, i;
 
 	ensure_doc(ui);
+	/* This search moves the cursor itself: no seek_match after it. */
+	free(in->sought);
+	in->sought = xstrdup(text);
 	n = (long)in->doc.n;
 	for (k = 1; k <= n; k++) {
 		i = ((in->cursor + dir * k) % n + n) % n;

@@ -19,6 +19,7 @@
 #include "fmt.h"
 #include "text.h"
 #include "span.h"
+#include "spansearch.h"
 #include "trace.h"
 #include "treeguide.h"
 #include "xmalloc.h"
@@ -35,6 +36,10 @@
 #define COST_MIN_PANE 100
 #define NAME_COLS 64
 #define SEARCH_SLICE_MS 6
+/* Tree positions past the selection whose spans a search looks at one by
+ * one before the first match (random reads, in tree order); past them,
+ * the file pass alone, which reads each segment once. */
+#define SEARCH_ALONE 2048
 
 static void tree_select(struct ui *, uint32_t);
 
@@ -56,6 +61,7 @@ ui_tree_close(struct ui *ui)
 	free(t->keep);
 	free(t->s_text);
 	free(t->s_hit);
+	spansearch_free(t->s_search);
 	filter_free(t->filter);
 	memset(t, 0, sizeof *t);
 }
@@ -733,40 +739,35 @@ tree_back(struct ui *ui, bool may_quit, struct ui_req *r)
 	r->kind = ui->direct && may_quit ? REQ_QUIT : REQ_CLOSE_SESSION;
 }
 
-/* Whether span i holds text: its name, label or id (in memory), else
- * its raw line read back (attribute values, status description, events). */
-static bool
-span_has_text(struct ui *ui, uint32_t i, const char *text)
-{
-	struct trace *tr = tree_trace(ui);
-	const struct span *sp = trace_span(tr, i);
-	char *line, *cause = NULL;
-	bool found;
-
-	if (strcasestr(trace_str(tr, sp->name), text) != NULL ||
-	    strcasestr(trace_str(tr, sp->label), text) != NULL ||
-	    strcasestr(trace_str(tr, sp->id), text) != NULL)
-		return true;
-	if ((line = session_span_line(ui->tree.s, i, &cause)) == NULL) {
-		free(cause);
-		return false;
-	}
-	found = strcasestr(line, text) != NULL;
-	free(line);
-	return found;
-}
-
 /* A search match: a span (the filter shows) found to hold the text, or a
  * placeholder whose id does. */
 static bool
 node_is_hit(struct ui *ui, uint32_t node, const void *arg)
 {
 	struct trace *tr = tree_trace(ui);
+	const char *id;
 
-	if (trace_is_placeholder(tr, node))
-		return strcasestr(trace_str(tr, trace_placeholder_id(tr, node)),
-		    ui->tree.s_text) != NULL;
+	if (trace_is_placeholder(tr, node)) {
+		id = trace_str(tr, trace_placeholder_id(tr, node));
+		return text_find(id, strlen(id), ui->tree.s_text, strlen(ui->tree.s_text), NULL);
+	}
 	return node < ui->tree.s_nspans && ui->tree.s_hit[node] == 2;
+}
+
+/* How far the search has got, in percent: the spans it knows, or the
+ * tree positions passed from the selection on, whichever is further. */
+static unsigned
+search_percent(struct ui *ui)
+{
+	struct ui_tree *t = &ui->tree;
+	uint32_t n = trace_nodes(tree_trace(ui));
+	uint64_t done = t->s_done;
+
+	if (t->s_search != NULL && (uint64_t)spansearch_known(t->s_search) * n >
+	    done * (t->s_nspans ? t->s_nspans : 1))
+		return (unsigned)((uint64_t)spansearch_known(t->s_search) * 100 /
+		    (t->s_nspans ? t->s_nspans : 1));
+	return (unsigned)(done * 100 / (n ? n : 1));
 }
 
 /* "match i of N", and whether the jump went round the end. */
@@ -788,7 +789,7 @@ search_report(struct ui *ui, uint32_t from, uint32_t node, int dir)
 	}
 	if (t->s_done < n)
 		ui_search_note(ui, "match %u of %u so far, searching %u%%...%s", rank, total,
-		    (unsigned)((uint64_t)t->s_done * 100 / (n ? n : 1)),
+		    search_percent(ui),
 		    wrapped ? dir > 0 ? "  (wrapped to the top)" : "  (wrapped to the bottom)" : "");
 	else
 		ui_search_note(ui, "match %u of %u%s", rank, total,
@@ -803,9 +804,13 @@ search_jump(struct ui *ui, int dir)
 
 	if (node == TRACE_NONE) {
 		if (ui->tree.s_done < trace_nodes(tree_trace(ui)))
-			ui_message(ui, false, "searching for '%s'...", ui->tree.s_text);
-		else
+			ui_search_note(ui, "searching for '%s'... %u%%", ui->tree.s_text,
+			    search_percent(ui));
+		else {
+			free(ui->search_note);
+			ui->search_note = NULL;
 			ui_message(ui, true, "no span matches '%s'", ui->tree.s_text);
+		}
 		return;
 	}
 	ui->tree.s_jump = false;
@@ -814,60 +819,102 @@ search_jump(struct ui *ui, int dir)
 }
 
 /*
- * Look at spans in tree order from where the search started until the
- * deadline; the first match found after the selection is selected then
- * and there.  True while spans are left.
+ * Move the search's frontier on: the tree positions from where it
+ * started whose spans are known (spansearch.c), in order, so that the
+ * first match found after the selection is the first there is.  alone:
+ * look at unknown spans one by one (their lines read back alone) until
+ * until_us; else stop at the first unknown one.
  */
-bool
-ui_tree_search_work(struct ui *ui, int64_t deadline_ms)
+static void
+search_advance(struct ui *ui, bool alone, int64_t until_us)
 {
 	struct ui_tree *t = &ui->tree;
-	struct trace *tr;
-	uint32_t n, node, k;
+	struct trace *tr = tree_trace(ui);
+	uint32_t n = trace_nodes(tr), node, k;
+	enum spansearch_result r;
 
-	if (t->s_text == NULL || t->s == NULL ||
-	    t->s_done >= trace_nodes(tree_trace(ui)))
-		return false;
-	tr = tree_trace(ui);
-	tree_rows_if_dirty(ui);
-	n = trace_nodes(tr);
-	/* A span read back from a gzip file can cost a good part of a
-	 * millisecond: look at the clock after each, and leave the turn's
-	 * budget half to reading and drawing. */
-	if (deadline_ms > ui_now_ms() + SEARCH_SLICE_MS)
-		deadline_ms = ui_now_ms() + SEARCH_SLICE_MS;
 	for (k = 0; t->s_done < n; k++) {
-		if (k > 0 && ui_now_ms() >= deadline_ms)
-			break;
 		node = trace_order(tr, (uint32_t)(((int64_t)t->s_start + (int64_t)t->s_dir *
 		    (t->s_done + 1)) % n + n) % n);
-		t->s_done++;
 		if (trace_is_placeholder(tr, node) || node >= t->s_nspans ||
-		    t->s_hit[node] != 0)
+		    t->s_hit[node] != 0) {
+			t->s_done++;
 			continue;
-		if (t->filter != NULL && !span_matches(ui, node))
+		}
+		/* Spans the filter hides are not matches: never read them. */
+		if (t->filter != NULL && !span_matches(ui, node)) {
 			t->s_hit[node] = 1;
-		else
-			t->s_hit[node] = span_has_text(ui, node, t->s_text) ? 2 : 1;
+			t->s_done++;
+			continue;
+		}
+		if ((r = spansearch_get(t->s_search, node)) == SPANSEARCH_UNKNOWN) {
+			if (!alone || (k > 0 && ui_now_us() >= until_us))
+				break;
+			r = spansearch_span(t->s_search, node);
+		}
+		t->s_hit[node] = r == SPANSEARCH_YES ? 2 : 1;
+		t->s_done++;
 		if (t->s_hit[node] == 2) {
 			t->s_nhits++;
 			if (t->s_jump)
 				search_jump(ui, t->s_dir);
 		}
 	}
+}
+
+/*
+ * Search a slice of the session until the deadline.  While the first
+ * jump is owed, a third of the slice goes to the spans just past the
+ * selection (SEARCH_ALONE of them), one by one: a match a few rows on
+ * shows at once.  The rest
+ * reads the files in order (spansearch_work), which finds every match of
+ * a 200 000-span session in about a second.  True while spans are left.
+ */
+bool
+ui_tree_search_work(struct ui *ui, int64_t deadline_ms)
+{
+	struct ui_tree *t = &ui->tree;
+	uint32_t n;
+	unsigned pct;
+	int64_t deadline_us, start_us = ui_now_us();
+
+	if (t->s_text == NULL || t->s == NULL || t->s_search == NULL ||
+	    t->s_done >= trace_nodes(tree_trace(ui)))
+		return false;
+	tree_rows_if_dirty(ui);
+	n = trace_nodes(tree_trace(ui));
+	/* Leave the turn's budget half to reading and drawing. */
+	if (deadline_ms > start_us / 1000 + SEARCH_SLICE_MS)
+		deadline_ms = start_us / 1000 + SEARCH_SLICE_MS;
+	deadline_us = deadline_ms * 1000;
+	pct = search_percent(ui);
+	if (t->s_jump && t->s_done < SEARCH_ALONE)
+		search_advance(ui, true, start_us + (deadline_us - start_us) / 3);
+	if (t->s_done < n && ui_now_us() < deadline_us)
+		spansearch_work(t->s_search, deadline_us);
+	search_advance(ui, false, 0);
 	if (t->s_done >= n) {
 		if (t->s_jump)
 			search_jump(ui, t->s_dir);
 		else if (ui->search_note != NULL)
 			search_report(ui, TRACE_NONE, t->sel, t->s_dir);
+		ui->dirty = true;
+	} else if (search_percent(ui) != pct) {
+		/* Progress shows; a frame per slice would cost more than the
+		 * slice. */
+		if (t->s_jump)
+			ui_search_note(ui, "searching for '%s'... %u%%", t->s_text,
+			    search_percent(ui));
+		else if (ui->search_note != NULL)
+			search_report(ui, TRACE_NONE, t->sel, t->s_dir);
 	}
-	ui->dirty = true;
 	return t->s_done < n;
 }
 
 /* Search every span, not only visible rows: a match inside a collapsed
  * subtree is revealed.  A new text (or a session that grew since) starts
- * a search; n and N then step through what it found. */
+ * a search; n and N then step through what it found.  What spans hold the
+ * text is kept across filters (spansearch.c knows nothing of them). */
 static void
 tree_search(struct ui *ui, const char *text, int dir)
 {
@@ -879,6 +926,11 @@ tree_search(struct ui *ui, const char *text, int dir)
 	    t->s_nspans != trace_count(tr)) {
 		free(t->s_text);
 		free(t->s_hit);
+		if (t->s_search == NULL || strcmp(spansearch_text(t->s_search), text) != 0 ||
+		    spansearch_count(t->s_search) != trace_count(tr)) {
+			spansearch_free(t->s_search);
+			t->s_search = spansearch_new(t->s, text);
+		}
 		t->s_text = xstrdup(text);
 		t->s_nspans = trace_count(tr);
 		t->s_hit = xcalloc(t->s_nspans ? t->s_nspans : 1, 1);
@@ -889,6 +941,8 @@ tree_search(struct ui *ui, const char *text, int dir)
 		t->s_jump = true;
 		/* Small sessions are searched at once. */
 		ui_tree_search_work(ui, ui_now_ms() + SEARCH_SLICE_MS);
+		if (t->s_jump)
+			search_jump(ui, dir);
 		return;
 	}
 	search_jump(ui, dir);

@@ -529,6 +529,28 @@ START_TEST(test_json_wrap)
 }
 END_TEST
 
+/* Open every long string (folded to a summary line) of jv at width. */
+static void
+open_strings(struct json_view *jv, int width)
+{
+	struct vdoc vd = VDOC_INIT;
+	size_t i;
+	bool more = true;
+
+	while (more) {
+		more = false;
+		json_view_render(jv, &vd, width, 0);
+		for (i = 0; i < vd.n; i++) {
+			if (vd.lines[i].folded && vd.lines[i].node >= json_view_nodes(jv)) {
+				ck_assert(json_view_toggle(jv, vd.lines[i].node));
+				more = true;
+			}
+		}
+		vdoc_clear(&vd);
+	}
+	vdoc_free(&vd);
+}
+
 START_TEST(test_json_wrap_width)
 {
 	struct json_view *jv;
@@ -555,6 +577,7 @@ START_TEST(test_json_wrap_width)
 	    "\xe6\x97\xa5\xe6\x97\xa5\xe6\x97\xa5\xe6\x97\xa5\xe6\x97\xa5\"]}");
 	jv = parse_ok(doc.p);
 	for (width = 25; width <= 60; width += 5) {
+		open_strings(jv, width);
 		json_view_render(jv, &vd, width, 0);
 		ck_assert_uint_gt(vd.n, 50);
 		for (i = 0; i < vd.n; i++) {
@@ -594,13 +617,75 @@ START_TEST(test_json_huge_string)
 		buf_adds(&doc, i % 20 == 19 ? "line end\\n" : "0123456789");
 	buf_adds(&doc, "\"}");
 	jv = parse_ok(doc.p);
+	/* Folded to one line, as a long attribute value is (blob.h)... */
 	json_view_render(jv, &vd, 100, 2);
+	ck_assert_uint_eq(vd.n, 3);
+	ck_assert_str_eq(vd.lines[1].text, "    \"output\": \xe2\x80\xa6 450 lines (29 KB), Enter to expand");
+	ck_assert_uint_eq(vd.lines[1].node, 2);
+	ck_assert_uint_eq(vd.lines[1].folded, 1);
+	vdoc_clear(&vd);
+	/* ... and Enter (its line's node) shows it in full. */
+	ck_assert(json_view_toggle(jv, 2));
+	json_view_render(jv, &vd, 100, 2);
+	ck_assert_uint_eq(vd.lines[1].node, 2);
+	ck_assert_uint_eq(vd.lines[1].folded, 0);
 	for (i = 0; i < vd.n; i++) {
 		ck_assert_int_le(text_width(vd.lines[i].text, vd.lines[i].len), 100);
 		total += vd.lines[i].len;
 	}
 	ck_assert_uint_gt(total, 30000);
+	vdoc_clear(&vd);
+	/* Folding everything folds it again; a short string never folds. */
+	json_view_set_all(jv, true);
+	json_view_render(jv, &vd, 100, 2);
+	ck_assert_uint_eq(vd.n, 3);
+	vdoc_clear(&vd);
+	json_view_free(jv);
+	jv = parse_ok("{\"a\": \"short\", \"b\": [1]}");
+	ck_assert(!json_view_toggle(jv, 2 + 1));
+	ck_assert(!json_view_toggle(jv, 2 + 3));
 	vdoc_free(&vd);
+	json_view_free(jv);
+	buf_free(&doc);
+}
+END_TEST
+
+/* A search's text inside folded containers: they open, nothing else
+ * does; a long string holding it stays folded. */
+START_TEST(test_json_reveal)
+{
+	struct json_view *jv;
+	struct buf doc = BUF_INIT;
+	char *text;
+	size_t i;
+
+	buf_adds(&doc, "{\"a\": {\"b\": [1, 2]}, \"c\": {\"d\": [{\"x\": \"Find-Me\"}]},"
+	    " \"long\": \"");
+	for (i = 0; i < 300; i++)
+		buf_printf(&doc, "memory line %zu\\n", i);
+	buf_adds(&doc, "\", \"e\": {\"f\": 1}}");
+	jv = parse_ok(doc.p);
+	json_view_set_all(jv, true);
+	text = view_text(jv, 80, 0);
+	ck_assert_ptr_null(strstr(text, "Find-Me"));
+	free(text);
+	ck_assert(json_view_reveal(jv, "find-me"));
+	text = view_text(jv, 80, 0);
+	/* "c" and what is inside open; "a" and "e" stay folded. */
+	ck_assert_ptr_nonnull(strstr(text, "\"x\": \"Find-Me\""));
+	ck_assert_ptr_nonnull(strstr(text, "\"a\": {...} 1 key"));
+	ck_assert_ptr_nonnull(strstr(text, "\"e\": {...} 1 key"));
+	free(text);
+	ck_assert(!json_view_reveal(jv, "find-me"));
+	ck_assert(!json_view_reveal(jv, "not there"));
+	ck_assert(!json_view_reveal(jv, "memory line 250"));
+	text = view_text(jv, 80, 0);
+	ck_assert_ptr_null(strstr(text, "memory line 250"));
+	free(text);
+	ck_assert(json_view_reveal(jv, "\"f\""));
+	text = view_text(jv, 80, 0);
+	ck_assert_ptr_nonnull(strstr(text, "\"f\": 1"));
+	free(text);
 	json_view_free(jv);
 	buf_free(&doc);
 }
@@ -1012,6 +1097,7 @@ views_suite(void)
 	tcase_add_test(tc, test_json_wrap);
 	tcase_add_test(tc, test_json_wrap_width);
 	tcase_add_test(tc, test_json_huge_string);
+	tcase_add_test(tc, test_json_reveal);
 	tcase_add_test(tc, test_json_styles);
 	suite_add_tcase(s, tc);
 
