@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* blob.c — values too long to show in full; see blob.h. */
 #include "blob.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * blob.h — when a value is too long to show in full: an image's base64, a
  * memory dump.  The inspector folds such a value to a one-line summary

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * buf.h — a growable byte buffer, always NUL-terminated.
  * Owns its memory; buf_detach hands it to the caller.

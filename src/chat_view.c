@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * chat_view.c — the LLM conversation behind a span, rendered as a chat.
  *

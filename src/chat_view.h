@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * chat_view.h — the LLM conversation behind a span, as a chat (doc/reference.md §6).
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* cli.c — headless output: session list, span tree dump, tail. */
 #include "cli.h"
 

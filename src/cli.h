@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * cli.h — the headless modes (doc/reference.md §5): --list, --dump and --tail, as
  * text for people or JSON for scripts.  Each returns the exit status

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * cli_diff.c — --diff A B: two runs compared (diff.c), as a tree with
  * +/-/~ marks for people or JSON Lines for scripts (doc/reference.md §9).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * clock.h — the one reading of the monotonic clock: the browser's loop,
  * its timers and timing log, the HTTP client's timeouts and the event

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* cost.c — token cost by the price table; see cost.h. */
 #include "cost.h"
 

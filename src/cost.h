@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * cost.h — what a session's tokens cost (doc/reference.md §9), from the price table
  * (prices.h) and the model rule of usage.h, on the span index.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* critpath.c — the CRISP critical path on the span index; see critpath.h. */
 #include "critpath.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * critpath.h — the critical path of a session or a subtree (doc/reference.md §9): the
  * chain of spans that determined its wall time, by the rule Jaeger and

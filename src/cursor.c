@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* cursor.c — selection and scrolling arithmetic; see cursor.h. */
 #include "cursor.h"
 

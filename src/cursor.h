@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * cursor.h — a selection among n rows shown h at a time: moving it,
  * paging, clamping, and which row to show first.  Every list of the

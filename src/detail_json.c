@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * detail_json.c — a span's detail fields written straight from its line.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * detail_json.h — a span's detail fields for --dump --json --detail,
  * written straight from its line with the pull scanner (jscan.c).

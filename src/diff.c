@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* diff.c — matching two span trees into one merged tree; see diff.h. */
 #include "diff.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * diff.h — compare two runs (doc/reference.md §9 "Compare two runs"): the span trees of
  * two traces merged into one tree of rows, each span of A matched with a

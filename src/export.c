@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* export.c — span JSON, Markdown outlines and OSC 52; see export.h. */
 #include "export.h"
 

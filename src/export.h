@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * export.h — getting things out of the browser (doc/reference.md §9): a span as JSON,
  * a subtree as a Markdown outline, and the OSC 52 sequence that puts text

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * filter.c — the filter language shared by the UI (`f`) and --filter.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* fmt.c — times, durations and counts as text; see fmt.h. */
 #include "fmt.h"
 

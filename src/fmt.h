@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * fmt.h — turning times, durations and counts into text, the same way in
  * headless output and in the UI.

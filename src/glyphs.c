@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * glyphs.c — the UTF-8 and ASCII glyph sets (see glyphs.h).
  */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * glyphs.h — the one table of the characters the program draws with,
  * in a UTF-8 set and an ASCII set chosen by the locale's codeset.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* gz.c — streaming multi-member gzip decoder with random-access points. */
 #include "gz.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * gz.h — streaming decoder for trace bytes: plain text or gzip with any
  * number of concatenated members (doc/reference.md §1), fed in arbitrary pieces.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* gzcache.c — a few decoded segments of a gzip stream, for random reads. */
 #include "gzcache.h"
 

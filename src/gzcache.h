@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * gzcache.h — decoded pieces of one gzip stream kept for random reads.
  *

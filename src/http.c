@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * http.c — libcurl multi, driven by the caller's poll(); see http.h.
  *

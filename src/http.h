@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * http.h — HTTP GETs on libcurl's multi interface, driven from the
  * program's own poll() loop (the UI never waits on the network).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* inflater.c — raw deflate with ISA-L or zlib. */
 #ifdef HAVE_CONFIG_H
 #include "config.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * inflater.h — raw deflate decoding (no gzip wrapper: gz.c parses that)
  * with two backends: Intel ISA-L's isal_inflate when the build has it

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * jnorm.c — the pre-pass before jansson (see jnorm.h).
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * jnorm.h — the one pre-pass that makes a JSON text jansson can parse
  * out of what the traces hold (doc/reference.md §2.7).

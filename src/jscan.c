@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * jscan.c — the pull JSON scanner and its scratch arena; see jscan.h.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * jscan.h — a pull scanner over one JSON text held in memory.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * json_view.c — a JSON value as a foldable, pretty-printed tree of lines
  * (see json_view.h).

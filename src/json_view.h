@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * json_view.h — a JSON value as a foldable, pretty-printed tree of lines.
  *

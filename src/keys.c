@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* keys.c — the action table and key names; see keys.h. */
 #include "keys.h"
 

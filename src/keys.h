@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * keys.h — every action of the browser, where it applies, its help text
  * and its key codes, in one table.  Key dispatch and the `?` help screen

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* lineedit.c — readline-style editing of one line, and prompt histories;
  * see lineedit.h. */
 #include "lineedit.h"

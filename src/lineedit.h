@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * lineedit.h — one line of text being typed, edited as readline users
  * expect, and the history of one prompt.  No curses here: the UI maps

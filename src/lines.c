@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* lines.c — complete '\n' lines out of a byte stream. */
 #include "lines.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * lines.h — complete lines out of a stream of decompressed bytes.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * main.c — command line → one of the modes: browse (interactive), --list,
  * --dump, --tail, --events, --critical-path, --stats, --diff.  Exit status: 0

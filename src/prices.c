@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* prices.c — the model price table and its matching rules; see prices.h. */
 #include "config.h"
 

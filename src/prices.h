@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * prices.h — the model price table (doc/reference.md §9): USD per million input,
  * output and cache-read tokens, from the table shipped with the program

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * remote.c — the inspector's HTTP API client: the base URL, the
  * client object, and the error messages every request shares; see remote.h.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * remote.h — the client of a remote mcp-agent inspector's HTTP API
  * (doc/reference.md §4): the session list (remote_sessions.c), trace

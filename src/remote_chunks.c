@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * remote_chunks.c — a real inspector's rotated chunk rows, folded into their
  * session (doc/reference.md §4, last bullet).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * remote_chunks.h — folding a real inspector's rotated chunk rows of
  * /sessions (ID.jsonl.chunk_N) into their session's row (doc/reference.md §4).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * remote_events.c — the event stream (/events over sse.c) with its
  * reconnect policy, and reading one event; see remote.h.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * remote_int.h — what the remote client's modules (remote.c,
  * remote_sessions.c, remote_trace.c, remote_events.c) share; not for

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * remote_sessions.c — GET /sessions: the session list, parsed and
  * folded (remote_chunks.h); see remote.h.

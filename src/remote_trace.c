@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * remote_trace.c — a session's trace downloaded into a spool, then
  * tailed with Range; see remote.h.

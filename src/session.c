@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* session.c — reading a session's files and deriving its meta. */
 #include "session.h"
 

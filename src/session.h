@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * session.h — a session being read: its files, its span index, and the
  * session meta derived from it (doc/reference.md §3, same meaning as the inspector's

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* settings.c — the user's configuration file; see settings.h. */
 #include "settings.h"
 

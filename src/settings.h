@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * settings.h — the user's configuration file,
  * $XDG_CONFIG_HOME/mcp-inspect-tui/config (else ~/.config/…): one

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* source.c — trace sources and session enumeration; see source.h. */
 #include "source.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * source.h — where sessions come from (doc/reference.md §1) and which files make up
  * each session.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* sources.c — several SOURCE arguments: short names, ids across them; see sources.h. */
 #include "sources.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * sources.h — several SOURCE arguments at once (doc/reference.md §5):
  * the short name each is shown by, and a session id resolved across

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * span.h — what the fast parse pass extracts from one span.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * span_detail.h — one span's full detail, parsed with jansson on demand.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * span_names.c — the one table of names for each span enum (type,
  * status, kind): what output prints and what the parsers match.

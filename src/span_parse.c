@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * span_parse.c — the fast index pass: one trace line → span_fields, and
  * the span model rules (type, label, names) that go with them.

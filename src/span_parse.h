@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * span_parse.h — the fast index pass: one line of a trace → span_fields.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* span_view.c — the inspector's tabs for one span; see span_view.h. */
 #include "span_view.h"
 

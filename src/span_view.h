@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * span_view.h — the inspector's three tabs for one span, as documents of
  * display lines (no curses): Attributes, State / Result, Context.

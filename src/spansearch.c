@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* spansearch.c — which spans of a session hold a text; see spansearch.h. */
 #include "spansearch.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * spansearch.h — which spans of a session hold a text: the browser's tree
  * search (doc/reference.md §6).

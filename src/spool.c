@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * spool.c — unlinked temporary files and the spool limit (see spool.h).
  */

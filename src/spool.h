@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * spool.h — the unlinked temporary files that hold text read once and
  * read back many times: standard input (tracefile.c) and remote traces

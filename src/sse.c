@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * sse.c — the WHATWG event-stream parser (HTML, "Server-sent events",
  * parsing and interpreting an event stream); see sse.h.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * sse.h — a WHATWG event-stream parser (the EventSource parsing model),
  * pure and byte-fed: no I/O, no clock.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* stats.c — span groups, percentiles and the wall-time split; see stats.h. */
 #include "stats.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * stats.h — where a session's time, tokens and money went (doc/reference.md §9):
  * groups of spans per tool, model, agent and span type, each with count,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* strtab.c — interned strings; see strtab.h. */
 #include "strtab.h"
 

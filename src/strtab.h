@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * strtab.h — interned strings: each distinct byte string is stored once
  * and named by a small integer id.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * text.c — making untrusted text safe and measuring it for a terminal.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* textq.c — a bounded single-producer, single-consumer queue of blocks. */
 #include "textq.h"
 

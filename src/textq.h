@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * textq.h — a bounded queue of text blocks from one thread to another.
  *

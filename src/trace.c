@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* trace.c — span index, string interning, tree and totals; see trace.h. */
 #include "trace.h"
 

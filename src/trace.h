@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * trace.h — the span index of one session: compact span records, the
  * interned strings they name, the span tree and running totals.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* tracefile.c — indexing one trace file, following it, fetching lines back. */
 #include "tracefile.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * tracefile.h — one trace file (or standard input) being indexed.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* treeguide.c — tree guides before a span; see treeguide.h. */
 #include "treeguide.h"
 

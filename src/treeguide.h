@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * treeguide.h — the guides drawn before a span in a tree ("│  ├─"), for
  * the headless --dump tree and the browser's span tree alike: which

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * ui.c — the browser's terminal, its one poll() loop, which pane has the
  * keys (ui_pane), key and mouse dispatch through the pane tables, and the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * ui.h — the interactive browser's state, shared by the ui*.c files (the
  * only files besides keys.c that use curses).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * ui_analysis.c — the browser's side of doc/reference.md §9: the critical path in the
  * span tree (a mark on its spans, `c` for "critical path only"), cost in

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * ui_common.c — what every pane of the browser uses and nothing else
  * provides: the status-bar message, the clock, filter parsing, text

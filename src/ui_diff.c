@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * ui_diff.c — comparing two runs in the browser (doc/reference.md §9): `m` marks a
  * session, `D` opens the diff of the marked one (A) against the open one

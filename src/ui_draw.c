@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * ui_draw.c — the drawing helpers every pane and the frame share: colours,
  * the glyph table, the layout, text, document lines, rules and boxes.

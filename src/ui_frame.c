@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * ui_frame.c — the frame around the panes: the title bar, the status bar
  * (a message or the first warning, the pane's key hints, its counts), the

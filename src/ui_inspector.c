@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * ui_inspector.c — the inspector panel: three tabs of one span.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * ui_local.c — the local source of sessions (ui.h's ui_source_ops): a
  * directory looked at again every second (the sweep below), one file (or

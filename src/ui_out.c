@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * ui_out.c — getting things out of the browser (doc/reference.md §9): `y` / `Y` copy
  * with OSC 52, `o` opens the value in $PAGER, `|` pipes it into a shell

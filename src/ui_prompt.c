@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * ui_prompt.c — the keys of a prompt line (search, filter; the pipe
  * prompt later): readline's editing keys mapped onto lineedit.c, and the

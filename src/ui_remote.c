@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * ui_remote.c — the browser on a remote inspector.
  *

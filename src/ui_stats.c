@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * ui_stats.c — the stats pane (`s`): span groups per tool, model, agent and
  * type of the open session (ui_analysis.c computes and sorts them), the

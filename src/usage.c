@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* usage.c — tokens by model with the parent rule; see usage.h. */
 #include "usage.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * usage.h — tokens by model, as spans arrive (doc/reference.md §9 cost).
  *

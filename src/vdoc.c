@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * vdoc.c — a document of display lines with style runs (see vdoc.h).
  *

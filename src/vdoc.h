@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * vdoc.h — a document of display lines: what the inspector's text views
  * (attributes, state JSON, chat) produce and the UI draws.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* workpool.c — independent jobs over the cores, joined before returning. */
 #include "workpool.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * workpool.h — run independent jobs on the machine's cores.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* xmalloc.c — see xmalloc.h. */
 #include "xmalloc.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * xmalloc.h — allocation that cannot fail (it exits with a message), and
  * the house convention for errors: functions return -1 and set a

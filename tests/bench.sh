@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # bench.sh — the performance figures of doc/reference.md §8, from one run.
 #
 #   sh tests/bench.sh                  # or: make bench

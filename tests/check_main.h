@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * check_main.h — the one way a Check suite runs: every tests/test_*.c
  * has `main` return check_main(its_suite, "test_name", locale).

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
 """compare_pairs.py — second runs made from a demo trace, for compare.test.
 
 Usage: compare_pairs.py IN.jsonl.gz OUT.jsonl MODE

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * gentrace — a deterministic generator of mcp-agent trace files, for the
  * demo data in data/, for tests and for the benchmarks of doc/reference.md §8.

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
 """hostile_fixtures.py — write hostile trace files for tests/hostile_traces.test.
 
 Usage: hostile_fixtures.py DIR [--big]

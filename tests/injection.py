@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
 """Terminal-injection fixtures and the raw-output check (doc/reference.md §7).
 
     injection.py write DIR     write DIR/inject.jsonl: one paused session

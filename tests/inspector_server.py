@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
 """A stand-in for the mcp-agent inspector's HTTP API, for tests.
 
 Serves a directory of trace files the way the inspector does (doc/reference.md §4):

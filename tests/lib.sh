@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # lib.sh — helpers for the shell tests that drive the built binary.
 # Sourced by tests/*.test; each test calls ok/fail and ends with `finish`,
 # which prints "N passed, N failed" and sets the exit status.

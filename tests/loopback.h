@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * loopback.h — a listening socket on 127.0.0.1 at a port the kernel picks,
  * for the unit tests that need a server (test_http, test_inspector).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * test_analysis.c — doc/reference.md §9's analyses on hand-built span indexes: the
  * critical path's hard cases (overlapping children, a child ending after

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * test_chat.c — unit tests for chat_view.c: the LLM conversation of a span
  * rendered as a chat, in every shape the traces carry, and never unsafe,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * test_chunks.c — remote_chunks.c: a real inspector's rotated chunk rows of
  * /sessions folded into their session's row (doc/reference.md §4, last bullet).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * test_cursor.c — unit tests for cursor.c: the moving, paging and
  * scrolling every list of the browser shares.

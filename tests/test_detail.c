@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * test_detail.c — span_detail: the three formats normalised alike, the
  * values Python writes that jansson refuses, and hostile input.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * test_detail_json.c — detail_json_write against the jansson path: for
  * every line of the sample traces and for the odd lines below, what it

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * test_diff.c — the run matcher (diff.c) on hand-made pairs of traces:
  * identical runs, a step added or removed, a retry loop that ran twice,

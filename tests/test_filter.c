@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * test_filter.c — unit tests for filter.c: parsing the filter language,
  * its error messages, and matching spans and sessions.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* test_gz.c — tests for the streaming gzip decoder and random access. */
 #include <check.h>
 #include <stdbool.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * test_http.c — the body flow of http.c against a real socket: bytes that
  * arrive past a turn's budget are held, handed on in order and before the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* test_inspector.c — the pure parts of the inspector client that stand
  * between a hostile server and the program: the session list parser, the
  * trace URL escaping, the error-body line and the spool size setting; and

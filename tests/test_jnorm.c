@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * test_jnorm.c — unit tests for jnorm.c, the pre-pass before jansson:
  * each rewrite, what it leaves alone, and that jansson then reads it.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * test_lineedit.c — unit tests for lineedit.c: readline-style editing of
  * the browser's prompts, and each prompt's history.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* test_lines.c — tests for splitting a byte stream into lines. */
 #include <check.h>
 #include <stdlib.h>

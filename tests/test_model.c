@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * test_model.c — the trace model and session rules (doc/reference.md §3) and source
  * enumeration (doc/reference.md §1): tree order, orphans and placeholders, duplicate

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * test_parse.c — unit tests of jscan (the JSON pull scanner) and
  * span_parse (trace line → span_fields, type rules, labels, times).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * test_pipe.c — the two-thread read (tracefile.c, textq.c): the queue
  * keeps order and content across threads, and a file read to its end on

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * test_rules.c — the field rules of span_parse.h, which the index pass
  * (span_parse.c: tree, list, filters) and the inspector (span_detail.c)

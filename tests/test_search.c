@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * test_search.c — the tree search (spansearch.c): the file pass and the
  * span-by-span path give the same answers, and both are what the search

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* test_settings.c — tests for the user's configuration file (settings.c). */
 #include <check.h>
 #include <stdio.h>

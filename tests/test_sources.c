@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* test_sources.c — several sources at once (sources.c): short names and
  * a session id resolved across them. */
 #include <check.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* test_sse.c — tests for the WHATWG event-stream parser. */
 #include <check.h>
 #include <malloc.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * test_text.c — unit tests for text.c: sanitizing hostile text, display
  * widths, fitting and wrapping.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * test_tokens.c — doc/reference.md §3's token rule: one copy (span_response_tokens),
  * and the index pass, the tree and the Context tab agreeing on every span

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * test_views.c — unit tests for the display-line views: vdoc.c (styled
  * lines, sanitising, wrapping) and json_view.c (pretty JSON, numbers as

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # valgrind.sh — the log compiler of `make check-valgrind`: runs one test of
 # the suite with memcheck watching every process of ours that it starts.
 #

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * fuzz_chat.c — libFuzzer target for the Context tab's chat view
  * (chat_view.c, and json_view.c for the shapes it shows as JSON).

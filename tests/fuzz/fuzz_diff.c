@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * fuzz_diff.c — differential libFuzzer target: the fast index pass
  * (span_parse.c, jscan, no tree) against the jansson parse of the same

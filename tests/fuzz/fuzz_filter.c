@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * fuzz_filter.c — libFuzzer target for the filter language (filter.c),
  * shared by --filter and the UI's `f` prompt.

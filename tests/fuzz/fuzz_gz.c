@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * fuzz_gz.c — libFuzzer target for the streaming gzip reader (gz.c) and
  * the line splitter behind it (lines.c), and for random access by

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * fuzz_json_view.c — libFuzzer target for the State/Result tab's JSON
  * view (json_view.c: pre-pass, jansson, node array, folding, wrapping).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * fuzz_parse.c — libFuzzer target for the line parsers: the fast index
  * pass (span_parse_line, all three formats of doc/reference.md §2) and, for every

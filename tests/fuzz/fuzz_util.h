@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * fuzz_util.h — small helpers shared by the libFuzzer targets in this
  * directory (header-only, so each target stays one .c file plus the

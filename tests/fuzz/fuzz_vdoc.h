@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * fuzz_vdoc.h — the invariants every rendered vdoc must keep, checked by
  * the json_view and chat targets: doc/reference.md §7 (nothing unsafe reaches the

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
 """make_seeds.py — the seeds of the fuzz targets that need JSON or gzip
 know-how (run.sh makes the rest with plain shell tools).
 

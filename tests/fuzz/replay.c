@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * replay.c — a main() for the libFuzzer targets in this directory, so
  * that their crashers and seeds run as regression tests on any machine:

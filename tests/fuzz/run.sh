@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # run.sh — build and run the libFuzzer targets in tests/fuzz (README.md).
 #
 #   run.sh              build, make the seed corpora, fuzz every target for
