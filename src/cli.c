@@ -583,14 +583,20 @@ cli_list_text_row(struct buf *b, const struct session_meta *m, const char *sourc
 /* A remote session whose trace gave no span (not written yet, or it
  * failed, which was reported) is shown as the inspector describes it. */
 static void
-cli_remote_meta(struct session_meta *m, const struct remote_session *s)
+cli_remote_meta(struct session_summary *sum, const struct remote_session *s)
 {
+	struct session_meta *m = &sum->meta;
+
 	if (s->title != NULL) {
 		free(m->title);
 		m->title = xstrdup(s->title);
 	}
-	if (s->engine != NULL)
-		m->engine = s->engine;
+	/* A copy the summary owns: the row outlives the inspector's list
+	 * (rows of several sources are printed after all are read). */
+	if (s->engine != NULL) {
+		free(sum->engine);
+		m->engine = sum->engine = xstrdup(s->engine);
+	}
 	m->status = session_status_parse(s->status);
 	m->started_at = s->started_at;
 	m->ended_at = s->ended_at;
@@ -601,12 +607,12 @@ cli_remote_meta(struct session_meta *m, const struct remote_session *s)
  * the inspector's stands (with its title and times, which it read from
  * every file), and what is missing is said (doc/reference.md §4). */
 static void
-cli_remote_partial(struct session_meta *m, const struct remote_session *s)
+cli_remote_partial(struct session_summary *sum, const struct remote_session *s)
 {
 	cli_error("warning: session %s: %u rotated chunk%s not served by the "
 	    "inspector (counts are of the base file; status, title and times "
 	    "are the inspector's)", s->id, s->chunks, s->chunks == 1 ? "" : "s");
-	cli_remote_meta(m, s);
+	cli_remote_meta(sum, s);
 }
 
 /* Standard input not read to its end (spool limit, full disk) is a
@@ -657,9 +663,9 @@ cli_list_source(const struct source *src, size_t k, const struct cli_opts *o,
 	*rows = xreallocarray(*rows, *nrows + n + 1, sizeof **rows);
 	for (i = 0; i < n; i++) {
 		if (remote.ins != NULL && sums[i].meta.span_count == 0)
-			cli_remote_meta(&sums[i].meta, &remote.s[i]);
+			cli_remote_meta(&sums[i], &remote.s[i]);
 		else if (remote.ins != NULL && remote.s[i].chunks > 0)
-			cli_remote_partial(&sums[i].meta, &remote.s[i]);
+			cli_remote_partial(&sums[i], &remote.s[i]);
 		cli_report_summary(&sums[i]);
 		if (!sums[i].meta.cost_known)
 			cli_cost_hint(sums[i].meta.cost_unpriced);
