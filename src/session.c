@@ -32,6 +32,7 @@ struct session {
 	size_t nwarnings;
 	uint64_t size;            /* total input size from the scan */
 	int spool_fd;             /* a remote trace's spool (owned copy), or -1 */
+	struct gate *gate;        /* a background load's (loader.c), or NULL */
 };
 
 static struct session *
@@ -129,7 +130,8 @@ session_file(struct session *s, size_t i)
 		if (s->files[i] == NULL) {
 			session_warn(s, cause);
 			s->dead[i] = true;
-		}
+		} else
+			tracefile_set_gate(s->files[i], s->gate);
 	}
 	return s->files[i];
 }
@@ -166,6 +168,32 @@ session_read(struct session *s, size_t max_bytes)
 	span_parser_free(s->parser);
 	s->parser = NULL;
 	return 0;
+}
+
+void
+session_set_gate(struct session *s, struct gate *gate)
+{
+	size_t i;
+
+	s->gate = gate;
+	for (i = 0; i < s->npaths; i++) {
+		if (s->files[i] != NULL)
+			tracefile_set_gate(s->files[i], gate);
+	}
+}
+
+bool
+session_loads_apart(const struct session *s)
+{
+	size_t i;
+
+	if (s->spool_fd != -1)
+		return false;
+	for (i = 0; i < s->npaths; i++) {
+		if (strcmp(s->paths[i], "-") == 0)
+			return false;
+	}
+	return true;
 }
 
 /*

@@ -63,6 +63,12 @@ void session_free(struct session *);
  * skipped with a warning (session_warnings); nothing read before is lost.
  */
 int session_read(struct session *, size_t max_bytes);
+/* A background load (loader.h) reads the session inside gate; NULL
+ * when it ends.  Only sessions of files read by path load apart: standard
+ * input and a remote spool are read where they arrive. */
+struct gate;
+void session_set_gate(struct session *, struct gate *);
+bool session_loads_apart(const struct session *);
 /* ref is a newer look at the same session (source_session_files): its
  * files this session lacks (rotated chunks written since) are appended,
  * to be read after the others.  Returns how many were added, or -1 when

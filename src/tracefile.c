@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "buf.h"
+#include "gate.h"
 #include "gz.h"
 #include "gzcache.h"
 #include "lines.h"
@@ -76,9 +77,14 @@ struct tracefile {
 	struct tracefile *lru_prev, *lru_next;
 	bool lru_linked;
 	int busy;            /* holds on fd: not closed while > 0 */
-	/* Held around gz_feed and gz's index while a second thread parses
-	 * (tracefile_read_piped); NULL otherwise. */
-	pthread_mutex_t *gz_lock;
+	/* Held around gz_feed and every use of gz's index: a two-thread read
+	 * (tracefile_read_piped) inflates on one thread while the other, and
+	 * the browser during a background load, read lines back.  Recursive:
+	 * a long line is fetched back from inside gz_feed's callback. */
+	pthread_mutex_t gz_lock;
+	/* Set while a loader reads this file in the background (gate.h):
+	 * whoever touches the parser, lines or trace is inside it. */
+	struct gate *gate;
 	/* Valid during one tracefile_read: where spans go. */
 	struct span_parser *parser;
 	struct trace *trace;
@@ -401,7 +407,12 @@ static struct tracefile *
 tracefile_new(const char *name, int fd, uint16_t index)
 {
 	struct tracefile *tf = xcalloc(1, sizeof *tf);
+	pthread_mutexattr_t attr;
 
+	pthread_mutexattr_init(&attr);
+	pthread_mutexattr_settype(&attr, PTHREAD_MUTEX_RECURSIVE);
+	pthread_mutex_init(&tf->gz_lock, &attr);
+	pthread_mutexattr_destroy(&attr);
 	tf->path = xstrdup(name);
 	tf->index = index;
 	tf->fd = fd;
@@ -480,6 +491,7 @@ tracefile_free(struct tracefile *tf)
 	}
 	if (tf->fd != -1)
 		close(tf->fd);
+	pthread_mutex_destroy(&tf->gz_lock);
 	gz_free(tf->gz);
 	gzcache_free(tf->cache);
 	lines_free(tf->lines);
@@ -491,20 +503,19 @@ tracefile_free(struct tracefile *tf)
 	free(tf);
 }
 
-/* gz's index is shared with the parsing thread of a two-thread read
- * (tracefile_read_piped); otherwise there is no lock to take. */
+/* gz and its index are shared with the parsing thread of a two-thread
+ * read and with a browser reading lines back while a loader inflates.
+ * Uncontended, the lock costs nanoseconds against a 64 KiB inflate. */
 static void
 tracefile_gz_lock(struct tracefile *tf)
 {
-	if (tf->gz_lock != NULL)
-		pthread_mutex_lock(tf->gz_lock);
+	pthread_mutex_lock(&tf->gz_lock);
 }
 
 static void
 tracefile_gz_unlock(struct tracefile *tf)
 {
-	if (tf->gz_lock != NULL)
-		pthread_mutex_unlock(tf->gz_lock);
+	pthread_mutex_unlock(&tf->gz_lock);
 }
 
 static void
@@ -793,7 +804,9 @@ tracefile_decode(struct tracefile *tf, size_t n, gz_out_fn on_text, void *arg,
 	char *why;
 	int rc;
 
-	tf->consumed += (uint64_t)n;
+	/* Atomic: the browser reads it for progress while a loader's
+	 * reading thread, outside the gate, adds to it. */
+	__atomic_store_n(&tf->consumed, tf->consumed + (uint64_t)n, __ATOMIC_RELAXED);
 	tracefile_keep_last(tf, tf->chunk, n);
 	tracefile_gz_lock(tf);
 	rc = gz_feed(tf->gz, tf->chunk, n, on_text, arg, cause);
@@ -804,7 +817,7 @@ tracefile_decode(struct tracefile *tf, size_t n, gz_out_fn on_text, void *arg,
 	if (why == NULL && !tf->bomb) {
 		/* Stopped at the line budget: the rest of this input is read
 		 * again next time. */
-		tf->consumed = gz_total_in(tf->gz);
+		__atomic_store_n(&tf->consumed, gz_total_in(tf->gz), __ATOMIC_RELAXED);
 		*stopped = true;
 		return 0;
 	}
@@ -869,6 +882,10 @@ tracefile_read_slice(struct tracefile *tf, size_t max_bytes, char **cause)
  * and the bad-line list; this one owns gz and the input.  The one thing
  * both touch is gz's index of access points, which the parser reads to
  * fetch a long line back (tf->gz_lock).
+ *
+ * In a background load (tf->gate set, loader.h) the caller is inside the
+ * gate; it leaves it while it inflates, and the parsing thread enters it
+ * for each block, so the browser can look at the trace between blocks.
  */
 /* Input left below which a thread is not worth starting. */
 static uint64_t pipe_min_input = 4u << 20;
@@ -892,7 +909,11 @@ tracefile_pipe_parse(void *arg)
 	struct buf block = BUF_INIT;
 
 	while (textq_pop(p->q, &block)) {
+		if (p->tf->gate != NULL)
+			gate_enter(p->tf->gate, false);
 		lines_feed(p->tf->lines, block.p, block.len, tracefile_on_line, p->tf);
+		if (p->tf->gate != NULL)
+			gate_leave(p->tf->gate);
 		textq_recycle(p->q, &block);
 	}
 	buf_free(&block);
@@ -920,6 +941,12 @@ tracefile_pipe_flush(struct tracefile_pipe *p, size_t at_least)
 }
 
 void
+tracefile_set_gate(struct tracefile *tf, struct gate *gate)
+{
+	tf->gate = gate;
+}
+
+void
 tracefile_set_pipe_min(uint64_t bytes)
 {
 	pipe_min_input = bytes;
@@ -942,7 +969,6 @@ static int
 tracefile_read_piped(struct tracefile *tf, char **cause)
 {
 	struct tracefile_pipe p = { .tf = tf };
-	pthread_mutex_t gz_lock = PTHREAD_MUTEX_INITIALIZER;
 	pthread_t parser;
 	bool stopped = false;
 	ssize_t n;
@@ -953,8 +979,13 @@ tracefile_read_piped(struct tracefile *tf, char **cause)
 		textq_free(p.q);
 		return 1;
 	}
-	tf->gz_lock = &gz_lock;
+	if (tf->gate != NULL)
+		gate_leave(tf->gate);
 	for (;;) {
+		if (tf->gate != NULL && gate_cancelled(tf->gate)) {
+			rc = 1;
+			break;
+		}
 		if ((n = tracefile_next_input(tf, PIPE_INPUT, cause)) <= 0) {
 			rc = n == 0 ? 0 : -1;
 			break;
@@ -970,8 +1001,8 @@ tracefile_read_piped(struct tracefile *tf, char **cause)
 	tracefile_pipe_flush(&p, 0);
 	textq_close(p.q);
 	pthread_join(parser, NULL);
-	tf->gz_lock = NULL;
-	pthread_mutex_destroy(&gz_lock);
+	if (tf->gate != NULL)
+		gate_enter(tf->gate, false);
 	textq_free(p.q);
 	buf_free(&p.text);
 	return rc;
@@ -1002,7 +1033,12 @@ tracefile_read(struct tracefile *tf, struct span_parser *parser, struct trace *t
 	tf->read_lines = 0;
 	if (max_bytes == TRACEFILE_ALL && tracefile_pipe_worth(tf))
 		rc = tracefile_read_piped(tf, cause);
-	if (rc == 1)
+	/* What is left of a file in a background load is read a slice at
+	 * a time, each inside the gate: the browser waits for one slice at
+	 * most.  (A cancelled piped read stops here too.) */
+	if (tf->gate != NULL && max_bytes == TRACEFILE_ALL)
+		max_bytes = TRACEFILE_GATED_SLICE;
+	if (rc == 1 && !(tf->gate != NULL && gate_cancelled(tf->gate)))
 		rc = tracefile_read_slice(tf, max_bytes, cause);
 	tf->parser = NULL;
 	tf->trace = NULL;
@@ -1033,7 +1069,9 @@ tracefile_finish(struct tracefile *tf, struct span_parser *parser, struct trace 
 	}
 	if (n > 0 && n <= TRACEFILE_MAX_LINE) {
 		line = xmalloc(n);
+		tracefile_gz_lock(tf);
 		whole = gz_read_at(tf->fd, gz_index(tf->gz), off, line, n, &cause) == (long)n;
+		tracefile_gz_unlock(tf);
 	}
 	tf->parser = parser;
 	tf->trace = trace;
@@ -1074,7 +1112,9 @@ tracefile_line(struct tracefile *tf, uint64_t off, uint32_t len, char **cause)
 	line = xmalloc((size_t)len + 1);
 	if (tf->cache == NULL)
 		tf->cache = gzcache_new(TRACEFILE_CACHE);
+	tracefile_gz_lock(tf);
 	got = gzcache_read(tf->cache, tf->fd, gz_index(tf->gz), off, line, len, cause);
+	tracefile_gz_unlock(tf);
 	tracefile_release(tf);
 	if (got < 0) {
 		free(line);
@@ -1094,8 +1134,8 @@ long
 tracefile_read_on(struct tracefile *tf, uint64_t off, size_t min, struct buf *out,
     char **cause)
 {
-	const struct gz_index *idx = gz_index(tf->gz);
-	uint64_t end = off + min, total = gz_total_out(tf->gz);
+	const struct gz_index *idx;
+	uint64_t end = off + min, total;
 	size_t k;
 	long got;
 
@@ -1104,18 +1144,23 @@ tracefile_read_on(struct tracefile *tf, uint64_t off, size_t min, struct buf *ou
 		    "text is gone", tf->path);
 		return -1;
 	}
+	/* The index grows while a loader inflates: read it under its lock. */
+	tracefile_gz_lock(tf);
+	idx = gz_index(tf->gz);
+	total = gz_total_out(tf->gz);
 	if (!idx->plain && (k = gz_points_upto(idx, end)) > 0 &&
 	    idx->points[k - 1].out != end)
 		end = k < idx->npoints ? idx->points[k].out : total;
 	if (end > total)
 		end = total;
-	if (end <= off)
-		return 0;
-	if (tracefile_hold(tf, cause) == -1)
-		return -1;
+	if (end <= off || tracefile_hold(tf, cause) == -1) {
+		tracefile_gz_unlock(tf);
+		return end <= off ? 0 : -1;
+	}
 	buf_reserve(out, (size_t)(end - off));
 	got = gz_read_at(tf->fd, idx, off, out->p + out->len, (size_t)(end - off), cause);
 	tracefile_release(tf);
+	tracefile_gz_unlock(tf);
 	if (got > 0)
 		out->len += (size_t)got;
 	out->p[out->len] = '\0';
@@ -1149,13 +1194,13 @@ tracefile_pending(const struct tracefile *tf)
 uint64_t
 tracefile_consumed(const struct tracefile *tf)
 {
-	return tf->consumed;
+	return __atomic_load_n(&tf->consumed, __ATOMIC_RELAXED);
 }
 
 uint64_t
 tracefile_size(const struct tracefile *tf)
 {
-	return tf->spooled ? tf->consumed : tf->size;
+	return tf->spooled ? tracefile_consumed(tf) : tf->size;
 }
 
 uint64_t

@@ -67,6 +67,16 @@ int tracefile_read(struct tracefile *, struct span_parser *, struct trace *,
  * 1 comes back): a big file is then read to its end in one call,
  * inflated and parsed on two threads. */
 #define TRACEFILE_ALL SIZE_MAX
+/*
+ * A background load (loader.h): while gate is set, tracefile_read is
+ * called inside it, and a TRACEFILE_ALL read leaves it while inflating
+ * (its parsing thread enters it per block) or reads a slice of at most
+ * TRACEFILE_GATED_SLICE, so that the gate is never held for long.  It
+ * stops early, returning 1, once the gate is cancelled.  NULL: no gate.
+ */
+struct gate;
+void tracefile_set_gate(struct tracefile *, struct gate *);
+#define TRACEFILE_GATED_SLICE (256u * 1024)
 /* Input left from which a TRACEFILE_ALL read takes two threads (4 MiB;
  * tests lower it to run small files through both paths). */
 void tracefile_set_pipe_min(uint64_t bytes);

@@ -35,6 +35,9 @@
 #define WORK_MS 12
 #define SCAN_MS 1000
 #define FOLLOW_MS 500
+/* While a session loads on other threads, how often the loop looks at
+ * what has arrived (the status bar's count, the rows now and then). */
+#define LOAD_TICK_MS 100
 #define DOUBLE_CLICK_MS 400
 
 /*
@@ -593,8 +596,7 @@ ui_open_diff(struct ui *ui)
 	if (!ui_diff_ready(ui))
 		return;
 	if (ui->screen == SCREEN_SESSION)
-		while (ui->tree.loading && ui_tree_work(ui, INT64_MAX))
-			;
+		ui_tree_load_all(ui);
 	ui_diff_open(ui);
 }
 
@@ -803,6 +805,8 @@ ui_poll_timeout(struct ui *ui, bool working)
 
 	if (working)
 		return 0;
+	if (ui_tree_loading_apart(ui) || ui->an.job != NULL)
+		t = LOAD_TICK_MS;
 	for (i = 0; i < ui->nsources; i++) {
 		n = ui->sources[i]->ops->poll_ms(ui, ui->sources[i]);
 		if (n >= 0 && n < t)
@@ -864,7 +868,7 @@ ui_loop(struct ui *ui)
 	struct pollfd fds[MAX_FDS];
 	bool working = true, tty_ready;
 	int64_t deadline, drained_us = ui_now_us(), poll_in_us, poll_out_us;
-	int key, n, timeout, *nfds = xcalloc(ui->nsources, sizeof *nfds);
+	int key, n, rc, timeout, *nfds = xcalloc(ui->nsources, sizeof *nfds);
 
 	while (!ui->quit) {
 		if (ui->dirty) {
@@ -876,10 +880,19 @@ ui_loop(struct ui *ui)
 		fds[0].events = POLLIN;
 		fds[0].revents = 0;
 		n = 1;
-		n += ui_sources_pollfds(ui, fds + 1, MAX_FDS - 1, nfds);
+		n += ui_sources_pollfds(ui, fds + 1, MAX_FDS - 2, nfds);
+		/* Last, so that the sources' runs stay where they are. */
+		if ((fds[n].fd = ui_tree_load_fd(ui)) != -1) {
+			fds[n].events = POLLIN;
+			fds[n++].revents = 0;
+		}
 		timeout = ui_poll_timeout(ui, working);
 		poll_in_us = ui_now_us();
-		if (poll(fds, (nfds_t)n, timeout) == -1 && errno != EINTR)
+		/* A background load goes on while the loop sleeps. */
+		ui_tree_leave(ui);
+		rc = poll(fds, (nfds_t)n, timeout);
+		ui_tree_enter(ui);
+		if (rc == -1 && errno != EINTR)
 			break;
 		ui_check_signals(ui);
 		poll_out_us = ui_now_us();
@@ -902,12 +915,15 @@ ui_loop(struct ui *ui)
 		drained_us = ui_now_us();
 		deadline = ui_now_ms() + WORK_MS;
 		working = false;
+		/* The analyses' thread's results, when they have come. */
+		ui_analysis_busy(ui);
 		if (ui->screen == SCREEN_SESSION)
 			working = ui_tree_work(ui, deadline) ||
 			    ui_tree_search_work(ui, deadline);
-		if (!working)
+		/* The list's rows wait while the open session has the cores. */
+		if (!working && !ui_tree_loading_apart(ui))
 			working = ui_sources_work(ui, deadline);
-		if (!working)
+		if (!working && !ui_tree_loading_apart(ui))
 			working = ui_list_work(ui, deadline);
 		ui_timers(ui, &working);
 	}

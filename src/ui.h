@@ -162,7 +162,12 @@ struct ui_tree {
 	uint32_t nmatch;             /* spans the filter matches */
 	bool rows_dirty;             /* rebuild rows before drawing */
 	bool loading;                /* still reading what exists */
+	/* Reading it on other threads (loader.h), NULL when read here in
+	 * slices.  While set, the loop is inside its gate for each turn:
+	 * ui_tree_enter / ui_tree_leave around poll. */
+	struct loader *loader;
 	struct timespec last_rows;   /* when rows were last rebuilt while loading */
+	uint32_t shown_spans;        /* spans when they were */
 	int64_t rebuild_ms;          /* what that rebuild cost */
 	int64_t t0, t1;              /* session time range for the waterfall */
 	/* A search: every span's name, label, id and raw line (attribute
@@ -216,6 +221,7 @@ struct ui_analysis {
 	struct stats *stats;
 	int64_t stats_us;
 	size_t *order;               /* rows: group indexes in sort order */
+	struct an_job *job;          /* computing them on a thread, or NULL */
 	size_t nrows, sel, top;
 	int sort;                    /* column */
 	bool sort_rev;
@@ -506,6 +512,15 @@ void ui_list_status(struct ui *, struct buf *);
 void ui_tree_open(struct ui *, const char *id, const struct session_ref *);
 void ui_tree_close(struct ui *);
 bool ui_tree_work(struct ui *, int64_t deadline_ms);
+/* A background load runs (other work of the loop waits for it: the cores
+ * are its), and its descriptor, readable when it is done (-1: none). */
+bool ui_tree_loading_apart(const struct ui *);
+int ui_tree_load_fd(const struct ui *);
+/* Around poll: the loop leaves the load's gate while it sleeps. */
+void ui_tree_leave(struct ui *);
+void ui_tree_enter(struct ui *);
+/* Read the open session to its current end before going on (the diff). */
+void ui_tree_load_all(struct ui *);
 void ui_tree_follow(struct ui *);
 void ui_tree_add_files(struct ui *, const struct session_ref *);
 void ui_tree_rows(struct ui *);
@@ -524,6 +539,11 @@ void ui_inspector_scroll(struct ui *, int lines);
 void ui_analysis_clear(struct ui *);
 /* After the tree snapshot was rebuilt: the path and costs follow it. */
 void ui_analysis_update(struct ui *);
+/* A big session's analyses are being computed on their own thread: the
+ * trace must not change until then (takes them in when they are done). */
+bool ui_analysis_busy(struct ui *);
+/* Wait for them (the diff reads the rest of the session). */
+void ui_analysis_wait(struct ui *);
 bool ui_analysis_on_path(struct ui *, uint32_t node);
 bool ui_analysis_keep(struct ui *, uint32_t node);
 bool ui_analysis_cost(struct ui *, uint32_t node, double *usd);

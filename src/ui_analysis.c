@@ -10,9 +10,16 @@
  * session runs to the time the snapshot was taken.  A snapshot rebuilt
  * while a big session is still loading gets no path (the load finishing
  * brings one): the path costs O(spans log spans), and keys come first.
+ *
+ * For a big session the path, the costs and the stats are computed on a
+ * thread of their own (a million spans take most of a second), and the
+ * rows show without them until they come.  Meanwhile the trace does not
+ * change: the tree reads no more of the session (ui_analysis_busy) and
+ * whatever needs the results waits for them (an_wait).
  */
 #include "ui.h"
 
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -28,6 +35,22 @@
 /* Below this many nodes the path follows every snapshot, even while a
  * session loads. */
 #define AN_LOADING_NODES 50000
+
+/* What the analysis thread computes, on a trace nobody changes until it
+ * is joined; the browser takes the results (an_take). */
+struct an_job {
+	pthread_t thread;
+	struct trace *tr;           /* borrowed */
+	const struct prices *prices;
+	int64_t now_ns;
+	bool want_stats;            /* the first after a load: `s` is instant */
+	struct critpath *cp;
+	struct cost_rollup *cost;
+	struct stats *stats;
+	int64_t cp_us, stats_us;
+	pthread_mutex_t lock;       /* over done */
+	bool done;
+};
 
 static struct trace *
 an_trace(struct ui *ui)
@@ -56,11 +79,108 @@ ui_analysis_timing(struct ui *ui, const char *what, int64_t us)
 	fflush(ui->timing);
 }
 
+static void *
+an_job_main(void *arg)
+{
+	struct an_job *j = arg;
+	int64_t t0 = ui_now_us();
+
+	j->cp = critpath_compute(j->tr, CRITPATH_SESSION, j->now_ns);
+	j->cp_us = ui_now_us() - t0;
+	j->cost = cost_rollup_new(j->tr, j->prices);
+	t0 = ui_now_us();
+	if (j->want_stats)
+		j->stats = j->cp != NULL ? stats_compute_path(j->tr, j->prices, j->cp,
+		    j->now_ns, NULL) : stats_compute(j->tr, j->prices, j->now_ns, NULL);
+	j->stats_us = ui_now_us() - t0;
+	pthread_mutex_lock(&j->lock);
+	j->done = true;
+	pthread_mutex_unlock(&j->lock);
+	return NULL;
+}
+
+/* Start computing the snapshot's analyses on their own thread; false
+ * when no thread can be had (compute them here). */
+static bool
+an_start(struct ui *ui)
+{
+	struct an_job *j = xcalloc(1, sizeof *j);
+
+	j->tr = an_trace(ui);
+	j->prices = prices_default();
+	j->now_ns = an_now_ns();
+	j->want_stats = !ui->an.stats_eager;
+	pthread_mutex_init(&j->lock, NULL);
+	if (pthread_create(&j->thread, NULL, an_job_main, j) != 0) {
+		pthread_mutex_destroy(&j->lock);
+		free(j);
+		return false;
+	}
+	ui->an.job = j;
+	return true;
+}
+
+static void an_finish(struct ui *);
+
+/* Wait for the job and take what it computed. */
+static void
+an_wait(struct ui *ui)
+{
+	struct an_job *j = ui->an.job;
+	struct ui_analysis *a = &ui->an;
+
+	if (j == NULL)
+		return;
+	pthread_join(j->thread, NULL);
+	a->job = NULL;
+	a->cp = j->cp;
+	a->cp_none = a->cp == NULL;
+	a->cp_us = j->cp_us;
+	a->cost = j->cost;
+	a->stats = j->stats;
+	a->stats_us = j->stats_us;
+	pthread_mutex_destroy(&j->lock);
+	free(j);
+	an_finish(ui);
+	if (a->stats != NULL) {
+		a->stats_eager = true;
+		a->stats_logged = true;
+		ui_analysis_timing(ui, "stats", a->stats_us);
+		ui_analysis_stats_sort(ui);
+	}
+	/* `c` and the inspector's figures show what came. */
+	ui->tree.rows_dirty = ui->tree.rows_dirty || a->cp_only;
+	ui->dirty = true;
+}
+
+void
+ui_analysis_wait(struct ui *ui)
+{
+	an_wait(ui);
+}
+
+bool
+ui_analysis_busy(struct ui *ui)
+{
+	struct an_job *j = ui->an.job;
+	bool done = false;
+
+	if (j != NULL) {
+		pthread_mutex_lock(&j->lock);
+		done = j->done;
+		pthread_mutex_unlock(&j->lock);
+	}
+	if (done)
+		an_wait(ui);
+	return ui->an.job != NULL;
+}
+
 void
 ui_analysis_clear(struct ui *ui)
 {
 	struct ui_analysis *a = &ui->an;
 
+	an_wait(ui);
 	critpath_free(a->cp);
 	cost_rollup_free(a->cost);
 	stats_free(a->stats);
@@ -111,8 +231,10 @@ ui_analysis_update(struct ui *ui)
 	struct trace *tr = an_trace(ui);
 	uint32_t nodes = trace_nodes(tr), spans = trace_tree_spans(tr);
 	int64_t t0;
-	struct cost c;
 
+	/* The snapshot cannot have changed while a job runs on it. */
+	if (a->job != NULL)
+		return;
 	if (a->cost != NULL && a->nodes == nodes && a->spans == spans &&
 	    (a->cp != NULL || a->cp_none || ui->tree.loading))
 		return;
@@ -127,11 +249,35 @@ ui_analysis_update(struct ui *ui)
 	a->stats = NULL;
 	a->nodes = nodes;
 	a->spans = spans;
+	a->cp = NULL;
+	a->cost = NULL;
+	if (!ui->tree.loading && nodes >= AN_LOADING_NODES && !a->stats_open &&
+	    an_start(ui))
+		return;
 	t0 = ui_now_us();
 	a->cp = critpath_compute(tr, CRITPATH_SESSION, an_now_ns());
 	a->cp_none = a->cp == NULL;
 	a->cp_us = ui_now_us() - t0;
 	a->cost = cost_rollup_new(tr, prices_default());
+	an_finish(ui);
+	/* The stats too, so that `s` is a key like any other: once when a
+	 * session has loaded, and after that on every change of a small one
+	 * (a big live session recomputes them when `s` asks). */
+	if (a->stats_open || (!ui->tree.loading && (!a->stats_eager ||
+	    nodes < AN_LOADING_NODES))) {
+		a->stats_eager = true;
+		ui_analysis_stats_refresh(ui);
+	}
+}
+
+/* After the path and costs of a snapshot are in: what follows from them. */
+static void
+an_finish(struct ui *ui)
+{
+	struct ui_analysis *a = &ui->an;
+	struct trace *tr = an_trace(ui);
+	struct cost c;
+
 	/* The inspector's self time and share come from the path. */
 	ui->insp.doc_width = -1;
 	if (!ui->tree.loading && a->cp != NULL && !a->cp_logged) {
@@ -142,14 +288,6 @@ ui_analysis_update(struct ui *ui)
 		cost_trace(tr, prices_default(), &c);
 		if (!c.known)
 			an_hint(ui, c.unpriced);
-	}
-	/* The stats too, so that `s` is a key like any other: once when a
-	 * session has loaded, and after that on every change of a small one
-	 * (a big live session recomputes them when `s` asks). */
-	if (a->stats_open || (!ui->tree.loading && (!a->stats_eager ||
-	    nodes < AN_LOADING_NODES))) {
-		a->stats_eager = true;
-		ui_analysis_stats_refresh(ui);
 	}
 }
 
@@ -178,6 +316,7 @@ ui_analysis_toggle_path(struct ui *ui)
 	struct ui_analysis *a = &ui->an;
 	struct buf b = BUF_INIT;
 
+	an_wait(ui);
 	if (a->cp == NULL) {
 		ui_message(ui, false, ui->tree.loading ? "the critical path comes when "
 		    "the session has loaded" : "no critical path: no span has a start time");
@@ -316,6 +455,7 @@ ui_analysis_open_stats(struct ui *ui)
 	struct ui_analysis *a = &ui->an;
 	size_t i;
 
+	an_wait(ui);
 	if (!a->sort_chosen) {
 		a->sort = STATS_COL_TOTAL;
 		a->sort_chosen = true;

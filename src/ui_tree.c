@@ -18,6 +18,7 @@
 #include "cost.h"
 #include "filter.h"
 #include "fmt.h"
+#include "loader.h"
 #include "text.h"
 #include "span.h"
 #include "spansearch.h"
@@ -32,6 +33,10 @@
 #define TREE_SLICE (512 * 1024)
 #define TREE_REBUILD_MS 250
 #define TREE_REBUILD_FACTOR 4
+/* A load on other threads waits for every rebuild (the gate): rows grow
+ * once a second there, and a rebuild costs at most a tenth of it. */
+#define TREE_REBUILD_APART_MS 1000
+#define TREE_REBUILD_APART_FACTOR 10
 #define BAR_MIN_PANE 70
 /* The subtree cost column, where names keep their room. */
 #define COST_MIN_PANE 100
@@ -55,6 +60,9 @@ ui_tree_close(struct ui *ui)
 {
 	struct ui_tree *t = &ui->tree;
 
+	/* The loader borrows the session: it stops first. */
+	if (t->loader != NULL)
+		loader_end(t->loader, true);
 	session_free(t->s);
 	free(t->rows);
 	free(t->collapsed);
@@ -231,6 +239,7 @@ ui_tree_rows(struct ui *ui)
 	t->t0 = st->first_start;
 	t->t1 = st->last_end;
 	t->rows_dirty = false;
+	t->shown_spans = trace_count(tr);
 	clock_gettime(CLOCK_MONOTONIC, &t->last_rows);
 	t->rebuild_ms = ui_now_ms() - started_ms;
 
@@ -306,10 +315,83 @@ ui_tree_open(struct ui *ui, const char *id, const struct session_ref *ref)
 	t->sel_ph = STRTAB_EMPTY;
 	t->loading = true;
 	t->rows_dirty = true;
-	/* The first slice now, so the first rows show with the first frame. */
-	ui_tree_work(ui, ui_now_ms() + 30);
+	/* The first slice now, so the first rows show with the first frame;
+	 * the rest on other threads when it is a big file of ours. */
+	if (ui_tree_work(ui, ui_now_ms() + 30) && session_loads_apart(t->s))
+		t->loader = loader_start(t->s);
 	ui_tree_rows(ui);
 	ui->dirty = true;
+}
+
+bool
+ui_tree_loading_apart(const struct ui *ui)
+{
+	return ui->tree.loader != NULL && !loader_done(ui->tree.loader);
+}
+
+int
+ui_tree_load_fd(const struct ui *ui)
+{
+	return ui->tree.loader != NULL ? loader_fd(ui->tree.loader) : -1;
+}
+
+void
+ui_tree_leave(struct ui *ui)
+{
+	if (ui->tree.loader != NULL)
+		loader_leave(ui->tree.loader);
+}
+
+void
+ui_tree_enter(struct ui *ui)
+{
+	if (ui->tree.loader != NULL)
+		loader_enter(ui->tree.loader);
+}
+
+void
+ui_tree_load_all(struct ui *ui)
+{
+	ui_analysis_wait(ui);
+	if (ui->tree.loader != NULL) {
+		loader_end(ui->tree.loader, false);
+		ui->tree.loader = NULL;
+	}
+	while (ui->tree.loading && ui_tree_work(ui, INT64_MAX))
+		;
+}
+
+/* Rows are rebuilt now and then while spans arrive: a rebuild is
+ * O(spans), so the wait grows with what the last one cost. */
+static void
+tree_rows_due(struct ui_tree *t, int64_t min_ms, int64_t factor)
+{
+	struct timespec now;
+	int64_t wait = min_ms > factor * t->rebuild_ms ? min_ms : factor * t->rebuild_ms;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	if ((now.tv_sec - t->last_rows.tv_sec) * 1000 +
+	    (now.tv_nsec - t->last_rows.tv_nsec) / 1000000 >= wait)
+		t->rows_dirty = true;
+}
+
+/* A background load: the rows follow it now and then; once it is done
+ * the session is read here again (what grew since, then following). */
+static bool
+tree_work_apart(struct ui *ui)
+{
+	struct ui_tree *t = &ui->tree;
+
+	if (!loader_done(t->loader)) {
+		if (trace_count(tree_trace(ui)) != t->shown_spans) {
+			tree_rows_due(t, TREE_REBUILD_APART_MS, TREE_REBUILD_APART_FACTOR);
+			ui->dirty = true;
+		}
+		return false;
+	}
+	loader_end(t->loader, false);
+	t->loader = NULL;
+	return true;
 }
 
 /* Read the open session until the deadline; true while more is waiting. */
@@ -317,25 +399,22 @@ bool
 ui_tree_work(struct ui *ui, int64_t deadline_ms)
 {
 	struct ui_tree *t = &ui->tree;
-	struct timespec now;
 	int more = 1;
 
-	if (t->s == NULL || !t->loading)
+	if (t->s == NULL || !t->loading || ui_analysis_busy(ui))
+		return false;
+	if (t->loader != NULL && !tree_work_apart(ui))
 		return false;
 	while (more && ui_now_ms() < deadline_ms)
 		more = session_read(t->s, TREE_SLICE);
-	clock_gettime(CLOCK_MONOTONIC, &now);
 	if (!more) {
 		/* A download still running: more comes through the sockets. */
 		t->loading = t->source->ops->busy(ui, t->source);
 		t->rows_dirty = true;
 		ui->dirty = true;
 		return false;
-	} else if ((now.tv_sec - t->last_rows.tv_sec) * 1000 +
-	    (now.tv_nsec - t->last_rows.tv_nsec) / 1000000 >=
-	    (TREE_REBUILD_MS > TREE_REBUILD_FACTOR * t->rebuild_ms ? TREE_REBUILD_MS :
-	    TREE_REBUILD_FACTOR * t->rebuild_ms))
-		t->rows_dirty = true;
+	}
+	tree_rows_due(t, TREE_REBUILD_MS, TREE_REBUILD_FACTOR);
 	ui->dirty = true;
 	return more;
 }
@@ -357,7 +436,8 @@ ui_tree_follow(struct ui *ui)
 	uint32_t before;
 	size_t warned;
 
-	if (t->s == NULL || t->loading)
+	/* The analyses' thread reads the trace: it grows after them. */
+	if (t->s == NULL || t->loading || ui_analysis_busy(ui))
 		return;
 	before = trace_count(tree_trace(ui));
 	warned = session_nwarnings(t->s);
