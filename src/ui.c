@@ -983,6 +983,8 @@ ui_run(const struct source *src, size_t nsrc, const char *token)
 	ui.insp.node = TRACE_NONE;
 	ui.insp.doc_width = -1;
 	ui.t_start_us = ui_now_us();
+	/* A big session is built while the user waits (xmalloc.h). */
+	xmalloc_huge_pages(true);
 	if (getenv("MCP_INSPECT_TUI_TIMING") != NULL)
 		ui.timing = fopen(getenv("MCP_INSPECT_TUI_TIMING"), "a");
 	/* Before newterm, so that ncurses keeps its own handlers off. */

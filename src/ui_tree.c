@@ -34,9 +34,11 @@
 #define TREE_REBUILD_MS 250
 #define TREE_REBUILD_FACTOR 4
 /* A load on other threads waits for every rebuild (the gate): rows grow
- * once a second there, and a rebuild costs at most a tenth of it. */
+ * after a second there, then as rarely as it takes for rebuilds to cost
+ * at most a twenty-fifth of the load (at a million spans: once, at
+ * ~400 000; the status bar counts on meanwhile). */
 #define TREE_REBUILD_APART_MS 1000
-#define TREE_REBUILD_APART_FACTOR 10
+#define TREE_REBUILD_APART_FACTOR 25
 #define BAR_MIN_PANE 70
 /* The subtree cost column, where names keep their room. */
 #define COST_MIN_PANE 100

@@ -8,6 +8,7 @@
 #define XMALLOC_H
 
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 
 void *xmalloc(size_t);
@@ -15,6 +16,10 @@ void *xcalloc(size_t, size_t);
 void *xrealloc(void *, size_t);
 /* Grow an array of nmemb elements of size bytes, checking for overflow. */
 void *xreallocarray(void *, size_t nmemb, size_t size);
+/* Ask for huge pages behind blocks of 4 MiB or more (the browser, whose
+ * big traces are built while the user waits; headless modes keep their
+ * peak RSS small instead).  Off by default. */
+void xmalloc_huge_pages(bool on);
 char *xstrdup(const char *);
 char *xstrndup(const char *, size_t);
 char *xasprintf(const char *, ...) __attribute__((format(printf, 1, 2)));
