@@ -38,6 +38,8 @@ struct trace {
 	struct trace_tree tree;
 	bool dirty;             /* spans added since the tree was built */
 	bool summary;           /* keep totals only */
+	bool out_of_order;      /* a span came before the one added before it
+	                           in its file, or from an earlier file */
 	struct usage *usage;    /* tokens by model (usage.h) */
 	/* Cached-token counts of the spans flagged SPAN_F_CACHE, in span
 	 * order (appended as they arrive, so binary-searchable): most spans
@@ -221,6 +223,9 @@ trace_add(struct trace *t, const struct span_fields *f, uint16_t file,
 	s->len = len;
 	s->sub = f->index_in_line;
 	s->file = file;
+	if (i > 0 && (t->spans[i - 1].file > file ||
+	    (t->spans[i - 1].file == file && t->spans[i - 1].off > off)))
+		t->out_of_order = true;
 	/* Anthropic reports zeros on every call: keep only counts. */
 	if (f->tokens_cache_read > 0 || f->tokens_cache_write > 0)
 		trace_keep_cache(t, s, i, f);
@@ -265,6 +270,12 @@ void
 trace_add_bad_lines(struct trace *t, uint64_t n)
 {
 	t->stats.bad_lines += n;
+}
+
+bool
+trace_in_file_order(const struct trace *t)
+{
+	return !t->out_of_order;
 }
 
 uint32_t

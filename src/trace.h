@@ -88,6 +88,10 @@ uint32_t trace_add(struct trace *, const struct span_fields *f, uint16_t file,
 void trace_add_bad_lines(struct trace *, uint64_t n);
 
 uint32_t trace_count(const struct trace *);
+/* Every span was added after those before it in its file, and files in
+ * their order: span index order is file order (known as they are added,
+ * so a search over a million spans need not look). */
+bool trace_in_file_order(const struct trace *);
 const struct span *trace_span(const struct trace *, uint32_t i);
 /* Span i's tokens, cached ones too.  Cached counts are rare (LLM spans
  * of providers that report them), so they are kept beside the records,

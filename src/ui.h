@@ -178,6 +178,9 @@ struct ui_tree {
 	uint32_t s_nspans;           /* spans when it started (more arrive: again) */
 	uint32_t s_start, s_done;    /* tree position it started at; positions seen */
 	uint32_t s_nhits;
+	/* Once it is complete: the tree positions of every match, ascending,
+	 * for "match i of N" without a pass over every node per n. */
+	uint32_t *s_ranks, s_nranks, s_ranks_nodes;
 	int s_dir;                   /* the direction of the jump still owed */
 	bool s_jump;                 /* select the first match found */
 	struct spansearch *s_search; /* which spans hold s_text (owned) */

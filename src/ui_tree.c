@@ -72,6 +72,7 @@ ui_tree_close(struct ui *ui)
 	free(t->keep);
 	free(t->s_text);
 	free(t->s_hit);
+	free(t->s_ranks);
 	spansearch_free(t->s_search);
 	filter_free(t->filter);
 	memset(t, 0, sizeof *t);
@@ -295,13 +296,19 @@ static void
 reveal(struct ui *ui, uint32_t node)
 {
 	struct trace *tr = tree_trace(ui);
+	bool opened = false;
 	uint32_t p;
 
 	for (p = trace_parent(tr, node); p != TRACE_NONE; p = trace_parent(tr, p)) {
-		if (is_collapsed(ui, p))
+		if (is_collapsed(ui, p)) {
 			set_collapsed(ui, p, false);
+			opened = true;
+		}
 	}
-	ui_tree_rows(ui);
+	/* Rows are a pass over every node (15 ms at a million): only when
+	 * they change, not for each n of a search. */
+	if (opened || ui->tree.rows_dirty || node >= trace_nodes(tr) || row_of(ui, node) < 0)
+		ui_tree_rows(ui);
 }
 
 /* The tree must be closed, and t->source set to the session's source,
@@ -854,22 +861,62 @@ search_percent(struct ui *ui)
 }
 
 /* "match i of N", and whether the jump went round the end. */
+/* Matches at tree positions up to pos, and in all: a pass over every
+ * node while the search runs; once it is done, a binary search in the
+ * positions kept then. */
+static void
+search_rank(struct ui *ui, uint32_t pos, uint32_t *rank, uint32_t *total)
+{
+	struct ui_tree *t = &ui->tree;
+	struct trace *tr = tree_trace(ui);
+	uint32_t k, n = trace_nodes(tr), lo, hi, mid;
+
+	if (t->s_done >= n && (t->s_ranks == NULL || t->s_ranks_nodes != n)) {
+		free(t->s_ranks);
+		t->s_ranks = NULL;
+		t->s_nranks = 0;
+		t->s_ranks_nodes = n;
+		for (k = 0; k < n; k++) {
+			if (!node_is_hit(ui, trace_order(tr, k), NULL))
+				continue;
+			if (t->s_nranks % 1024 == 0)
+				t->s_ranks = xreallocarray(t->s_ranks, t->s_nranks + 1025,
+				    sizeof *t->s_ranks);
+			t->s_ranks[t->s_nranks++] = k;
+		}
+	}
+	*rank = *total = 0;
+	if (t->s_ranks != NULL && t->s_done >= n) {
+		for (lo = 0, hi = t->s_nranks; lo < hi;) {
+			mid = lo + (hi - lo) / 2;
+			if (t->s_ranks[mid] <= pos)
+				lo = mid + 1;
+			else
+				hi = mid;
+		}
+		*rank = lo;
+		*total = t->s_nranks;
+		return;
+	}
+	for (k = 0; k < n; k++) {
+		if (node_is_hit(ui, trace_order(tr, k), NULL)) {
+			(*total)++;
+			if (k <= pos)
+				(*rank)++;
+		}
+	}
+}
+
 static void
 search_report(struct ui *ui, uint32_t from, uint32_t node, int dir)
 {
 	struct ui_tree *t = &ui->tree;
 	struct trace *tr = tree_trace(ui);
-	uint32_t k, n = trace_nodes(tr), rank = 0, total = 0, pos = trace_pos(tr, node);
+	uint32_t n = trace_nodes(tr), rank, total, pos = trace_pos(tr, node);
 	bool wrapped = from != TRACE_NONE && (dir > 0 ? pos <= trace_pos(tr, from) :
 	    pos >= trace_pos(tr, from));
 
-	for (k = 0; k < n; k++) {
-		if (node_is_hit(ui, trace_order(tr, k), NULL)) {
-			total++;
-			if (k <= pos)
-				rank++;
-		}
-	}
+	search_rank(ui, pos, &rank, &total);
 	if (t->s_done < n)
 		ui_search_note(ui, "match %u of %u so far, searching %u%%...%s", rank, total,
 		    search_percent(ui),
@@ -1009,6 +1056,8 @@ tree_search(struct ui *ui, const char *text, int dir)
 	    t->s_nspans != trace_count(tr)) {
 		free(t->s_text);
 		free(t->s_hit);
+		free(t->s_ranks);
+		t->s_ranks = NULL;
 		if (t->s_search == NULL || strcmp(spansearch_text(t->s_search), text) != 0 ||
 		    spansearch_count(t->s_search) != trace_count(tr)) {
 			spansearch_free(t->s_search);

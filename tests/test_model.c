@@ -149,6 +149,31 @@ START_TEST(test_snapshot_until_updated)
 }
 END_TEST
 
+/* Whether span index order is file order (the search's file pass relies
+ * on it, and it is tracked as spans come instead of looked for). */
+START_TEST(test_file_order_tracked)
+{
+	struct trace *t = trace_new();
+	struct span_fields f = mk("a", NULL, "a", 0, 1);
+
+	ck_assert(trace_in_file_order(t));
+	trace_add(t, &f, 0, 100, 10);
+	trace_add(t, &f, 0, 100, 10);   /* the next span of the same line */
+	trace_add(t, &f, 0, 200, 10);
+	trace_add(t, &f, 1, 0, 10);     /* the next file */
+	ck_assert(trace_in_file_order(t));
+	trace_add(t, &f, 1, 5, 10);
+	trace_add(t, &f, 0, 300, 10);   /* an earlier file again */
+	ck_assert(!trace_in_file_order(t));
+	trace_free(t);
+	t = trace_new();
+	trace_add(t, &f, 0, 200, 10);
+	trace_add(t, &f, 0, 100, 10);   /* back within a file */
+	ck_assert(!trace_in_file_order(t));
+	trace_free(t);
+}
+END_TEST
+
 START_TEST(test_duplicate_ids_do_not_hang)
 {
 	struct trace *t = trace_new();
@@ -962,6 +987,7 @@ model_suite(void)
 	tcase_add_test(tc, test_tree_order_children_first);
 	tcase_add_test(tc, test_orphans_move_when_parent_arrives);
 	tcase_add_test(tc, test_snapshot_until_updated);
+	tcase_add_test(tc, test_file_order_tracked);
 	tcase_add_test(tc, test_duplicate_ids_do_not_hang);
 	tcase_add_test(tc, test_self_parent_is_root);
 	tcase_add_test(tc, test_cycles_are_broken);
