@@ -40,4 +40,24 @@ check_main(Suite *(*make)(void), const char *name, const char *locale)
 	return check_failures(make()) == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
 }
 
+/*
+ * check_main for a suite that writes its files under tmpdir, a mkdtemp
+ * template made into a directory first and removed, with what is in it,
+ * after (a failure to remove it fails the run: tests leave nothing).
+ */
+static inline int
+check_main_in_tmpdir(Suite *(*make)(void), char *tmpdir)
+{
+	char cmd[256];
+	int failed;
+
+	if (mkdtemp(tmpdir) == NULL)
+		return 99;
+	failed = check_failures(make());
+	snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmpdir);
+	if (system(cmd) != 0)
+		failed++;
+	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+}
+
 #endif

@@ -239,14 +239,5 @@ loader_suite(void)
 int
 main(void)
 {
-	int failed;
-	char cmd[64];
-
-	if (mkdtemp(tmpdir) == NULL)
-		return 99;
-	failed = check_failures(loader_suite());
-	snprintf(cmd, sizeof cmd, "rm -rf %s", tmpdir);
-	if (system(cmd) != 0)
-		failed++;
-	return failed == 0 ? 0 : 1;
+	return check_main_in_tmpdir(loader_suite, tmpdir);
 }
