@@ -37,7 +37,7 @@
 #define AN_LOADING_NODES 50000
 
 /* What the analysis thread computes, on a trace nobody changes until it
- * is joined; the browser takes the results (an_take). */
+ * is joined; the browser takes the results (an_wait). */
 struct an_job {
 	pthread_t thread;
 	struct trace *tr;           /* borrowed */
@@ -79,6 +79,30 @@ ui_analysis_timing(struct ui *ui, const char *what, int64_t us)
 	fflush(ui->timing);
 }
 
+/* The stats of the snapshot: by the path's self times when there is a
+ * path.  One rule for the analysis thread and for `s`. */
+static struct stats *
+an_stats(struct trace *tr, const struct prices *p, const struct critpath *cp,
+    int64_t now_ns)
+{
+	return cp != NULL ? stats_compute_path(tr, p, cp, now_ns, NULL) :
+	    stats_compute(tr, p, now_ns, NULL);
+}
+
+/* New stats are in (a->stats, computed in a->stats_us): the first after
+ * a load is logged for the benchmark, and the rows are sorted. */
+static void
+an_stats_in(struct ui *ui)
+{
+	struct ui_analysis *a = &ui->an;
+
+	if (!ui->tree.loading && !a->stats_logged) {
+		a->stats_logged = true;
+		ui_analysis_timing(ui, "stats", a->stats_us);
+	}
+	ui_analysis_stats_sort(ui);
+}
+
 static void *
 an_job_main(void *arg)
 {
@@ -90,8 +114,7 @@ an_job_main(void *arg)
 	j->cost = cost_rollup_new(j->tr, j->prices);
 	t0 = ui_now_us();
 	if (j->want_stats)
-		j->stats = j->cp != NULL ? stats_compute_path(j->tr, j->prices, j->cp,
-		    j->now_ns, NULL) : stats_compute(j->tr, j->prices, j->now_ns, NULL);
+		j->stats = an_stats(j->tr, j->prices, j->cp, j->now_ns);
 	j->stats_us = ui_now_us() - t0;
 	pthread_mutex_lock(&j->lock);
 	j->done = true;
@@ -144,9 +167,8 @@ an_wait(struct ui *ui)
 	an_finish(ui);
 	if (a->stats != NULL) {
 		a->stats_eager = true;
-		a->stats_logged = true;
-		ui_analysis_timing(ui, "stats", a->stats_us);
-		ui_analysis_stats_sort(ui);
+		a->stats_logged = false;
+		an_stats_in(ui);
 	}
 	/* `c` and the inspector's figures show what came. */
 	ui->tree.rows_dirty = ui->tree.rows_dirty || a->cp_only;
@@ -439,14 +461,9 @@ ui_analysis_stats_refresh(struct ui *ui)
 
 	stats_free(a->stats);
 	a->stats_logged = false;
-	a->stats = a->cp != NULL ? stats_compute_path(an_trace(ui), prices_default(), a->cp,
-	    an_now_ns(), NULL) : stats_compute(an_trace(ui), prices_default(), an_now_ns(), NULL);
+	a->stats = an_stats(an_trace(ui), prices_default(), a->cp, an_now_ns());
 	a->stats_us = ui_now_us() - t0;
-	if (!ui->tree.loading && !a->stats_logged) {
-		a->stats_logged = true;
-		ui_analysis_timing(ui, "stats", a->stats_us);
-	}
-	ui_analysis_stats_sort(ui);
+	an_stats_in(ui);
 }
 
 void
