@@ -902,6 +902,28 @@ struct tracefile_pipe {
 	struct buf text;           /* decoded, not yet queued */
 };
 
+/* The gate of a background load, when there is one (tf->gate). */
+static void
+tracefile_gate_enter(struct tracefile *tf)
+{
+	if (tf->gate != NULL)
+		gate_enter(tf->gate, false);
+}
+
+static void
+tracefile_gate_leave(struct tracefile *tf)
+{
+	if (tf->gate != NULL)
+		gate_leave(tf->gate);
+}
+
+/* The background load reading this file was asked to stop. */
+static bool
+tracefile_cancelled(struct tracefile *tf)
+{
+	return tf->gate != NULL && gate_cancelled(tf->gate);
+}
+
 static void *
 tracefile_pipe_parse(void *arg)
 {
@@ -909,11 +931,9 @@ tracefile_pipe_parse(void *arg)
 	struct buf block = BUF_INIT;
 
 	while (textq_pop(p->q, &block)) {
-		if (p->tf->gate != NULL)
-			gate_enter(p->tf->gate, false);
+		tracefile_gate_enter(p->tf);
 		lines_feed(p->tf->lines, block.p, block.len, tracefile_on_line, p->tf);
-		if (p->tf->gate != NULL)
-			gate_leave(p->tf->gate);
+		tracefile_gate_leave(p->tf);
 		textq_recycle(p->q, &block);
 	}
 	buf_free(&block);
@@ -979,10 +999,9 @@ tracefile_read_piped(struct tracefile *tf, char **cause)
 		textq_free(p.q);
 		return 1;
 	}
-	if (tf->gate != NULL)
-		gate_leave(tf->gate);
+	tracefile_gate_leave(tf);
 	for (;;) {
-		if (tf->gate != NULL && gate_cancelled(tf->gate)) {
+		if (tracefile_cancelled(tf)) {
 			rc = 1;
 			break;
 		}
@@ -1001,8 +1020,7 @@ tracefile_read_piped(struct tracefile *tf, char **cause)
 	tracefile_pipe_flush(&p, 0);
 	textq_close(p.q);
 	pthread_join(parser, NULL);
-	if (tf->gate != NULL)
-		gate_enter(tf->gate, false);
+	tracefile_gate_enter(tf);
 	textq_free(p.q);
 	buf_free(&p.text);
 	return rc;
@@ -1038,7 +1056,7 @@ tracefile_read(struct tracefile *tf, struct span_parser *parser, struct trace *t
 	 * most.  (A cancelled piped read stops here too.) */
 	if (tf->gate != NULL && max_bytes == TRACEFILE_ALL)
 		max_bytes = TRACEFILE_GATED_SLICE;
-	if (rc == 1 && !(tf->gate != NULL && gate_cancelled(tf->gate)))
+	if (rc == 1 && !tracefile_cancelled(tf))
 		rc = tracefile_read_slice(tf, max_bytes, cause);
 	tf->parser = NULL;
 	tf->trace = NULL;

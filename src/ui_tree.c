@@ -860,7 +860,6 @@ search_percent(struct ui *ui)
 	return (unsigned)(done * 100 / (n ? n : 1));
 }
 
-/* "match i of N", and whether the jump went round the end. */
 /* Matches at tree positions up to pos, and in all: a pass over every
  * node while the search runs; once it is done, a binary search in the
  * positions kept then. */
@@ -907,6 +906,7 @@ search_rank(struct ui *ui, uint32_t pos, uint32_t *rank, uint32_t *total)
 	}
 }
 
+/* "match i of N", and whether the jump went round the end. */
 static void
 search_report(struct ui *ui, uint32_t from, uint32_t node, int dir)
 {

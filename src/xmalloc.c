@@ -37,10 +37,13 @@ static void *
 xmalloc_huge(void *p, size_t size)
 {
 #ifdef MADV_HUGEPAGE
-	uintptr_t from = ((uintptr_t)p + 4095) & ~(uintptr_t)4095;
-	uintptr_t to = ((uintptr_t)p + size) & ~(uintptr_t)4095;
+	uintptr_t from, to;
 
-	if (huge_pages && size >= XMALLOC_HUGE_MIN && to > from)
+	if (!huge_pages || size < XMALLOC_HUGE_MIN)
+		return p;
+	from = ((uintptr_t)p + 4095) & ~(uintptr_t)4095;
+	to = ((uintptr_t)p + size) & ~(uintptr_t)4095;
+	if (to > from)
 		(void)madvise((void *)from, to - from, MADV_HUGEPAGE);
 #endif
 	return p;
