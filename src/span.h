@@ -94,6 +94,19 @@ struct span_fields {
 	uint32_t index_in_line;      /* position among the spans of its line (OTLP) */
 };
 
+/* Every strref of span_fields, for code that moves a span's text
+ * (spanprep.c).  They come first in the struct, and the assertion below
+ * fails when one is added without being listed here. */
+#define SPAN_FIELDS_STRREFS(X)						\
+	X(span_id) X(parent_id) X(trace_id) X(name) X(tool_name)	\
+	X(llm_model) X(agent_name) X(resource_uri) X(workflow_type)	\
+	X(session_title) X(engine) X(session_id) X(signal_name)		\
+	X(signal_prompt)
+#define SPAN_FIELDS_COUNT_ONE(m) + 1
+_Static_assert(offsetof(struct span_fields, start_ns) ==
+    (0 SPAN_FIELDS_STRREFS(SPAN_FIELDS_COUNT_ONE)) * sizeof(struct strref),
+    "a strref of span_fields is missing from SPAN_FIELDS_STRREFS");
+
 /*
  * Token counts are untrusted: a span or a server may claim INT64_MAX.
  * The sum of two counts, an unknown (negative) one counting as none,

@@ -18,6 +18,7 @@
 #include "gzcache.h"
 #include "lines.h"
 #include "span_parse.h"
+#include "spanprep.h"
 #include "spool.h"
 #include "textq.h"
 #include "trace.h"
@@ -88,6 +89,10 @@ struct tracefile {
 	/* Valid during one tracefile_read: where spans go. */
 	struct span_parser *parser;
 	struct trace *trace;
+	/* The spans of the block being indexed that the inflating thread
+	 * parsed ahead (tracefile_read_piped), or NULL; lines taken so. */
+	struct spanprep *prep;
+	uint64_t lines_ahead;
 };
 
 /*
@@ -533,10 +538,27 @@ tracefile_bad(struct tracefile *tf, const char *why)
 }
 
 static void
+tracefile_add_spans(struct tracefile *tf, const struct span_fields *spans, int n,
+    size_t len, uint64_t off)
+{
+	int i;
+
+	for (i = 0; i < n; i++)
+		trace_add(tf->trace, &spans[i], tf->index, off,
+		    len > UINT32_MAX ? UINT32_MAX : (uint32_t)len);
+}
+
+static void
 tracefile_index_line(struct tracefile *tf, const char *line, size_t len, uint64_t off)
 {
+	const struct span_fields *ahead;
 	int n, i;
 
+	if (tf->prep != NULL && (n = spanprep_take(tf->prep, off, len, &ahead)) > 0) {
+		tf->lines_ahead++;
+		tracefile_add_spans(tf, ahead, n, len, off);
+		return;
+	}
 	n = span_parse_line(tf->parser, line, len);
 	if (n < 0) {
 		tracefile_bad(tf, span_parser_error(tf->parser));
@@ -545,8 +567,7 @@ tracefile_index_line(struct tracefile *tf, const char *line, size_t len, uint64_
 	if (span_parser_skipped(tf->parser) != NULL)
 		tracefile_bad(tf, span_parser_skipped(tf->parser));
 	for (i = 0; i < n; i++)
-		trace_add(tf->trace, span_parser_span(tf->parser, i), tf->index, off,
-		    len > UINT32_MAX ? UINT32_MAX : (uint32_t)len);
+		tracefile_add_spans(tf, span_parser_span(tf->parser, i), 1, len, off);
 }
 
 /* A line too long to have been held while it arrived: read it back from
@@ -895,11 +916,17 @@ static uint64_t pipe_min_input = 4u << 20;
  * each of the queued blocks would be that big; 64 KiB keeps them near
  * PIPE_BLOCK (peak RSS of --list, SPEC §8). */
 #define PIPE_INPUT (64u * 1024)
+/* Blocks queued from which the inflating thread parses ahead. */
+#define PIPE_BEHIND 2
+static size_t pipe_behind = PIPE_BEHIND;
 
 struct tracefile_pipe {
 	struct tracefile *tf;
 	struct textq *q;
 	struct buf text;           /* decoded, not yet queued */
+	uint64_t text_off;         /* stream offset of its first byte */
+	struct spanprep *prep;     /* its lines parsed ahead */
+	struct span_parser *parser; /* the inflating thread's own */
 };
 
 /* The gate of a background load, when there is one (tf->gate). */
@@ -929,12 +956,15 @@ tracefile_pipe_parse(void *arg)
 {
 	struct tracefile_pipe *p = arg;
 	struct buf block = BUF_INIT;
+	void *prep;
 
-	while (textq_pop(p->q, &block)) {
+	while (textq_pop(p->q, &block, &prep)) {
 		tracefile_gate_enter(p->tf);
+		p->tf->prep = prep;
 		lines_feed(p->tf->lines, block.p, block.len, tracefile_on_line, p->tf);
+		p->tf->prep = NULL;
 		tracefile_gate_leave(p->tf);
-		textq_recycle(p->q, &block);
+		textq_recycle(p->q, &block, prep);
 	}
 	buf_free(&block);
 	return NULL;
@@ -951,13 +981,37 @@ tracefile_pipe_on_text(void *arg, const char *buf, size_t len)
 	return 0;
 }
 
+/* Whether the parsing thread is behind: blocks wait for it. */
+static bool
+tracefile_pipe_behind(void *arg)
+{
+	struct tracefile_pipe *p = arg;
+
+	return textq_depth(p->q) >= pipe_behind;
+}
+
+/*
+ * Queue the decoded text once there is at_least of it.  Parsing costs
+ * more than inflating, so the inflating thread would wait for room in
+ * the queue.  Instead, while the parsing thread is behind, it parses
+ * lines of this block itself and the parsing thread takes their spans
+ * (spanprep.h): the two threads share the parsing as it goes, and both
+ * stay busy.  (Parsing ahead only while the queue is full left the
+ * inflating thread waiting a quarter of the time: the blocks it had
+ * parsed sat behind four it had not.)
+ */
 static void
 tracefile_pipe_flush(struct tracefile_pipe *p, size_t at_least)
 {
 	if (p->text.len == 0 || p->text.len < at_least)
 		return;
-	textq_push(p->q, &p->text);
-	textq_reuse(p->q, &p->text);
+	if (p->prep == NULL)
+		p->prep = spanprep_new();
+	spanprep_begin(p->prep, p->text.p, p->text.len, p->text_off);
+	spanprep_parse(p->prep, p->parser, TRACEFILE_MAX_LINE, tracefile_pipe_behind, p);
+	p->text_off += p->text.len;
+	textq_push(p->q, &p->text, p->prep);
+	p->prep = textq_reuse(p->q, &p->text);
 }
 
 void
@@ -970,6 +1024,18 @@ void
 tracefile_set_pipe_min(uint64_t bytes)
 {
 	pipe_min_input = bytes;
+}
+
+void
+tracefile_set_pipe_behind(size_t blocks)
+{
+	pipe_behind = blocks;
+}
+
+uint64_t
+tracefile_lines_ahead(const struct tracefile *tf)
+{
+	return tf->lines_ahead;
 }
 
 static bool
@@ -994,9 +1060,13 @@ tracefile_read_piped(struct tracefile *tf, char **cause)
 	ssize_t n;
 	int rc = 0;
 
-	p.q = textq_new(PIPE_BLOCKS);
+	/* Every byte decoded so far went to lines: the next starts here. */
+	p.text_off = lines_offset(tf->lines) + lines_pending(tf->lines);
+	p.q = textq_new(PIPE_BLOCKS, spanprep_free_tag);
+	p.parser = span_parser_new();
 	if (pthread_create(&parser, NULL, tracefile_pipe_parse, &p) != 0) {
 		textq_free(p.q);
+		span_parser_free(p.parser);
 		return 1;
 	}
 	tracefile_gate_leave(tf);
@@ -1022,6 +1092,8 @@ tracefile_read_piped(struct tracefile *tf, char **cause)
 	pthread_join(parser, NULL);
 	tracefile_gate_enter(tf);
 	textq_free(p.q);
+	spanprep_free(p.prep);
+	span_parser_free(p.parser);
 	buf_free(&p.text);
 	return rc;
 }

@@ -80,6 +80,11 @@ void tracefile_set_gate(struct tracefile *, struct gate *);
 /* Input left from which a TRACEFILE_ALL read takes two threads (4 MiB;
  * tests lower it to run small files through both paths). */
 void tracefile_set_pipe_min(uint64_t bytes);
+/* Blocks waiting for the parsing thread from which the inflating thread
+ * parses lines ahead (spanprep.h; 2; tests set 0, always, or SIZE_MAX,
+ * never), and how many lines of tf were indexed from such spans. */
+void tracefile_set_pipe_behind(size_t blocks);
+uint64_t tracefile_lines_ahead(const struct tracefile *);
 
 /*
  * At the end of a one-shot read (not following), index a final line that
