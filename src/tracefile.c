@@ -68,6 +68,7 @@ struct tracefile {
 	unsigned char last[TRACEFILE_LAST];
 	size_t nlast;
 	uint64_t read_lines; /* lines delivered in this tracefile_read */
+	uint64_t out_stop;   /* decoded offset where this read's slice ends */
 	/* A pretty-printed object being read (see tracefile_pretty_line). */
 	bool in_object;
 	uint64_t object_off;
@@ -689,9 +690,10 @@ tracefile_on_text(void *arg, const char *buf, size_t len)
 		return 1;
 	if (lines_feed(tf->lines, buf, len, tracefile_on_line, tf) != 0)
 		return 1;
-	/* Enough lines for one read: gz stops, and the next read feeds on
-	 * from gz_total_in(). */
-	return tf->read_lines >= TRACEFILE_LINES_PER_READ;
+	/* Enough lines or text for one read: gz stops, and the next read
+	 * feeds on from gz_total_in(). */
+	return tf->read_lines >= TRACEFILE_LINES_PER_READ ||
+	    gz_total_out(tf->gz) >= tf->out_stop;
 }
 
 /* Fetch the next input bytes: from the file at the consumed offset, or
@@ -787,20 +789,20 @@ tracefile_check_same(struct tracefile *tf, char **cause)
 	return 0;
 }
 
-/* Input to read next so that decoding it stays within
- * TRACEFILE_OUT_PER_READ: the file's ratio so far, or deflate's worst
- * before it is known.  Plain text has a ratio of 1. */
+/* Input to read next.  Plain text goes to the lines in one piece per
+ * input chunk: keep it as small as gz's pieces, for the line budget.
+ * by_ratio (the two-thread read, whose decoding does not stop at
+ * TRACEFILE_OUT_PER_READ): as much as decodes to TRACEFILE_OUT_PER_READ
+ * at the file's ratio so far, or at deflate's worst before it is known. */
 static size_t
-tracefile_input_cap(const struct tracefile *tf)
+tracefile_input_cap(const struct tracefile *tf, bool by_ratio)
 {
 	uint64_t in = gz_total_in(tf->gz), out = gz_total_out(tf->gz);
 	uint64_t ratio = in >= RATIO_KNOWN_AFTER ? out / in + 1 : DEFLATE_MAX_RATIO;
 
-	/* Plain text goes to the lines in one piece per input chunk: keep
-	 * it as small as gz's pieces, for the line budget. */
 	if (gz_is_plain(tf->gz))
 		return TRACEFILE_PLAIN_PIECE;
-	return (size_t)(TRACEFILE_OUT_PER_READ / ratio);
+	return by_ratio ? (size_t)(TRACEFILE_OUT_PER_READ / ratio) : TRACEFILE_CHUNK;
 }
 
 /* A closed file that still is the same one, of the size read to: nothing
@@ -854,12 +856,12 @@ tracefile_decode(struct tracefile *tf, size_t n, gz_out_fn on_text, void *arg,
 	return -1;
 }
 
-/* The next input for one decode step: at most want bytes, and no more
- * than decoding keeps within TRACEFILE_OUT_PER_READ. */
+/* The next input for one decode step: at most want bytes, and the
+ * input cap. */
 static ssize_t
-tracefile_next_input(struct tracefile *tf, size_t want, char **cause)
+tracefile_next_input(struct tracefile *tf, size_t want, bool by_ratio, char **cause)
 {
-	size_t cap = tracefile_input_cap(tf);
+	size_t cap = tracefile_input_cap(tf, by_ratio);
 	ssize_t n;
 
 	if (want > TRACEFILE_CHUNK)
@@ -871,8 +873,15 @@ tracefile_next_input(struct tracefile *tf, size_t want, char **cause)
 	return n;
 }
 
-/* One slice: up to max_bytes of input, TRACEFILE_OUT_PER_READ of text and
- * TRACEFILE_LINES_PER_READ lines, parsed here as they are decoded. */
+/*
+ * One slice: up to max_bytes of input, TRACEFILE_OUT_PER_READ of text and
+ * TRACEFILE_LINES_PER_READ lines, parsed here as they are decoded.
+ * Decoding stops at either budget and the input left is read again next
+ * time, so input is read in whole chunks: a small file in one pread, not
+ * one per 2 KiB (as when the input itself was cut to what could not
+ * decode past the budget at deflate's worst ratio; 13 reads per file of
+ * a 500-session directory).
+ */
 static int
 tracefile_read_slice(struct tracefile *tf, size_t max_bytes, char **cause)
 {
@@ -881,10 +890,11 @@ tracefile_read_slice(struct tracefile *tf, size_t max_bytes, char **cause)
 	bool stopped = false;
 	ssize_t n;
 
+	tf->out_stop = out0 + TRACEFILE_OUT_PER_READ;
 	while (done < max_bytes && !stopped) {
-		if (gz_total_out(tf->gz) - out0 >= TRACEFILE_OUT_PER_READ)
+		if (gz_total_out(tf->gz) >= tf->out_stop)
 			return 1; /* more next time */
-		if ((n = tracefile_next_input(tf, max_bytes - done, cause)) <= 0)
+		if ((n = tracefile_next_input(tf, max_bytes - done, false, cause)) <= 0)
 			return n == 0 ? 0 : -1;
 		done += (size_t)n;
 		if (tracefile_decode(tf, (size_t)n, tracefile_on_text, tf, &stopped,
@@ -1045,7 +1055,8 @@ tracefile_pipe_worth(const struct tracefile *tf)
 
 	if (tf->spooled || fstat(tf->fd, &st) == -1 || !S_ISREG(st.st_mode))
 		return false;
-	return (uint64_t)st.st_size >= tf->consumed + pipe_min_input;
+	return (uint64_t)st.st_size >= tf->consumed &&
+	    (uint64_t)st.st_size - tf->consumed >= pipe_min_input;
 }
 
 /* The whole rest of the file on two threads; 0 at its end, -1 as
@@ -1075,7 +1086,7 @@ tracefile_read_piped(struct tracefile *tf, char **cause)
 			rc = 1;
 			break;
 		}
-		if ((n = tracefile_next_input(tf, PIPE_INPUT, cause)) <= 0) {
+		if ((n = tracefile_next_input(tf, PIPE_INPUT, true, cause)) <= 0) {
 			rc = n == 0 ? 0 : -1;
 			break;
 		}

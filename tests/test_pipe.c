@@ -481,6 +481,46 @@ START_TEST(test_corrupt_tail_same_both_ways)
 }
 END_TEST
 
+/* A slice stops at its budget of text, whatever input it read: a file
+ * that compresses 400 times (1 KiB lines of one span over and over) is
+ * read a piece at a time, each of at most 2 MiB of text, and whole. */
+START_TEST(test_slice_stops_at_its_text_budget)
+{
+	struct span_parser *sp = span_parser_new();
+	struct trace *t = trace_new();
+	struct tracefile *tf;
+	char path[512], line[1100], *cause = NULL;
+	gzFile out;
+	uint32_t before;
+	int i, rc, reads = 0;
+
+	snprintf(path, sizeof path, "%s/dense.jsonl.gz", tmpdir);
+	ck_assert_ptr_nonnull(out = gzopen(path, "wb9"));
+	for (i = 0; i < 20000; i++) {
+		snprintf(line, sizeof line, "{\"name\":\"n\",\"span_id\":\"%x\",\"trace_id\":\"1\","
+		    "\"attributes\":{\"pad\":\"%0960d\"}}\n", i, 0);
+		gzputs(out, line);
+	}
+	gzclose(out);
+	tracefile_set_pipe_min(UINT64_MAX);
+	ck_assert_ptr_nonnull(tf = tracefile_open(path, 0, &cause));
+	do {
+		before = trace_count(t);
+		rc = tracefile_read(tf, sp, t, TRACEFILE_ALL, &cause);
+		ck_assert_int_ge(rc, 0);
+		/* 2 MiB of text, plus the piece of at most 64 KiB it ended in. */
+		ck_assert_uint_le((trace_count(t) - before) * 1024u, (2u << 20) + (64u << 10) + 1024);
+		reads++;
+	} while (rc == 1);
+	ck_assert_uint_eq(trace_count(t), 20000);
+	ck_assert_int_ge(reads, 9);
+	tracefile_free(tf);
+	trace_free(t);
+	span_parser_free(sp);
+	tracefile_set_pipe_min(4u << 20);
+}
+END_TEST
+
 static Suite *
 pipe_suite(void)
 {
@@ -494,6 +534,7 @@ pipe_suite(void)
 	tcase_add_test(tc, test_every_sample_same_both_ways);
 	tcase_add_test(tc, test_long_lines_and_objects_same_both_ways);
 	tcase_add_test(tc, test_corrupt_tail_same_both_ways);
+	tcase_add_test(tc, test_slice_stops_at_its_text_budget);
 	suite_add_tcase(s, tc);
 	return s;
 }
