@@ -22,7 +22,6 @@
 
 #include "http.h"
 
-#include <curl/curl.h>
 #include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -32,6 +31,7 @@
 
 #include "buf.h"
 #include "clock.h"
+#include "curlapi.h"
 #include "xmalloc.h"
 
 #define CONNECT_TIMEOUT_MS 5000
@@ -134,10 +134,13 @@ http_on_timer(CURLM *multi, long timeout_ms, void *userp)
 }
 
 struct http *
-http_new(const char *token)
+http_new(const char *token, char **cause)
 {
-	struct http *h = xcalloc(1, sizeof *h);
+	struct http *h;
 
+	if (curlapi_load(cause) == -1)
+		return NULL;
+	h = xcalloc(1, sizeof *h);
 	curl_global_init(CURL_GLOBAL_DEFAULT);
 	h->multi = curl_multi_init();
 	h->timer_at = -1;

@@ -45,8 +45,9 @@ struct http_get {
 	void *arg;
 };
 
-/* token: sent as X-Inspector-Token on every request when non-NULL. */
-struct http *http_new(const char *token);
+/* token: sent as X-Inspector-Token on every request when non-NULL.
+ * NULL, with *cause, when libcurl cannot be loaded (curlapi.h). */
+struct http *http_new(const char *token, char **cause);
 void http_free(struct http *);          /* aborts transfers without callbacks */
 
 struct http_req *http_start(struct http *, const struct http_get *);

@@ -5,13 +5,13 @@
  */
 #include "remote_int.h"
 
-#include <curl/curl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <time.h>
 
 #include "buf.h"
+#include "curlapi.h"
 #include "http.h"
 #include "jscan.h"
 #include "span.h"
@@ -80,6 +80,8 @@ remote_new(const char *url, const char *token, char **cause)
 		    "size (e.g. 512M or 4G)", getenv("MCP_INSPECT_TUI_SPOOL_MAX")));
 		return NULL;
 	}
+	if (curlapi_load(cause) == -1)
+		return NULL;
 	curl_global_init(CURL_GLOBAL_DEFAULT);
 	base = remote_base_url(url, cause);
 	curl_global_cleanup();
@@ -87,7 +89,8 @@ remote_new(const char *url, const char *token, char **cause)
 		return NULL;
 	ins = xcalloc(1, sizeof *ins);
 	ins->base = base;
-	ins->http = http_new(token);
+	/* Cannot fail: libcurl is loaded. */
+	ins->http = http_new(token, cause);
 	ins->spool_max = spool_max;
 	return ins;
 }

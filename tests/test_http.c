@@ -144,7 +144,8 @@ start_server(struct script *sc, pthread_t *th, char *url, size_t urlsz)
 static void
 fetch(struct script *sc, struct seen *s, size_t *max_held)
 {
-	struct http *h = http_new(NULL);
+	char *cause = NULL;
+	struct http *h = http_new(NULL, &cause);
 	struct http_get g;
 	struct pollfd fds[8];
 	pthread_t th;
