@@ -166,6 +166,7 @@ struct ui_tree {
 	 * slices.  While set, the loop is inside its gate for each turn:
 	 * ui_tree_enter / ui_tree_leave around poll. */
 	struct loader *loader;
+	int64_t load_started_ms;     /* when the loader started */
 	struct timespec last_rows;   /* when rows were last rebuilt while loading */
 	uint32_t shown_spans;        /* spans when they were */
 	int64_t rebuild_ms;          /* what that rebuild cost */

@@ -16,9 +16,10 @@ void *xcalloc(size_t, size_t);
 void *xrealloc(void *, size_t);
 /* Grow an array of nmemb elements of size bytes, checking for overflow. */
 void *xreallocarray(void *, size_t nmemb, size_t size);
-/* Ask for huge pages behind blocks of 4 MiB or more (the browser, whose
- * big traces are built while the user waits; headless modes keep their
- * peak RSS small instead).  Off by default. */
+/* Ask for huge pages behind blocks of 4 MiB or more, and keep freed
+ * blocks of up to 32 MiB for reuse (the browser, whose big traces are
+ * built while the user waits; headless modes keep their peak RSS small
+ * instead).  Off by default. */
 void xmalloc_huge_pages(bool on);
 char *xstrdup(const char *);
 char *xstrndup(const char *, size_t);
