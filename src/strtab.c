@@ -69,10 +69,11 @@ strtab_alloc(struct strtab *t, size_t n)
 	return p;
 }
 
+/* The slots again, n of them (a power of two). */
 static void
-strtab_rehash(struct strtab *t)
+strtab_rehash_to(struct strtab *t, size_t n)
 {
-	size_t n = t->nslots ? t->nslots * 2 : 64, j;
+	size_t j;
 	uint32_t id;
 
 	free(t->slots);
@@ -86,6 +87,28 @@ strtab_rehash(struct strtab *t)
 			}
 		}
 	}
+}
+
+static void
+strtab_rehash(struct strtab *t)
+{
+	strtab_rehash_to(t, t->nslots ? t->nslots * 2 : 64);
+}
+
+void
+strtab_reserve(struct strtab *t, uint32_t n)
+{
+	size_t slots = t->nslots;
+
+	if (n > t->cap) {
+		t->cap = n;
+		t->strs = xreallocarray(t->strs, t->cap, sizeof *t->strs);
+		t->hashes = xreallocarray(t->hashes, t->cap, sizeof *t->hashes);
+	}
+	while ((size_t)n * 2 > slots)
+		slots *= 2;
+	if (slots > t->nslots)
+		strtab_rehash_to(t, slots);
 }
 
 static uint32_t

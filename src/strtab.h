@@ -33,6 +33,8 @@ const char *strtab_str(const struct strtab *, uint32_t id);
 size_t strtab_len(const struct strtab *, uint32_t id);
 /* Number of ids handed out (ids are 0 .. count-1). */
 uint32_t strtab_count(const struct strtab *);
+/* Room for n strings in all, so that growing to them moves nothing. */
+void strtab_reserve(struct strtab *, uint32_t n);
 /* Bytes held, for memory accounting. */
 size_t strtab_bytes(const struct strtab *);
 

@@ -105,6 +105,25 @@ trace_free(struct trace *t)
 static void trace_fill(struct trace *, struct span *, const struct span_fields *,
     enum span_type, bool);
 
+/* A factor beyond which a guess is not trusted (a first slice of a few
+ * spans from a big file). */
+#define TRACE_EXPECT_MAX 4096
+
+void
+trace_expect(struct trace *t, double factor)
+{
+	double spans = (double)t->nspans * factor, strs = (double)strtab_count(t->strs) * factor;
+
+	if (t->summary || t->nspans == 0 || !(factor > 1) || factor > TRACE_EXPECT_MAX ||
+	    spans >= UINT32_MAX / 2 || strs >= UINT32_MAX / 2)
+		return;
+	if ((uint32_t)spans > t->cap) {
+		t->cap = (uint32_t)spans;
+		t->spans = xreallocarray(t->spans, t->cap, sizeof *t->spans);
+	}
+	strtab_reserve(t->strs, (uint32_t)strs);
+}
+
 static uint32_t
 trace_intern(struct trace *t, struct strref r)
 {

@@ -80,6 +80,11 @@ struct trace *trace_new(void);
  * session list needs.  trace_add then returns TRACE_NONE. */
 struct trace *trace_new_summary(void);
 void trace_free(struct trace *);
+/* The trace will grow to about factor times what it holds (a load that
+ * has read part of its input): make room for that at once, as its span
+ * store and string table would otherwise copy themselves each time they
+ * double.  Guesses too high cost address space, not memory. */
+void trace_expect(struct trace *, double factor);
 
 /* Add one span; strings in f are copied (interned).  Returns its index
  * (TRACE_NONE for a summary trace). */

@@ -21,6 +21,7 @@
 #include "span_detail.h"
 #include "trace.h"
 #include "span_parse.h"
+#include "strtab.h"
 #include "tracefile.h"
 #include "xmalloc.h"
 
@@ -170,6 +171,54 @@ START_TEST(test_file_order_tracked)
 	trace_add(t, &f, 0, 200, 10);
 	trace_add(t, &f, 0, 100, 10);   /* back within a file */
 	ck_assert(!trace_in_file_order(t));
+	trace_free(t);
+}
+END_TEST
+
+/* Room made for a load's expected size keeps what the trace holds and
+ * finds every id after; a guess that cannot be trusted is ignored. */
+START_TEST(test_expect_keeps_and_finds)
+{
+	struct trace *t = trace_new(), *plain = trace_new();
+	struct strtab *st = strtab_new();
+	char id[16], parent[16];
+	size_t before;
+	uint32_t i, a;
+	int k;
+
+	trace_expect(t, 100);                 /* empty: nothing to scale */
+	ck_assert_uint_eq(trace_bytes(t), trace_bytes(plain));
+	for (k = 0; k < 10; k++) {
+		snprintf(id, sizeof id, "s%d", k);
+		snprintf(parent, sizeof parent, "s%d", k / 2);
+		add(t, mk(id, k ? parent : NULL, "n", k, k + 1));
+	}
+	before = trace_bytes(t);
+	trace_expect(t, 1e9);                 /* too wild a guess */
+	ck_assert_uint_eq(trace_bytes(t), before);
+	trace_expect(t, 300);
+	ck_assert_uint_gt(trace_bytes(t), before);
+	for (k = 10; k < 5000; k++) {
+		snprintf(id, sizeof id, "s%d", k);
+		snprintf(parent, sizeof parent, "s%d", k / 2);
+		add(t, mk(id, parent, "n", k, k + 1));
+	}
+	ck_assert_uint_eq(trace_count(t), 5000);
+	for (k = 0; k < 5000; k += 7) {
+		snprintf(id, sizeof id, "s%d", k);
+		i = trace_find(t, id, strlen(id));
+		ck_assert_uint_eq(i, (uint32_t)k);
+		ck_assert_str_eq(trace_str(t, trace_span(t, i)->id), id);
+	}
+	ck_assert_uint_eq(trace_subtree_size(t, 0), 5000);
+	/* The table alone: strings kept and found, ids unchanged. */
+	a = strtab_intern(st, "alpha", 5);
+	strtab_reserve(st, 100000);
+	ck_assert_uint_eq(strtab_find(st, "alpha", 5), a);
+	ck_assert_uint_eq(strtab_intern(st, "beta", 4), a + 1);
+	ck_assert_str_eq(strtab_str(st, a + 1), "beta");
+	strtab_free(st);
+	trace_free(plain);
 	trace_free(t);
 }
 END_TEST
@@ -988,6 +1037,7 @@ model_suite(void)
 	tcase_add_test(tc, test_orphans_move_when_parent_arrives);
 	tcase_add_test(tc, test_snapshot_until_updated);
 	tcase_add_test(tc, test_file_order_tracked);
+	tcase_add_test(tc, test_expect_keeps_and_finds);
 	tcase_add_test(tc, test_duplicate_ids_do_not_hang);
 	tcase_add_test(tc, test_self_parent_is_root);
 	tcase_add_test(tc, test_cycles_are_broken);
