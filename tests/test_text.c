@@ -390,6 +390,88 @@ END_TEST
 	buf_free(&b_);							\
 } while (0)
 
+/* The escaping written plainly, a byte at a time: what the block scan of
+ * buf_add_json_string must give, byte for byte. */
+static void
+json_string_by_bytes(struct buf *b, const unsigned char *u, size_t n)
+{
+	size_t i = 0, len;
+	unsigned cp;
+
+	buf_addc(b, '"');
+	while (i < n) {
+		switch (u[i]) {
+		case '"': buf_adds(b, "\\\""); i++; continue;
+		case '\\': buf_adds(b, "\\\\"); i++; continue;
+		case '\n': buf_adds(b, "\\n"); i++; continue;
+		case '\r': buf_adds(b, "\\r"); i++; continue;
+		case '\t': buf_adds(b, "\\t"); i++; continue;
+		}
+		if (u[i] < 0x20 || u[i] == 0x7f) {
+			buf_printf(b, "\\u%04x", u[i++]);
+			continue;
+		}
+		if (u[i] < 0x80) {
+			buf_addc(b, (char)u[i++]);
+			continue;
+		}
+		len = utf8_decode(u + i, n - i, &cp);
+		if (len == 0) {
+			buf_adds(b, "\xef\xbf\xbd");
+			i++;
+		} else if (utf8_is_terminal_control(cp)) {
+			buf_printf(b, "\\u%04x", cp);
+			i += len;
+		} else {
+			buf_add(b, u + i, len);
+			i += len;
+		}
+	}
+	buf_addc(b, '"');
+}
+
+/* Random text of every kind of byte, plain runs mostly, at every length
+ * and alignment. */
+START_TEST(test_json_string_equals_bytewise)
+{
+	static const char *const odd[] = { "\"", "\\", "\n", "\t", "\r", "\x01", "\x7f",
+	    "\xc3\xa9", "\xe6\x97\xa5", "\xf0\x9f\x98\x80", "\xc2\x85", "\xe2\x80\xae",
+	    "\xff", "\x80", "\xe6\x97", "\xed\xa0\x80" };
+	struct buf in = BUF_INIT, got = BUF_INIT, want = BUF_INIT;
+	uint64_t x = 88172645463325252ULL;
+	size_t off;
+	int i, k;
+
+	for (i = 0; i < 20000; i++) {
+		buf_reset(&in);
+		while (in.len < (size_t)(i % 300)) {
+			x ^= x << 13;
+			x ^= x >> 7;
+			x ^= x << 17;
+			if (x % 3 != 0) {
+				for (k = (int)(x >> 8) % 40; k >= 0; k--)
+					buf_addc(&in, (char)(' ' + (x >> (k % 48)) % 95));
+			} else
+				buf_adds(&in, odd[(x >> 4) % (sizeof odd / sizeof *odd)]);
+		}
+		buf_reset(&got);
+		buf_reset(&want);
+		buf_adds(&got, "x");                  /* appends to what is there */
+		buf_adds(&want, "x");
+		/* From the first bytes too: every alignment of the blocks. */
+		off = (size_t)(i % 3) < in.len ? (size_t)(i % 3) : 0;
+		buf_add_json_string(&got, in.p + off, in.len - off);
+		json_string_by_bytes(&want, (const unsigned char *)in.p + off, in.len - off);
+		ck_assert_uint_eq(got.len, want.len);
+		ck_assert_mem_eq(got.p, want.p, got.len);
+		ck_assert_int_eq(got.p[got.len], '\0');
+	}
+	buf_free(&in);
+	buf_free(&got);
+	buf_free(&want);
+}
+END_TEST
+
 START_TEST(test_fmt_count)
 {
 	CHECK_COUNT(0, "0");
@@ -425,6 +507,7 @@ text_suite(void)
 	tcase_add_test(tc, test_sanitize_appends);
 	tcase_add_test(tc, test_sanitize_every_byte);
 	tcase_add_test(tc, test_json_string_controls);
+	tcase_add_test(tc, test_json_string_equals_bytewise);
 	tcase_add_test(tc, test_fmt_count);
 	suite_add_tcase(s, tc);
 
