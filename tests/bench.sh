@@ -318,22 +318,52 @@ session_keys() {
 	keys Tab
 }
 
+# ui_load LABEL FILE TIMEOUT: the browser opens FILE and is quit once it
+# has read all of it; the "loaded" time goes to $LOADS.
+ui_load() {
+	ui_start "$1" "$2"
+	if wait_log loaded "$3"; then
+		LOADS="$LOADS $(log_first loaded 2)"
+	fi
+	ui_quit
+}
+
 # ui_session LABEL FILE TIMEOUT [LOADED_MS]: the browser on one session
-# file; LOADED_MS is the target for reading all of it.
+# file; LOADED_MS is the target for reading all of it.  With a target the
+# load is timed best of $RUNS, as every wall time here is: the session
+# with keys is one run, the others only load and quit.
 ui_session() {
 	say "browser on $(basename "$2") (keys sent every $PAUSE s):"
+	LOADS=
 	ui_start "$1" "$2"
 	if ! wait_log loaded "$3"; then
 		missing "$1: no 'loaded' line: $WHY"
+	else
+		LOADS=" $(log_first loaded 2)"
 	fi
 	session_keys
 	ui_quit
 	report_ms "$1: open → first rows" open 2 100
-	v=$(log_first loaded 2)
-	if [ -n "$v" ]; then
+	spans=$(log_first loaded 3)
+	KEYLOG=$LOG
+	KEYSTATUS=${STATUS_LINE:-}
+	if [ -n "${4:-}" ] && [ -n "$LOADS" ]; then
+		r=1
+		while [ "$r" -lt "$RUNS" ]; do
+			ui_load "$1 load $r" "$2" "$3"
+			r=$((r + 1))
+		done
+	fi
+	LOG=$KEYLOG
+	STATUS_LINE=$KEYSTATUS
+	if [ -n "$LOADS" ]; then
+		v=$(printf '%s\n' $LOADS | sort -n | head -n 1)
 		v=$(calc 'sprintf("%.1f", v)' -v v="$v")
-		row "$1: open → all read" "$v ms ($(log_first loaded 3) spans)" "${4:+≤ $4 ms}" "${4:+$(status "$v" "$4" le)}"
-		say "  $1: loaded in $v ms, $(log_first loaded 3) spans"
+		all=$(printf '%s\n' $LOADS | awk '{ printf "%s%.0f", NR > 1 ? ", " : "", $1 }')
+		best=
+		[ -z "${4:-}" ] || best="best of $(printf '%s\n' $LOADS | wc -l | tr -d ' '): $all"
+		row "$1: open → all read" "$v ms ($spans spans${best:+; $best})" "${4:+≤ $4 ms}" "${4:+$(status "$v" "$4" le)}"
+		say "  $1: loaded in $v ms, $spans spans${best:+ ($best)}"
 	else
 		row "$1: open → all read" n/a "${4:+≤ $4 ms}" n/a
 	fi
