@@ -359,7 +359,7 @@ ui_session() {
 	if [ -n "$LOADS" ]; then
 		v=$(printf '%s\n' $LOADS | sort -n | head -n 1)
 		v=$(calc 'sprintf("%.1f", v)' -v v="$v")
-		all=$(printf '%s\n' $LOADS | awk '{ printf "%s%.0f", NR > 1 ? ", " : "", $1 }')
+		all=$(printf '%s\n' $LOADS | awk '{ printf "%s%.0f", (NR > 1 ? ", " : ""), $1 }')
 		best=
 		[ -z "${4:-}" ] || best="best of $(printf '%s\n' $LOADS | wc -l | tr -d ' '): $all"
 		row "$1: open → all read" "$v ms ($spans spans${best:+; $best})" "${4:+≤ $4 ms}" "${4:+$(status "$v" "$4" le)}"
