@@ -539,14 +539,10 @@ tracefile_bad(struct tracefile *tf, const char *why)
 }
 
 static void
-tracefile_add_spans(struct tracefile *tf, const struct span_fields *spans, int n,
-    size_t len, uint64_t off)
+tracefile_add_span(struct tracefile *tf, const struct span_fields *f, size_t len,
+    uint64_t off)
 {
-	int i;
-
-	for (i = 0; i < n; i++)
-		trace_add(tf->trace, &spans[i], tf->index, off,
-		    len > UINT32_MAX ? UINT32_MAX : (uint32_t)len);
+	trace_add(tf->trace, f, tf->index, off, len > UINT32_MAX ? UINT32_MAX : (uint32_t)len);
 }
 
 static void
@@ -557,7 +553,8 @@ tracefile_index_line(struct tracefile *tf, const char *line, size_t len, uint64_
 
 	if (tf->prep != NULL && (n = spanprep_take(tf->prep, off, len, &ahead)) > 0) {
 		tf->lines_ahead++;
-		tracefile_add_spans(tf, ahead, n, len, off);
+		for (i = 0; i < n; i++)
+			tracefile_add_span(tf, &ahead[i], len, off);
 		return;
 	}
 	n = span_parse_line(tf->parser, line, len);
@@ -568,7 +565,7 @@ tracefile_index_line(struct tracefile *tf, const char *line, size_t len, uint64_
 	if (span_parser_skipped(tf->parser) != NULL)
 		tracefile_bad(tf, span_parser_skipped(tf->parser));
 	for (i = 0; i < n; i++)
-		tracefile_add_spans(tf, span_parser_span(tf->parser, i), 1, len, off);
+		tracefile_add_span(tf, span_parser_span(tf->parser, i), len, off);
 }
 
 /* A line too long to have been held while it arrived: read it back from
@@ -798,11 +795,13 @@ static size_t
 tracefile_input_cap(const struct tracefile *tf, bool by_ratio)
 {
 	uint64_t in = gz_total_in(tf->gz), out = gz_total_out(tf->gz);
-	uint64_t ratio = in >= RATIO_KNOWN_AFTER ? out / in + 1 : DEFLATE_MAX_RATIO;
 
 	if (gz_is_plain(tf->gz))
 		return TRACEFILE_PLAIN_PIECE;
-	return by_ratio ? (size_t)(TRACEFILE_OUT_PER_READ / ratio) : TRACEFILE_CHUNK;
+	if (!by_ratio)
+		return TRACEFILE_CHUNK;
+	return (size_t)(TRACEFILE_OUT_PER_READ /
+	    (in >= RATIO_KNOWN_AFTER ? out / in + 1 : DEFLATE_MAX_RATIO));
 }
 
 /* A closed file that still is the same one, of the size read to: nothing
@@ -885,15 +884,14 @@ tracefile_next_input(struct tracefile *tf, size_t want, bool by_ratio, char **ca
 static int
 tracefile_read_slice(struct tracefile *tf, size_t max_bytes, char **cause)
 {
-	uint64_t out0 = gz_total_out(tf->gz);
 	size_t done = 0;
 	bool stopped = false;
 	ssize_t n;
 
-	tf->out_stop = out0 + TRACEFILE_OUT_PER_READ;
+	/* The text budget is tracefile_on_text's: it stops the decoding,
+	 * and then stopped ends the slice. */
+	tf->out_stop = gz_total_out(tf->gz) + TRACEFILE_OUT_PER_READ;
 	while (done < max_bytes && !stopped) {
-		if (gz_total_out(tf->gz) >= tf->out_stop)
-			return 1; /* more next time */
 		if ((n = tracefile_next_input(tf, max_bytes - done, false, cause)) <= 0)
 			return n == 0 ? 0 : -1;
 		done += (size_t)n;
